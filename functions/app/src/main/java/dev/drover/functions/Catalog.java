@@ -1,0 +1,45 @@
+package dev.drover.functions;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.state.RedisState;
+import dev.drover.functions.candidates.GetCandidate;
+import dev.drover.functions.candidates.ListCandidates;
+import dev.drover.functions.candidates.SubmitCandidates;
+import dev.drover.functions.migrations.GetMigration;
+import dev.drover.functions.migrations.ListMigrations;
+import dev.drover.functions.registry.RegistryAnnounce;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The list of every Drover function: the all-in-one server serves it, {@code FUNCTION=<name>} picks
+ * one of it, and the Knative manifests are checked against it.
+ */
+public final class Catalog {
+    private Catalog() {
+    }
+
+    public static List<Function> all(RedisState state) {
+        return List.of(new RegistryAnnounce(state.migrations()),
+                       new ListMigrations(state.migrations()),
+                       new GetMigration(state.migrations()),
+                       new SubmitCandidates(state.candidates()),
+                       new ListCandidates(state.migrations(), state.candidates()),
+                       new GetCandidate(state.migrations(), state.candidates()));
+    }
+
+    /** The functions one process serves: the one named, or all when none is named. */
+    public static List<Function> select(List<Function> all, Optional<String> name) {
+        if (name.isEmpty()) {
+            return all;
+        }
+        return all.stream()
+                .filter(f -> f.spec().name().equals(name.get()))
+                .findFirst()
+                .map(List::of)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "FUNCTION=" + name.get() + " names no function; known: "
+                                + String.join(", ", all.stream().map(f -> f.spec().name()).toList())));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.drover.functions;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionServer;
+import dev.drover.core.function.Settings;
+import dev.drover.core.logging.JsonLogFormatter;
+import dev.drover.core.state.RedisState;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+
+import java.util.List;
+
+/**
+ * Serves Drover's functions: the one named by {@code FUNCTION} (how Knative runs each function as its
+ * own Service) or, without it, all of them on one port (the local stack).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Settings settings = Settings.fromEnvironment(System.getenv());
+        RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
+        List<Function> functions;
+        try {
+            functions = Catalog.select(Catalog.all(state), settings.function());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        JsonLogFormatter.function(settings.function().orElse("all"));
+        WebServer server = FunctionServer.start(settings, functions, List.of(state.readiness()),
+                                                List.of(new OpenApiService()));
+        Runtime.getRuntime().addShutdownHook(new Thread(state::close));
+        System.out.println("Drover API listening on http://localhost:" + server.port()
+                                   + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + ")");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.drover.functions;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Serves the contract, {@code schemas/openapi.yaml}, at {@code GET /openapi.yaml}. */
+public final class OpenApiService implements HttpService {
+    public static final String RESOURCE = "/schemas/openapi.yaml";
+    private final byte[] spec;
+
+    public OpenApiService() {
+        try (InputStream in = OpenApiService.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the build did not package " + RESOURCE);
+            }
+            this.spec = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/openapi.yaml", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(spec);
+        });
+    }
+}

@@ -1,0 +1,57 @@
+package dev.drover.functions.candidates;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.http.Http;
+import dev.drover.core.json.Json;
+import dev.drover.core.model.Check;
+import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.core.model.InvalidInput;
+import dev.drover.core.state.CandidateStore;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.List;
+
+/**
+ * {@code POST /migrations/{id}/candidates}: a migrator's discovery submits what it found. Merge, never
+ * replace: see merge-candidates.lua for the table. A migrator with more candidates than one batch
+ * allows submits several batches; each is atomic and re-submitting is harmless.
+ */
+public final class SubmitCandidates implements Function {
+    public static final int MAX_BATCH = 5000;
+    private static final TypeReference<List<DiscoveredCandidate>> BATCH = new TypeReference<>() { };
+
+    private final CandidateStore candidates;
+
+    public SubmitCandidates(CandidateStore candidates) {
+        this.candidates = candidates;
+    }
+
+    @Override
+    public FunctionSpec spec() {
+        return FunctionSpec.rest("candidates-submit", Method.POST, "/migrations/{id}/candidates");
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        String migrationId = Http.slugParam(req, "id");
+        List<DiscoveredCandidate> batch = Json.read(Http.jsonBody(req), BATCH);
+        if (batch == null) {
+            throw new InvalidInput("the body must be a JSON array of candidates, not null");
+        }
+        if (batch.size() > MAX_BATCH) {
+            throw new InvalidInput("at most " + MAX_BATCH + " candidates per submission, got " + batch.size()
+                                           + "; submit them in several batches");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) == null) {
+                throw new InvalidInput("[" + i + "] must be a candidate, not null");
+            }
+        }
+        Check.unique("candidate ids", batch.stream().map(DiscoveredCandidate::id).toList());
+        Http.json(res, candidates.merge(migrationId, batch));
+    }
+}

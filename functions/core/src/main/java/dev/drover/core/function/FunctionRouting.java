@@ -1,0 +1,52 @@
+package dev.drover.core.function;
+
+import dev.drover.core.http.ApiException;
+import dev.drover.core.http.Http;
+import dev.drover.core.http.RequestLog;
+import dev.drover.core.model.InvalidInput;
+import dev.drover.core.state.MigrationNotFound;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * The routing every function process shares: its functions' routes, Dapr's subscription list, the
+ * request log, and one mapping from failures to JSON errors (never an HTML page, never a bare 500).
+ */
+public final class FunctionRouting {
+    private static final System.Logger LOGGER = System.getLogger(FunctionRouting.class.getName());
+
+    private FunctionRouting() {
+    }
+
+    public static void configure(HttpRouting.Builder routing, List<Function> functions, String pubsub,
+                                 List<HttpService> extraServices) {
+        routing.addFilter(new RequestLog());
+        for (Function function : functions) {
+            FunctionSpec spec = function.spec();
+            routing.route(spec.method(), spec.path(), function);
+        }
+        routing.register(new DaprSubscriptions(pubsub, functions));
+        extraServices.forEach(routing::register);
+        routing.any((req, res) -> Http.error(res, Status.NOT_FOUND_404, "route_not_found",
+                                             "no route " + req.prologue().method().text() + " " + req.path().rawPath()));
+
+        routing.error(ApiException.class, (req, res, e) -> Http.error(res, e.status(), e.code(), e.getMessage()));
+        routing.error(InvalidInput.class, (req, res, e) -> Http.error(res, Status.BAD_REQUEST_400, e.code(), e.getMessage()));
+        routing.error(MigrationNotFound.class,
+                      (req, res, e) -> Http.error(res, Status.NOT_FOUND_404, "migration_not_found", e.getMessage()));
+        routing.error(JedisConnectionException.class, (req, res, e) -> {
+            LOGGER.log(Level.WARNING, "Redis is unavailable: " + e.getMessage());
+            Http.error(res, Status.SERVICE_UNAVAILABLE_503, "state_unavailable",
+                       "the state store (Redis) is unavailable; retry later");
+        });
+        routing.error(RuntimeException.class, (req, res, e) -> {
+            LOGGER.log(Level.ERROR, "unexpected failure", e);
+            Http.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "unexpected failure; see the server log");
+        });
+    }
+}

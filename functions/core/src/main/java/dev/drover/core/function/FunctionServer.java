@@ -1,0 +1,53 @@
+package dev.drover.core.function;
+
+import dev.drover.core.http.JsonDirectHandler;
+import io.helidon.health.HealthCheck;
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.health.HealthObserverConfig;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+import java.util.List;
+
+/**
+ * Starts a Helidon web server for a set of functions: the same code serves one function on Knative
+ * and every function in the local stack.
+ */
+public final class FunctionServer {
+    private FunctionServer() {
+    }
+
+    public static WebServer start(Settings settings, List<Function> functions, List<HealthCheck> readiness,
+                                  List<HttpService> extraServices) {
+        DirectHandlers.Builder direct = DirectHandlers.builder();
+        JsonDirectHandler json = new JsonDirectHandler();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            direct.addHandler(type, json);
+        }
+        return WebServer.builder()
+                .port(settings.port())
+                .maxPayloadSize(settings.maxBodyBytes())
+                .directHandlers(direct.build())
+                .featuresDiscoverServices(false)
+                .addFeature(observe(readiness))
+                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices))
+                .build()
+                .start();
+    }
+
+    /** {@code /observe/health} (readiness runs the given checks) and {@code /observe/metrics} (Prometheus). */
+    public static ObserveFeature observe(List<HealthCheck> readiness) {
+        HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
+        readiness.forEach(health::addCheck);
+        // Above the default routing weight (100), so /observe/* is matched before the catch-all 404.
+        return ObserveFeature.builder()
+                .weight(200)
+                .addObserver(health.build())
+                .addObserver(MetricsObserver.create())
+                .build();
+    }
+}

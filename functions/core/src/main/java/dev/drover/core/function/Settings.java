@@ -1,0 +1,34 @@
+package dev.drover.core.function;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a function process reads from its environment, with the defaults that make the local
+ * stack work without any of it.
+ *
+ * @param port          HTTP port ({@code DROVER_PORT}, default 8080)
+ * @param redisUrl      Redis ({@code REDIS_URL}, default redis://127.0.0.1:6379)
+ * @param redisPrefix   prefix of every Redis key ({@code DROVER_REDIS_PREFIX}, default "drover:")
+ * @param maxBodyBytes  largest accepted request body ({@code DROVER_MAX_BODY_BYTES}, default 10 MiB)
+ * @param pubsub        Dapr pub/sub component name ({@code DROVER_PUBSUB}, default "pubsub")
+ * @param function      the one function to serve ({@code FUNCTION}); empty serves all of them
+ */
+public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyBytes, String pubsub,
+                       Optional<String> function) {
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+    public static Settings fromEnvironment(Map<String, String> env) {
+        return new Settings(Integer.parseInt(env.getOrDefault("DROVER_PORT", "8080")),
+                            URI.create(env.getOrDefault("REDIS_URL", DEFAULT_REDIS_URL)),
+                            env.getOrDefault("DROVER_REDIS_PREFIX", "drover:"),
+                            Long.parseLong(env.getOrDefault("DROVER_MAX_BODY_BYTES", Long.toString(10L * 1024 * 1024))),
+                            env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
+                            Optional.ofNullable(env.get("FUNCTION")).filter(f -> !f.isBlank()));
+    }
+
+    public Settings withPort(int newPort) {
+        return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function);
+    }
+}

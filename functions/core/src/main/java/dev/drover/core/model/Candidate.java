@@ -1,0 +1,16 @@
+package dev.drover.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A candidate as the platform stores it: what discovery said, plus where it stands. */
+public record Candidate(String id,
+                        String kind,
+                        Map<String, String> metadata,
+                        List<FileGroup> files,
+                        List<Step> steps,
+                        CandidateStatus status,
+                        Instant createdAt,
+                        Instant updatedAt) {
+}

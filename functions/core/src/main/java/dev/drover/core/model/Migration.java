@@ -1,0 +1,28 @@
+package dev.drover.core.model;
+
+import java.util.List;
+
+/** A migration as its migrator announces it: what it is and which steps it runs, in order. */
+public record Migration(String id,
+                        String name,
+                        String description,
+                        List<String> overview,
+                        List<Step> steps,
+                        List<Input> requiredInputs) {
+    public Migration {
+        Check.slug("id", id);
+        Check.text("name", name, Check.NAME_MAX);
+        description = Check.optionalText("description", description, Check.TEXT_MAX);
+        overview = Check.list("overview", overview, Check.LIST_MAX);
+        for (int i = 0; i < overview.size(); i++) {
+            Check.optionalText("overview[" + i + "]", overview.get(i), Check.TEXT_MAX);
+        }
+        steps = Check.list("steps", steps, Check.LIST_MAX);
+        if (steps.isEmpty()) {
+            throw new InvalidInput("steps must name at least one step");
+        }
+        Check.unique("steps", steps.stream().map(Step::name).toList());
+        requiredInputs = Check.list("requiredInputs", requiredInputs, Check.LIST_MAX);
+        Check.unique("requiredInputs", requiredInputs.stream().map(Input::name).toList());
+    }
+}

@@ -1,0 +1,10 @@
+package dev.drover.core.state;
+
+import dev.drover.core.model.Candidate;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One page of candidates in id order; {@code nextAfterId} is where the next page starts, empty at the end. */
+public record CandidatePage(List<Candidate> items, Optional<String> nextAfterId) {
+}

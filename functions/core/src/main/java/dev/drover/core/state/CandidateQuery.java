@@ -1,0 +1,24 @@
+package dev.drover.core.state;
+
+import dev.drover.core.model.CandidateStatus;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** A page request: optional status and metadata filters (all must match), where to resume, how many. */
+public record CandidateQuery(Optional<CandidateStatus> status, Map<String, String> metadata, String afterId, int limit) {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    public CandidateQuery {
+        metadata = Map.copyOf(metadata);
+        afterId = afterId == null ? "" : afterId;
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
+        }
+    }
+
+    public static CandidateQuery firstPage(int limit) {
+        return new CandidateQuery(Optional.empty(), Map.of(), "", limit);
+    }
+}

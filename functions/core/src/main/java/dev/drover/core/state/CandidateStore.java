@@ -1,0 +1,118 @@
+package dev.drover.core.state;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.drover.core.json.Json;
+import dev.drover.core.model.Candidate;
+import dev.drover.core.model.CandidateStatus;
+import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.core.model.FileGroup;
+import dev.drover.core.model.Step;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Candidates in Redis, each in its own hash (plus a metadata hash), indexed by status and by
+ * metadata key=value, so one candidate is read or written without touching the others.
+ */
+public final class CandidateStore {
+    private static final LuaScript MERGE = LuaScript.load("merge-candidates.lua");
+    private static final LuaScript PAGE = LuaScript.load("page-candidates.lua");
+    private static final TypeReference<List<FileGroup>> FILES = new TypeReference<>() { };
+    private static final TypeReference<List<Step>> STEPS = new TypeReference<>() { };
+    /** The most ids one page read looks at, so a sparse filter costs a bounded amount per call. */
+    private static final int SCAN_BUDGET = 5000;
+
+    private final UnifiedJedis redis;
+    private final Keys keys;
+    private final Clock clock;
+
+    public CandidateStore(UnifiedJedis redis, Keys keys, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /**
+     * Merges a discovery submission into a migration in one atomic step (see merge-candidates.lua).
+     * Ids must be unique within the batch.
+     *
+     * @throws MigrationNotFound when the migration has not been announced
+     */
+    public MergeResult merge(String migrationId, List<DiscoveredCandidate> batch) {
+        List<String> args = new ArrayList<>(1 + batch.size() * 8);
+        args.add(clock.instant().toString());
+        for (DiscoveredCandidate candidate : batch) {
+            args.add(candidate.id());
+            args.add(candidate.kind());
+            args.add(Json.string(candidate.files()));
+            args.add(Json.string(candidate.steps()));
+            args.add(Integer.toString(candidate.metadata().size()));
+            new TreeMap<>(candidate.metadata()).forEach((key, value) -> {
+                args.add(key);
+                args.add(value);
+                args.add(Keys.metadataIndexSuffix(key, value));
+            });
+        }
+        @SuppressWarnings("unchecked")
+        List<Long> counts = (List<Long>) MERGE.run(redis, List.of(keys.migration(migrationId)), args);
+        if (counts.getFirst() < 0) {
+            throw new MigrationNotFound(migrationId);
+        }
+        return new MergeResult(counts.get(0), counts.get(1), counts.get(2), counts.get(3));
+    }
+
+    public Optional<Candidate> find(String migrationId, String candidateId) {
+        return read(migrationId, List.of(candidateId)).stream().findFirst();
+    }
+
+    /** One page of a migration's candidates in id order, filtered by status and metadata. */
+    public CandidatePage page(String migrationId, CandidateQuery query) {
+        List<String> indexes = new ArrayList<>();
+        indexes.add(query.status().map(s -> keys.status(migrationId, s)).orElse(keys.candidates(migrationId)));
+        query.metadata().forEach((key, value) -> indexes.add(keys.metadataIndex(migrationId, key, value)));
+        @SuppressWarnings("unchecked")
+        List<Object> reply = (List<Object>) PAGE.run(redis, indexes, List.of(query.afterId(),
+                                                                              Integer.toString(query.limit()),
+                                                                              Integer.toString(SCAN_BUDGET)));
+        @SuppressWarnings("unchecked")
+        List<String> ids = (List<String>) reply.get(0);
+        String next = (String) reply.get(1);
+        return new CandidatePage(read(migrationId, ids), next.isEmpty() ? Optional.empty() : Optional.of(next));
+    }
+
+    private List<Candidate> read(String migrationId, List<String> ids) {
+        List<Response<Map<String, String>>> hashes = new ArrayList<>(ids.size());
+        List<Response<Map<String, String>>> metadata = new ArrayList<>(ids.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String id : ids) {
+                hashes.add(pipeline.hgetAll(keys.candidate(migrationId, id)));
+                metadata.add(pipeline.hgetAll(keys.candidateMetadata(migrationId, id)));
+            }
+            pipeline.sync();
+        }
+        List<Candidate> result = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> hash = hashes.get(i).get();
+            if (hash.containsKey("status")) {
+                result.add(new Candidate(ids.get(i),
+                                         hash.get("kind"),
+                                         new TreeMap<>(metadata.get(i).get()),
+                                         Json.readStored(hash.get("files"), FILES),
+                                         Json.readStored(hash.get("steps"), STEPS),
+                                         CandidateStatus.fromWire(hash.get("status")),
+                                         Instant.parse(hash.get("createdAt")),
+                                         Instant.parse(hash.get("updatedAt"))));
+            }
+        }
+        return result;
+    }
+}

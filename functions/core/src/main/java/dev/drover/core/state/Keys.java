@@ -1,0 +1,63 @@
+package dev.drover.core.state;
+
+import dev.drover.core.model.CandidateStatus;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every Redis key Drover uses, in one place (documented in functions/core/README.md).
+ * All keys of one migration share the hash tag {@code {<migration id>}}, so a script that touches
+ * one migration stays within one cluster slot.
+ */
+public final class Keys {
+    private final String prefix;
+
+    public Keys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Sorted set of every migration id (all scores 0: ordered by id). */
+    public String migrations() {
+        return prefix + "migrations";
+    }
+
+    /** Hash: definition (JSON), createdAt, updatedAt. */
+    public String migration(String migrationId) {
+        return prefix + "m:{" + migrationId + "}";
+    }
+
+    /** Sorted set of every candidate id of a migration. */
+    public String candidates(String migrationId) {
+        return migration(migrationId) + ":c";
+    }
+
+    /** Hash: kind, files (JSON), steps (JSON), status, createdAt, updatedAt. */
+    public String candidate(String migrationId, String candidateId) {
+        return candidates(migrationId) + ":" + candidateId;
+    }
+
+    /** Hash: the candidate's metadata, one field per key, so one key changes without rewriting the rest. */
+    public String candidateMetadata(String migrationId, String candidateId) {
+        return candidate(migrationId, candidateId) + ":meta";
+    }
+
+    /** Sorted set of the ids of a migration's candidates in one status. */
+    public String status(String migrationId, CandidateStatus status) {
+        return migration(migrationId) + ":s:" + status.wire();
+    }
+
+    /** Sorted set of the ids of a migration's candidates whose metadata has key=value. */
+    public String metadataIndex(String migrationId, String key, String value) {
+        return migration(migrationId) + ":x:" + metadataIndexSuffix(key, value);
+    }
+
+    /** The part of {@link #metadataIndex} after ":x:"; URL-encoded so any value makes one unambiguous key. */
+    static String metadataIndexSuffix(String key, String value) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

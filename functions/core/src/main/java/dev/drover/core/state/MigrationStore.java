@@ -1,0 +1,99 @@
+package dev.drover.core.state;
+
+import dev.drover.core.json.Json;
+import dev.drover.core.model.CandidateCounts;
+import dev.drover.core.model.CandidateStatus;
+import dev.drover.core.model.Migration;
+import dev.drover.core.model.StoredMigration;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Migration definitions in Redis: upserted by announcements, read by operators. */
+public final class MigrationStore {
+    private static final LuaScript ANNOUNCE = LuaScript.load("announce.lua");
+
+    private final UnifiedJedis redis;
+    private final Keys keys;
+    private final Clock clock;
+
+    public MigrationStore(UnifiedJedis redis, Keys keys, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores an announced definition: replaces the stored one, keeps createdAt and every candidate.
+     *
+     * @return true when the definition is new or differs from the stored one
+     */
+    public boolean announce(Migration migration) {
+        Object changed = ANNOUNCE.run(redis,
+                                      List.of(keys.migration(migration.id()), keys.migrations()),
+                                      List.of(migration.id(), Json.string(migration), clock.instant().toString()));
+        return Long.valueOf(1).equals(changed);
+    }
+
+    public boolean exists(String migrationId) {
+        return redis.exists(keys.migration(migrationId));
+    }
+
+    public Optional<StoredMigration> find(String migrationId) {
+        List<StoredMigration> found = read(List.of(migrationId));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+    }
+
+    /** Every migration, ordered by id, with its candidate counts. */
+    public List<StoredMigration> list() {
+        return read(redis.zrange(keys.migrations(), 0, -1));
+    }
+
+    private List<StoredMigration> read(List<String> ids) {
+        List<Response<Map<String, String>>> hashes = new ArrayList<>(ids.size());
+        List<CountsResponse> counts = new ArrayList<>(ids.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String id : ids) {
+                hashes.add(pipeline.hgetAll(keys.migration(id)));
+                counts.add(CountsResponse.queue(pipeline, keys, id));
+            }
+            pipeline.sync();
+        }
+        List<StoredMigration> result = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> hash = hashes.get(i).get();
+            if (hash.containsKey("definition")) {
+                result.add(new StoredMigration(Json.readStored(hash.get("definition"), Migration.class),
+                                               Instant.parse(hash.get("createdAt")),
+                                               Instant.parse(hash.get("updatedAt")),
+                                               counts.get(i).get()));
+            }
+        }
+        return result;
+    }
+
+    /** Per-status counts are the cardinalities of the status sets: O(1) each, one round trip for all. */
+    private record CountsResponse(Response<Long> total, Map<CandidateStatus, Response<Long>> byStatus) {
+        static CountsResponse queue(AbstractPipeline pipeline, Keys keys, String migrationId) {
+            Map<CandidateStatus, Response<Long>> byStatus = new EnumMap<>(CandidateStatus.class);
+            for (CandidateStatus status : CandidateStatus.values()) {
+                byStatus.put(status, pipeline.zcard(keys.status(migrationId, status)));
+            }
+            return new CountsResponse(pipeline.zcard(keys.candidates(migrationId)), byStatus);
+        }
+
+        CandidateCounts get() {
+            Map<CandidateStatus, Long> values = new EnumMap<>(CandidateStatus.class);
+            byStatus.forEach((status, count) -> values.put(status, count.get()));
+            return new CandidateCounts(total.get(), values);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.drover.core.state;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.net.URI;
+import java.time.Clock;
+
+/** The connection to Redis and the stores on top of it; one per process. */
+public final class RedisState implements AutoCloseable {
+    private final UnifiedJedis redis;
+    private final Keys keys;
+    private final MigrationStore migrations;
+    private final CandidateStore candidates;
+
+    public RedisState(UnifiedJedis redis, String prefix, Clock clock) {
+        this.redis = redis;
+        this.keys = new Keys(prefix);
+        this.migrations = new MigrationStore(redis, keys, clock);
+        this.candidates = new CandidateStore(redis, keys, clock);
+    }
+
+    public static RedisState connect(URI url, String prefix) {
+        return new RedisState(RedisClient.create(url), prefix, Clock.systemUTC());
+    }
+
+    public MigrationStore migrations() {
+        return migrations;
+    }
+
+    public CandidateStore candidates() {
+        return candidates;
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public UnifiedJedis redis() {
+        return redis;
+    }
+
+    /** Readiness: a function without its state store cannot answer anything useful. */
+    public HealthCheck readiness() {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public String name() {
+                return "redis";
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                try {
+                    return HealthCheckResponse.builder().status("PONG".equals(redis.ping())).build();
+                } catch (RuntimeException e) {
+                    return HealthCheckResponse.builder().status(false).detail("error", String.valueOf(e.getMessage())).build();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}

@@ -1,0 +1,55 @@
+-- Merges a batch of discovered candidates into a migration, atomically (merge, never replace):
+--   new id                 -> added as not_started
+--   stored, not_started    -> takes the new kind, files and steps; stored metadata values win,
+--                             new metadata keys are added
+--   stored, any other status -> untouched (a run owns it)
+--   stored, not in batch   -> kept (absence is not deletion)
+-- KEYS[1] the migration's hash. Every other key of the migration is KEYS[1] plus a suffix and
+-- shares its {hash tag}.
+-- ARGV[1] now; then per candidate: id, kind, files JSON, steps JSON, n, then n triples of
+-- (metadata key, metadata value, metadata index key suffix).
+-- Returns {added, updated, unchanged, untouched}, or {-1} when the migration does not exist.
+local m = KEYS[1]
+if redis.call('EXISTS', m) == 0 then
+  return {-1}
+end
+local now = ARGV[1]
+local added, updated, unchanged, untouched = 0, 0, 0, 0
+local i = 2
+while i <= #ARGV do
+  local id, kind, files, steps = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local metaFirst = i + 5
+  local metaEnd = metaFirst + 3 * tonumber(ARGV[i + 4]) - 1
+  i = metaEnd + 1
+  local c = m .. ':c:' .. id
+  local status = redis.call('HGET', c, 'status')
+  if not status then
+    redis.call('HSET', c, 'kind', kind, 'files', files, 'steps', steps,
+      'status', 'not_started', 'createdAt', now, 'updatedAt', now)
+    redis.call('ZADD', m .. ':c', 0, id)
+    redis.call('ZADD', m .. ':s:not_started', 0, id)
+    for j = metaFirst, metaEnd, 3 do
+      redis.call('HSET', c .. ':meta', ARGV[j], ARGV[j + 1])
+      redis.call('ZADD', m .. ':x:' .. ARGV[j + 2], 0, id)
+    end
+    added = added + 1
+  elseif status == 'not_started' then
+    local stored = redis.call('HMGET', c, 'kind', 'files', 'steps')
+    local changed = stored[1] ~= kind or stored[2] ~= files or stored[3] ~= steps
+    for j = metaFirst, metaEnd, 3 do
+      if redis.call('HSETNX', c .. ':meta', ARGV[j], ARGV[j + 1]) == 1 then
+        redis.call('ZADD', m .. ':x:' .. ARGV[j + 2], 0, id)
+        changed = true
+      end
+    end
+    if changed then
+      redis.call('HSET', c, 'kind', kind, 'files', files, 'steps', steps, 'updatedAt', now)
+      updated = updated + 1
+    else
+      unchanged = unchanged + 1
+    end
+  else
+    untouched = untouched + 1
+  end
+end
+return {added, updated, unchanged, untouched}

@@ -1,0 +1,50 @@
+-- Reads one page of candidate ids in id order from the intersection of one or more index sets
+-- (all candidates, one status, metadata key=value), walking the smallest set and probing the others.
+-- KEYS: the index sorted sets (all members scored 0, so ordered by id).
+-- ARGV[1] cursor: the last id of the previous page, '' for the first page; ARGV[2] limit;
+-- ARGV[3] scan budget: the most ids to look at, so one call stays cheap however sparse a filter is.
+-- Returns {ids, next cursor}; the next cursor is '' when the walk reached the end.
+local smallest = 1
+local smallestSize = redis.call('ZCARD', KEYS[1])
+for k = 2, #KEYS do
+  local size = redis.call('ZCARD', KEYS[k])
+  if size < smallestSize then
+    smallest, smallestSize = k, size
+  end
+end
+local walk = KEYS[smallest]
+local cursor = ARGV[1]
+local limit = tonumber(ARGV[2])
+local budget = tonumber(ARGV[3])
+local ids = {}
+local scanned = 0
+while true do
+  local from = '-'
+  if cursor ~= '' then
+    from = '(' .. cursor
+  end
+  local batch = redis.call('ZRANGEBYLEX', walk, from, '+', 'LIMIT', 0, 200)
+  if #batch == 0 then
+    return {ids, ''}
+  end
+  for _, id in ipairs(batch) do
+    scanned = scanned + 1
+    cursor = id
+    local match = true
+    for k = 1, #KEYS do
+      if k ~= smallest and not redis.call('ZSCORE', KEYS[k], id) then
+        match = false
+        break
+      end
+    end
+    if match then
+      ids[#ids + 1] = id
+    end
+    if #ids == limit or scanned >= budget then
+      if #redis.call('ZRANGEBYLEX', walk, '(' .. id, '+', 'LIMIT', 0, 1) == 0 then
+        return {ids, ''}
+      end
+      return {ids, id}
+    end
+  end
+end
