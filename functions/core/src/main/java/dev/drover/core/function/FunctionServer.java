@@ -4,6 +4,7 @@ import dev.drover.core.http.JsonDirectHandler;
 import io.helidon.health.HealthCheck;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -23,20 +24,24 @@ public final class FunctionServer {
 
     public static WebServer start(Settings settings, List<Function> functions, List<HealthCheck> readiness,
                                   List<HttpService> extraServices) {
+        WebServerConfig.Builder server = WebServer.builder().port(settings.port());
+        configure(server, settings, functions, readiness, extraServices);
+        return server.build().start();
+    }
+
+    /** Everything but the port, shared with tests that let Helidon's test support pick one. */
+    public static void configure(WebServerConfig.Builder server, Settings settings, List<Function> functions,
+                                 List<HealthCheck> readiness, List<HttpService> extraServices) {
         DirectHandlers.Builder direct = DirectHandlers.builder();
         JsonDirectHandler json = new JsonDirectHandler();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             direct.addHandler(type, json);
         }
-        return WebServer.builder()
-                .port(settings.port())
-                .maxPayloadSize(settings.maxBodyBytes())
+        server.maxPayloadSize(settings.maxBodyBytes())
                 .directHandlers(direct.build())
                 .featuresDiscoverServices(false)
                 .addFeature(observe(readiness))
-                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices))
-                .build()
-                .start();
+                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices));
     }
 
     /** {@code /observe/health} (readiness runs the given checks) and {@code /observe/metrics} (Prometheus). */

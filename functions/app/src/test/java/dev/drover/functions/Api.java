@@ -1,0 +1,87 @@
+package dev.drover.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.json.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A client for the tests: real HTTP to the server under test, and every response it gets is checked
+ * against schemas/openapi.yaml before the test sees it.
+ */
+final class Api {
+    private final Http1Client client;
+
+    Api(Http1Client client) {
+        this.client = client;
+    }
+
+    /** One response: its status, content type, request id and body. */
+    record Reply(int status, String contentType, String requestId, String body) {
+        JsonNode json() {
+            try {
+                return Json.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + body, e);
+            }
+        }
+
+        String errorCode() {
+            return json().path("error").path("code").asText();
+        }
+    }
+
+    Reply get(String pathAndQuery) {
+        return send(Method.GET, pathAndQuery, Map.of(), null);
+    }
+
+    Reply post(String path, String jsonBody) {
+        return send(Method.POST, path, Map.of("Content-Type", "application/json"), jsonBody.getBytes());
+    }
+
+    Reply postJson(String path, Object body) {
+        return send(Method.POST, path, Map.of("Content-Type", "application/json"), Json.bytes(body));
+    }
+
+    Reply send(Method method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+        String[] parts = pathAndQuery.split("\\?", 2);
+        Http1ClientRequest request = client.method(method).path(parts[0]);
+        if (parts.length == 2) {
+            Map<String, List<String>> query = new LinkedHashMap<>();
+            for (String pair : parts[1].split("&")) {
+                String[] nameValue = pair.split("=", 2);
+                query.computeIfAbsent(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8), k -> new ArrayList<>())
+                        .add(nameValue.length == 2 ? URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8) : "");
+            }
+            query.forEach((name, values) -> request.queryParam(name, values.toArray(String[]::new)));
+        }
+        headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        try (Http1ClientResponse response = body == null ? request.request() : request.submit(body)) {
+            Reply reply = new Reply(response.status().code(),
+                                    response.headers().contentType().map(t -> t.text()).orElse(null),
+                                    response.headers().first(HeaderNames.create("X-Request-Id")).orElse(null),
+                                    response.entity().hasEntity() ? response.as(String.class) : "");
+            List<String> problems = Contract.get().responseProblems(method.text(), parts[0], reply.status(),
+                                                                    reply.contentType(), reply.body());
+            if (!problems.isEmpty()) {
+                fail(method.text() + " " + pathAndQuery + " answered " + reply.status() + " " + reply.body()
+                             + "\nwhich breaks schemas/openapi.yaml: " + problems);
+            }
+            return reply;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.drover.functions;
+
+import dev.drover.core.function.FunctionServer;
+import dev.drover.core.function.Settings;
+import dev.drover.core.state.RedisState;
+import io.helidon.webserver.WebServerConfig;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configures a server under test exactly as Main does, on the given state. */
+final class TestServer {
+    /** Small enough that the oversized-body test stays fast; the default is 10 MiB. */
+    static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
+
+    private TestServer() {
+    }
+
+    static void configure(WebServerConfig.Builder server, RedisState state) {
+        Settings settings = Settings.fromEnvironment(Map.of("DROVER_MAX_BODY_BYTES", Long.toString(MAX_BODY_BYTES)));
+        FunctionServer.configure(server, settings, Catalog.select(Catalog.all(state), Optional.empty()),
+                                 List.of(state.readiness()), List.of(new OpenApiService()));
+    }
+}
