@@ -1,0 +1,158 @@
+package dev.drover.functions;
+
+import dev.drover.core.state.RedisState;
+import io.helidon.http.Method;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Everything a client can get wrong answers a 4xx with a stable code, stores nothing, and is never a 500. */
+@ServerTest
+class BadInputTest {
+    private static final RedisState STATE = TestState.create();
+    private static final String M = "bad-input";
+    private static final String SUBMIT = "/migrations/" + M + "/candidates";
+
+    private final Api api;
+
+    BadInputTest(Http1Client client) {
+        this.api = new Api(client);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        TestServer.configure(server, STATE);
+    }
+
+    @BeforeAll
+    static void announce() {
+        STATE.migrations().announce(Fixtures.migration(M));
+    }
+
+    @AfterAll
+    static void dropState() {
+        TestState.drop(STATE);
+    }
+
+    private void assertRefused(int status, String code, Api.Reply reply) {
+        assertEquals(status, reply.status(), reply.body());
+        assertEquals(code, reply.errorCode(), reply.body());
+        assertFalse(reply.json().path("error").path("message").asText().isBlank(), "a message says what is wrong");
+    }
+
+    private void assertNothingStored() {
+        assertEquals(0, STATE.migrations().find(M).orElseThrow().candidates().total());
+    }
+
+    @Test
+    void invalidSubmissionsAreRefusedByServerAndSpecAlike() {
+        String tooLong = "a".repeat(101);
+        Map<String, String> cases = Map.ofEntries(
+                Map.entry("not an array", "{\"id\":\"a\"}"),
+                Map.entry("id missing", "[{\"kind\":\"application\"}]"),
+                Map.entry("id not a slug", "[{\"id\":\"Check Out\"}]"),
+                Map.entry("id too long", "[{\"id\":\"" + tooLong + "\"}]"),
+                Map.entry("kind a number", "[{\"id\":\"a\",\"kind\":5}]"),
+                Map.entry("metadata value a number", "[{\"id\":\"a\",\"metadata\":{\"team\":1}}]"),
+                Map.entry("metadata value null", "[{\"id\":\"a\",\"metadata\":{\"team\":null}}]"),
+                Map.entry("metadata key with a space", "[{\"id\":\"a\",\"metadata\":{\"my team\":\"x\"}}]"),
+                Map.entry("metadata value too long", "[{\"id\":\"a\",\"metadata\":{\"k\":\"" + "v".repeat(4097) + "\"}}]"),
+                Map.entry("unknown field", "[{\"id\":\"a\",\"status\":\"completed\"}]"),
+                Map.entry("files not an array", "[{\"id\":\"a\",\"files\":{}}]"),
+                Map.entry("file without path", "[{\"id\":\"a\",\"files\":[{\"name\":\"prod\",\"files\":[{\"url\":\"u\"}]}]}]"),
+                Map.entry("step without app", "[{\"id\":\"a\",\"steps\":[{\"name\":\"s\"}]}]"),
+                Map.entry("null candidate", "[{\"id\":\"a\"},null]"));
+        cases.forEach((what, body) -> {
+            Api.Reply reply = api.post(SUBMIT, body);
+            assertEquals(400, reply.status(), what + ": " + reply.body());
+            assertEquals("invalid_request", reply.errorCode(), what);
+            assertFalse(Contract.get().requestProblems("POST", "/migrations/{id}/candidates", body).isEmpty(),
+                        "the spec should refuse it too: " + what);
+        });
+        assertNothingStored();
+    }
+
+    @Test
+    void errorMessagesSayWhereTheProblemIs() {
+        String message = api.post(SUBMIT, "[{\"id\":\"ok\"},{\"id\":\"b\",\"metadata\":{\"team\":7}}]")
+                .json().get("error").get("message").asText();
+        assertTrue(message.contains("[1].metadata.team"), message);
+        message = api.post(SUBMIT, "[{\"id\":\"a\",\"colour\":\"red\"}]").json().get("error").get("message").asText();
+        assertTrue(message.contains("colour") && message.contains("known fields"), message);
+    }
+
+    @Test
+    void malformedJsonIsItsOwnCode() {
+        assertRefused(400, "malformed_json", api.post(SUBMIT, "[{\"id\":\"a\","));
+        assertRefused(400, "malformed_json", api.post(SUBMIT, "[{\"id\":\"a\"}] trailing"));
+        assertRefused(400, "invalid_request", api.send(Method.POST, SUBMIT, Map.of("Content-Type", "application/json"), new byte[0]));
+        assertNothingStored();
+    }
+
+    @Test
+    void duplicateIdsInOneSubmissionAreRefusedWhole() {
+        assertRefused(400, "invalid_request", api.post(SUBMIT, "[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"a\"}]"));
+        assertNothingStored();
+    }
+
+    @Test
+    void tooManyCandidatesInOneSubmissionIsRefused() {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i <= 5000; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"c").append(i).append("\"}");
+        }
+        Api.Reply reply = api.post(SUBMIT, body.append("]").toString());
+        assertRefused(400, "invalid_request", reply);
+        assertTrue(reply.json().get("error").get("message").asText().contains("5000"));
+        assertNothingStored();
+    }
+
+    @Test
+    void oversizedBodyIs413() {
+        byte[] body = ("[{\"id\":\"a\",\"kind\":\"" + "x".repeat((int) TestServer.MAX_BODY_BYTES) + "\"}]").getBytes();
+        assertRefused(413, "payload_too_large",
+                      api.send(Method.POST, SUBMIT, Map.of("Content-Type", "application/json"), body));
+        assertNothingStored();
+    }
+
+    @Test
+    void nonJsonBodyIs415() {
+        assertRefused(415, "unsupported_media_type",
+                      api.send(Method.POST, SUBMIT, Map.of("Content-Type", "text/csv"), "id\na\n".getBytes()));
+    }
+
+    @Test
+    void idsInPathsAreSlugs() {
+        assertRefused(400, "invalid_id", api.get("/migrations/Not_A_Slug!"));
+        assertRefused(400, "invalid_id", api.get("/migrations/" + M + "/candidates/UPPER"));
+        assertRefused(400, "invalid_id", api.post("/migrations/BAD/candidates", "[]"));
+    }
+
+    @Test
+    void unknownThingsAre404WithTheirOwnCode() {
+        assertRefused(404, "migration_not_found", api.get("/migrations/unknown"));
+        assertRefused(404, "migration_not_found", api.get("/migrations/unknown/candidates/a"));
+        assertRefused(404, "candidate_not_found", api.get("/migrations/" + M + "/candidates/unknown"));
+        assertRefused(404, "route_not_found", api.get("/nowhere"));
+        assertRefused(404, "route_not_found", api.send(Method.DELETE, "/migrations/" + M, Map.of(), null));
+    }
+
+    @Test
+    void anEmptySubmissionIsAcceptedAndDoesNothing() {
+        Api.Reply reply = api.postJson(SUBMIT, List.of());
+        assertEquals(200, reply.status());
+        assertEquals(0, reply.json().get("added").asLong());
+        assertNothingStored();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.drover.functions;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionServer;
+import dev.drover.core.function.Settings;
+import dev.drover.core.state.RedisState;
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** FUNCTION=<name> serves that one function, the way each Knative Service runs. */
+class FunctionSelectionTest {
+    private static final RedisState STATE = TestState.create();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterAll
+    static void dropState() {
+        TestState.drop(STATE);
+    }
+
+    private HttpResponse<String> get(WebServer server, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private WebServer serve(String function) {
+        Settings settings = Settings.fromEnvironment(Map.of("DROVER_PORT", "0", "FUNCTION", function));
+        List<Function> selected = Catalog.select(Catalog.all(STATE), settings.function());
+        return FunctionServer.start(settings, selected, List.of(STATE.readiness()), List.of(new OpenApiService()));
+    }
+
+    @Test
+    void functionNamesAreUniqueSlugs() {
+        List<String> names = Catalog.all(STATE).stream().map(f -> f.spec().name()).toList();
+        assertEquals(names.size(), new HashSet<>(names).size(), names.toString());
+    }
+
+    @Test
+    void anUnknownFunctionNameSaysWhichExist() {
+        var e = assertThrows(IllegalArgumentException.class,
+                             () -> Catalog.select(Catalog.all(STATE), Optional.of("migrations-lst")));
+        assertTrue(e.getMessage().contains("migrations-list"), e.getMessage());
+    }
+
+    @Test
+    void aRestFunctionServesOnlyItsRoute() throws Exception {
+        WebServer server = serve("migrations-list");
+        try {
+            assertEquals(200, get(server, "/migrations").statusCode());
+            HttpResponse<String> other = get(server, "/migrations/x/candidates");
+            assertEquals(404, other.statusCode());
+            assertTrue(other.body().contains("route_not_found"));
+            assertEquals("[]", get(server, "/dapr/subscribe").body());
+            assertEquals(200, get(server, "/observe/health/ready").statusCode());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aSubscriptionFunctionDeclaresItsTopic() throws Exception {
+        WebServer server = serve("registry-announce");
+        try {
+            String subscriptions = get(server, "/dapr/subscribe").body();
+            assertTrue(subscriptions.contains("\"topic\":\"migration-registry\""), subscriptions);
+            assertEquals(404, get(server, "/migrations").statusCode());
+        } finally {
+            server.stop();
+        }
+    }
+}
