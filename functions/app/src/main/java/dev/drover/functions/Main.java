@@ -20,13 +20,16 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Settings settings = Settings.fromEnvironment(System.getenv());
-        RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
+        Settings settings;
+        RedisState state;
         List<Function> functions;
         try {
+            settings = Settings.fromEnvironment(System.getenv());
+            state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
             functions = Catalog.select(Catalog.all(state), settings.function());
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            // A misconfigured process says what is wrong in one line and stops, rather than serving half.
+            System.err.println("drover: " + e.getMessage());
             System.exit(2);
             return;
         }

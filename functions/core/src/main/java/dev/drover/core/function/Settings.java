@@ -19,13 +19,44 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
                        Optional<String> function) {
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
+    /**
+     * Reads the settings; a value that does not parse is an {@link IllegalArgumentException} naming the variable.
+     */
     public static Settings fromEnvironment(Map<String, String> env) {
-        return new Settings(Integer.parseInt(env.getOrDefault("DROVER_PORT", "8080")),
-                            URI.create(env.getOrDefault("REDIS_URL", DEFAULT_REDIS_URL)),
+        return new Settings(number(env, "DROVER_PORT", 8080, 0, 65535).intValue(),
+                            redisUrl(env.getOrDefault("REDIS_URL", DEFAULT_REDIS_URL)),
                             env.getOrDefault("DROVER_REDIS_PREFIX", "drover:"),
-                            Long.parseLong(env.getOrDefault("DROVER_MAX_BODY_BYTES", Long.toString(10L * 1024 * 1024))),
+                            number(env, "DROVER_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, Integer.MAX_VALUE),
                             env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
                             Optional.ofNullable(env.get("FUNCTION")).filter(f -> !f.isBlank()));
+    }
+
+    private static Long number(Map<String, String> env, String name, long fallback, long min, long max) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long number = Long.parseLong(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new IllegalArgumentException(name + "=" + value + " is not a whole number from " + min + " to " + max);
+    }
+
+    private static URI redisUrl(String value) {
+        try {
+            URI uri = URI.create(value);
+            if ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) {
+                return uri;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // answered below
+        }
+        throw new IllegalArgumentException("REDIS_URL=" + value + " is not a redis:// or rediss:// URL");
     }
 
     public Settings withPort(int newPort) {

@@ -32,7 +32,9 @@ public final class RequestLog implements Filter {
             res.header(REQUEST_ID, id);
             chain.proceed();
         } finally {
-            LOGGER.log(Level.INFO, () -> "%s %s -> %d in %d ms".formatted(req.prologue().method().text(),
+            // Probes hit /observe every few seconds; their lines would drown the ones operators read.
+            Level level = req.path().rawPath().startsWith("/observe") ? Level.DEBUG : Level.INFO;
+            LOGGER.log(level, () -> "%s %s -> %d in %d ms".formatted(req.prologue().method().text(),
                                                                           req.path().rawPath(),
                                                                           res.status().code(),
                                                                           (System.nanoTime() - start) / 1_000_000));
