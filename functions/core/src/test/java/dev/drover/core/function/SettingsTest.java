@@ -1,0 +1,48 @@
+package dev.drover.core.function;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsTest {
+    @Test
+    void defaultsRunTheLocalStackWithNoEnvironment() {
+        Settings settings = Settings.fromEnvironment(Map.of());
+        assertEquals(8080, settings.port());
+        assertEquals(URI.create("redis://127.0.0.1:6379"), settings.redisUrl());
+        assertEquals("drover:", settings.redisPrefix());
+        assertEquals(10L * 1024 * 1024, settings.maxBodyBytes());
+        assertEquals("pubsub", settings.pubsub());
+        assertEquals(Optional.empty(), settings.function());
+    }
+
+    @Test
+    void environmentOverridesEveryDefault() {
+        Settings settings = Settings.fromEnvironment(Map.of("DROVER_PORT", "9090", "REDIS_URL", "rediss://u:p@redis:6380/2",
+                                                            "DROVER_REDIS_PREFIX", "staging:", "DROVER_MAX_BODY_BYTES", "2048",
+                                                            "DROVER_PUBSUB", "kafka", "FUNCTION", "migrations-list"));
+        assertEquals(9090, settings.port());
+        assertEquals("rediss", settings.redisUrl().getScheme());
+        assertEquals("staging:", settings.redisPrefix());
+        assertEquals(2048, settings.maxBodyBytes());
+        assertEquals("kafka", settings.pubsub());
+        assertEquals(Optional.of("migrations-list"), settings.function());
+    }
+
+    @Test
+    void aValueThatDoesNotParseNamesItsVariable() {
+        for (Map<String, String> env : java.util.List.of(Map.of("DROVER_PORT", "eighty"), Map.of("DROVER_PORT", "70000"),
+                                                         Map.of("DROVER_MAX_BODY_BYTES", "-1"),
+                                                         Map.of("REDIS_URL", "http://127.0.0.1:6379"))) {
+            String variable = env.keySet().iterator().next();
+            var e = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(env));
+            assertTrue(e.getMessage().startsWith(variable + "="), e.getMessage());
+        }
+    }
+}
