@@ -46,6 +46,26 @@ public final class Keys {
         return candidate(migrationId, candidateId) + ":meta";
     }
 
+    /** Hash: the inputs an operator gave this candidate's runs, one field per input name. */
+    public String candidateInputs(String migrationId, String candidateId) {
+        return candidate(migrationId, candidateId) + ":inputs";
+    }
+
+    /** Hash: the step states (JSON) of the candidate's current or last run, one field per step name. */
+    public String candidateSteps(String migrationId, String candidateId) {
+        return candidate(migrationId, candidateId) + ":steps";
+    }
+
+    /** Sorted set: every run id of the candidate, scored by attempt number. */
+    public String candidateRuns(String migrationId, String candidateId) {
+        return candidate(migrationId, candidateId) + ":runs";
+    }
+
+    /** Hash: one run's record (migrationId, candidateId, attempt, status, token, steps JSON, times). */
+    public String run(String runId) {
+        return prefix + "run:" + runId;
+    }
+
     /** Sorted set of the ids of a migration's candidates in one status. */
     public String status(String migrationId, CandidateStatus status) {
         return migration(migrationId) + ":s:" + status.wire();

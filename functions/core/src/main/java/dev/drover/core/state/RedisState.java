@@ -15,12 +15,14 @@ public final class RedisState implements AutoCloseable {
     private final Keys keys;
     private final MigrationStore migrations;
     private final CandidateStore candidates;
+    private final RunStore runs;
 
     public RedisState(UnifiedJedis redis, String prefix, Clock clock) {
         this.redis = redis;
         this.keys = new Keys(prefix);
         this.migrations = new MigrationStore(redis, keys, clock);
         this.candidates = new CandidateStore(redis, keys, clock);
+        this.runs = new RunStore(redis, keys, clock);
     }
 
     public static RedisState connect(URI url, String prefix) {
@@ -33,6 +35,10 @@ public final class RedisState implements AutoCloseable {
 
     public CandidateStore candidates() {
         return candidates;
+    }
+
+    public RunStore runs() {
+        return runs;
     }
 
     public Keys keys() {

@@ -1,0 +1,34 @@
+package dev.drover.core.run;
+
+import dev.drover.core.model.Check;
+import dev.drover.core.model.InvalidInput;
+
+import java.util.Map;
+
+/**
+ * A migrator's report on a step, POSTed to {@code /event/{runId}}.
+ *
+ * @param dispatch the {@code dispatch} of the step event it answers
+ * @param metadata merged into the step's metadata (for example {@code {"pullRequest": "https://..."}})
+ * @param message  a human-readable word on the step; for {@code failed}, what an operator must fix
+ * @param token    the callback token of the step event
+ */
+public record CallbackRequest(String stepName,
+                              int dispatch,
+                              CallbackStatus status,
+                              Map<String, String> metadata,
+                              String message,
+                              String token) {
+    public CallbackRequest {
+        Check.slug("stepName", stepName);
+        if (dispatch < 1) {
+            throw new InvalidInput("dispatch must be the step event's dispatch number (1 or more)");
+        }
+        if (status == null) {
+            throw new InvalidInput("status is required: pending, succeeded, merged or failed");
+        }
+        metadata = Check.metadata("metadata", metadata);
+        message = Check.optionalText("message", message, Check.TEXT_MAX);
+        Check.text("token", token, 200);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.drover.core.state;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.drover.core.json.Json;
+import dev.drover.core.model.CandidateStatus;
+import dev.drover.core.model.Step;
+import dev.drover.core.run.RunRecord;
+import dev.drover.core.run.RunStatus;
+import dev.drover.core.run.StepState;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs in Redis: which run owns a candidate, each run's record, the candidate's step states and inputs.
+ * Every write that a stale run could make is guarded in its script by "is this still the candidate's
+ * current run", so an old attempt can never overwrite a newer one.
+ */
+public final class RunStore {
+    private static final LuaScript CLAIM = LuaScript.load("claim-run.lua");
+    private static final LuaScript RECORD_STEP = LuaScript.load("record-step.lua");
+    private static final LuaScript FINISH = LuaScript.load("finish-run.lua");
+    private static final TypeReference<List<Step>> STEPS = new TypeReference<>() { };
+
+    private final UnifiedJedis redis;
+    private final Keys keys;
+    private final Clock clock;
+
+    public RunStore(UnifiedJedis redis, Keys keys, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** What a claim found. */
+    public sealed interface Claim {
+        /** The candidate is now running under the new run. */
+        record Claimed(int attempt) implements Claim {
+        }
+
+        /** The candidate is not startable: it is running, failed (a run waits on it) or completed. */
+        record Busy(CandidateStatus status, String runId) implements Claim {
+        }
+
+        record Missing() implements Claim {
+        }
+    }
+
+    /** Claims a not-started candidate for a new run with the given frozen steps. */
+    public Claim claim(String migrationId, String candidateId, String runId, String token, List<Step> steps) {
+        List<String> args = new ArrayList<>();
+        args.add(candidateId);
+        args.add(runId);
+        args.add(migrationId);
+        args.add(token);
+        args.add(clock.instant().toString());
+        args.add(Json.string(steps));
+        for (Step step : steps) {
+            args.add(step.name());
+            args.add(Json.string(StepState.notStarted(step.name())));
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> reply = (List<Object>) CLAIM.run(redis, List.of(keys.migration(migrationId), keys.run(runId)), args);
+        return switch ((String) reply.getFirst()) {
+            case "claimed" -> new Claim.Claimed(((Long) reply.get(1)).intValue());
+            case "busy" -> new Claim.Busy(CandidateStatus.fromWire((String) reply.get(1)), (String) reply.get(2));
+            default -> new Claim.Missing();
+        };
+    }
+
+    /**
+     * Writes a step's state and, when given, the candidate's new status, if the run still owns the candidate.
+     *
+     * @return false when the run no longer owns the candidate (nothing was written)
+     */
+    public boolean recordStep(RunRecord run, StepState state, Optional<CandidateStatus> candidateStatus) {
+        Object written = RECORD_STEP.run(redis, List.of(keys.migration(run.migrationId())),
+                                         List.of(run.candidateId(), run.runId(), state.name(), Json.string(state),
+                                                 candidateStatus.map(CandidateStatus::wire).orElse(""),
+                                                 clock.instant().toString()));
+        return Long.valueOf(1).equals(written);
+    }
+
+    /**
+     * Ends a run. Completed runs leave the candidate completed; cancelled runs leave it not started.
+     *
+     * @return false when the run had already ended (nothing was written)
+     */
+    public boolean finish(RunRecord run, RunStatus status) {
+        CandidateStatus candidate = status == RunStatus.COMPLETED ? CandidateStatus.COMPLETED : CandidateStatus.NOT_STARTED;
+        Object written = FINISH.run(redis, List.of(keys.migration(run.migrationId()), keys.run(run.runId())),
+                                    List.of(run.candidateId(), run.runId(), status.wire(), candidate.wire(),
+                                            clock.instant().toString()));
+        return Long.valueOf(1).equals(written);
+    }
+
+    public Optional<RunRecord> find(String runId) {
+        Map<String, String> hash = redis.hgetAll(keys.run(runId));
+        if (hash.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RunRecord(runId, hash.get("migrationId"), hash.get("candidateId"),
+                                         Integer.parseInt(hash.get("attempt")), RunStatus.fromWire(hash.get("status")),
+                                         hash.get("token"), Instant.parse(hash.get("startedAt")),
+                                         Optional.ofNullable(hash.get("finishedAt")).map(Instant::parse).orElse(null)));
+    }
+
+    /** The steps a run was started with, in order (frozen at start). */
+    public List<Step> steps(String runId) {
+        String steps = redis.hget(keys.run(runId), "steps");
+        return steps == null ? List.of() : Json.readStored(steps, STEPS);
+    }
+
+    /** The id of the candidate's current (or last) run, if it was ever started. */
+    public Optional<String> currentRunId(String migrationId, String candidateId) {
+        return Optional.ofNullable(redis.hget(keys.candidate(migrationId, candidateId), "run"));
+    }
+
+    /** The step states of the candidate's current (or last) run, by step name. */
+    public Map<String, StepState> stepStates(String migrationId, String candidateId) {
+        Map<String, StepState> states = new HashMap<>();
+        redis.hgetAll(keys.candidateSteps(migrationId, candidateId))
+                .forEach((name, json) -> states.put(name, Json.readStored(json, StepState.class)));
+        return states;
+    }
+
+    public Optional<StepState> stepState(String migrationId, String candidateId, String stepName) {
+        return Optional.ofNullable(redis.hget(keys.candidateSteps(migrationId, candidateId), stepName))
+                .map(json -> Json.readStored(json, StepState.class));
+    }
+
+    public Map<String, String> inputs(String migrationId, String candidateId) {
+        return redis.hgetAll(keys.candidateInputs(migrationId, candidateId));
+    }
+
+    /** Sets the given inputs (others keep their values); they apply from the next dispatch or retry. */
+    public void setInputs(String migrationId, String candidateId, Map<String, String> inputs) {
+        if (!inputs.isEmpty()) {
+            redis.hset(keys.candidateInputs(migrationId, candidateId), inputs);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+-- Claims a not-started candidate for a new run, atomically: the candidate moves to running, its
+-- attempt counter grows, the run's record and its steps' initial states are written.
+-- KEYS[1] the migration's hash; KEYS[2] the run's hash.
+-- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] migration id, ARGV[4] callback token, ARGV[5] now,
+-- ARGV[6] the run's steps (JSON), then pairs of (step name, initial step state JSON).
+-- Returns {'claimed', attempt}, {'missing'}, or {'busy', status, current run id}.
+local m = KEYS[1]
+local id = ARGV[1]
+local c = m .. ':c:' .. id
+local status = redis.call('HGET', c, 'status')
+if not status then
+  return {'missing'}
+end
+if status ~= 'not_started' then
+  return {'busy', status, redis.call('HGET', c, 'run') or ''}
+end
+local attempt = redis.call('HINCRBY', c, 'attempts', 1)
+redis.call('ZREM', m .. ':s:not_started', id)
+redis.call('ZADD', m .. ':s:running', 0, id)
+redis.call('HSET', c, 'status', 'running', 'run', ARGV[2], 'updatedAt', ARGV[5])
+redis.call('ZADD', c .. ':runs', attempt, ARGV[2])
+redis.call('DEL', c .. ':steps')
+for i = 7, #ARGV, 2 do
+  redis.call('HSET', c .. ':steps', ARGV[i], ARGV[i + 1])
+end
+redis.call('HSET', KEYS[2], 'migrationId', ARGV[3], 'candidateId', id, 'attempt', attempt,
+  'status', 'running', 'token', ARGV[4], 'steps', ARGV[6], 'startedAt', ARGV[5])
+return {'claimed', attempt}

@@ -1,0 +1,21 @@
+-- Writes one step's state for a run and, optionally, moves the candidate to a new status, atomically.
+-- Ignored (returns 0) when the run is no longer the candidate's current run: a late write from an
+-- old attempt must never overwrite the state of a newer one.
+-- KEYS[1] the migration's hash.
+-- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] step name, ARGV[4] step state JSON,
+-- ARGV[5] new candidate status or '' to leave it, ARGV[6] now.
+local m = KEYS[1]
+local id = ARGV[1]
+local c = m .. ':c:' .. id
+if redis.call('HGET', c, 'run') ~= ARGV[2] then
+  return 0
+end
+redis.call('HSET', c .. ':steps', ARGV[3], ARGV[4])
+local status = redis.call('HGET', c, 'status')
+if ARGV[5] ~= '' and status ~= ARGV[5] then
+  redis.call('ZREM', m .. ':s:' .. status, id)
+  redis.call('ZADD', m .. ':s:' .. ARGV[5], 0, id)
+  redis.call('HSET', c, 'status', ARGV[5])
+end
+redis.call('HSET', c, 'updatedAt', ARGV[6])
+return 1

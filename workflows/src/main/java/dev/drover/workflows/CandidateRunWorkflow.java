@@ -1,0 +1,195 @@
+package dev.drover.workflows;
+
+import dev.drover.core.model.Step;
+import dev.drover.core.run.StepStatus;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs a candidate's steps in order. For each: dispatch (an activity marks it and publishes its event),
+ * then wait for the migrator's callbacks; {@code pending} keeps waiting, {@code succeeded}/{@code merged}
+ * moves on, {@code failed} (or a passed deadline) waits for an operator's retry or cancel.
+ * <p>
+ * Callbacks change the in-memory step status at once (so the next callback is validated against it)
+ * and queue their effect; the main loop persists queued effects in order through activities. A callback
+ * that arrives while the dispatch activity is still running is therefore queued, not lost.
+ */
+public final class CandidateRunWorkflow implements CandidateRun {
+    /**
+     * Dispatching must never be dropped: retried with backoff for as long as the run lives.
+     * On cancel the run abandons a running activity rather than cancelling it: activities are short and
+     * idempotent, and each checks in Redis that its run still owns the candidate before writing or
+     * publishing, so a late one changes nothing and the cleanup does not race an activity cancellation.
+     */
+    private static final ActivityOptions ACTIVITIES = ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setCancellationType(ActivityCancellationType.ABANDON)
+            .setRetryOptions(RetryOptions.newBuilder()
+                                     .setInitialInterval(Duration.ofSeconds(1))
+                                     .setBackoffCoefficient(2)
+                                     .setMaximumInterval(Duration.ofMinutes(1))
+                                     .build())
+            .build();
+
+    private final RunActivities activities = Workflow.newActivityStub(RunActivities.class, ACTIVITIES);
+    private final RunPlan plan;
+    private final Deque<StepCallback> inbox = new ArrayDeque<>();
+    private final Set<String> applied = new HashSet<>();
+    private int current = -1;
+    private int dispatch;
+    private StepStatus status = StepStatus.NOT_STARTED;
+    private boolean retryRequested;
+
+    @WorkflowInit
+    public CandidateRunWorkflow(RunPlan plan) {
+        this.plan = plan;
+    }
+
+    @Override
+    public void run(RunPlan plan) {
+        try {
+            for (int i = 0; i < plan.steps().size(); i++) {
+                current = i;
+                dispatch = 1;
+                runStep(plan.steps().get(i));
+            }
+            activities.complete(plan);
+        } catch (RuntimeException e) {
+            if (CancellationScope.current().isCancelRequested()) {
+                // The run's own scope is cancelled; cleanup needs a scope of its own to run at all.
+                Workflow.newDetachedCancellationScope(() -> activities.cancel(plan)).run();
+            }
+            throw e;
+        }
+    }
+
+    private void runStep(Step step) {
+        long deadlineAt = dispatchStep(step);
+        while (true) {
+            if (!awaitWork(deadlineAt)) {
+                status = StepStatus.FAILED;
+                activities.record(plan, step.name(), dispatch, StepStatus.FAILED, Map.of(), "deadline of "
+                        + step.config().get(Deadlines.CONFIG_KEY) + " passed before the migrator reported the step done");
+                continue;
+            }
+            while (!inbox.isEmpty()) {
+                StepCallback callback = inbox.removeFirst();
+                activities.record(plan, callback.stepName(), callback.dispatch(), callback.status().stepStatus(),
+                                  callback.metadata(), callback.message());
+            }
+            if (status.done()) {
+                return;
+            }
+            if (retryRequested) {
+                retryRequested = false;
+                deadlineAt = dispatchStep(step);
+            }
+        }
+    }
+
+    /** Dispatches the current step; returns when its deadline passes (MAX_VALUE for none). */
+    private long dispatchStep(Step step) {
+        Optional<Duration> deadline;
+        try {
+            deadline = Deadlines.of(step);
+        } catch (IllegalArgumentException e) {
+            // Nothing a migrator does can fix a malformed deadline: fail the step without dispatching it.
+            status = StepStatus.FAILED;
+            activities.record(plan, step.name(), dispatch, StepStatus.FAILED, Map.of(), e.getMessage());
+            return Long.MAX_VALUE;
+        }
+        status = StepStatus.DISPATCHED;
+        activities.dispatch(plan, current, dispatch);
+        return deadline.map(d -> Workflow.currentTimeMillis() + d.toMillis()).orElse(Long.MAX_VALUE);
+    }
+
+    /** Waits for a callback or a retry; false when the step's deadline passed first (only while it is in progress). */
+    private boolean awaitWork(long deadlineAt) {
+        if (!status.inProgress() || deadlineAt == Long.MAX_VALUE) {
+            Workflow.await(() -> !inbox.isEmpty() || retryRequested);
+            return true;
+        }
+        long remaining = deadlineAt - Workflow.currentTimeMillis();
+        return remaining > 0 && Workflow.await(Duration.ofMillis(remaining), () -> !inbox.isEmpty() || retryRequested);
+    }
+
+    @Override
+    public void validateCallback(StepCallback callback) {
+        if (applied.contains(callback.dedupeKey())) {
+            return; // a redelivery: accepted, and answered as not applied
+        }
+        int index = stepIndex(callback.stepName());
+        if (index < 0) {
+            throw refuse(RefusalCodes.UNKNOWN_STEP, "this run has no step '" + callback.stepName() + "'");
+        }
+        if (index != current) {
+            throw refuse(RefusalCodes.NOT_CURRENT_STEP, "step '" + callback.stepName() + "' is not the current step"
+                    + (current >= 0 ? " ('" + plan.steps().get(current).name() + "' is)" : ""));
+        }
+        if (callback.dispatch() != dispatch) {
+            throw refuse(RefusalCodes.STALE_DISPATCH, "the callback answers dispatch " + callback.dispatch()
+                    + " of step '" + callback.stepName() + "', but the step is at dispatch " + dispatch);
+        }
+        if (!status.inProgress()) {
+            throw refuse(RefusalCodes.STEP_NOT_IN_PROGRESS, "step '" + callback.stepName() + "' is " + status.wire()
+                    + ", not waiting for its migrator");
+        }
+    }
+
+    @Override
+    public CallbackOutcome callback(StepCallback callback) {
+        if (!applied.add(callback.dedupeKey())) {
+            return new CallbackOutcome(false, status);
+        }
+        status = callback.status().stepStatus();
+        inbox.addLast(callback);
+        return new CallbackOutcome(true, status);
+    }
+
+    @Override
+    public void validateRetryStep() {
+        if (status != StepStatus.FAILED) {
+            throw refuse(RefusalCodes.NO_FAILED_STEP, current < 0 ? "the run has not dispatched a step yet"
+                    : "step '" + plan.steps().get(current).name() + "' is " + status.wire() + "; only a failed step is retried");
+        }
+    }
+
+    @Override
+    public RunProgress retryStep() {
+        dispatch++;
+        status = StepStatus.DISPATCHED;
+        retryRequested = true;
+        return progress();
+    }
+
+    @Override
+    public RunProgress progress() {
+        return new RunProgress(current < 0 ? null : plan.steps().get(current).name(), status, dispatch);
+    }
+
+    private int stepIndex(String name) {
+        for (int i = 0; i < plan.steps().size(); i++) {
+            if (plan.steps().get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ApplicationFailure refuse(String code, String message) {
+        return RefusalCodes.failure(code, message);
+    }
+}

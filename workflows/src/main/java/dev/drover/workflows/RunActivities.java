@@ -1,0 +1,22 @@
+package dev.drover.workflows;
+
+import dev.drover.core.run.StepStatus;
+import io.temporal.activity.ActivityInterface;
+
+import java.util.Map;
+
+/** Every side effect of a run: Redis writes, publishing step events, reading the clock. */
+@ActivityInterface
+public interface RunActivities {
+    /** Marks the step dispatched (the candidate running) and publishes its step event. Idempotent. */
+    void dispatch(RunPlan plan, int stepIndex, int dispatch);
+
+    /** Persists what happened to a step: a callback's status, metadata and message, or a passed deadline. */
+    void record(RunPlan plan, String stepName, int dispatch, StepStatus status, Map<String, String> metadata, String message);
+
+    /** The last step is done: the run and the candidate are completed. */
+    void complete(RunPlan plan);
+
+    /** The run was cancelled: the candidate goes back to not started; the attempt stays recorded. */
+    void cancel(RunPlan plan);
+}

@@ -1,0 +1,91 @@
+package dev.drover.workflows;
+
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** How functions drive runs: start, call back, retry, cancel. A thin layer over Temporal's client. */
+public final class RunClient {
+    public static final String TASK_QUEUE = "drover-runs";
+
+    private final WorkflowClient client;
+
+    public RunClient(WorkflowClient client) {
+        this.client = client;
+    }
+
+    public void start(RunPlan plan) {
+        CandidateRun run = client.newWorkflowStub(CandidateRun.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(TASK_QUEUE)
+                .setWorkflowId(plan.runId())
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                .build());
+        WorkflowClient.start(run::run, plan);
+    }
+
+    /** @throws RunRefused when the run refuses the callback (stale, unknown step, ...) or has ended */
+    public CallbackOutcome callback(String runId, StepCallback callback) {
+        return refusable(() -> stub(runId).callback(callback));
+    }
+
+    /** @throws RunRefused when no step is failed or the run has ended */
+    public RunProgress retryStep(String runId) {
+        return refusable(() -> stub(runId).retryStep());
+    }
+
+    /** Where a running run is. */
+    public RunProgress progress(String runId) {
+        return stub(runId).progress();
+    }
+
+    /** Asks the run to cancel; its cleanup (candidate back to not started) runs in the workflow. */
+    public void cancel(String runId) {
+        try {
+            client.newUntypedWorkflowStub(runId).cancel();
+        } catch (WorkflowNotFoundException e) {
+            throw new RunRefused(RunRefused.RUN_ENDED, "run '" + runId + "' has already ended");
+        }
+    }
+
+    /** Waits up to {@code timeout} for the run to end (completed, cancelled or failed); true when it did. */
+    public boolean awaitEnd(String runId, Duration timeout) {
+        WorkflowStub stub = client.newUntypedWorkflowStub(runId);
+        try {
+            stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (WorkflowException e) {
+            return true; // ended otherwise than by completing, for example cancelled
+        }
+    }
+
+    private CandidateRun stub(String runId) {
+        return client.newWorkflowStub(CandidateRun.class, runId);
+    }
+
+    private static <T> T refusable(Supplier<T> update) {
+        try {
+            return update.get();
+        } catch (WorkflowUpdateException e) {
+            if (e.getCause() instanceof ApplicationFailure failure) {
+                RefusalCodes.refusal(failure).ifPresent(refusal -> {
+                    throw refusal;
+                });
+            }
+            throw e;
+        } catch (WorkflowNotFoundException e) {
+            throw new RunRefused(RunRefused.RUN_ENDED, "the run has already ended");
+        }
+    }
+}

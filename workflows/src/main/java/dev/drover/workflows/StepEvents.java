@@ -1,0 +1,42 @@
+package dev.drover.workflows;
+
+import dev.drover.core.json.Json;
+import dev.drover.core.run.StepEvent;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+
+import java.net.URI;
+
+/** Step events as CloudEvents 1.0 in structured JSON, the form they are published in. */
+public final class StepEvents {
+    static final URI SOURCE = URI.create("/drover/runs");
+
+    private StepEvents() {
+    }
+
+    /**
+     * The event id is the same for every publication of one dispatch (a retried activity republishes
+     * it), so a migrator can drop redeliveries by id.
+     */
+    public static String eventId(StepEvent event) {
+        return event.runId() + "/" + event.step().name() + "/" + event.dispatch();
+    }
+
+    public static CloudEvent cloudEvent(StepEvent event, String migratorApp) {
+        return CloudEventBuilder.v1()
+                .withId(eventId(event))
+                .withSource(SOURCE)
+                .withType(StepEvent.TYPE)
+                .withSubject(event.migrationId() + "/" + event.candidate().id())
+                .withExtension(StepEvent.MIGRATOR_EXTENSION, migratorApp)
+                .withDataContentType("application/json")
+                .withData(Json.bytes(event))
+                .build();
+    }
+
+    public static byte[] structured(CloudEvent event) {
+        return EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(event);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.drover.workflows;
+
+import dev.drover.core.run.StepEvent;
+
+/** Publishes a step event to the migrator it names. Must throw when the event was not accepted, so the activity retries. */
+public interface StepPublisher {
+    void publish(StepEvent event, String migratorApp);
+}

@@ -1,0 +1,258 @@
+package dev.drover.workflows;
+
+import dev.drover.core.model.Candidate;
+import dev.drover.core.model.CandidateStatus;
+import dev.drover.core.run.RunStatus;
+import dev.drover.core.run.StepEvent;
+import dev.drover.core.run.StepState;
+import dev.drover.core.run.StepStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.drover.core.run.CallbackStatus.FAILED;
+import static dev.drover.core.run.CallbackStatus.MERGED;
+import static dev.drover.core.run.CallbackStatus.PENDING;
+import static dev.drover.core.run.CallbackStatus.SUCCEEDED;
+import static dev.drover.workflows.RunHarness.callback;
+import static dev.drover.workflows.RunHarness.step;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every path of a run, with Temporal's time-skipping test environment and the real activities on Redis. */
+class CandidateRunWorkflowTest {
+    private final RunHarness harness = new RunHarness();
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    private Candidate candidate(RunPlan plan) {
+        return harness.state.candidates().find(plan.migrationId(), plan.candidateId()).orElseThrow();
+    }
+
+    private StepState stepState(RunPlan plan, String step) {
+        return harness.state.runs().stepState(plan.migrationId(), plan.candidateId(), step).orElseThrow();
+    }
+
+    private RunStatus runStatus(RunPlan plan) {
+        return harness.state.runs().find(plan.runId()).orElseThrow().status();
+    }
+
+    private void awaitStepStatus(RunPlan plan, String step, StepStatus status) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stepState(plan, step).status() != status) {
+            assertTrue(System.nanoTime() < until, "step " + step + " never became " + status.wire()
+                    + "; it is " + stepState(plan, step).status().wire());
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void stepsRunInOrderAndTheCandidateCompletes() throws Exception {
+        RunPlan plan = harness.start("success", List.of(step("bump", Map.of("targetVersion", "3.0.0")), step("verify", Map.of())));
+        StepEvent first = harness.nextEvent();
+        assertEquals("bump", first.step().name());
+        assertEquals(1, first.dispatch());
+        assertEquals(1, first.attempt());
+        assertEquals("3.0.0", first.step().config().get("targetVersion"));
+        assertEquals("http://drover.test/event/" + plan.runId(), first.callback().url());
+        assertEquals("secret-" + plan.runId(), first.callback().token());
+        assertEquals(CandidateStatus.RUNNING, candidate(plan).status());
+        assertEquals(StepStatus.DISPATCHED, stepState(plan, "bump").status());
+        assertEquals(StepStatus.NOT_STARTED, stepState(plan, "verify").status());
+
+        assertTrue(harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), "bumped")).applied());
+        StepEvent second = harness.nextEvent();
+        assertEquals("verify", second.step().name());
+        harness.runs.callback(plan.runId(), callback(second, SUCCEEDED, Map.of(), ""));
+
+        assertTrue(harness.awaitEnd(plan));
+        assertEquals(CandidateStatus.COMPLETED, candidate(plan).status());
+        assertEquals(RunStatus.COMPLETED, runStatus(plan));
+        assertEquals(StepStatus.SUCCEEDED, stepState(plan, "bump").status());
+        assertEquals("bumped", stepState(plan, "bump").message());
+        assertEquals(StepStatus.SUCCEEDED, stepState(plan, "verify").status());
+        assertEquals(1, harness.state.migrations().find(plan.migrationId()).orElseThrow().candidates()
+                .byStatus().get(CandidateStatus.COMPLETED));
+    }
+
+    @Test
+    void pendingKeepsWaitingAndRecordsMetadataUntilMerged() throws Exception {
+        RunPlan plan = harness.start("pending", List.of(step("open-pr", Map.of())));
+        StepEvent event = harness.nextEvent();
+        harness.runs.callback(plan.runId(), callback(event, PENDING, Map.of("pullRequest", "https://git.example/pr/7"), "PR open"));
+        awaitStepStatus(plan, "open-pr", StepStatus.PENDING);
+        assertEquals("https://git.example/pr/7", stepState(plan, "open-pr").metadata().get("pullRequest"));
+        assertEquals(CandidateStatus.RUNNING, candidate(plan).status());
+        assertEquals(RunStatus.RUNNING, runStatus(plan), "pending must not end the run");
+        assertEquals(StepStatus.PENDING, harness.runs.progress(plan.runId()).status());
+
+        harness.runs.callback(plan.runId(), callback(event, MERGED, Map.of("mergedBy", "ann"), ""));
+        assertTrue(harness.awaitEnd(plan));
+        StepState merged = stepState(plan, "open-pr");
+        assertEquals(StepStatus.MERGED, merged.status());
+        assertEquals("https://git.example/pr/7", merged.metadata().get("pullRequest"), "pending metadata is kept");
+        assertEquals("ann", merged.metadata().get("mergedBy"));
+        assertEquals(CandidateStatus.COMPLETED, candidate(plan).status());
+    }
+
+    @Test
+    void aFailedStepWaitsForARetryWhichDispatchesItAgain() throws Exception {
+        RunPlan plan = harness.start("retry", List.of(step("bump", Map.of())));
+        StepEvent first = harness.nextEvent();
+        harness.runs.callback(plan.runId(), callback(first, FAILED, Map.of(), "values.yaml does not parse"));
+        awaitStepStatus(plan, "bump", StepStatus.FAILED);
+        assertEquals(CandidateStatus.FAILED, candidate(plan).status());
+        assertEquals("values.yaml does not parse", stepState(plan, "bump").message());
+        assertEquals(RunStatus.RUNNING, runStatus(plan), "a failed step keeps the run alive");
+
+        RunProgress progress = harness.runs.retryStep(plan.runId());
+        assertEquals(2, progress.dispatch());
+        StepEvent second = harness.nextEvent();
+        assertEquals(2, second.dispatch());
+        assertEquals("bump", second.step().name());
+        awaitStepStatus(plan, "bump", StepStatus.DISPATCHED);
+        assertEquals(CandidateStatus.RUNNING, candidate(plan).status());
+
+        RunRefused stale = assertThrows(RunRefused.class,
+                                        () -> harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), "")));
+        assertEquals(RefusalCodes.STALE_DISPATCH, stale.code());
+
+        harness.runs.callback(plan.runId(), callback(second, SUCCEEDED, Map.of(), ""));
+        assertTrue(harness.awaitEnd(plan));
+        assertEquals(CandidateStatus.COMPLETED, candidate(plan).status());
+        assertEquals(2, stepState(plan, "bump").dispatches());
+    }
+
+    @Test
+    void onlyAFailedStepCanBeRetried() throws Exception {
+        RunPlan plan = harness.start("no-retry", List.of(step("bump", Map.of())));
+        harness.nextEvent();
+        RunRefused refused = assertThrows(RunRefused.class, () -> harness.runs.retryStep(plan.runId()));
+        assertEquals(RefusalCodes.NO_FAILED_STEP, refused.code());
+        assertTrue(harness.published.isEmpty(), "nothing was re-dispatched");
+    }
+
+    @Test
+    void aPassedDeadlineFailsTheStepWithAReason() throws Exception {
+        RunPlan plan = harness.start("deadline", List.of(step("wait-merge", Map.of("deadline", "PT1H"))));
+        StepEvent event = harness.nextEvent();
+        harness.env.sleep(Duration.ofMinutes(59));
+        assertEquals(StepStatus.DISPATCHED, stepState(plan, "wait-merge").status());
+        harness.env.sleep(Duration.ofMinutes(2));
+        awaitStepStatus(plan, "wait-merge", StepStatus.FAILED);
+        assertTrue(stepState(plan, "wait-merge").message().contains("deadline of PT1H passed"), stepState(plan, "wait-merge").message());
+        assertEquals(CandidateStatus.FAILED, candidate(plan).status());
+
+        RunRefused late = assertThrows(RunRefused.class,
+                                       () -> harness.runs.callback(plan.runId(), callback(event, SUCCEEDED, Map.of(), "")));
+        assertEquals(RefusalCodes.STEP_NOT_IN_PROGRESS, late.code());
+
+        harness.runs.retryStep(plan.runId());
+        StepEvent again = harness.nextEvent();
+        harness.runs.callback(plan.runId(), callback(again, MERGED, Map.of(), ""));
+        assertTrue(harness.awaitEnd(plan));
+    }
+
+    @Test
+    void aMalformedDeadlineFailsTheStepWithoutDispatchingIt() throws Exception {
+        RunPlan plan = harness.start("bad-deadline", List.of(step("bump", Map.of("deadline", "two hours"))));
+        awaitStepStatus(plan, "bump", StepStatus.FAILED);
+        assertTrue(stepState(plan, "bump").message().contains("ISO-8601"));
+        assertTrue(harness.published.isEmpty());
+    }
+
+    @Test
+    void cancelEndsTheRunAndResetsTheCandidate() throws Exception {
+        RunPlan plan = harness.start("cancel", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        harness.nextEvent();
+        harness.runs.cancel(plan.runId());
+        assertTrue(harness.awaitEnd(plan));
+        assertEquals(CandidateStatus.NOT_STARTED, candidate(plan).status());
+        assertEquals(RunStatus.CANCELLED, runStatus(plan));
+        assertEquals(StepStatus.CANCELLED, stepState(plan, "bump").status());
+        assertEquals(1, harness.state.migrations().find(plan.migrationId()).orElseThrow().candidates()
+                .byStatus().get(CandidateStatus.NOT_STARTED));
+
+        // The candidate can start again: a new attempt, and the old run's callbacks are refused.
+        RunRefused ended = assertThrows(RunRefused.class, () -> harness.runs.retryStep(plan.runId()));
+        assertEquals(RunRefused.RUN_ENDED, ended.code());
+    }
+
+    @Test
+    void cancelWhileAStepIsFailedAlsoCleansUp() throws Exception {
+        RunPlan plan = harness.start("cancel-failed", List.of(step("bump", Map.of())));
+        StepEvent event = harness.nextEvent();
+        harness.runs.callback(plan.runId(), callback(event, FAILED, Map.of(), "conflict"));
+        awaitStepStatus(plan, "bump", StepStatus.FAILED);
+        harness.runs.cancel(plan.runId());
+        assertTrue(harness.awaitEnd(plan));
+        assertEquals(CandidateStatus.NOT_STARTED, candidate(plan).status());
+        assertEquals(0, harness.state.migrations().find(plan.migrationId()).orElseThrow().candidates()
+                .byStatus().get(CandidateStatus.FAILED));
+    }
+
+    @Test
+    void inputsEditedDuringARunApplyFromTheNextDispatch() throws Exception {
+        RunPlan plan = harness.start("inputs", List.of(step("bump", Map.of())));
+        harness.state.runs().setInputs(plan.migrationId(), plan.candidateId(), Map.of("target-version", "3.0.0"));
+        StepEvent first = harness.nextEvent();
+        harness.state.runs().setInputs(plan.migrationId(), plan.candidateId(), Map.of("target-version", "3.1.0"));
+        harness.runs.callback(plan.runId(), callback(first, FAILED, Map.of(), "wrong version"));
+        awaitStepStatus(plan, "bump", StepStatus.FAILED);
+        harness.runs.retryStep(plan.runId());
+        StepEvent second = harness.nextEvent();
+        assertEquals("3.1.0", second.inputs().get("target-version"));
+        assertEquals("3.1.0", second.candidate().metadata().get("target-version"), "inputs are applied over metadata");
+        assertEquals("t", second.candidate().metadata().get("team"));
+    }
+
+    @Test
+    void aCallbackArrivingBeforeTheDispatchActivityReturnsIsNotLost() throws Exception {
+        harness.onPublish = (event, runs) -> runs.callback(event.runId(), callback(event, SUCCEEDED, Map.of(), "fast"));
+        RunPlan plan = harness.start("early", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        assertTrue(harness.awaitEnd(plan));
+        assertEquals(CandidateStatus.COMPLETED, candidate(plan).status());
+        assertEquals("fast", stepState(plan, "verify").message());
+        assertEquals(2, harness.published.size(), "each step was dispatched once");
+    }
+
+    @Test
+    void duplicateCallbacksChangeNothingTheSecondTime() throws Exception {
+        RunPlan plan = harness.start("duplicate", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        StepEvent first = harness.nextEvent();
+        StepCallback done = callback(first, SUCCEEDED, Map.of("commit", "abc"), "");
+        assertTrue(harness.runs.callback(plan.runId(), done).applied());
+        StepEvent second = harness.nextEvent();
+        CallbackOutcome again = harness.runs.callback(plan.runId(), done);
+        assertFalse(again.applied());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a duplicate must not move the run on");
+        assertEquals("verify", harness.runs.progress(plan.runId()).currentStep());
+        harness.runs.callback(plan.runId(), callback(second, SUCCEEDED, Map.of(), ""));
+        assertTrue(harness.awaitEnd(plan));
+    }
+
+    @Test
+    void callbacksForAnotherStepOrAnUnknownStepAreRefused() throws Exception {
+        RunPlan plan = harness.start("refused", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        StepEvent first = harness.nextEvent();
+        RunRefused notCurrent = assertThrows(RunRefused.class, () -> harness.runs.callback(
+                plan.runId(), new StepCallback("verify", 1, SUCCEEDED, Map.of(), "")));
+        assertEquals(RefusalCodes.NOT_CURRENT_STEP, notCurrent.code());
+        RunRefused unknown = assertThrows(RunRefused.class, () -> harness.runs.callback(
+                plan.runId(), new StepCallback("deploy", 1, SUCCEEDED, Map.of(), "")));
+        assertEquals(RefusalCodes.UNKNOWN_STEP, unknown.code());
+        assertEquals(StepStatus.DISPATCHED, stepState(plan, "bump").status(), "refused callbacks change nothing");
+        harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), ""));
+        assertEquals("verify", harness.nextEvent().step().name());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.drover.workflows;
+
+import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.core.model.Migration;
+import dev.drover.core.model.Step;
+import dev.drover.core.run.StepEvent;
+import dev.drover.core.state.RedisState;
+import dev.drover.core.state.RunStore;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * A time-skipping Temporal test environment running the real workflow and activities against the
+ * machine's Redis (own key prefix); step events are captured instead of going through Dapr.
+ */
+final class RunHarness implements AutoCloseable {
+    final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    final RedisState state = RedisState.connect(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")),
+                                                "drover-test-" + UUID.randomUUID() + ":");
+    final BlockingQueue<StepEvent> published = new LinkedBlockingQueue<>();
+    final RunClient runs;
+    /** Runs inside the dispatch activity, after the event is captured: lets a test answer "early". */
+    volatile BiConsumer<StepEvent, RunClient> onPublish = (event, client) -> { };
+
+    RunHarness() {
+        Worker worker = env.newWorker(RunClient.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
+        StepPublisher capture = (event, app) -> {
+            published.add(event);
+            onPublish.accept(event, this.runs());
+        };
+        worker.registerActivitiesImplementations(new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC()));
+        runs = new RunClient(env.getWorkflowClient());
+        env.start();
+    }
+
+    private RunClient runs() {
+        return runs;
+    }
+
+    static Step step(String name, Map<String, String> config) {
+        return new Step(name, "", "test-migrator", name, config);
+    }
+
+    /** Announces a migration with these steps, discovers one candidate, claims it and starts its run. */
+    RunPlan start(String candidateId, List<Step> steps) {
+        String migrationId = "m-" + candidateId;
+        state.migrations().announce(new Migration(migrationId, "Test", "", List.of(), steps, List.of()));
+        state.candidates().merge(migrationId, List.of(new DiscoveredCandidate(candidateId, "app", Map.of("team", "t"), List.of(), List.of())));
+        String runId = "run-" + UUID.randomUUID();
+        RunStore.Claim claim = state.runs().claim(migrationId, candidateId, runId, "secret-" + runId, steps);
+        int attempt = ((RunStore.Claim.Claimed) claim).attempt();
+        RunPlan plan = new RunPlan(runId, migrationId, candidateId, attempt, steps);
+        runs.start(plan);
+        return plan;
+    }
+
+    StepEvent nextEvent() throws InterruptedException {
+        StepEvent event = published.poll(10, TimeUnit.SECONDS);
+        assertNotNull(event, "no step event was published");
+        return event;
+    }
+
+    static StepCallback callback(StepEvent event, dev.drover.core.run.CallbackStatus status, Map<String, String> metadata,
+                                 String message) {
+        return new StepCallback(event.step().name(), event.dispatch(), status, metadata, message);
+    }
+
+    boolean awaitEnd(RunPlan plan) {
+        return runs.awaitEnd(plan.runId(), Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        env.close();
+        ScanParams match = new ScanParams().match(state.keys().prefix() + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = state.redis().scan(cursor, match);
+            if (!page.getResult().isEmpty()) {
+                state.redis().unlink(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        state.close();
+    }
+}
