@@ -8,6 +8,13 @@ import dev.drover.functions.candidates.SubmitCandidates;
 import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.registry.RegistryAnnounce;
+import dev.drover.functions.runs.CancelCandidate;
+import dev.drover.functions.runs.EditInputs;
+import dev.drover.functions.runs.GetSteps;
+import dev.drover.functions.runs.RetryStep;
+import dev.drover.functions.runs.StartCandidate;
+import dev.drover.functions.runs.StepCallbackFunction;
+import dev.drover.functions.runs.StepRelay;
 
 import java.util.List;
 import java.util.Optional;
@@ -20,13 +27,21 @@ public final class Catalog {
     private Catalog() {
     }
 
-    public static List<Function> all(RedisState state) {
+    public static List<Function> all(Platform platform) {
+        RedisState state = platform.state();
         return List.of(new RegistryAnnounce(state.migrations()),
                        new ListMigrations(state.migrations()),
                        new GetMigration(state.migrations()),
                        new SubmitCandidates(state.candidates()),
                        new ListCandidates(state.migrations(), state.candidates()),
-                       new GetCandidate(state.migrations(), state.candidates()));
+                       new GetCandidate(state.migrations(), state.candidates()),
+                       new StartCandidate(state, platform.runs()),
+                       new CancelCandidate(state, platform.runs()),
+                       new RetryStep(state, platform.runs()),
+                       new EditInputs(state),
+                       new GetSteps(state),
+                       new StepCallbackFunction(state, platform.runs()),
+                       new StepRelay(platform.brokerUrl()));
     }
 
     /** The functions one process serves: the one named, or all when none is named. */

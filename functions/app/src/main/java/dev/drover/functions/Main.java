@@ -6,9 +6,13 @@ import dev.drover.core.function.Settings;
 import dev.drover.core.logging.JsonLogFormatter;
 import dev.drover.core.state.RedisState;
 import io.helidon.logging.common.LogConfig;
+import dev.drover.workflows.RunClient;
+import dev.drover.workflows.TemporalSettings;
 import io.helidon.webserver.WebServer;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Serves Drover's functions: the one named by {@code FUNCTION} (how Knative runs each function as its
@@ -26,7 +30,10 @@ public final class Main {
         try {
             settings = Settings.fromEnvironment(System.getenv());
             state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
-            functions = Catalog.select(Catalog.all(state), settings.function());
+            Platform platform = new Platform(state,
+                                             new RunClient(TemporalSettings.fromEnvironment(System.getenv()).client()),
+                                             brokerUrl(System.getenv()));
+            functions = Catalog.select(Catalog.all(platform), settings.function());
         } catch (IllegalArgumentException e) {
             // A misconfigured process says what is wrong in one line and stops, rather than serving half.
             System.err.println("drover: " + e.getMessage());
@@ -39,5 +46,15 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(state::close));
         System.out.println("Drover API listening on http://localhost:" + server.port()
                                    + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + ")");
+    }
+
+    /** Where the step relay pushes: the Knative Broker's ingress ({@code DROVER_BROKER_URL}). */
+    static URI brokerUrl(Map<String, String> env) {
+        String url = env.getOrDefault("DROVER_BROKER_URL", "http://127.0.0.1:8081/drover/default");
+        try {
+            return URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("DROVER_BROKER_URL=" + url + " is not a URL");
+        }
     }
 }

@@ -18,8 +18,12 @@ final class TestServer {
     }
 
     static void configure(WebServerConfig.Builder server, RedisState state) {
+        configure(server, TestPlatform.withoutRuns(state));
+    }
+
+    static void configure(WebServerConfig.Builder server, Platform platform) {
         Settings settings = Settings.fromEnvironment(Map.of("DROVER_MAX_BODY_BYTES", Long.toString(MAX_BODY_BYTES)));
-        FunctionServer.configure(server, settings, Catalog.select(Catalog.all(state), Optional.empty()),
-                                 List.of(state.readiness()), List.of(new OpenApiService()));
+        FunctionServer.configure(server, settings, Catalog.select(Catalog.all(platform), Optional.empty()),
+                                 List.of(platform.state().readiness()), List.of(new OpenApiService()));
     }
 }

@@ -6,6 +6,9 @@ import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
 import dev.drover.functions.OpenApiService;
+import dev.drover.functions.Platform;
+import dev.drover.workflows.RunClient;
+import dev.drover.workflows.TemporalSettings;
 import io.helidon.webserver.WebServer;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
@@ -130,7 +133,10 @@ public final class CandidateBench {
         boolean ok = false;
         try {
             printHeader(state.redis(), settings.redisUrl(), prefix);
-            server = FunctionServer.start(settings, Catalog.all(state), List.of(state.readiness()),
+            // The candidate API needs neither Temporal nor a broker: point them nowhere.
+            Platform platform = new Platform(state, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
+                                             URI.create("http://127.0.0.1:1/"));
+            server = FunctionServer.start(settings, Catalog.all(platform), List.of(state.readiness()),
                                           List.of(new OpenApiService()));
             try (Api api = new Api(URI.create("http://127.0.0.1:" + server.port() + "/"))) {
                 measure(api, state.redis());

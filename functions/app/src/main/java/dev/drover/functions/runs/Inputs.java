@@ -1,0 +1,44 @@
+package dev.drover.functions.runs;
+
+import dev.drover.core.http.ApiException;
+import dev.drover.core.model.Check;
+import dev.drover.core.model.Input;
+import dev.drover.core.model.Migration;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The rules for operator inputs: only the migration's declared inputs, as strings. */
+final class Inputs {
+    private Inputs() {
+    }
+
+    /** @throws ApiException 400 unknown_input for a name the migration does not declare */
+    static Map<String, String> declaredOnly(Migration migration, Map<String, String> given) {
+        Map<String, String> inputs = Check.metadata("inputs", given);
+        List<String> declared = migration.requiredInputs().stream().map(Input::name).toList();
+        TreeSet<String> unknown = new TreeSet<>(inputs.keySet());
+        declared.forEach(unknown::remove);
+        if (!unknown.isEmpty()) {
+            throw ApiException.badRequest("unknown_input", "migration '" + migration.id() + "' declares no input "
+                    + String.join(", ", unknown) + (declared.isEmpty() ? "; it takes none" : "; it takes " + String.join(", ", declared)));
+        }
+        return inputs;
+    }
+
+    /** @throws ApiException 400 missing_inputs naming every required input without a value */
+    static void requireAll(Migration migration, Map<String, String> inputs) {
+        TreeSet<String> missing = new TreeSet<>();
+        for (Input input : migration.requiredInputs()) {
+            String value = inputs.get(input.name());
+            if (value == null || value.isBlank()) {
+                missing.add(input.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw ApiException.badRequest("missing_inputs", "give a value for every required input before starting: "
+                    + String.join(", ", missing));
+        }
+    }
+}

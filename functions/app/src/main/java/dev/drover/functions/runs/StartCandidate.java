@@ -1,0 +1,106 @@
+package dev.drover.functions.runs;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.http.ApiException;
+import dev.drover.core.http.Http;
+import dev.drover.core.json.Json;
+import dev.drover.core.model.Step;
+import dev.drover.core.run.RunStatus;
+import dev.drover.core.state.RedisState;
+import dev.drover.core.state.RunStore;
+import dev.drover.workflows.RunClient;
+import dev.drover.workflows.RunPlan;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code POST /migrations/{id}/candidates/{cid}/start}: a new run (a new attempt) of a not-started
+ * candidate, with its steps frozen: the candidate's own steps if it has any, else the migration's.
+ */
+public final class StartCandidate implements Function {
+    private static final System.Logger LOGGER = System.getLogger(StartCandidate.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The optional body: inputs to set before starting. */
+    public record Body(Map<String, String> inputs) {
+        public Body {
+            inputs = inputs == null ? Map.of() : inputs;
+        }
+    }
+
+    /** The answer: the run that was started. */
+    public record Started(String runId, int attempt, List<String> steps) {
+    }
+
+    private final RedisState state;
+    private final RunClient runs;
+
+    public StartCandidate(RedisState state, RunClient runs) {
+        this.state = state;
+        this.runs = runs;
+    }
+
+    @Override
+    public FunctionSpec spec() {
+        return FunctionSpec.rest("candidate-start", Method.POST, "/migrations/{id}/candidates/{cid}/start");
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        CandidateRef ref = CandidateRef.of(req, state);
+        Body body = req.content().hasEntity() ? Json.read(Http.jsonBody(req), Body.class) : new Body(Map.of());
+        Map<String, String> given = Inputs.declaredOnly(ref.migration().migration(), body.inputs());
+        Map<String, String> inputs = new HashMap<>(state.runs().inputs(ref.migrationId(), ref.candidateId()));
+        inputs.putAll(given);
+        Inputs.requireAll(ref.migration().migration(), inputs);
+
+        List<Step> steps = ref.candidate().steps().isEmpty() ? ref.migration().migration().steps() : ref.candidate().steps();
+        String runId = "run-" + UUID.randomUUID();
+        RunStore.Claim claim = state.runs().claim(ref.migrationId(), ref.candidateId(), runId, newToken(), steps);
+        int attempt = switch (claim) {
+            case RunStore.Claim.Claimed claimed -> claimed.attempt();
+            case RunStore.Claim.Busy busy -> throw busy(ref, busy);
+            case RunStore.Claim.Missing missing -> throw ApiException.notFound("candidate_not_found",
+                                                                                "candidate '" + ref.candidateId() + "' is gone");
+        };
+        state.runs().setInputs(ref.migrationId(), ref.candidateId(), given);
+        try {
+            runs.start(new RunPlan(runId, ref.migrationId(), ref.candidateId(), attempt, steps));
+        } catch (RuntimeException e) {
+            // The run never began: give the candidate back so it can be started once Temporal answers.
+            state.runs().finish(state.runs().find(runId).orElseThrow(), RunStatus.CANCELLED);
+            LOGGER.log(Level.WARNING, "could not start run " + runId + ": " + e.getMessage());
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "runs_unavailable",
+                                   "the run engine (Temporal) is unavailable; the candidate was not started, retry later");
+        }
+        LOGGER.log(Level.INFO, "started %s for %s/%s (attempt %d)".formatted(runId, ref.migrationId(), ref.candidateId(), attempt));
+        Http.json(res, Status.ACCEPTED_202, new Started(runId, attempt, steps.stream().map(Step::name).toList()));
+    }
+
+    private static ApiException busy(CandidateRef ref, RunStore.Claim.Busy busy) {
+        String candidate = "candidate '" + ref.candidateId() + "'";
+        return switch (busy.status()) {
+            case COMPLETED -> new ApiException(Status.CONFLICT_409, "already_completed", candidate + " is completed");
+            case FAILED -> new ApiException(Status.CONFLICT_409, "already_running", candidate + " has run " + busy.runId()
+                    + " waiting on a failed step: retry the step or cancel the run");
+            default -> new ApiException(Status.CONFLICT_409, "already_running", candidate + " is running (run " + busy.runId() + ")");
+        };
+    }
+
+    private static String newToken() {
+        byte[] token = new byte[32];
+        RANDOM.nextBytes(token);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.drover.functions.runs;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.http.ApiException;
+import dev.drover.core.http.Http;
+import dev.drover.core.json.Json;
+import dev.drover.core.run.CallbackRequest;
+import dev.drover.core.run.RunRecord;
+import dev.drover.core.run.RunStatus;
+import dev.drover.core.run.StepStatus;
+import dev.drover.core.state.RedisState;
+import dev.drover.workflows.CallbackOutcome;
+import dev.drover.workflows.RunClient;
+import dev.drover.workflows.RunRefused;
+import dev.drover.workflows.StepCallback;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * {@code POST /event/{runId}}: a migrator reports on a step. The token must be the run's; the run must
+ * still be going (a callback for an earlier, cancelled attempt is refused); the run itself refuses a
+ * callback for a step that is not current or a dispatch that is not the latest. A redelivered callback
+ * is answered 200 with {@code applied: false} so the migrator stops retrying, and changes nothing.
+ */
+public final class StepCallbackFunction implements Function {
+    /** The answer: whether this delivery changed the run, and the step's status after it. */
+    public record Answer(boolean applied, StepStatus stepStatus) {
+    }
+
+    private final RedisState state;
+    private final RunClient runs;
+
+    public StepCallbackFunction(RedisState state, RunClient runs) {
+        this.state = state;
+        this.runs = runs;
+    }
+
+    @Override
+    public FunctionSpec spec() {
+        return FunctionSpec.rest("step-callback", Method.POST, "/event/{runId}");
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        String runId = Http.slugParam(req, "runId");
+        CallbackRequest callback = Json.read(Http.jsonBody(req), CallbackRequest.class);
+        RunRecord run = state.runs().find(runId)
+                .orElseThrow(() -> ApiException.notFound("run_not_found", "no run '" + runId + "'"));
+        if (!MessageDigest.isEqual(run.token().getBytes(StandardCharsets.UTF_8), callback.token().getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(Status.FORBIDDEN_403, "invalid_token", "the token is not the one of run '" + runId + "'");
+        }
+        if (run.status() != RunStatus.RUNNING) {
+            throw new ApiException(Status.CONFLICT_409, "run_ended", "run '" + runId + "' (attempt " + run.attempt() + ") has "
+                    + run.status().wire() + "; its callbacks change nothing");
+        }
+        try {
+            CallbackOutcome outcome = runs.callback(runId, new StepCallback(callback.stepName(), callback.dispatch(),
+                                                                            callback.status(), callback.metadata(),
+                                                                            callback.message()));
+            Http.json(res, new Answer(outcome.applied(), outcome.stepStatus()));
+        } catch (RunRefused e) {
+            throw new ApiException(Status.CONFLICT_409, e.code(), e.getMessage());
+        }
+    }
+}

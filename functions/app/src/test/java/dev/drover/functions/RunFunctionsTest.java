@@ -1,0 +1,222 @@
+package dev.drover.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.model.Input;
+import dev.drover.core.model.Migration;
+import dev.drover.core.run.StepEvent;
+import dev.drover.core.state.RedisState;
+import io.helidon.http.Method;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The run functions over real HTTP, with real runs on Temporal's in-process test server. */
+@ServerTest
+class RunFunctionsTest {
+    private static final RedisState STATE = TestState.create();
+    private static final RunsTestPlatform RUNS = new RunsTestPlatform(STATE, URI.create("http://127.0.0.1:1/"));
+
+    private final Api api;
+
+    RunFunctionsTest(Http1Client client) {
+        this.api = new Api(client);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        TestServer.configure(server, RUNS.platform);
+    }
+
+    @AfterAll
+    static void close() {
+        RUNS.close();
+        TestState.drop(STATE);
+    }
+
+    /** A migration with two steps and one required input, and one candidate of it. */
+    private String candidate(String migrationId) {
+        Migration migration = Fixtures.migration(migrationId);
+        STATE.migrations().announce(new Migration(migrationId, migration.name(), "", List.of(), migration.steps(),
+                                                  List.of(new Input("target-version", "Target version", ""))));
+        STATE.candidates().merge(migrationId, List.of(Fixtures.candidate("checkout", Map.of("team", "payments"))));
+        return "/migrations/" + migrationId + "/candidates/checkout";
+    }
+
+    private Api.Reply start(String candidate, String version) {
+        return api.post(candidate + "/start", "{\"inputs\":{\"target-version\":\"" + version + "\"}}");
+    }
+
+    private Api.Reply callback(StepEvent event, String status, Map<String, String> metadata) {
+        return api.postJson("/event/" + event.runId(), Map.of("stepName", event.step().name(), "dispatch", event.dispatch(),
+                                                              "status", status, "metadata", metadata,
+                                                              "token", event.callback().token()));
+    }
+
+    private JsonNode steps(String candidate) {
+        return api.get(candidate + "/steps").json();
+    }
+
+    private JsonNode awaitStep(String candidate, int index, String status) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            JsonNode steps = steps(candidate);
+            if (steps.get("steps").get(index).get("status").asText().equals(status)) {
+                return steps;
+            }
+            assertTrue(System.nanoTime() < until, "step " + index + " never became " + status + ": " + steps);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aStartedCandidateRunsItsStepsThroughCallbacksToCompletion() throws Exception {
+        String candidate = candidate("runs-happy");
+        JsonNode before = steps(candidate);
+        assertTrue(before.get("runId").isNull());
+        assertEquals("not_started", before.get("steps").get(0).get("status").asText());
+
+        Api.Reply started = start(candidate, "3.0.0");
+        assertEquals(202, started.status(), started.body());
+        String runId = started.json().get("runId").asText();
+        assertEquals(1, started.json().get("attempt").asInt());
+
+        StepEvent first = RUNS.nextEvent();
+        assertEquals(runId, first.runId());
+        assertEquals("3.0.0", first.inputs().get("target-version"));
+        assertEquals("409", String.valueOf(start(candidate, "3.0.0").status()));
+
+        Api.Reply pending = callback(first, "pending", Map.of("pullRequest", "https://git.example/pr/1"));
+        assertEquals(200, pending.status(), pending.body());
+        assertTrue(pending.json().get("applied").asBoolean());
+        JsonNode progress = awaitStep(candidate, 0, "pending");
+        assertEquals("https://git.example/pr/1", progress.get("steps").get(0).get("metadata").get("pullRequest").asText());
+        assertEquals("running", progress.get("candidateStatus").asText());
+
+        assertTrue(callback(first, "merged", Map.of()).json().get("applied").asBoolean());
+        StepEvent second = RUNS.nextEvent();
+        assertEquals("await-merge", second.step().name());
+        callback(second, "succeeded", Map.of());
+        JsonNode done = awaitStep(candidate, 1, "succeeded");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!steps(candidate).get("runStatus").asText().equals("completed")) {
+            assertTrue(System.nanoTime() < until, "the run never completed: " + steps(candidate));
+            Thread.sleep(20);
+        }
+        assertEquals("completed", api.get(candidate).json().get("status").asText());
+        assertEquals("merged", done.get("steps").get(0).get("status").asText());
+        Api.Reply again = start(candidate, "3.0.0");
+        assertEquals(409, again.status());
+        assertEquals("already_completed", again.errorCode());
+    }
+
+    @Test
+    void callbacksAreCheckedBeforeTheyChangeAnything() throws Exception {
+        String candidate = candidate("runs-callbacks");
+        start(candidate, "3.0.0");
+        StepEvent event = RUNS.nextEvent();
+
+        Api.Reply wrongToken = api.postJson("/event/" + event.runId(), Map.of("stepName", "bump-chart", "dispatch", 1,
+                                                                              "status", "succeeded", "token", "guess"));
+        assertEquals(403, wrongToken.status());
+        assertEquals("invalid_token", wrongToken.errorCode());
+        Api.Reply unknownRun = api.postJson("/event/run-nope", Map.of("stepName", "bump-chart", "dispatch", 1,
+                                                                       "status", "succeeded", "token", "x"));
+        assertEquals("run_not_found", unknownRun.errorCode());
+        Api.Reply notCurrent = api.postJson("/event/" + event.runId(), Map.of("stepName", "await-merge", "dispatch", 1,
+                                                                              "status", "succeeded", "token", event.callback().token()));
+        assertEquals(409, notCurrent.status());
+        assertEquals("not_current_step", notCurrent.errorCode());
+        Api.Reply badStatus = api.postJson("/event/" + event.runId(), Map.of("stepName", "bump-chart", "dispatch", 1,
+                                                                             "status", "done", "token", event.callback().token()));
+        assertEquals(400, badStatus.status());
+        assertEquals("dispatched", steps(candidate).get("steps").get(0).get("status").asText(), "nothing changed");
+
+        assertTrue(callback(event, "succeeded", Map.of()).json().get("applied").asBoolean());
+        Api.Reply duplicate = callback(event, "succeeded", Map.of());
+        assertEquals(200, duplicate.status());
+        assertFalse(duplicate.json().get("applied").asBoolean());
+        assertEquals("await-merge", RUNS.nextEvent().step().name());
+        assertNull(RUNS.published.poll(300, TimeUnit.MILLISECONDS), "the duplicate dispatched nothing");
+    }
+
+    @Test
+    void aFailedStepIsRetriedByAnOperatorWithTheInputsAsTheyNowStand() throws Exception {
+        String candidate = candidate("runs-retry");
+        start(candidate, "3.0.0");
+        StepEvent first = RUNS.nextEvent();
+        Api.Reply early = api.post(candidate + "/retry-step", "");
+        assertEquals(409, early.status());
+        assertEquals("no_failed_step", early.errorCode());
+
+        callback(first, "failed", Map.of());
+        awaitStep(candidate, 0, "failed");
+        assertEquals("failed", api.get(candidate).json().get("status").asText());
+        Api.Reply edited = api.send(Method.PATCH, candidate + "/inputs", Map.of("Content-Type", "application/json"),
+                                    "{\"target-version\":\"3.1.0\"}".getBytes());
+        assertEquals(200, edited.status(), edited.body());
+        assertEquals("3.1.0", edited.json().get("inputs").get("target-version").asText());
+
+        Api.Reply retried = api.post(candidate + "/retry-step", "");
+        assertEquals(202, retried.status(), retried.body());
+        assertEquals(2, retried.json().get("dispatch").asInt());
+        StepEvent second = RUNS.nextEvent();
+        assertEquals(2, second.dispatch());
+        assertEquals("3.1.0", second.inputs().get("target-version"));
+        Api.Reply stale = callback(first, "succeeded", Map.of());
+        assertEquals(409, stale.status());
+        assertEquals("stale_dispatch", stale.errorCode());
+    }
+
+    @Test
+    void cancelResetsTheCandidateAndTheOldAttemptsCallbacksAreRefused() throws Exception {
+        String candidate = candidate("runs-cancel");
+        start(candidate, "3.0.0");
+        StepEvent old = RUNS.nextEvent();
+        Api.Reply cancelled = api.post(candidate + "/cancel", "");
+        assertEquals(200, cancelled.status(), cancelled.body());
+        assertEquals("cancelled", cancelled.json().get("status").asText());
+        assertEquals("not_started", api.get(candidate).json().get("status").asText());
+        JsonNode steps = steps(candidate);
+        assertEquals("cancelled", steps.get("runStatus").asText());
+        assertEquals("cancelled", steps.get("steps").get(0).get("status").asText());
+        assertEquals("not_running", api.post(candidate + "/cancel", "").errorCode());
+
+        Api.Reply restarted = start(candidate, "3.0.0");
+        assertEquals(2, restarted.json().get("attempt").asInt());
+        StepEvent fresh = RUNS.nextEvent();
+        Api.Reply late = callback(old, "succeeded", Map.of());
+        assertEquals(409, late.status());
+        assertEquals("run_ended", late.errorCode());
+        assertEquals(200, callback(fresh, "pending", Map.of()).status());
+    }
+
+    @Test
+    void inputsAreCheckedAtStartAndEdit() {
+        String candidate = candidate("runs-inputs");
+        Api.Reply missing = api.post(candidate + "/start", "");
+        assertEquals(400, missing.status());
+        assertEquals("missing_inputs", missing.errorCode());
+        assertTrue(missing.json().get("error").get("message").asText().contains("target-version"));
+        Api.Reply unknown = api.post(candidate + "/start", "{\"inputs\":{\"colour\":\"red\"}}");
+        assertEquals("unknown_input", unknown.errorCode());
+        Api.Reply patchUnknown = api.send(Method.PATCH, candidate + "/inputs", Map.of("Content-Type", "application/json"),
+                                          "{\"colour\":\"red\"}".getBytes());
+        assertEquals("unknown_input", patchUnknown.errorCode());
+        assertEquals("not_started", api.get(candidate).json().get("status").asText(), "nothing started");
+        assertEquals("not_running", api.post(candidate + "/retry-step", "").errorCode());
+        assertEquals("candidate_not_found", api.post("/migrations/runs-inputs/candidates/nobody/start", "").errorCode());
+    }
+}

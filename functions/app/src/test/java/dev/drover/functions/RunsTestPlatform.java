@@ -1,0 +1,49 @@
+package dev.drover.functions;
+
+import dev.drover.core.run.StepEvent;
+import dev.drover.core.state.RedisState;
+import dev.drover.workflows.CandidateRunWorkflow;
+import dev.drover.workflows.RunActivitiesImpl;
+import dev.drover.workflows.RunClient;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * A platform whose runs execute for real: Temporal's in-process test server (real time), the real
+ * workflow and activities on the test's Redis; step events are captured where Dapr would take them.
+ */
+final class RunsTestPlatform implements AutoCloseable {
+    final TestWorkflowEnvironment temporal = TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    final BlockingQueue<StepEvent> published = new LinkedBlockingQueue<>();
+    final Platform platform;
+
+    RunsTestPlatform(RedisState state, URI broker) {
+        Worker worker = temporal.newWorker(RunClient.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
+        worker.registerActivitiesImplementations(new RunActivitiesImpl(state, (event, app) -> published.add(event),
+                                                                       "http://drover.test", Clock.systemUTC()));
+        temporal.start();
+        platform = new Platform(state, new RunClient(temporal.getWorkflowClient()), broker);
+    }
+
+    StepEvent nextEvent() throws InterruptedException {
+        StepEvent event = published.poll(10, TimeUnit.SECONDS);
+        assertNotNull(event, "no step event was published");
+        return event;
+    }
+
+    @Override
+    public void close() {
+        temporal.close();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.drover.functions;
+
+import dev.drover.core.state.RedisState;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Without Temporal a start is refused with 503 and the candidate stays startable. */
+@ServerTest
+class RunsUnavailableTest {
+    private static final RedisState STATE = TestState.create();
+    private final Api api;
+
+    RunsUnavailableTest(Http1Client client) {
+        this.api = new Api(client);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        TestServer.configure(server, STATE);
+    }
+
+    @AfterAll
+    static void dropState() {
+        TestState.drop(STATE);
+    }
+
+    @Test
+    void startAnswers503AndLeavesTheCandidateNotStarted() {
+        STATE.migrations().announce(Fixtures.migration("no-temporal"));
+        STATE.candidates().merge("no-temporal", List.of(Fixtures.candidate("a", Map.of())));
+        Api.Reply reply = api.post("/migrations/no-temporal/candidates/a/start", "{\"inputs\":{\"target-version\":\"1\"}}");
+        assertEquals(503, reply.status(), reply.body());
+        assertEquals("runs_unavailable", reply.errorCode());
+        assertEquals("not_started", api.get("/migrations/no-temporal/candidates/a").json().get("status").asText());
+        assertEquals(1, STATE.migrations().find("no-temporal").orElseThrow().candidates().byStatus()
+                .get(dev.drover.core.model.CandidateStatus.NOT_STARTED));
+    }
+}
