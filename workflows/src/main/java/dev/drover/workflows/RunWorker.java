@@ -1,0 +1,43 @@
+package dev.drover.workflows;
+
+import dev.drover.core.state.RedisState;
+import io.dapr.client.DaprClient;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+
+import java.time.Clock;
+
+/**
+ * The Temporal worker of runs: polls the {@value RunClient#TASK_QUEUE} task queue, runs
+ * {@link CandidateRunWorkflow}s and their activities. One deployment serves every migration.
+ */
+public final class RunWorker implements AutoCloseable {
+    private final WorkerFactory factory;
+
+    private RunWorker(WorkerFactory factory) {
+        this.factory = factory;
+    }
+
+    /**
+     * Starts polling.
+     *
+     * @param callbackBaseUrl where migrators reach the step-callback function
+     */
+    public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
+                                  String callbackBaseUrl) {
+        WorkerFactory factory = WorkerFactory.newInstance(client);
+        Worker worker = factory.newWorker(RunClient.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
+        worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub),
+                                                                       callbackBaseUrl, Clock.systemUTC()));
+        factory.start();
+        return new RunWorker(factory);
+    }
+
+    /** Stops polling; activities in flight finish or are retried by Temporal on another worker. */
+    @Override
+    public void close() {
+        factory.shutdownNow();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.drover.workflows;
+
+import dev.drover.core.function.DaprSubscriptions;
+import dev.drover.core.function.Settings;
+import dev.drover.core.state.RedisState;
+import io.dapr.client.DaprClient;
+import io.dapr.client.DaprClientBuilder;
+import io.helidon.logging.common.LogConfig;
+
+import java.util.Map;
+
+/**
+ * The worker deployment's main. Reads {@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE},
+ * {@code REDIS_URL}, {@code DROVER_REDIS_PREFIX}, {@code DROVER_PUBSUB}, {@code DROVER_CALLBACK_URL}
+ * (the step-callback function's base URL) and the Dapr SDK's own {@code DAPR_GRPC_ENDPOINT} /
+ * {@code DAPR_HTTP_ENDPOINT} (or ports) to reach its sidecar.
+ */
+public final class WorkerMain {
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Map<String, String> env = System.getenv();
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("drover: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
+        DaprClient dapr = new DaprClientBuilder().build();
+        RunWorker worker = RunWorker.start(TemporalSettings.fromEnvironment(env).client(), state, dapr,
+                                           env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
+                                           callbackUrl(env));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            state.close();
+        }));
+        System.out.println("Drover run worker polling task queue " + RunClient.TASK_QUEUE);
+    }
+
+    public static String callbackUrl(Map<String, String> env) {
+        return env.getOrDefault("DROVER_CALLBACK_URL", "http://127.0.0.1:8080");
+    }
+}
