@@ -35,7 +35,9 @@ public final class CandidateRunWorkflow implements CandidateRun {
      * publishing, so a late one changes nothing and the cleanup does not race an activity cancellation.
      */
     private static final ActivityOptions ACTIVITIES = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            // Each activity is one publish or a few Redis commands; when a worker dies mid-activity, this is
+            // how long the run waits before Temporal gives the activity to another worker.
+            .setStartToCloseTimeout(Duration.ofSeconds(15))
             .setCancellationType(ActivityCancellationType.ABANDON)
             .setRetryOptions(RetryOptions.newBuilder()
                                      .setInitialInterval(Duration.ofSeconds(1))

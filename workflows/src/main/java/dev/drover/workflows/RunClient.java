@@ -1,10 +1,12 @@
 package dev.drover.workflows;
 
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
@@ -24,13 +26,14 @@ public final class RunClient {
         this.client = client;
     }
 
+    /** @throws RunsUnavailable when Temporal does not answer */
     public void start(RunPlan plan) {
         CandidateRun run = client.newWorkflowStub(CandidateRun.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(TASK_QUEUE)
                 .setWorkflowId(plan.runId())
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
                 .build());
-        WorkflowClient.start(run::run, plan);
+        available(() -> WorkflowClient.start(run::run, plan));
     }
 
     /** @throws RunRefused when the run refuses the callback (stale, unknown step, ...) or has ended */
@@ -45,13 +48,16 @@ public final class RunClient {
 
     /** Where a running run is. */
     public RunProgress progress(String runId) {
-        return stub(runId).progress();
+        return available(() -> stub(runId).progress());
     }
 
     /** Asks the run to cancel; its cleanup (candidate back to not started) runs in the workflow. */
     public void cancel(String runId) {
         try {
-            client.newUntypedWorkflowStub(runId).cancel();
+            available(() -> {
+                client.newUntypedWorkflowStub(runId).cancel();
+                return null;
+            });
         } catch (WorkflowNotFoundException e) {
             throw new RunRefused(RunRefused.RUN_ENDED, "run '" + runId + "' has already ended");
         }
@@ -70,13 +76,22 @@ public final class RunClient {
         }
     }
 
+    /** Runs a Temporal call; a transport failure becomes {@link RunsUnavailable}. */
+    private static <T> T available(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (WorkflowServiceException | StatusRuntimeException e) {
+            throw new RunsUnavailable("Temporal did not answer: " + e.getMessage(), e);
+        }
+    }
+
     private CandidateRun stub(String runId) {
         return client.newWorkflowStub(CandidateRun.class, runId);
     }
 
     private static <T> T refusable(Supplier<T> update) {
         try {
-            return update.get();
+            return available(update);
         } catch (WorkflowUpdateException e) {
             if (e.getCause() instanceof ApplicationFailure failure) {
                 RefusalCodes.refusal(failure).ifPresent(refusal -> {

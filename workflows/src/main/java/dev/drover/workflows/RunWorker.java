@@ -5,6 +5,7 @@ import io.dapr.client.DaprClient;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 
 import java.time.Clock;
 
@@ -19,14 +20,27 @@ public final class RunWorker implements AutoCloseable {
         this.factory = factory;
     }
 
+    /** How the worker caches runs between their workflow tasks. */
+    public enum Cache {
+        /** Keep runs in memory on a sticky queue: the default, for a real Temporal cluster. */
+        STICKY,
+        /**
+         * Replay each run from its history on every task. For Temporal's test server, which never hands a
+         * dead worker's sticky tasks back to the shared queue, so a replaced worker would not get them.
+         */
+        NONE
+    }
+
     /**
      * Starts polling.
      *
      * @param callbackBaseUrl where migrators reach the step-callback function
      */
     public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
-                                  String callbackBaseUrl) {
-        WorkerFactory factory = WorkerFactory.newInstance(client);
+                                  String callbackBaseUrl, Cache cache) {
+        WorkerFactory factory = cache == Cache.STICKY
+                ? WorkerFactory.newInstance(client)
+                : WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(0).build());
         Worker worker = factory.newWorker(RunClient.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub),

@@ -34,7 +34,7 @@ public final class WorkerMain {
         DaprClient dapr = new DaprClientBuilder().build();
         RunWorker worker = RunWorker.start(TemporalSettings.fromEnvironment(env).client(), state, dapr,
                                            env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
-                                           callbackUrl(env));
+                                           callbackUrl(env), RunWorker.Cache.STICKY);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
             state.close();

@@ -8,6 +8,7 @@ import dev.drover.core.run.RunRecord;
 import dev.drover.core.state.RedisState;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunRefused;
+import dev.drover.workflows.RunsUnavailable;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -47,6 +48,8 @@ public final class CancelCandidate implements Function {
             runs.cancel(run.runId());
         } catch (RunRefused e) {
             throw new ApiException(Status.CONFLICT_409, "not_running", "run " + run.runId() + " has already ended");
+        } catch (RunsUnavailable e) {
+            throw RunsDown.answer(e);
         }
         boolean ended = runs.awaitEnd(run.runId(), WAIT);
         Http.json(res, ended ? Status.OK_200 : Status.ACCEPTED_202, new Cancelled(run.runId(), ended ? "cancelled" : "cancelling"));

@@ -9,6 +9,7 @@ import dev.drover.core.state.RedisState;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunProgress;
 import dev.drover.workflows.RunRefused;
+import dev.drover.workflows.RunsUnavailable;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -41,6 +42,8 @@ public final class RetryStep implements Function {
             Http.json(res, Status.ACCEPTED_202, new Retried(run.runId(), progress.currentStep(), progress.dispatch()));
         } catch (RunRefused e) {
             throw new ApiException(Status.CONFLICT_409, e.code(), e.getMessage());
+        } catch (RunsUnavailable e) {
+            throw RunsDown.answer(e);
         }
     }
 }

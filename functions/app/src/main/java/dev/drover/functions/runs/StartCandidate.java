@@ -11,6 +11,7 @@ import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunPlan;
+import dev.drover.workflows.RunsUnavailable;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -77,12 +78,10 @@ public final class StartCandidate implements Function {
         state.runs().setInputs(ref.migrationId(), ref.candidateId(), given);
         try {
             runs.start(new RunPlan(runId, ref.migrationId(), ref.candidateId(), attempt, steps));
-        } catch (RuntimeException e) {
+        } catch (RunsUnavailable e) {
             // The run never began: give the candidate back so it can be started once Temporal answers.
             state.runs().finish(state.runs().find(runId).orElseThrow(), RunStatus.CANCELLED);
-            LOGGER.log(Level.WARNING, "could not start run " + runId + ": " + e.getMessage());
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "runs_unavailable",
-                                   "the run engine (Temporal) is unavailable; the candidate was not started, retry later");
+            throw RunsDown.answer(e);
         }
         LOGGER.log(Level.INFO, "started %s for %s/%s (attempt %d)".formatted(runId, ref.migrationId(), ref.candidateId(), attempt));
         Http.json(res, Status.ACCEPTED_202, new Started(runId, attempt, steps.stream().map(Step::name).toList()));

@@ -13,6 +13,7 @@ import dev.drover.core.state.RedisState;
 import dev.drover.workflows.CallbackOutcome;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunRefused;
+import dev.drover.workflows.RunsUnavailable;
 import dev.drover.workflows.StepCallback;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -66,6 +67,8 @@ public final class StepCallbackFunction implements Function {
             Http.json(res, new Answer(outcome.applied(), outcome.stepStatus()));
         } catch (RunRefused e) {
             throw new ApiException(Status.CONFLICT_409, e.code(), e.getMessage());
+        } catch (RunsUnavailable e) {
+            throw RunsDown.answer(e);
         }
     }
 }

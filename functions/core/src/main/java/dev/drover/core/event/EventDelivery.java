@@ -4,7 +4,6 @@ import dev.drover.core.model.InvalidInput;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.http.HttpMessageFactory;
-import io.cloudevents.rw.CloudEventRWException;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -36,7 +35,9 @@ public record EventDelivery(Optional<CloudEvent> event, byte[] data) {
             }, body).toEvent();
             CloudEventData data = event.getData();
             return new EventDelivery(Optional.of(event), data == null ? new byte[0] : data.toBytes());
-        } catch (CloudEventRWException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // The SDK signals a bad event with several unchecked types (CloudEventRWException,
+            // EventDeserializationException, IllegalStateException); all are the sender's mistake.
             throw new InvalidInput("malformed_event", "not a readable CloudEvent: " + e.getMessage());
         }
     }

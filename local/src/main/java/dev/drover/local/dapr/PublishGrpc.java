@@ -1,0 +1,32 @@
+package dev.drover.local.dapr;
+
+import com.google.protobuf.Empty;
+import io.dapr.v1.DaprGrpc;
+import io.dapr.v1.DaprPubsubProtos.PublishEventRequest;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * {@code dapr.proto.runtime.v1.Dapr/PublishEvent}, what {@code DaprClient.publishEvent} calls. Every
+ * other method of the Dapr service answers UNIMPLEMENTED, as the generated base class does.
+ */
+final class PublishGrpc extends DaprGrpc.DaprImplBase {
+    private final Publisher publisher;
+
+    PublishGrpc(Publisher publisher) {
+        this.publisher = publisher;
+    }
+
+    @Override
+    public void publishEvent(PublishEventRequest request, StreamObserver<Empty> response) {
+        try {
+            publisher.publish(new Publication(request.getPubsubName(), request.getTopic(), request.getData().toByteArray(),
+                                              request.getDataContentType(), request.getMetadataMap()));
+        } catch (PublishRefused e) {
+            response.onError(Status.fromCode(e.reason().grpcCode).withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        response.onNext(Empty.getDefaultInstance());
+        response.onCompleted();
+    }
+}

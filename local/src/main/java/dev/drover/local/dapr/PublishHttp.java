@@ -1,0 +1,72 @@
+package dev.drover.local.dapr;
+
+import dev.drover.core.json.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The sidecar's HTTP API, the part a migrator in any language uses: publish
+ * ({@code POST /v1.0/publish/{pubsub}/{topic}}, body = data, {@code Content-Type} = its content type,
+ * {@code ?metadata.<key>=<value>} = request metadata; 204 like Dapr) and the health endpoints the SDKs
+ * poll before they use the sidecar ({@code waitForSidecar} polls {@code /v1.0/healthz/outbound}).
+ */
+final class PublishHttp implements HttpService {
+    private static final String METADATA_PREFIX = "metadata.";
+
+    /** Dapr's error body. */
+    record DaprError(String errorCode, String message) {
+    }
+
+    private final Publisher publisher;
+
+    PublishHttp(Publisher publisher) {
+        this.publisher = publisher;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1.0/publish/{pubsub}/{+topic}", this::publish)
+                .get("/v1.0/healthz", this::health)
+                .get("/v1.0/healthz/outbound", this::health);
+    }
+
+    private void publish(ServerRequest req, ServerResponse res) {
+        byte[] data = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        Map<String, String> metadata = new HashMap<>();
+        for (String name : req.query().names()) {
+            if (name.startsWith(METADATA_PREFIX)) {
+                metadata.put(name.substring(METADATA_PREFIX.length()), req.query().get(name));
+            }
+        }
+        try {
+            publisher.publish(new Publication(req.path().pathParameters().get("pubsub"),
+                                              req.path().pathParameters().get("topic"), data, contentType, metadata));
+        } catch (PublishRefused e) {
+            res.status(Status.create(e.reason().httpStatus));
+            res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+            res.send(Json.bytes(new DaprError(e.reason().errorCode, e.getMessage())));
+            return;
+        }
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** 204 once the sidecar can publish, 500 while Redis does not answer, as Dapr answers while not ready. */
+    private void health(ServerRequest req, ServerResponse res) {
+        if (publisher.healthy()) {
+            res.status(Status.NO_CONTENT_204).send();
+        } else {
+            res.status(Status.INTERNAL_SERVER_ERROR_500);
+            res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+            res.send(Json.bytes(new DaprError("ERR_HEALTH_NOT_READY", "dapr is not ready: Redis does not answer")));
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.drover.local.stack;
+
+import dev.drover.core.function.FunctionServer;
+import dev.drover.core.run.StepEvent;
+import dev.drover.core.state.RedisState;
+import dev.drover.functions.Catalog;
+import dev.drover.functions.OpenApiService;
+import dev.drover.functions.Platform;
+import dev.drover.local.broker.Broker;
+import dev.drover.local.broker.BrokerConfig;
+import dev.drover.local.broker.Trigger;
+import dev.drover.local.dapr.DaprApp;
+import dev.drover.local.dapr.DaprSidecar;
+import dev.drover.local.dapr.DaprSidecarConfig;
+import dev.drover.workflows.RunClient;
+import dev.drover.workflows.RunWorker;
+import dev.drover.workflows.TemporalSettings;
+import io.dapr.client.DaprClient;
+import io.dapr.client.DaprClientBuilder;
+import io.dapr.config.Properties;
+import io.helidon.webserver.WebServer;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testserver.TestServer;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.io.Closeable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything Drover is, in one process, on nothing but Redis and a JDK: Temporal's own server (its real
+ * gRPC API, in process), stand-ins for the Dapr sidecar and a Knative Broker that speak the real
+ * protocols, every function on one port, the run worker, and a no-op demo migrator.
+ */
+public final class LocalStack implements AutoCloseable {
+    public static final String APP_ID = "drover";
+    public static final String PUBSUB = "pubsub";
+
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private String temporalAddress;
+    private RunWorker.Cache workerCache = RunWorker.Cache.STICKY;
+    private WebServer api;
+    private DaprSidecar dapr;
+    private Broker broker;
+    private DaprClient daprClient;
+    private RedisState state;
+    private WorkflowClient workflowClient;
+    private RunWorker worker;
+    private DemoMigrator demo;
+
+    private LocalStack() {
+    }
+
+    public static LocalStack start(LocalStackSettings settings) {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startParts(settings);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startParts(LocalStackSettings settings) {
+        state = RedisState.connect(settings.functions().redisUrl(), settings.functions().redisPrefix());
+        parts.push(state);
+        // The stand-ins block one pooled connection per subscription and trigger while they wait for events.
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(64);
+        UnifiedJedis standInRedis = RedisClient.builder().fromURI(settings.functions().redisUrl().toString()).poolConfig(pool).build();
+        parts.push(standInRedis);
+
+        if (settings.temporalAddress().isPresent()) {
+            temporalAddress = settings.temporalAddress().get();
+        } else {
+            Closeable temporal = TestServer.createPortBoundServer(settings.temporalPort());
+            parts.push(temporal);
+            temporalAddress = "127.0.0.1:" + settings.temporalPort();
+            workerCache = RunWorker.Cache.NONE;
+        }
+        workflowClient = new TemporalSettings(temporalAddress, "default").client();
+        parts.push(() -> workflowClient.getWorkflowServiceStubs().shutdownNow());
+
+        String prefix = settings.functions().redisPrefix() + "local:";
+        dapr = DaprSidecar.start(DaprSidecarConfig.defaults(standInRedis, prefix).withPorts(settings.daprGrpc(), settings.daprHttp()));
+        parts.push(dapr);
+        broker = Broker.start(BrokerConfig.defaults(standInRedis, prefix).withPort(settings.broker()).withBroker("drover", "default"));
+        parts.push(broker);
+
+        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri());
+        api = FunctionServer.start(settings.functions().withPort(settings.api()), Catalog.all(platform),
+                                   List.of(state.readiness()), List.of(new OpenApiService()));
+        parts.push(api::stop);
+        dapr.addApp(new DaprApp(APP_ID, apiUri()));
+
+        daprClient = new DaprClientBuilder()
+                .withPropertyOverrides(Map.of(Properties.GRPC_ENDPOINT, "127.0.0.1:" + dapr.grpcPort(),
+                                              Properties.HTTP_ENDPOINT, "http://127.0.0.1:" + dapr.httpPort()))
+                .build();
+        parts.push(daprClient);
+        startWorker();
+
+        for (LocalStackSettings.ExternalMigrator migrator : settings.migrators()) {
+            addMigrator(migrator.appId(), migrator.steps());
+        }
+        if (settings.demoMigrator() >= 0) {
+            demo = DemoMigrator.start(DemoMigrator.APP_ID, settings.demoMigrator(), StepHandler.succeedEverything());
+            parts.push(demo);
+            addMigrator(DemoMigrator.APP_ID, demo.stepsUri());
+            Thread.ofVirtual().name("demo-migrator-startup").start(() -> {
+                DemoMigrator.announce(daprClient, PUBSUB, DemoMigrator.demoMigration(), "/" + DemoMigrator.APP_ID);
+                demo.submit(apiUri(), DemoMigrator.MIGRATION_ID, DemoMigrator.demoCandidates(12), Duration.ofMinutes(2));
+            });
+        }
+    }
+
+    /** Starts a run worker (again): tests stop one mid-run and start another, as a crashed pod would be replaced. */
+    public synchronized RunWorker startWorker() {
+        worker = RunWorker.start(workflowClient, state, daprClient, PUBSUB, apiUri().toString(), workerCache);
+        return worker;
+    }
+
+    public synchronized void stopWorker() {
+        if (worker != null) {
+            worker.close();
+            worker = null;
+        }
+    }
+
+    /** Routes step events for {@code appId} to {@code steps}: a Knative Trigger filtered on the type and the migrator extension. */
+    public void addMigrator(String appId, URI steps) {
+        broker.addTrigger(new Trigger(appId, Map.of("type", StepEvent.TYPE, StepEvent.MIGRATOR_EXTENSION, appId), steps));
+    }
+
+    public URI apiUri() {
+        return URI.create("http://127.0.0.1:" + api.port());
+    }
+
+    public String temporalAddress() {
+        return temporalAddress;
+    }
+
+    public DaprSidecar dapr() {
+        return dapr;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public DaprClient daprClient() {
+        return daprClient;
+    }
+
+    public RedisState state() {
+        return state;
+    }
+
+    public WorkflowClient workflowClient() {
+        return workflowClient;
+    }
+
+    /** What listens where, for people. */
+    public String describe() {
+        return String.join(System.lineSeparator(),
+                           "Drover API           " + apiUri() + "  (spec: " + apiUri() + "/openapi.yaml)",
+                           "Temporal             " + temporalAddress,
+                           "Dapr sidecar API     grpc 127.0.0.1:" + dapr.grpcPort() + ", http http://127.0.0.1:" + dapr.httpPort(),
+                           "Broker ingress       " + broker.ingressUri(),
+                           demo == null ? "Demo migrator        off"
+                                        : "Demo migrator        " + demo.stepsUri() + "  (migration " + DemoMigrator.MIGRATION_ID + ")");
+    }
+
+    @Override
+    public void close() {
+        stopWorker();
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception e) {
+                System.getLogger(LocalStack.class.getName()).log(System.Logger.Level.WARNING, "stopping a part failed: " + e);
+            }
+        }
+    }
+
+}

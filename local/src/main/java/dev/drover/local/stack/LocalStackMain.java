@@ -1,0 +1,32 @@
+package dev.drover.local.stack;
+
+import io.helidon.logging.common.LogConfig;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./drover up}: runs the local stack until the process is stopped (Ctrl-C). */
+public final class LocalStackMain {
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LogConfig.configureRuntime();
+        LocalStackSettings settings;
+        try {
+            settings = LocalStackSettings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("drover: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalStack stack = LocalStack.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }));
+        System.out.println(stack.describe());
+        System.out.println("Drover local stack is ready: " + stack.apiUri() + " (Ctrl-C stops it)");
+        stopped.await();
+    }
+}

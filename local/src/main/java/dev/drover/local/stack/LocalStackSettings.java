@@ -1,0 +1,84 @@
+package dev.drover.local.stack;
+
+import dev.drover.core.function.Settings;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local stack's ports and parts. Every port may be 0 (any free port) except Temporal's, which the
+ * in-process server needs fixed.
+ *
+ * @param api             the functions ({@code DROVER_PORT}, 8080)
+ * @param broker          the broker stand-in's ingress ({@code DROVER_BROKER_PORT}, 8081)
+ * @param demoMigrator    the built-in no-op migrator ({@code DROVER_DEMO_PORT}, 8090; -1 turns it off)
+ * @param daprGrpc        the Dapr stand-in's gRPC API ({@code DAPR_GRPC_PORT}, 50001)
+ * @param daprHttp        the Dapr stand-in's HTTP API ({@code DAPR_HTTP_PORT}, 3500)
+ * @param temporalPort    the in-process Temporal server ({@code DROVER_TEMPORAL_PORT}, 7233)
+ * @param temporalAddress a real Temporal cluster instead ({@code TEMPORAL_ADDRESS})
+ * @param migrators       external migrators the broker pushes step events to
+ *                        ({@code DROVER_MIGRATORS=app-id=http://host:port/steps,...})
+ */
+public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
+                                 int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators) {
+    /** A migrator running outside the stack, and where its step events go. */
+    public record ExternalMigrator(String appId, URI steps) {
+    }
+
+    public static LocalStackSettings fromEnvironment(Map<String, String> env) {
+        Settings functions = Settings.fromEnvironment(env);
+        return new LocalStackSettings(functions, functions.port(),
+                                      port(env, "DROVER_BROKER_PORT", 8081), port(env, "DROVER_DEMO_PORT", 8090),
+                                      port(env, "DAPR_GRPC_PORT", 50001), port(env, "DAPR_HTTP_PORT", 3500),
+                                      port(env, "DROVER_TEMPORAL_PORT", 7233),
+                                      Optional.ofNullable(env.get("TEMPORAL_ADDRESS")).filter(a -> !a.isBlank()),
+                                      migrators(env.getOrDefault("DROVER_MIGRATORS", "")));
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= -1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new IllegalArgumentException(name + "=" + value + " is not a port (0 to 65535)");
+    }
+
+    private static List<ExternalMigrator> migrators(String value) {
+        List<ExternalMigrator> migrators = new ArrayList<>();
+        for (String entry : value.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("DROVER_MIGRATORS entry '" + entry + "' is not app-id=http://host:port/steps");
+            }
+            try {
+                migrators.add(new ExternalMigrator(entry.substring(0, eq).trim(), URI.create(entry.substring(eq + 1).trim())));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("DROVER_MIGRATORS entry '" + entry + "' has no valid URL");
+            }
+        }
+        return List.copyOf(migrators);
+    }
+
+    /** Every port free-picked (Temporal's on the given port): for tests and benchmarks. */
+    public static LocalStackSettings ephemeral(Settings functions, int temporalPort) {
+        return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of());
+    }
+
+    public LocalStackSettings withoutDemo() {
+        return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.drover.local.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.function.Settings;
+import dev.drover.core.json.Json;
+import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.core.model.Migration;
+import dev.drover.core.model.Step;
+import dev.drover.core.run.CallbackStatus;
+import dev.drover.core.run.StepEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end through the local stack, over real sockets only: a real DaprClient announces through the
+ * Dapr stand-in, candidates are submitted and started over HTTP, each step goes workflow → Dapr
+ * stand-in (gRPC) → step relay → broker stand-in → a migrator over HTTP, and the migrator calls back
+ * over HTTP; runs execute on Temporal's port-bound server, state is the machine's Redis.
+ */
+class LocalStackTest {
+    private static final String MIGRATOR = "test-migrator";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static LocalStack stack;
+    private static DemoMigrator migrator;
+    /** Step events as the migrator executes them (redeliveries of one event id are not executed again). */
+    private static final BlockingQueue<StepEvent> executed = new LinkedBlockingQueue<>();
+    private static final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
+                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
+        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, freePort()).withoutDemo());
+        migrator = DemoMigrator.start(MIGRATOR, 0, event -> {
+            executions.computeIfAbsent(event.runId() + "/" + event.step().name() + "/" + event.dispatch(), k -> new AtomicInteger())
+                    .incrementAndGet();
+            executed.add(event);
+            return Optional.empty(); // the test decides what each step reports
+        });
+        stack.addMigrator(MIGRATOR, migrator.stepsUri());
+    }
+
+    @AfterAll
+    static void stop() {
+        migrator.close();
+        stack.close();
+        StackKeys.drop(stack.state());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve(path)).build(),
+                                                HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() == 200 ? Json.mapper().readTree(answer.body()) : null;
+    }
+
+    private static HttpResponse<String> post(String path, Object body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve(path)).header("Content-Type", "application/json")
+                                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static <T> T await(String what, Duration patience, Check<T> check) throws Exception {
+        long until = System.nanoTime() + patience.toNanos();
+        while (true) {
+            T value = check.value();
+            if (value != null) {
+                return value;
+            }
+            assertTrue(System.nanoTime() < until, "timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private interface Check<T> {
+        T value() throws Exception;
+    }
+
+    /** Announces a migration through Dapr and waits until the platform has stored it; then submits candidates. */
+    private static void announceAndDiscover(String migrationId, List<String> steps, List<String> candidates) throws Exception {
+        List<Step> definition = steps.stream().map(name -> new Step(name, "", MIGRATOR, "test", Map.of())).toList();
+        DemoMigrator.announce(stack.daprClient(), LocalStack.PUBSUB,
+                              new Migration(migrationId, "E2E " + migrationId, "", List.of(), definition, List.of()), "/" + MIGRATOR);
+        await("announcement of " + migrationId, Duration.ofSeconds(20), () -> get("/migrations/" + migrationId));
+        List<DiscoveredCandidate> discovered = candidates.stream()
+                .map(id -> new DiscoveredCandidate(id, "app", Map.of(), List.of(), List.of())).toList();
+        assertEquals(200, post("/migrations/" + migrationId + "/candidates", discovered).statusCode());
+    }
+
+    private static String start(String migrationId, String candidate) throws Exception {
+        HttpResponse<String> answer = post("/migrations/" + migrationId + "/candidates/" + candidate + "/start", Map.of());
+        assertEquals(202, answer.statusCode(), answer.body());
+        return Json.mapper().readTree(answer.body()).get("runId").asText();
+    }
+
+    /**
+     * The next step event the migrator executed for this run (others are put back). The patience covers
+     * a worker replaced mid-activity: Temporal hands the lost activity to the new worker after its
+     * start-to-close timeout (15 s).
+     */
+    private static StepEvent nextStep(String runId) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<StepEvent> others = new ArrayList<>();
+        try {
+            while (System.nanoTime() < until) {
+                StepEvent event = executed.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null && event.runId().equals(runId)) {
+                    return event;
+                }
+                if (event != null) {
+                    others.add(event);
+                }
+            }
+        } finally {
+            executed.addAll(others);
+        }
+        throw new AssertionError("no step of " + runId + " reached the migrator");
+    }
+
+    private static void report(StepEvent event, CallbackStatus status) {
+        migrator.callBack(event, new StepHandler.Report(status, Map.of("by", "e2e"), status.wire()));
+    }
+
+    private static String status(String migrationId, String candidate) throws Exception {
+        JsonNode node = get("/migrations/" + migrationId + "/candidates/" + candidate);
+        assertNotNull(node);
+        return node.get("status").asText();
+    }
+
+    private static void awaitStatus(String migrationId, String candidate, String status) throws Exception {
+        await(candidate + " " + status, Duration.ofSeconds(30), () -> status.equals(status(migrationId, candidate)) ? true : null);
+    }
+
+
+    private static void assertExecutedOnce(String runId) {
+        executions.forEach((key, count) -> {
+            if (key.startsWith(runId + "/")) {
+                assertEquals(1, count.get(), key + " was executed more than once");
+            }
+        });
+    }
+
+    @Test
+    void candidatesRunFromAnnouncementToCompletion() throws Exception {
+        announceAndDiscover("e2e-happy", List.of("bump", "merge", "verify"), List.of("alpha", "beta", "gamma"));
+        for (String candidate : List.of("alpha", "beta", "gamma")) {
+            String runId = start("e2e-happy", candidate);
+            List<String> seen = new ArrayList<>();
+            for (int step = 0; step < 3; step++) {
+                StepEvent event = nextStep(runId);
+                seen.add(event.step().name());
+                assertEquals(candidate, event.candidate().id());
+                report(event, step == 1 ? CallbackStatus.MERGED : CallbackStatus.SUCCEEDED);
+            }
+            assertEquals(List.of("bump", "merge", "verify"), seen);
+            awaitStatus("e2e-happy", candidate, "completed");
+            assertExecutedOnce(runId);
+        }
+        JsonNode counts = get("/migrations/e2e-happy").get("candidates");
+        assertEquals(3, counts.get("byStatus").get("completed").asLong());
+        JsonNode steps = get("/migrations/e2e-happy/candidates/beta/steps");
+        assertEquals("merged", steps.get("steps").get(1).get("status").asText());
+        assertEquals("e2e", steps.get("steps").get(2).get("metadata").get("by").asText());
+    }
+
+    @Test
+    void aFailedStepIsRetriedAndACancelledRunCanStartAgain() throws Exception {
+        announceAndDiscover("e2e-operate", List.of("bump", "verify"), List.of("retry-me", "cancel-me"));
+        String runId = start("e2e-operate", "retry-me");
+        StepEvent first = nextStep(runId);
+        report(first, CallbackStatus.FAILED);
+        awaitStatus("e2e-operate", "retry-me", "failed");
+        assertEquals(202, post("/migrations/e2e-operate/candidates/retry-me/retry-step", Map.of()).statusCode());
+        StepEvent again = nextStep(runId);
+        assertEquals("bump", again.step().name());
+        assertEquals(2, again.dispatch());
+        report(again, CallbackStatus.SUCCEEDED);
+        report(nextStep(runId), CallbackStatus.SUCCEEDED);
+        awaitStatus("e2e-operate", "retry-me", "completed");
+
+        String cancelled = start("e2e-operate", "cancel-me");
+        StepEvent pending = nextStep(cancelled);
+        report(pending, CallbackStatus.PENDING);
+        HttpResponse<String> cancel = post("/migrations/e2e-operate/candidates/cancel-me/cancel", Map.of());
+        assertEquals(200, cancel.statusCode(), cancel.body());
+        assertEquals("not_started", status("e2e-operate", "cancel-me"));
+        String second = start("e2e-operate", "cancel-me");
+        StepEvent fresh = nextStep(second);
+        assertEquals(2, fresh.attempt());
+        report(fresh, CallbackStatus.SUCCEEDED);
+        report(nextStep(second), CallbackStatus.SUCCEEDED);
+        awaitStatus("e2e-operate", "cancel-me", "completed");
+    }
+}
