@@ -84,6 +84,12 @@ public final class LocalStack implements AutoCloseable {
             parts.push(temporal);
             temporalAddress = "127.0.0.1:" + settings.temporalPort();
             workerCache = RunWorker.Cache.NONE;
+            int orphans = OrphanedRuns.cancelAll(state);
+            if (orphans > 0) {
+                System.getLogger(LocalStack.class.getName()).log(System.Logger.Level.WARNING,
+                        orphans + " run(s) from an earlier session had no workflow any more (the in-process Temporal "
+                                + "server keeps nothing across restarts); their candidates are back to not started");
+            }
         }
         workflowClient = new TemporalSettings(temporalAddress, "default").client();
         parts.push(() -> workflowClient.getWorkflowServiceStubs().shutdownNow());
