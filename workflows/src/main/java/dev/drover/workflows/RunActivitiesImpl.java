@@ -40,7 +40,10 @@ public final class RunActivitiesImpl implements RunActivities {
         RunRecord run = run(plan);
         Step step = plan.steps().get(stepIndex);
         Instant now = clock.instant();
-        StepState dispatched = new StepState(step.name(), StepStatus.DISPATCHED, dispatch, Map.of(), "", now, now, null);
+        // A retry keeps what the migrator reported before (a pull request link is still worth seeing).
+        Map<String, String> reported = state.runs().stepState(plan.migrationId(), plan.candidateId(), step.name())
+                .map(StepState::metadata).orElse(Map.of());
+        StepState dispatched = new StepState(step.name(), StepStatus.DISPATCHED, dispatch, reported, "", now, now, null);
         if (!state.runs().recordStep(run, dispatched, Optional.of(CandidateStatus.RUNNING))) {
             return; // the run no longer owns the candidate (cancelled meanwhile): publish nothing
         }

@@ -109,7 +109,8 @@ class CandidateRunWorkflowTest {
     void aFailedStepWaitsForARetryWhichDispatchesItAgain() throws Exception {
         RunPlan plan = harness.start("retry", List.of(step("bump", Map.of())));
         StepEvent first = harness.nextEvent();
-        harness.runs.callback(plan.runId(), callback(first, FAILED, Map.of(), "values.yaml does not parse"));
+        harness.runs.callback(plan.runId(), callback(first, FAILED, Map.of("pullRequest", "https://git.example/pr/9"),
+                                                     "values.yaml does not parse"));
         awaitStepStatus(plan, "bump", StepStatus.FAILED);
         assertEquals(CandidateStatus.FAILED, candidate(plan).status());
         assertEquals("values.yaml does not parse", stepState(plan, "bump").message());
@@ -122,6 +123,8 @@ class CandidateRunWorkflowTest {
         assertEquals("bump", second.step().name());
         awaitStepStatus(plan, "bump", StepStatus.DISPATCHED);
         assertEquals(CandidateStatus.RUNNING, candidate(plan).status());
+        assertEquals("https://git.example/pr/9", stepState(plan, "bump").metadata().get("pullRequest"),
+                     "what the migrator reported before the retry stays visible");
 
         RunRefused stale = assertThrows(RunRefused.class,
                                         () -> harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), "")));
@@ -131,6 +134,17 @@ class CandidateRunWorkflowTest {
         assertTrue(harness.awaitEnd(plan));
         assertEquals(CandidateStatus.COMPLETED, candidate(plan).status());
         assertEquals(2, stepState(plan, "bump").dispatches());
+    }
+
+    @Test
+    void aDispatchThatCannotBePublishedIsRetriedUntilItIs() throws Exception {
+        harness.failingPublications.set(3);
+        RunPlan plan = harness.start("unpublished", List.of(step("bump", Map.of())));
+        StepEvent event = harness.nextEvent();
+        assertEquals(4, harness.publicationAttempts.get(), "three failures, then published");
+        assertEquals(1, event.dispatch(), "the same dispatch, not a new one");
+        harness.runs.callback(plan.runId(), callback(event, SUCCEEDED, Map.of(), ""));
+        assertTrue(harness.awaitEnd(plan));
     }
 
     @Test

@@ -8,8 +8,6 @@ import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.net.URI;
 import java.time.Clock;
@@ -36,11 +34,18 @@ final class RunHarness implements AutoCloseable {
     final RunClient runs;
     /** Runs inside the dispatch activity, after the event is captured: lets a test answer "early". */
     volatile BiConsumer<StepEvent, RunClient> onPublish = (event, client) -> { };
+    /** How many of the next publications fail, as an unreachable sidecar would make them. */
+    final java.util.concurrent.atomic.AtomicInteger failingPublications = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger publicationAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
     RunHarness() {
         Worker worker = env.newWorker(RunClient.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         StepPublisher capture = (event, app) -> {
+            publicationAttempts.incrementAndGet();
+            if (failingPublications.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("the sidecar is unreachable");
+            }
             published.add(event);
             onPublish.accept(event, this.runs());
         };
@@ -88,15 +93,7 @@ final class RunHarness implements AutoCloseable {
     @Override
     public void close() {
         env.close();
-        ScanParams match = new ScanParams().match(state.keys().prefix() + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = state.redis().scan(cursor, match);
-            if (!page.getResult().isEmpty()) {
-                state.redis().unlink(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        state.deleteAllKeys();
         state.close();
     }
 }

@@ -26,15 +26,7 @@ final class TestState {
 
     /** Deletes every key under the state's prefix and closes it. */
     static void drop(RedisState state) {
-        ScanParams match = new ScanParams().match(state.keys().prefix() + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = state.redis().scan(cursor, match);
-            if (!page.getResult().isEmpty()) {
-                state.redis().unlink(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        state.deleteAllKeys();
         state.close();
     }
 

@@ -4,6 +4,7 @@ import dev.drover.core.event.DaprStatus;
 import dev.drover.core.event.EventDelivery;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.model.InvalidInput;
 import dev.drover.core.run.StepEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
@@ -42,7 +43,15 @@ public final class StepRelay implements Function {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws InterruptedException {
-        EventDelivery delivery = EventDelivery.read(req);
+        EventDelivery delivery;
+        try {
+            delivery = EventDelivery.read(req);
+        } catch (InvalidInput e) {
+            // Redelivering what does not parse would fail the same way every time.
+            LOGGER.log(Level.WARNING, "dropping an unreadable delivery on " + StepEvent.TOPIC + ": " + e.getMessage());
+            DaprStatus.DROP.send(res, Status.OK_200);
+            return;
+        }
         if (delivery.event().isEmpty() || !StepEvent.TYPE.equals(delivery.event().get().getType())) {
             LOGGER.log(Level.WARNING, "dropping a delivery on " + StepEvent.TOPIC + " that is not a step event: " + delivery.describe());
             DaprStatus.DROP.send(res, Status.OK_200);

@@ -5,6 +5,8 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 import java.net.URI;
 import java.time.Clock;
@@ -47,6 +49,26 @@ public final class RedisState implements AutoCloseable {
 
     public UnifiedJedis redis() {
         return redis;
+    }
+
+    /**
+     * Deletes every key under this state's prefix (SCAN + UNLINK, so Redis is never blocked for long)
+     * and nothing else. For tests, benchmarks and tearing down a throwaway environment.
+     *
+     * @return how many keys were deleted
+     */
+    public long deleteAllKeys() {
+        ScanParams match = new ScanParams().match(keys.prefix() + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        long deleted = 0;
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            if (!page.getResult().isEmpty()) {
+                deleted += redis.unlink(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return deleted;
     }
 
     /** Readiness: a function without its state store cannot answer anything useful. */
