@@ -112,9 +112,9 @@ class CandidateMergeTest {
         submit(m, List.of(Fixtures.candidate("running", Map.of("team", "x")),
                           Fixtures.candidate("failed", Map.of("team", "x")),
                           Fixtures.candidate("completed", Map.of("team", "x"))));
-        STATE.candidates().setStatus(m, "running", CandidateStatus.RUNNING);
-        STATE.candidates().setStatus(m, "failed", CandidateStatus.FAILED);
-        STATE.candidates().setStatus(m, "completed", CandidateStatus.COMPLETED);
+        TestState.runTo(STATE, m, "running", CandidateStatus.RUNNING);
+        TestState.runTo(STATE, m, "failed", CandidateStatus.FAILED);
+        TestState.runTo(STATE, m, "completed", CandidateStatus.COMPLETED);
         var before = List.of(candidate(m, "running"), candidate(m, "failed"), candidate(m, "completed"));
 
         JsonNode result = submit(m, List.of(
@@ -144,7 +144,7 @@ class CandidateMergeTest {
         String m = announce("merge-mixed");
         submit(m, List.of(Fixtures.candidate("same", Map.of()), Fixtures.candidate("changes", Map.of()),
                           Fixtures.candidate("owned", Map.of())));
-        STATE.candidates().setStatus(m, "owned", CandidateStatus.RUNNING);
+        TestState.runTo(STATE, m, "owned", CandidateStatus.RUNNING);
         assertCounts(submit(m, List.of(Fixtures.candidate("same", Map.of()),
                                        Fixtures.candidate("changes", Map.of("new", "key")),
                                        Fixtures.candidate("owned", Map.of("new", "key")),

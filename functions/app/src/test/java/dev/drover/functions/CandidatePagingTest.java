@@ -50,9 +50,9 @@ class CandidatePagingTest {
         STATE.candidates().merge(M, all);
         for (int i = 0; i < COUNT; i++) {
             if (i % 25 == 0) {
-                STATE.candidates().setStatus(M, id(i), CandidateStatus.COMPLETED);
+                TestState.runTo(STATE, M, id(i), CandidateStatus.COMPLETED);
             } else if (i % 10 == 0) {
-                STATE.candidates().setStatus(M, id(i), CandidateStatus.RUNNING);
+                TestState.runTo(STATE, M, id(i), CandidateStatus.RUNNING);
             }
         }
     }

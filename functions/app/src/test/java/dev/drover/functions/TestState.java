@@ -2,10 +2,18 @@ package dev.drover.functions;
 
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
+
+import dev.drover.core.model.CandidateStatus;
+import dev.drover.core.model.Step;
+import dev.drover.core.run.RunRecord;
+import dev.drover.core.run.RunStatus;
+import dev.drover.core.run.StepState;
+import dev.drover.core.run.StepStatus;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -30,15 +38,21 @@ final class TestState {
         state.close();
     }
 
-    static long keyCount(RedisState state) {
-        ScanParams match = new ScanParams().match(state.keys().prefix() + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        long count = 0;
-        do {
-            ScanResult<String> page = state.redis().scan(cursor, match);
-            count += page.getResult().size();
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return count;
+    /**
+     * Puts a candidate in a status the way runs do (a claim, then a failed step or the end of the run),
+     * for tests of what discovery and reads do with candidates a run owns.
+     */
+    static void runTo(RedisState state, String migrationId, String candidateId, CandidateStatus status) {
+        String runId = "run-" + UUID.randomUUID();
+        List<Step> steps = List.of(new Step("only", "", "test-migrator", "", Map.of()));
+        state.runs().claim(migrationId, candidateId, runId, "token", steps);
+        RunRecord run = state.runs().find(runId).orElseThrow();
+        switch (status) {
+            case RUNNING -> { }
+            case FAILED -> state.runs().recordStep(run, new StepState("only", StepStatus.FAILED, 1, Map.of(), "", null, null, null),
+                                                   Optional.of(CandidateStatus.FAILED));
+            case COMPLETED -> state.runs().finish(run, RunStatus.COMPLETED);
+            case NOT_STARTED -> state.runs().finish(run, RunStatus.CANCELLED);
+        }
     }
 }

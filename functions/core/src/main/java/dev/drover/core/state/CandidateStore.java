@@ -26,7 +26,6 @@ import java.util.TreeMap;
 public final class CandidateStore {
     private static final LuaScript MERGE = LuaScript.load("merge-candidates.lua");
     private static final LuaScript PAGE = LuaScript.load("page-candidates.lua");
-    private static final LuaScript SET_STATUS = LuaScript.load("set-status.lua");
     private static final TypeReference<List<FileGroup>> FILES = new TypeReference<>() { };
     private static final TypeReference<List<Step>> STEPS = new TypeReference<>() { };
     /** The most ids one page read looks at, so a sparse filter costs a bounded amount per call. */
@@ -69,17 +68,6 @@ public final class CandidateStore {
             throw new MigrationNotFound(migrationId);
         }
         return new MergeResult(counts.get(0), counts.get(1), counts.get(2), counts.get(3));
-    }
-
-    /**
-     * Moves a candidate to a status; the status sets, and so the counts, move with it atomically.
-     *
-     * @return the previous status, empty when the candidate does not exist
-     */
-    public Optional<CandidateStatus> setStatus(String migrationId, String candidateId, CandidateStatus status) {
-        Object previous = SET_STATUS.run(redis, List.of(keys.migration(migrationId)),
-                                         List.of(candidateId, status.wire(), clock.instant().toString()));
-        return previous instanceof String wire ? CandidateStatus.parse(wire) : Optional.empty();
     }
 
     public Optional<Candidate> find(String migrationId, String candidateId) {
