@@ -128,20 +128,26 @@ class ContractTest {
         assertFalse(Contract.get().responseProblems("GET", "/migrations/x", 418, "application/json", "{}").isEmpty());
     }
 
+    /** An event data schema of schemas/events/, and its own examples, each checked to read as {@code type}. */
+    private static Schema eventSchema(String file, Class<?> type) throws Exception {
+        Path path = Path.of("../../schemas/events/" + file);
+        Schema schema;
+        try (InputStream in = Files.newInputStream(path)) {
+            schema = SchemaRegistry.withDialect(Dialects.getDraft202012())
+                    .getSchema(SchemaLocation.of("https://drover.dev/schemas/events/" + file), in, com.networknt.schema.InputFormat.JSON);
+        }
+        JsonNode document = JsonMapper.builder().build().readTree(Files.readString(path));
+        for (JsonNode example : document.get("examples")) {
+            assertEquals(List.of(), schema.validate(example), file + " example");
+            Json.read(example.toString().getBytes(), type);
+        }
+        return schema;
+    }
+
     @Test
     void theStepEventSchemaDescribesWhatTheWorkflowPublishes() throws Exception {
-        Schema event;
-        try (InputStream in = Files.newInputStream(Path.of("../../schemas/events/step-dispatched.schema.json"))) {
-            event = SchemaRegistry.withDialect(Dialects.getDraft202012())
-                    .getSchema(SchemaLocation.of("https://drover.dev/schemas/events/step-dispatched.schema.json"),
-                               in, com.networknt.schema.InputFormat.JSON);
-        }
+        Schema event = eventSchema("step-dispatched.schema.json", dev.drover.core.run.StepEvent.class);
         JsonMapper json = JsonMapper.builder().build();
-        JsonNode document = json.readTree(Files.readString(Path.of("../../schemas/events/step-dispatched.schema.json")));
-        for (JsonNode example : document.get("examples")) {
-            assertEquals(List.of(), event.validate(example));
-            Json.read(example.toString().getBytes(), dev.drover.core.run.StepEvent.class);
-        }
         var published = new dev.drover.core.run.StepEvent(
                 "run-1", 2, 3, "m", new dev.drover.core.run.StepEvent.StepRef("bump", "bump", Map.of("k", "v")),
                 new dev.drover.core.run.StepEvent.CandidateRef("c", "app", Map.of("team", "t"), Fixtures.candidate("c", Map.of()).files()),
@@ -152,18 +158,8 @@ class ContractTest {
 
     @Test
     void theAnnouncementEventSchemaAndTheServerAgree() throws Exception {
-        Schema event;
-        try (InputStream in = Files.newInputStream(Path.of("../../schemas/events/migration-announced.schema.json"))) {
-            event = SchemaRegistry.withDialect(Dialects.getDraft202012())
-                    .getSchema(SchemaLocation.of("https://drover.dev/schemas/events/migration-announced.schema.json"),
-                               in, com.networknt.schema.InputFormat.JSON);
-        }
+        Schema event = eventSchema("migration-announced.schema.json", Migration.class);
         JsonMapper json = JsonMapper.builder().build();
-        JsonNode schemaDocument = json.readTree(Files.readString(Path.of("../../schemas/events/migration-announced.schema.json")));
-        for (JsonNode example : schemaDocument.get("examples")) {
-            assertEquals(List.of(), event.validate(example));
-            Json.read(example.toString().getBytes(), Migration.class);
-        }
         List<String> invalid = List.of(
                 "{\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"migratorApp\":\"m\"}]}",
                 "{\"id\":\"Bad\",\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"migratorApp\":\"m\"}]}",
