@@ -153,10 +153,6 @@ public final class LocalStack implements AutoCloseable {
         return temporalAddress;
     }
 
-    public DaprSidecar dapr() {
-        return dapr;
-    }
-
     public Broker broker() {
         return broker;
     }

@@ -11,15 +11,14 @@ import dev.drover.core.state.MigrationStore;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.lang.System.Logger.Level;
 
 /**
  * Takes a migrator's announcement off the {@code migration-registry} topic and upserts the migration:
  * the definition is replaced, its createdAt and its candidates are kept.
- * Answers the way both Dapr and Knative understand: 200 SUCCESS; 200 DROP for an announcement that
- * can never be stored (redelivering it would fail again); 503 RETRY while Redis is unavailable.
+ * Answers 200 SUCCESS; {@code FunctionRouting} turns an announcement that can never be stored into
+ * 200 DROP and a lost Redis connection into 503 RETRY, as for every subscription.
  */
 public final class RegistryAnnounce implements Function {
     public static final String TOPIC = "migration-registry";
@@ -40,29 +39,16 @@ public final class RegistryAnnounce implements Function {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        Migration migration;
-        EventDelivery delivery;
-        try {
-            delivery = EventDelivery.read(req);
-            delivery.event().ifPresent(event -> {
-                if (!EVENT_TYPE.equals(event.getType())) {
-                    throw new InvalidInput("event type '" + event.getType() + "' is not " + EVENT_TYPE);
-                }
-            });
-            migration = Json.read(delivery.data(), Migration.class);
-        } catch (InvalidInput e) {
-            LOGGER.log(Level.WARNING, "dropping an announcement that can never be stored: " + e.getMessage());
-            DaprStatus.DROP.send(res, Status.OK_200);
-            return;
-        }
-        try {
-            boolean changed = migrations.announce(migration);
-            LOGGER.log(Level.INFO, "migration '%s' announced (%s) by %s"
-                    .formatted(migration.id(), changed ? "definition stored" : "definition unchanged", delivery.describe()));
-            DaprStatus.SUCCESS.send(res, Status.OK_200);
-        } catch (JedisConnectionException e) {
-            LOGGER.log(Level.WARNING, "Redis is unavailable; asking for redelivery of '" + migration.id() + "': " + e.getMessage());
-            DaprStatus.RETRY.send(res, Status.SERVICE_UNAVAILABLE_503);
-        }
+        EventDelivery delivery = EventDelivery.read(req);
+        delivery.event().ifPresent(event -> {
+            if (!EVENT_TYPE.equals(event.getType())) {
+                throw new InvalidInput("event type '" + event.getType() + "' is not " + EVENT_TYPE);
+            }
+        });
+        Migration migration = Json.read(delivery.data(), Migration.class);
+        boolean changed = migrations.announce(migration);
+        LOGGER.log(Level.INFO, "migration '%s' announced (%s) by %s"
+                .formatted(migration.id(), changed ? "definition stored" : "definition unchanged", delivery.describe()));
+        DaprStatus.SUCCESS.send(res, Status.OK_200);
     }
 }

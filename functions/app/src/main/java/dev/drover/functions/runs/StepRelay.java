@@ -43,19 +43,9 @@ public final class StepRelay implements Function {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws InterruptedException {
-        EventDelivery delivery;
-        try {
-            delivery = EventDelivery.read(req);
-        } catch (InvalidInput e) {
-            // Redelivering what does not parse would fail the same way every time.
-            LOGGER.log(Level.WARNING, "dropping an unreadable delivery on " + StepEvent.TOPIC + ": " + e.getMessage());
-            DaprStatus.DROP.send(res, Status.OK_200);
-            return;
-        }
+        EventDelivery delivery = EventDelivery.read(req);
         if (delivery.event().isEmpty() || !StepEvent.TYPE.equals(delivery.event().get().getType())) {
-            LOGGER.log(Level.WARNING, "dropping a delivery on " + StepEvent.TOPIC + " that is not a step event: " + delivery.describe());
-            DaprStatus.DROP.send(res, Status.OK_200);
-            return;
+            throw new InvalidInput("not a step event: " + delivery.describe());
         }
         CloudEvent event = delivery.event().get();
         HttpRequest.Builder push = HttpRequest.newBuilder(broker).timeout(Duration.ofSeconds(10));

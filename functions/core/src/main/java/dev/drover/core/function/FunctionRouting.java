@@ -1,11 +1,13 @@
 package dev.drover.core.function;
 
+import dev.drover.core.event.DaprStatus;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.http.RequestLog;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.state.MigrationNotFound;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -23,12 +25,33 @@ public final class FunctionRouting {
     private FunctionRouting() {
     }
 
+    /**
+     * A subscription answers in the bus's terms, whatever went wrong: an event that can never be
+     * processed is dropped (a 400 would make Dapr redeliver it forever), a lost Redis connection asks
+     * for redelivery. Both buses read 200 DROP and 503 RETRY the same way.
+     */
+    private static Handler subscription(Function function) {
+        String topic = function.spec().topic().orElseThrow();
+        return (req, res) -> {
+            try {
+                function.handle(req, res);
+            } catch (InvalidInput e) {
+                LOGGER.log(Level.WARNING, "dropping an event on " + topic + " that can never be processed: " + e.getMessage());
+                DaprStatus.DROP.send(res, Status.OK_200);
+            } catch (JedisConnectionException e) {
+                LOGGER.log(Level.WARNING, "Redis is unavailable; asking for redelivery on " + topic + ": " + e.getMessage());
+                DaprStatus.RETRY.send(res, Status.SERVICE_UNAVAILABLE_503);
+            }
+        };
+    }
+
     public static void configure(HttpRouting.Builder routing, List<Function> functions, String pubsub,
                                  List<HttpService> extraServices) {
         routing.addFilter(new RequestLog());
         for (Function function : functions) {
             FunctionSpec spec = function.spec();
-            routing.route(spec.method(), spec.path(), function);
+            routing.route(spec.method(), spec.path(),
+                          spec.kind() == FunctionKind.SUBSCRIPTION ? subscription(function) : function);
         }
         routing.register(new DaprSubscriptions(pubsub, functions));
         extraServices.forEach(routing::register);

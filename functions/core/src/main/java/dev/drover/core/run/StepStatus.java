@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.drover.core.model.InvalidInput;
 
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * Where one step of a run stands. {@code dispatched}: its event is published and the migrator is
@@ -46,7 +45,4 @@ public enum StepStatus {
         return this == DISPATCHED || this == PENDING;
     }
 
-    public static Optional<StepStatus> parse(String wire) {
-        return Arrays.stream(values()).filter(s -> s.wire.equals(wire)).findFirst();
-    }
 }

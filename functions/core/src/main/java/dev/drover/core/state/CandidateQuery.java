@@ -17,8 +17,4 @@ public record CandidateQuery(Optional<CandidateStatus> status, Map<String, Strin
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
         }
     }
-
-    public static CandidateQuery firstPage(int limit) {
-        return new CandidateQuery(Optional.empty(), Map.of(), "", limit);
-    }
 }
