@@ -96,7 +96,9 @@ class RunFunctionsTest {
         StepEvent first = RUNS.nextEvent();
         assertEquals(runId, first.runId());
         assertEquals("3.0.0", first.inputs().get("target-version"));
-        assertEquals("409", String.valueOf(start(candidate, "3.0.0").status()));
+        Api.Reply twice = start(candidate, "3.0.0");
+        assertEquals(409, twice.status());
+        assertEquals("already_running", twice.errorCode());
 
         Api.Reply pending = callback(first, "pending", Map.of("pullRequest", "https://git.example/pr/1"));
         assertEquals(200, pending.status(), pending.body());

@@ -25,10 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -47,7 +45,6 @@ class LocalStackTest {
     private static DemoMigrator migrator;
     /** Step events as the migrator executes them (redeliveries of one event id are not executed again). */
     private static final BlockingQueue<StepEvent> executed = new LinkedBlockingQueue<>();
-    private static final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -55,8 +52,6 @@ class LocalStackTest {
                                                              "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
         stack = LocalStack.start(LocalStackSettings.ephemeral(functions, freePort()).withoutDemo());
         migrator = DemoMigrator.start(MIGRATOR, 0, event -> {
-            executions.computeIfAbsent(event.runId() + "/" + event.step().name() + "/" + event.dispatch(), k -> new AtomicInteger())
-                    .incrementAndGet();
             executed.add(event);
             return Optional.empty(); // the test decides what each step reports
         });
@@ -160,14 +155,6 @@ class LocalStackTest {
     }
 
 
-    private static void assertExecutedOnce(String runId) {
-        executions.forEach((key, count) -> {
-            if (key.startsWith(runId + "/")) {
-                assertEquals(1, count.get(), key + " was executed more than once");
-            }
-        });
-    }
-
     @Test
     void candidatesRunFromAnnouncementToCompletion() throws Exception {
         announceAndDiscover("e2e-happy", List.of("bump", "merge", "verify"), List.of("alpha", "beta", "gamma"));
@@ -182,7 +169,6 @@ class LocalStackTest {
             }
             assertEquals(List.of("bump", "merge", "verify"), seen);
             awaitStatus("e2e-happy", candidate, "completed");
-            assertExecutedOnce(runId);
         }
         JsonNode counts = get("/migrations/e2e-happy").get("candidates");
         assertEquals(3, counts.get("byStatus").get("completed").asLong());
