@@ -3,17 +3,17 @@ package dev.drover.functions.runs;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.model.Candidate;
-import dev.drover.core.model.StoredMigration;
+import dev.drover.core.model.Migration;
 import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.RedisState;
 import io.helidon.webserver.http.ServerRequest;
 
 /** The migration and candidate a {@code /migrations/{id}/candidates/{cid}/...} route names, or the 404 that says which is missing. */
-record CandidateRef(StoredMigration migration, Candidate candidate) {
+record CandidateRef(Migration migration, Candidate candidate) {
     static CandidateRef of(ServerRequest req, RedisState state) {
         String migrationId = Http.slugParam(req, "id");
         String candidateId = Http.slugParam(req, "cid");
-        StoredMigration migration = state.migrations().find(migrationId).orElseThrow(() -> new MigrationNotFound(migrationId));
+        Migration migration = state.migrations().definition(migrationId).orElseThrow(() -> new MigrationNotFound(migrationId));
         Candidate candidate = state.candidates().find(migrationId, candidateId).orElseThrow(
                 () -> ApiException.notFound("candidate_not_found",
                                             "migration '" + migrationId + "' has no candidate '" + candidateId + "'"));
@@ -21,7 +21,7 @@ record CandidateRef(StoredMigration migration, Candidate candidate) {
     }
 
     String migrationId() {
-        return migration.migration().id();
+        return migration.id();
     }
 
     String candidateId() {

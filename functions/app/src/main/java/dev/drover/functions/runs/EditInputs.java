@@ -43,7 +43,7 @@ public final class EditInputs implements Function {
         if (given == null) {
             throw new InvalidInput("the body must be a JSON object of input names to values");
         }
-        state.runs().setInputs(ref.migrationId(), ref.candidateId(), Inputs.declaredOnly(ref.migration().migration(), given));
+        state.runs().setInputs(ref.migrationId(), ref.candidateId(), Inputs.declaredOnly(ref.migration(), given));
         Http.json(res, new Body(new TreeMap<>(state.runs().inputs(ref.migrationId(), ref.candidateId()))));
     }
 }

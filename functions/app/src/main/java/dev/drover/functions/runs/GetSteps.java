@@ -41,7 +41,7 @@ public final class GetSteps implements Function {
         CandidateRef ref = CandidateRef.of(req, state);
         Optional<RunRecord> run = state.runs().currentRunId(ref.migrationId(), ref.candidateId()).flatMap(state.runs()::find);
         if (run.isEmpty()) {
-            List<Step> steps = ref.candidate().steps().isEmpty() ? ref.migration().migration().steps() : ref.candidate().steps();
+            List<Step> steps = ref.candidate().steps().isEmpty() ? ref.migration().steps() : ref.candidate().steps();
             Http.json(res, new Body(null, null, null, ref.candidate().status(),
                                     steps.stream().map(step -> StepState.notStarted(step.name())).toList()));
             return;

@@ -61,12 +61,12 @@ public final class StartCandidate implements Function {
     public void handle(ServerRequest req, ServerResponse res) {
         CandidateRef ref = CandidateRef.of(req, state);
         Body body = req.content().hasEntity() ? Json.read(Http.jsonBody(req), Body.class) : new Body(Map.of());
-        Map<String, String> given = Inputs.declaredOnly(ref.migration().migration(), body.inputs());
+        Map<String, String> given = Inputs.declaredOnly(ref.migration(), body.inputs());
         Map<String, String> inputs = new HashMap<>(state.runs().inputs(ref.migrationId(), ref.candidateId()));
         inputs.putAll(given);
-        Inputs.requireAll(ref.migration().migration(), inputs);
+        Inputs.requireAll(ref.migration(), inputs);
 
-        List<Step> steps = ref.candidate().steps().isEmpty() ? ref.migration().migration().steps() : ref.candidate().steps();
+        List<Step> steps = ref.candidate().steps().isEmpty() ? ref.migration().steps() : ref.candidate().steps();
         String runId = "run-" + UUID.randomUUID();
         RunStore.Claim claim = state.runs().claim(ref.migrationId(), ref.candidateId(), runId, newToken(), steps);
         int attempt = switch (claim) {

@@ -47,6 +47,12 @@ public final class MigrationStore {
         return redis.exists(keys.migration(migrationId));
     }
 
+    /** The announced definition alone: one read, no counts (what run operations need). */
+    public Optional<Migration> definition(String migrationId) {
+        return Optional.ofNullable(redis.hget(keys.migration(migrationId), "definition"))
+                .map(json -> Json.readStored(json, Migration.class));
+    }
+
     public Optional<StoredMigration> find(String migrationId) {
         List<StoredMigration> found = read(List.of(migrationId));
         return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
