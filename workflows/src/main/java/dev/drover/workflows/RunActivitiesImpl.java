@@ -51,11 +51,9 @@ public final class RunActivitiesImpl implements RunActivities {
                 .orElseThrow(() -> ApplicationFailure.newFailure("candidate '" + plan.candidateId() + "' is gone", "candidate_gone"));
         // Inputs are read at each dispatch, so an operator's edit applies from the next dispatch or retry.
         Map<String, String> inputs = state.runs().inputs(plan.migrationId(), plan.candidateId());
-        Map<String, String> metadata = new HashMap<>(candidate.metadata());
-        metadata.putAll(inputs);
         StepEvent event = new StepEvent(plan.runId(), plan.attempt(), dispatch, plan.migrationId(),
                                         new StepEvent.StepRef(step.name(), step.type(), step.config()),
-                                        new StepEvent.CandidateRef(candidate.id(), candidate.kind(), metadata, candidate.files()),
+                                        StepEvent.CandidateRef.of(candidate, inputs),
                                         inputs,
                                         new StepEvent.Callback(callbackBaseUrl + "/event/" + plan.runId(), run.token()));
         publisher.publish(event, step.migratorApp());

@@ -5,6 +5,8 @@ import dev.drover.core.state.RedisState;
 import dev.drover.functions.candidates.GetCandidate;
 import dev.drover.functions.candidates.ListCandidates;
 import dev.drover.functions.candidates.SubmitCandidates;
+import dev.drover.functions.dryrun.DryRunCandidate;
+import dev.drover.functions.dryrun.MigratorClient;
 import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.registry.RegistryAnnounce;
@@ -16,6 +18,7 @@ import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,7 +44,8 @@ public final class Catalog {
                        new EditInputs(state),
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
-                       new StepRelay(platform.brokerUrl()));
+                       new StepRelay(platform.brokerUrl()),
+                       new DryRunCandidate(state, new MigratorClient(Duration.ofSeconds(60))));
     }
 
     /** The functions one process serves: the one named, or all when none is named. */

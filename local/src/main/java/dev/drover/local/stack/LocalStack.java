@@ -15,6 +15,9 @@ import dev.drover.local.dapr.DaprSidecarConfig;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunWorker;
 import dev.drover.workflows.TemporalSettings;
+import dev.drover.migrator.Migrator;
+import dev.drover.migrator.MigratorSettings;
+import dev.drover.migrators.hello.HelloMigrator;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.dapr.config.Properties;
@@ -27,7 +30,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 import java.io.Closeable;
 import java.net.URI;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -36,7 +39,7 @@ import java.util.Map;
 /**
  * Everything Drover is, in one process, on nothing but Redis and a JDK: Temporal's own server (its real
  * gRPC API, in process), stand-ins for the Dapr sidecar and a Knative Broker that speak the real
- * protocols, every function on one port, the run worker, and a no-op demo migrator.
+ * protocols, every function on one port, the run worker, and the SDK's hello-world migrator as a demo.
  */
 public final class LocalStack implements AutoCloseable {
     public static final String APP_ID = "drover";
@@ -52,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
     private RedisState state;
     private WorkflowClient workflowClient;
     private RunWorker worker;
-    private DemoMigrator demo;
+    private Migrator demo;
 
     private LocalStack() {
     }
@@ -117,14 +120,19 @@ public final class LocalStack implements AutoCloseable {
             addMigrator(migrator.appId(), migrator.steps());
         }
         if (settings.demoMigrator() >= 0) {
-            demo = DemoMigrator.start(DemoMigrator.APP_ID, settings.demoMigrator(), StepHandler.succeedEverything());
-            parts.push(demo);
-            addMigrator(DemoMigrator.APP_ID, demo.stepsUri());
-            Thread.ofVirtual().name("demo-migrator-startup").start(() -> {
-                DemoMigrator.announce(daprClient, PUBSUB, DemoMigrator.demoMigration(), "/" + DemoMigrator.APP_ID);
-                demo.submit(apiUri(), DemoMigrator.MIGRATION_ID, DemoMigrator.demoCandidates(12), Duration.ofMinutes(2));
-            });
+            startDemo(settings);
         }
+    }
+
+    /** The SDK's hello-world migrator on a dozen seeded project folders, announced and discovered like any migrator. */
+    private void startDemo(LocalStackSettings settings) {
+        Path projects = DemoSources.helloProjects(settings.demoDir().resolve("hello"), 12);
+        int port = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator();
+        demo = HelloMigrator.builder(projects)
+                .dapr(daprClient)
+                .start(MigratorSettings.local(apiUri()).withPort(port).withPublicUrl("http://127.0.0.1:" + port));
+        parts.push(demo);
+        addMigrator(HelloMigrator.APP_ID, demo.stepsUri());
     }
 
     /** Starts a run worker (again): tests stop one mid-run and start another, as a crashed pod would be replaced. */
@@ -177,7 +185,8 @@ public final class LocalStack implements AutoCloseable {
                            "Dapr sidecar API     grpc 127.0.0.1:" + dapr.grpcPort() + ", http http://127.0.0.1:" + dapr.httpPort(),
                            "Broker ingress       " + broker.ingressUri(),
                            demo == null ? "Demo migrator        off"
-                                        : "Demo migrator        " + demo.stepsUri() + "  (migration " + DemoMigrator.MIGRATION_ID + ")");
+                                        : "Demo migrator        " + demo.uri() + "  (" + demo.appId() + ", migration "
+                                          + demo.migration().id() + ")");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.drover.local.stack;
 import dev.drover.core.function.Settings;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +15,19 @@ import java.util.Optional;
  *
  * @param api             the functions ({@code DROVER_PORT}, 8080)
  * @param broker          the broker stand-in's ingress ({@code DROVER_BROKER_PORT}, 8081)
- * @param demoMigrator    the built-in no-op migrator ({@code DROVER_DEMO_PORT}, 8090; -1 turns it off)
+ * @param demoMigrator    the built-in demo migrators' first port ({@code DROVER_DEMO_PORT}, 8090; -1 turns them off)
  * @param daprGrpc        the Dapr stand-in's gRPC API ({@code DAPR_GRPC_PORT}, 50001)
  * @param daprHttp        the Dapr stand-in's HTTP API ({@code DAPR_HTTP_PORT}, 3500)
  * @param temporalPort    the in-process Temporal server ({@code DROVER_TEMPORAL_PORT}, 7233)
  * @param temporalAddress a real Temporal cluster instead ({@code TEMPORAL_ADDRESS})
  * @param migrators       external migrators the broker pushes step events to
  *                        ({@code DROVER_MIGRATORS=app-id=http://host:port/steps,...})
+ * @param demoDir         where the demo migrators keep their sources: hello-migrator's project folders
+ *                        ({@code DROVER_DEMO_DIR}, default drover-demo in the temporary folder)
  */
 public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
-                                 int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators) {
+                                 int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators,
+                                 Path demoDir) {
     /** A migrator running outside the stack, and where its step events go. */
     public record ExternalMigrator(String appId, URI steps) {
     }
@@ -35,7 +39,9 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
                                       port(env, "DAPR_GRPC_PORT", 50001), port(env, "DAPR_HTTP_PORT", 3500),
                                       port(env, "DROVER_TEMPORAL_PORT", 7233),
                                       Optional.ofNullable(env.get("TEMPORAL_ADDRESS")).filter(a -> !a.isBlank()),
-                                      migrators(env.getOrDefault("DROVER_MIGRATORS", "")));
+                                      migrators(env.getOrDefault("DROVER_MIGRATORS", "")),
+                                      Path.of(env.getOrDefault("DROVER_DEMO_DIR",
+                                                               Path.of(System.getProperty("java.io.tmpdir"), "drover-demo").toString())));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -75,10 +81,11 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
 
     /** Every port free-picked (Temporal's on the given port): for tests and benchmarks. */
     public static LocalStackSettings ephemeral(Settings functions, int temporalPort) {
-        return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of());
+        return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of(),
+                                      Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + java.util.UUID.randomUUID()));
     }
 
     public LocalStackSettings withoutDemo() {
-        return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators);
+        return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators, demoDir);
     }
 }

@@ -6,8 +6,11 @@ import dev.drover.core.json.Json;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.Migration;
 import dev.drover.core.model.Step;
+import dev.drover.migrator.Migrator;
+import dev.drover.migrator.MigratorSettings;
+import dev.drover.migrator.StepContext;
+import dev.drover.migrator.StepResult;
 import dev.drover.core.run.CallbackStatus;
-import dev.drover.core.run.StepEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,9 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -42,19 +45,29 @@ class LocalStackTest {
     private static final String MIGRATOR = "test-migrator";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static LocalStack stack;
-    private static DemoMigrator migrator;
-    /** Step events as the migrator executes them (redeliveries of one event id are not executed again). */
-    private static final BlockingQueue<StepEvent> executed = new LinkedBlockingQueue<>();
+    private static Migrator migrator;
+    /** Steps as the migrator executes them (redeliveries are not executed again); each waits for the test's verdict. */
+    private static final BlockingQueue<Execution> executed = new LinkedBlockingQueue<>();
+
+    /** One step the SDK is executing: its handler returns what the test reports. */
+    private record Execution(StepContext step, CompletableFuture<StepResult> result) {
+    }
 
     @BeforeAll
     static void start() throws IOException {
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
                                                              "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
         stack = LocalStack.start(LocalStackSettings.ephemeral(functions, freePort()).withoutDemo());
-        migrator = DemoMigrator.start(MIGRATOR, 0, event -> {
-            executed.add(event);
-            return Optional.empty(); // the test decides what each step reports
-        });
+        // A migrator on the SDK whose one step type waits for the test to decide what each step reports.
+        migrator = Migrator.builder(MIGRATOR, new Migration("e2e-unused", "unused", "", List.of(),
+                                                            List.of(new Step("unused", "", MIGRATOR, "test", Map.of())), List.of()))
+                .step("test", step -> {
+                    Execution execution = new Execution(step, new CompletableFuture<>());
+                    executed.add(execution);
+                    return execution.result().get(2, TimeUnit.MINUTES);
+                })
+                .dapr(stack.daprClient())
+                .start(MigratorSettings.local(stack.apiUri()));
         stack.addMigrator(MIGRATOR, migrator.stepsUri());
     }
 
@@ -102,8 +115,7 @@ class LocalStackTest {
     /** Announces a migration through Dapr and waits until the platform has stored it; then submits candidates. */
     private static void announceAndDiscover(String migrationId, List<String> steps, List<String> candidates) throws Exception {
         List<Step> definition = steps.stream().map(name -> new Step(name, "", MIGRATOR, "test", Map.of())).toList();
-        DemoMigrator.announce(stack.daprClient(), LocalStack.PUBSUB,
-                              new Migration(migrationId, "E2E " + migrationId, "", List.of(), definition, List.of()), "/" + MIGRATOR);
+        Announcements.publish(stack.daprClient(), new Migration(migrationId, "E2E " + migrationId, "", List.of(), definition, List.of()));
         await("announcement of " + migrationId, Duration.ofSeconds(20), () -> get("/migrations/" + migrationId));
         List<DiscoveredCandidate> discovered = candidates.stream()
                 .map(id -> new DiscoveredCandidate(id, "app", Map.of(), List.of(), List.of())).toList();
@@ -121,13 +133,13 @@ class LocalStackTest {
      * a worker replaced mid-activity: Temporal hands the lost activity to the new worker after its
      * start-to-close timeout (15 s).
      */
-    private static StepEvent nextStep(String runId) throws InterruptedException {
+    private static Execution nextStep(String runId) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<StepEvent> others = new ArrayList<>();
+        List<Execution> others = new ArrayList<>();
         try {
             while (System.nanoTime() < until) {
-                StepEvent event = executed.poll(100, TimeUnit.MILLISECONDS);
-                if (event != null && event.runId().equals(runId)) {
+                Execution event = executed.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null && event.step().runId().equals(runId)) {
                     return event;
                 }
                 if (event != null) {
@@ -140,8 +152,8 @@ class LocalStackTest {
         throw new AssertionError("no step of " + runId + " reached the migrator");
     }
 
-    private static void report(StepEvent event, CallbackStatus status) {
-        migrator.callBack(event, new StepHandler.Report(status, Map.of("by", "e2e"), status.wire()));
+    private static void report(Execution execution, CallbackStatus status) {
+        execution.result().complete(new StepResult(status, Map.of("by", "e2e"), status.wire()));
     }
 
     private static String status(String migrationId, String candidate) throws Exception {
@@ -162,9 +174,9 @@ class LocalStackTest {
             String runId = start("e2e-happy", candidate);
             List<String> seen = new ArrayList<>();
             for (int step = 0; step < 3; step++) {
-                StepEvent event = nextStep(runId);
-                seen.add(event.step().name());
-                assertEquals(candidate, event.candidate().id());
+                Execution event = nextStep(runId);
+                seen.add(event.step().step().name());
+                assertEquals(candidate, event.step().candidate().id());
                 report(event, step == 1 ? CallbackStatus.MERGED : CallbackStatus.SUCCEEDED);
             }
             assertEquals(List.of("bump", "merge", "verify"), seen);
@@ -181,28 +193,31 @@ class LocalStackTest {
     void aFailedStepIsRetriedAndACancelledRunCanStartAgain() throws Exception {
         announceAndDiscover("e2e-operate", List.of("bump", "verify"), List.of("retry-me", "cancel-me"));
         String runId = start("e2e-operate", "retry-me");
-        StepEvent first = nextStep(runId);
+        Execution first = nextStep(runId);
         report(first, CallbackStatus.FAILED);
         awaitStatus("e2e-operate", "retry-me", "failed");
         assertEquals(202, post("/migrations/e2e-operate/candidates/retry-me/retry-step", Map.of()).statusCode());
-        StepEvent again = nextStep(runId);
-        assertEquals("bump", again.step().name());
-        assertEquals(2, again.dispatch());
+        Execution again = nextStep(runId);
+        assertEquals("bump", again.step().step().name());
         report(again, CallbackStatus.SUCCEEDED);
         report(nextStep(runId), CallbackStatus.SUCCEEDED);
         awaitStatus("e2e-operate", "retry-me", "completed");
+        JsonNode retried = get("/migrations/e2e-operate/candidates/retry-me/steps");
+        assertEquals(2, retried.get("steps").get(0).get("dispatches").asInt(), "the failed step was dispatched again");
+        assertEquals(1, retried.get("steps").get(1).get("dispatches").asInt());
 
         String cancelled = start("e2e-operate", "cancel-me");
-        StepEvent pending = nextStep(cancelled);
+        Execution pending = nextStep(cancelled);
         report(pending, CallbackStatus.PENDING);
         HttpResponse<String> cancel = post("/migrations/e2e-operate/candidates/cancel-me/cancel", Map.of());
         assertEquals(200, cancel.statusCode(), cancel.body());
         assertEquals("not_started", status("e2e-operate", "cancel-me"));
         String second = start("e2e-operate", "cancel-me");
-        StepEvent fresh = nextStep(second);
-        assertEquals(2, fresh.attempt());
+        Execution fresh = nextStep(second);
+        assertTrue(!fresh.step().runId().equals(cancelled), "the second start is a new run");
         report(fresh, CallbackStatus.SUCCEEDED);
         report(nextStep(second), CallbackStatus.SUCCEEDED);
         awaitStatus("e2e-operate", "cancel-me", "completed");
+        assertEquals(2, get("/migrations/e2e-operate/candidates/cancel-me/steps").get("attempt").asInt());
     }
 }

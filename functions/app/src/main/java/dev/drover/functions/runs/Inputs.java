@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /** The rules for operator inputs: only the migration's declared inputs, as strings. */
-final class Inputs {
+public final class Inputs {
     private Inputs() {
     }
 
     /** @throws ApiException 400 unknown_input for a name the migration does not declare */
-    static Map<String, String> declaredOnly(Migration migration, Map<String, String> given) {
+    public static Map<String, String> declaredOnly(Migration migration, Map<String, String> given) {
         Map<String, String> inputs = Check.metadata("inputs", given);
         List<String> declared = migration.requiredInputs().stream().map(Input::name).toList();
         TreeSet<String> unknown = new TreeSet<>(inputs.keySet());
@@ -28,7 +28,7 @@ final class Inputs {
     }
 
     /** @throws ApiException 400 missing_inputs naming every required input without a value */
-    static void requireAll(Migration migration, Map<String, String> inputs) {
+    public static void requireAll(Migration migration, Map<String, String> inputs) {
         TreeSet<String> missing = new TreeSet<>();
         for (Input input : migration.requiredInputs()) {
             String value = inputs.get(input.name());

@@ -48,6 +48,23 @@ public final class Check {
         return value == null ? "" : value;
     }
 
+    /** An absolute http(s) URL, or empty. */
+    public static String optionalHttpUrl(String field, String value) {
+        String url = optionalText(field, value, 2000);
+        if (url.isEmpty()) {
+            return url;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // answered below
+        }
+        throw new InvalidInput(field + " must be an absolute http or https URL, got '" + abbreviate(url) + "'");
+    }
+
     public static <T> List<T> list(String field, List<T> value, int max) {
         if (value == null) {
             return List.of();

@@ -2,13 +2,19 @@ package dev.drover.core.model;
 
 import java.util.List;
 
-/** A migration as its migrator announces it: what it is and which steps it runs, in order. */
+/**
+ * A migration as its migrator announces it: what it is and which steps it runs, in order.
+ *
+ * @param migratorUrl where the platform reaches the migrator's own routes (its dry-run); empty when the
+ *                    migrator answers no dry-run
+ */
 public record Migration(String id,
                         String name,
                         String description,
                         List<String> overview,
                         List<Step> steps,
-                        List<Input> requiredInputs) {
+                        List<Input> requiredInputs,
+                        String migratorUrl) {
     public Migration {
         Check.slug("id", id);
         Check.text("name", name, Check.NAME_MAX);
@@ -24,5 +30,16 @@ public record Migration(String id,
         Check.unique("steps", steps.stream().map(Step::name).toList());
         requiredInputs = Check.list("requiredInputs", requiredInputs, Check.LIST_MAX);
         Check.unique("requiredInputs", requiredInputs.stream().map(Input::name).toList());
+        migratorUrl = Check.optionalHttpUrl("migratorUrl", migratorUrl);
+    }
+
+    /** A migration whose migrator answers no dry-run. */
+    public Migration(String id, String name, String description, List<String> overview, List<Step> steps,
+                     List<Input> requiredInputs) {
+        this(id, name, description, overview, steps, requiredInputs, "");
+    }
+
+    public Migration withMigratorUrl(String url) {
+        return new Migration(id, name, description, overview, steps, requiredInputs, url);
     }
 }

@@ -1,7 +1,9 @@
 package dev.drover.core.run;
 
+import dev.drover.core.model.Candidate;
 import dev.drover.core.model.FileGroup;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +35,12 @@ public record StepEvent(String runId,
     }
 
     public record CandidateRef(String id, String kind, Map<String, String> metadata, List<FileGroup> files) {
+        /** The candidate as a migrator sees it: the operator's inputs applied over its metadata. */
+        public static CandidateRef of(Candidate candidate, Map<String, String> inputs) {
+            Map<String, String> metadata = new HashMap<>(candidate.metadata());
+            metadata.putAll(inputs);
+            return new CandidateRef(candidate.id(), candidate.kind(), metadata, candidate.files());
+        }
     }
 
     /** Where and with what token to report: POST {@code url} with a {@link CallbackRequest}. */

@@ -1,0 +1,171 @@
+package dev.drover.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.model.Migration;
+import dev.drover.core.model.Step;
+import dev.drover.core.state.RedisState;
+import dev.drover.migrator.Migrator;
+import dev.drover.migrator.MigratorSettings;
+import dev.drover.migrator.StepHandler;
+import dev.drover.migrator.StepResult;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code POST /migrations/{id}/dry-run} against a real migrator built on the SDK: the platform forwards
+ * the candidate with its inputs, the migrator simulates each step on top of the earlier ones.
+ */
+@ServerTest
+class DryRunTest {
+    private static final RedisState STATE = TestState.create();
+    private static Migrator migrator;
+    private final Api api;
+
+    DryRunTest(Http1Client client) {
+        this.api = new Api(client);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        TestServer.configure(server, STATE);
+    }
+
+    /** Writes GREETING.md greeting the candidate's {@code name}, then signs it; refuses candidates named "broken". */
+    private static final StepHandler WRITE = new StepHandler() {
+        @Override
+        public StepResult execute(dev.drover.migrator.StepContext step) {
+            return StepResult.succeeded(Map.of(), "");
+        }
+
+        @Override
+        public void simulate(dev.drover.migrator.StepContext step, dev.drover.migrator.Draft draft) {
+            if (step.candidate().id().equals("broken")) {
+                throw new IllegalStateException("values/broken/prod.yaml does not parse (line 3)");
+            }
+            draft.write("GREETING.md", "Hello, " + step.metadata("name") + "!\n");
+        }
+    };
+
+    private static final StepHandler SIGN = new StepHandler() {
+        @Override
+        public StepResult execute(dev.drover.migrator.StepContext step) {
+            return StepResult.succeeded(Map.of(), "");
+        }
+
+        @Override
+        public void simulate(dev.drover.migrator.StepContext step, dev.drover.migrator.Draft draft) throws Exception {
+            String text = draft.read("GREETING.md").orElseThrow();
+            draft.write("GREETING.md", text + "-- " + step.config("signature") + "\n");
+            draft.delete("OLD.md");
+        }
+    };
+
+    private static Migration greetings(String id, String url) {
+        return new Migration(id, "Greetings", "", List.of(),
+                             List.of(new Step("write", "", "greeter", "write", Map.of()),
+                                     new Step("sign", "", "greeter", "sign", Map.of("signature", "the fleet"))),
+                             List.of(new dev.drover.core.model.Input("name", "Who to greet", "")), url);
+    }
+
+    @BeforeAll
+    static void startMigrator() {
+        migrator = Migrator.builder("greeter", greetings("greetings", ""))
+                .step("write", WRITE)
+                .step("sign", SIGN)
+                .files(candidate -> path -> path.equals("OLD.md") ? Optional.of("old\n") : Optional.empty())
+                .patience(Duration.ofMillis(1)) // nothing to announce to here: give up at once
+                .start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
+        STATE.migrations().announce(greetings("greetings", migrator.uri().toString()));
+        STATE.migrations().announce(greetings("silent", ""));
+        STATE.migrations().announce(greetings("gone", "http://127.0.0.1:1"));
+        for (String migration : List.of("greetings", "silent", "gone")) {
+            STATE.candidates().merge(migration, List.of(Fixtures.candidate("checkout", Map.of("name", "from-metadata")),
+                                                        Fixtures.candidate("broken", Map.of())));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        migrator.close();
+        TestState.drop(STATE);
+    }
+
+    @Test
+    void eachStepSeesTheEarlierStepsChangesAndTheGivenInputs() {
+        Api.Reply reply = api.postJson("/migrations/greetings/dry-run", Map.of("candidateId", "checkout", "inputs", Map.of("name", "Ada")));
+        assertEquals(200, reply.status(), reply.body());
+        JsonNode steps = reply.json().get("steps");
+        assertEquals(2, steps.size());
+
+        JsonNode write = steps.get(0).get("changes").get(0);
+        assertEquals("GREETING.md", write.get("path").asText());
+        assertEquals("new", write.get("status").asText());
+        assertTrue(write.get("before").isNull());
+        assertEquals("Hello, Ada!\n", write.get("after").asText());
+        assertTrue(write.get("diff").asText().contains("+Hello, Ada!"), write.get("diff").asText());
+
+        JsonNode sign = steps.get(1).get("changes");
+        assertEquals(2, sign.size());
+        assertEquals("GREETING.md", sign.get(0).get("path").asText());
+        assertEquals("modified", sign.get(0).get("status").asText());
+        assertEquals("Hello, Ada!\n", sign.get(0).get("before").asText());
+        assertEquals("Hello, Ada!\n-- the fleet\n", sign.get(0).get("after").asText());
+        assertEquals("OLD.md", sign.get(1).get("path").asText());
+        assertEquals("deleted", sign.get(1).get("status").asText());
+        assertNull(sign.get(1).get("after").textValue());
+    }
+
+    @Test
+    void theInputsOfADryRunAreNotSaved() {
+        api.postJson("/migrations/greetings/dry-run", Map.of("candidateId", "checkout", "inputs", Map.of("name", "Ada")));
+        Api.Reply again = api.postJson("/migrations/greetings/dry-run", Map.of("candidateId", "checkout"));
+        assertEquals("Hello, from-metadata!\n", again.json().get("steps").get(0).get("changes").get(0).get("after").asText());
+    }
+
+    @Test
+    void aCandidateTheMigratorCannotSimulateIsA422WithItsMessage() {
+        Api.Reply reply = api.postJson("/migrations/greetings/dry-run", Map.of("candidateId", "broken"));
+        assertEquals(422, reply.status());
+        assertEquals("dry_run_failed", reply.errorCode());
+        assertTrue(reply.body().contains("values/broken/prod.yaml does not parse (line 3)"), reply.body());
+    }
+
+    @Test
+    void anUnreachableMigratorIsA502() {
+        Api.Reply reply = api.postJson("/migrations/gone/dry-run", Map.of("candidateId", "checkout"));
+        assertEquals(502, reply.status());
+        assertEquals("migrator_unreachable", reply.errorCode());
+    }
+
+    @Test
+    void aMigratorWithoutUrlAnswersNoDryRun() {
+        Api.Reply reply = api.postJson("/migrations/silent/dry-run", Map.of("candidateId", "checkout"));
+        assertEquals(409, reply.status());
+        assertEquals("dry_run_unavailable", reply.errorCode());
+    }
+
+    @Test
+    void unknownCandidatesMigrationsAndInputsAreRefused() {
+        assertEquals("candidate_not_found", api.postJson("/migrations/greetings/dry-run", Map.of("candidateId", "nope")).errorCode());
+        assertEquals("migration_not_found", api.postJson("/migrations/nope/dry-run", Map.of("candidateId", "checkout")).errorCode());
+        Api.Reply input = api.postJson("/migrations/greetings/dry-run", Map.of("candidateId", "checkout", "inputs", Map.of("color", "red")));
+        assertEquals(400, input.status());
+        assertEquals("unknown_input", input.errorCode());
+        assertEquals(400, api.postJson("/migrations/greetings/dry-run", Map.of()).status());
+    }
+}

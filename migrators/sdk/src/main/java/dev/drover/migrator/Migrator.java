@@ -1,0 +1,197 @@
+package dev.drover.migrator;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionServer;
+import dev.drover.core.function.Settings;
+import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.core.model.Migration;
+import dev.failsafe.Failsafe;
+import io.dapr.client.DaprClient;
+import io.dapr.client.DaprClientBuilder;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A running migrator: what a migrator author gets from the SDK. On start it serves {@code POST /steps},
+ * {@code POST /discover} and {@code POST /dry-run} (plus {@code /observe/health} and metrics), announces
+ * its migration until the platform serves it, then discovers and submits candidates; both are retried
+ * until they succeed and re-run safely on every restart or discovery trigger.
+ *
+ * <pre>{@code
+ * Migrator.builder("hello-migrator", migration)
+ *         .discovery(() -> candidates)
+ *         .step("write-file", handler)
+ *         .start(MigratorSettings.fromEnvironment(System.getenv()));
+ * }</pre>
+ */
+public final class Migrator implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Migrator.class.getName());
+
+    private final String appId;
+    private final Migration migration;
+    private final WebServer server;
+    private final DiscoveryRuns discoveries;
+    private final SeenEvents seen;
+    private final ExecutorService work;
+    private final List<AutoCloseable> owned;
+
+    private Migrator(Builder builder, MigratorSettings settings) {
+        this.appId = builder.appId;
+        this.migration = settings.publicUrl().isEmpty() || !builder.migration.migratorUrl().isEmpty()
+                ? builder.migration : builder.migration.withMigratorUrl(settings.publicUrl());
+        this.owned = new ArrayList<>();
+        DaprClient dapr = builder.dapr;
+        if (dapr == null) {
+            dapr = new DaprClientBuilder().build(); // DAPR_GRPC_ENDPOINT, DAPR_HTTP_ENDPOINT etc. from the environment
+            owned.add(dapr);
+        }
+        this.work = Executors.newVirtualThreadPerTaskExecutor();
+        this.seen = settings.redisUrl()
+                .map(redis -> SeenEvents.inRedis(redis, "drover-migrator:" + appId + ":seen:", Duration.ofDays(7)))
+                .orElseGet(() -> SeenEvents.inMemory(100_000));
+        PlatformClient platform = new PlatformClient(settings.platformUrl());
+        Announcer announcer = new Announcer(dapr, settings.pubsub(), migration, appId, platform);
+        Discovery discovery = builder.discovery;
+        this.discoveries = new DiscoveryRuns(() -> discoverOnce(announcer, discovery, platform, builder.patience), work);
+        StepHandlers handlers = new StepHandlers(builder.handlers);
+        List<Function> routes = List.of(
+                new StepRoute(appId, seen, new StepExecution(handlers, platform, builder.patience), work),
+                new DiscoverRoute(discoveries),
+                new DryRunRoute(handlers, builder.files));
+        WebServerConfig.Builder config = WebServer.builder().port(settings.port());
+        FunctionServer.configure(config, Settings.fromEnvironment(Map.of()).withPort(settings.port()), routes, List.of(), List.of());
+        this.server = config.build().start();
+        LOGGER.log(Level.INFO, appId + " serves " + migration.id() + " on port " + server.port());
+    }
+
+    public static Builder builder(String appId, Migration migration) {
+        return new Builder(appId, migration);
+    }
+
+    private void discoverOnce(Announcer announcer, Discovery discovery, PlatformClient platform, Duration patience) {
+        announcer.announceUntilAcknowledged(patience);
+        List<DiscoveredCandidate> candidates;
+        try {
+            candidates = discovery.discover();
+        } catch (Exception e) {
+            throw new IllegalStateException("discovery of " + migration.id() + " failed: " + e.getMessage(), e);
+        }
+        Failsafe.with(Retries.<Void>until(patience, "submitting " + migration.id() + "'s candidates"))
+                .run(() -> platform.submit(migration.id(), candidates));
+        LOGGER.log(Level.INFO, appId + " submitted " + candidates.size() + " candidate(s) of " + migration.id());
+    }
+
+    /** Runs discovery (again), as a trigger event would; returns at once. */
+    public void discover() {
+        discoveries.trigger();
+    }
+
+    /** How many discovery runs have ended since start. */
+    public int discoveryRuns() {
+        return discoveries.completed();
+    }
+
+    public String appId() {
+        return appId;
+    }
+
+    public Migration migration() {
+        return migration;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    /** Where step events are pushed: the subscriber of this migrator's Trigger. */
+    public URI stepsUri() {
+        return uri().resolve("/steps");
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        work.shutdownNow();
+        seen.close();
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOGGER.log(Level.WARNING, "closing " + resource + " failed: " + e);
+            }
+        }
+    }
+
+    /** Everything a migrator is made of; {@link #start} serves it and begins announcing. */
+    public static final class Builder {
+        private final String appId;
+        private final Migration migration;
+        private final Map<String, StepHandler> handlers = new HashMap<>();
+        private Discovery discovery = List::of;
+        private FileSources files = FileSources.none();
+        private DaprClient dapr;
+        private Duration patience = Duration.ofHours(1);
+
+        private Builder(String appId, Migration migration) {
+            this.appId = Objects.requireNonNull(appId, "appId");
+            this.migration = Objects.requireNonNull(migration, "migration");
+        }
+
+        public Builder discovery(Discovery value) {
+            this.discovery = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The handler of every step whose {@code type} is {@code type}. */
+        public Builder step(String type, StepHandler handler) {
+            handlers.put(Objects.requireNonNull(type), Objects.requireNonNull(handler));
+            return this;
+        }
+
+        /** Where dry-runs read a candidate's files; by default no files exist. */
+        public Builder files(FileSources value) {
+            this.files = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** A Dapr client to announce through (the caller keeps closing it); by default one from the environment. */
+        public Builder dapr(DaprClient value) {
+            this.dapr = value;
+            return this;
+        }
+
+        /** How long announcing, submitting and each callback are retried before giving up (default 1 hour). */
+        public Builder patience(Duration value) {
+            this.patience = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Serves the migrator, then announces and discovers in the background. */
+        public Migrator start(MigratorSettings settings) {
+            for (var step : migration.steps()) {
+                if (step.migratorApp().equals(appId) && !handlers.containsKey(step.type())) {
+                    throw new IllegalStateException("step " + step.name() + " of " + migration.id() + " has type '"
+                            + step.type() + "' but no handler is registered for it");
+                }
+            }
+            Migrator migrator = new Migrator(this, settings);
+            migrator.discover();
+            return migrator;
+        }
+    }
+}
