@@ -9,6 +9,7 @@ import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
+import dev.drover.functions.runs.DeadLetters;
 import dev.drover.functions.runs.EditInputs;
 import dev.drover.functions.runs.GetSteps;
 import dev.drover.functions.runs.RetryStep;
@@ -41,7 +42,8 @@ public final class Catalog {
                        new EditInputs(state),
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
-                       new StepRelay(platform.brokerUrl()));
+                       new StepRelay(platform.brokerUrl()),
+                       new DeadLetters(state, platform.runs()));
     }
 
     /** The functions one process serves: the one named, or all when none is named. */
