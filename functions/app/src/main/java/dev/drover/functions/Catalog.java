@@ -11,6 +11,7 @@ import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
+import dev.drover.functions.runs.DeadLetters;
 import dev.drover.functions.runs.EditInputs;
 import dev.drover.functions.runs.GetSteps;
 import dev.drover.functions.runs.RetryStep;
@@ -45,6 +46,7 @@ public final class Catalog {
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
                        new StepRelay(platform.brokerUrl()),
+                       new DeadLetters(state, platform.runs()),
                        new DryRunCandidate(state, new MigratorClient(Duration.ofSeconds(60))));
     }
 

@@ -154,6 +154,52 @@ class RunFunctionsTest {
         assertNull(RUNS.published.poll(300, TimeUnit.MILLISECONDS), "the duplicate dispatched nothing");
     }
 
+    /** A step event as Knative's dispatcher sends it to a dead-letter sink: binary mode, with its error extensions. */
+    private Api.Reply deadLetter(StepEvent event, String type) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("ce-specversion", "1.0");
+        headers.put("ce-id", event.runId() + "/" + event.step().name() + "/" + event.dispatch());
+        headers.put("ce-source", "/drover/runs");
+        headers.put("ce-type", type);
+        headers.put("ce-migratorapp", "app-chart-migrator");
+        headers.put("ce-knativeerrordest", "http://app-chart-migrator.drover.svc.cluster.local/steps");
+        headers.put("ce-knativeerrorcode", "404");
+        headers.put("Content-Type", "application/json");
+        return api.send(Method.POST, "/dead-letters", headers, dev.drover.core.json.Json.bytes(event));
+    }
+
+    @Test
+    void aStepEventThatNeverReachedItsMigratorFailsTheStepWithTheReason() throws Exception {
+        String candidate = candidate("runs-dead-letter");
+        start(candidate, "3.0.0");
+        StepEvent first = RUNS.nextEvent();
+
+        Api.Reply notAStep = deadLetter(first, "dev.drover.something.else");
+        assertEquals(200, notAStep.status(), notAStep.body());
+        assertFalse(notAStep.json().get("stepFailed").asBoolean());
+        StepEvent forged = new StepEvent(first.runId(), first.attempt(), first.dispatch(), first.migrationId(), first.step(),
+                                         first.candidate(), first.inputs(), new StepEvent.Callback(first.callback().url(), "forged"));
+        assertEquals("invalid_token", deadLetter(forged, StepEvent.TYPE).errorCode());
+        Api.Reply plain = api.post("/dead-letters", "{}");
+        assertEquals(400, plain.status());
+        assertEquals("malformed_event", plain.errorCode());
+        assertEquals("dispatched", steps(candidate).get("steps").get(0).get("status").asText(), "nothing so far failed the step");
+
+        Api.Reply dead = deadLetter(first, StepEvent.TYPE);
+        assertEquals(200, dead.status(), dead.body());
+        assertTrue(dead.json().get("stepFailed").asBoolean());
+        JsonNode failed = awaitStep(candidate, 0, "failed");
+        String message = failed.get("steps").get(0).get("message").asText();
+        assertTrue(message.contains("never reached app-chart-migrator") && message.contains("HTTP 404"), message);
+        assertEquals("failed", api.get(candidate).json().get("status").asText());
+
+        Api.Reply again = deadLetter(first, StepEvent.TYPE);
+        assertEquals(200, again.status(), again.body());
+        assertFalse(again.json().get("stepFailed").asBoolean(), "a redelivered dead letter changes nothing");
+        assertEquals(202, api.post(candidate + "/retry-step", "").status(), "the operator can retry the step");
+        assertEquals(2, RUNS.nextEvent().dispatch());
+    }
+
     @Test
     void aFailedStepIsRetriedByAnOperatorWithTheInputsAsTheyNowStand() throws Exception {
         String candidate = candidate("runs-retry");

@@ -8,6 +8,7 @@ import dev.drover.functions.OpenApiService;
 import dev.drover.functions.Platform;
 import dev.drover.local.broker.Broker;
 import dev.drover.local.broker.BrokerConfig;
+import dev.drover.local.broker.DeliverySpec;
 import dev.drover.local.broker.Trigger;
 import dev.drover.local.dapr.DaprApp;
 import dev.drover.local.dapr.DaprSidecar;
@@ -35,6 +36,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything Drover is, in one process, on nothing but Redis and a JDK: Temporal's own server (its real
@@ -148,9 +150,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Routes step events for {@code appId} to {@code steps}: a Knative Trigger filtered on the type and the migrator extension. */
+    /**
+     * Routes step events for {@code appId} to {@code steps}: a Knative Trigger filtered on the type and the
+     * migrator extension, whose dead letters go to the dead-letters function (as in knative/base/migrators/).
+     */
     public void addMigrator(String appId, URI steps) {
-        broker.addTrigger(new Trigger(appId, Map.of("type", StepEvent.TYPE, StepEvent.MIGRATOR_EXTENSION, appId), steps));
+        broker.addTrigger(new Trigger(appId, Map.of("type", StepEvent.TYPE, StepEvent.MIGRATOR_EXTENSION, appId), steps,
+                                      Optional.of(DeliverySpec.defaults().withDeadLetterSink(apiUri().resolve("/dead-letters")))));
     }
 
     public URI apiUri() {

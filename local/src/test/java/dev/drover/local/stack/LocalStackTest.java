@@ -168,6 +168,36 @@ class LocalStackTest {
 
 
     @Test
+    void aStepItsMigratorRefusesIsDeadLetteredAndFailsWithTheReason() throws Exception {
+        // a migrator that refuses every step event for good (400: the broker dead-letters it at once)
+        com.sun.net.httpserver.HttpServer refusing = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        refusing.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(400, -1);
+            exchange.close();
+        });
+        refusing.start();
+        try {
+            String app = "refusing-migrator";
+            stack.addMigrator(app, URI.create("http://127.0.0.1:" + refusing.getAddress().getPort() + "/steps"));
+            DemoMigrator.announce(stack.daprClient(), LocalStack.PUBSUB, new Migration("e2e-dead-letter", "E2E dead letter", "", List.of(),
+                    List.of(new Step("bump", "", app, "test", Map.of())), List.of()), "/" + app);
+            await("announcement", Duration.ofSeconds(20), () -> get("/migrations/e2e-dead-letter"));
+            assertEquals(200, post("/migrations/e2e-dead-letter/candidates",
+                                   List.of(new DiscoveredCandidate("alpha", "app", Map.of(), List.of(), List.of()))).statusCode());
+            start("e2e-dead-letter", "alpha");
+
+            awaitStatus("e2e-dead-letter", "alpha", "failed");
+            JsonNode step = get("/migrations/e2e-dead-letter/candidates/alpha/steps").get("steps").get(0);
+            assertEquals("failed", step.get("status").asText());
+            String message = step.get("message").asText();
+            assertTrue(message.contains("never reached refusing-migrator") && message.contains("HTTP 400"), message);
+        } finally {
+            refusing.stop(0);
+        }
+    }
+
+    @Test
     void candidatesRunFromAnnouncementToCompletion() throws Exception {
         announceAndDiscover("e2e-happy", List.of("bump", "merge", "verify"), List.of("alpha", "beta", "gamma"));
         for (String candidate : List.of("alpha", "beta", "gamma")) {

@@ -1,0 +1,29 @@
+package dev.drover.knative;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.state.RedisState;
+import dev.drover.functions.Catalog;
+import dev.drover.functions.Platform;
+import dev.drover.workflows.RunClient;
+import dev.drover.workflows.TemporalSettings;
+
+import java.net.URI;
+import java.util.List;
+
+/** The function list in code. Building it connects to nothing (Redis and Temporal clients are lazy). */
+final class Functions {
+    private static final RedisState NOWHERE = RedisState.connect(URI.create("redis://127.0.0.1:1"), "unused:");
+
+    private Functions() {
+    }
+
+    static List<Function> all() {
+        return Catalog.all(new Platform(NOWHERE, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
+                                        URI.create("http://127.0.0.1:1/unused")));
+    }
+
+    static List<FunctionSpec> specs() {
+        return all().stream().map(Function::spec).toList();
+    }
+}

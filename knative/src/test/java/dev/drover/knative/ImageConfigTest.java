@@ -1,0 +1,116 @@
+package dev.drover.knative;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.knative.serving.v1.Service;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The images' configuration, read from what Jib really built: verify builds each image on the empty
+ * base {@code scratch} into {@code target/image-config/image.tar} (no registry needed), with the same
+ * entrypoint, user, ports and flags as the real image on the JRE base.
+ */
+class ImageConfigTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theFunctionsImageRunsMainAsNonRootOnTheManifestsPort() throws Exception {
+        JsonNode config = imageConfig(Manifests.ROOT.resolve("../functions/app"));
+        List<String> entrypoint = strings(config.path("Entrypoint"));
+        assertEquals("java", entrypoint.getFirst());
+        assertEquals("dev.drover.functions.Main", entrypoint.getLast());
+        Class.forName(entrypoint.getLast()); // the class exists
+        assertFastStartFlags(entrypoint);
+        assertNonRoot(config);
+
+        List<String> ports = new ArrayList<>();
+        config.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+        assertEquals(List.of("8080/tcp"), ports);
+        assertTrue(strings(config.path("Env")).contains("DROVER_PORT=8080"), "the function listens where the image says");
+        for (Service service : Manifests.base().knativeServices()) {
+            if (service.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage().equals("drover/drover-functions")) {
+                assertEquals(8080, CatalogManifestTest.containerPort(service), service.getMetadata().getName());
+            }
+        }
+        assertEquals("drover/drover-functions:0.1.0-SNAPSHOT", repoTag(Manifests.ROOT.resolve("../functions/app")),
+                     "the manifests' image name (drover/drover-functions) is the one the build gives it");
+    }
+
+    @Test
+    void theWorkerImageRunsWorkerMainAsNonRootAndListensNowhere() throws Exception {
+        JsonNode config = imageConfig(Manifests.ROOT.resolve("../workflows"));
+        List<String> entrypoint = strings(config.path("Entrypoint"));
+        assertEquals("dev.drover.workflows.WorkerMain", entrypoint.getLast());
+        Class.forName(entrypoint.getLast());
+        assertFastStartFlags(entrypoint);
+        assertNonRoot(config);
+        assertTrue(config.path("ExposedPorts").isMissingNode() || config.path("ExposedPorts").isEmpty(),
+                   "the worker serves nothing: " + config.path("ExposedPorts"));
+        assertEquals("drover/drover-workflows", Manifests.base().deployments().getFirst().getSpec().getTemplate().getSpec()
+                .getContainers().getFirst().getImage());
+        assertEquals("drover/drover-workflows:0.1.0-SNAPSHOT", repoTag(Manifests.ROOT.resolve("../workflows")));
+    }
+
+    private static void assertFastStartFlags(List<String> entrypoint) {
+        assertTrue(entrypoint.contains("-XX:+UseSerialGC"), entrypoint.toString());
+        assertTrue(entrypoint.contains("-XX:TieredStopAtLevel=1"), entrypoint.toString());
+        assertTrue(entrypoint.stream().anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage=")), "the heap follows the memory limit");
+    }
+
+    private static void assertNonRoot(JsonNode config) {
+        String user = config.path("User").asText();
+        assertTrue(user.matches("\\d+:\\d+"), "numeric user:group, so Kubernetes can check runAsNonRoot: " + user);
+        assertNotEquals("0", user.split(":")[0], "not root");
+    }
+
+    private static JsonNode imageConfig(Path module) throws IOException {
+        Map<String, byte[]> tar = readTar(module);
+        JsonNode manifest = JSON.readTree(tar.get("manifest.json")).get(0);
+        return JSON.readTree(tar.get(manifest.get("Config").asText())).path("config");
+    }
+
+    private static String repoTag(Path module) throws IOException {
+        return JSON.readTree(readTar(module).get("manifest.json")).get(0).path("RepoTags").get(0).asText();
+    }
+
+    /** The small JSON entries of a Docker-format image tarball (ustar: 512-byte headers, size in octal). */
+    private static Map<String, byte[]> readTar(Path module) throws IOException {
+        Path tar = module.resolve("target/image-config/image.tar");
+        assertTrue(Files.exists(tar), tar + " is missing: run `./mvnw -pl knative -am verify` (verify builds it)");
+        Map<String, byte[]> entries = new HashMap<>();
+        try (InputStream in = Files.newInputStream(tar)) {
+            byte[] header = new byte[512];
+            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
+                String name = new String(header, 0, 100, StandardCharsets.US_ASCII).replace("\0", "");
+                long size = Long.parseLong(new String(header, 124, 12, StandardCharsets.US_ASCII).replace("\0", "").trim(), 8);
+                if (name.endsWith(".json")) {
+                    entries.put(name, in.readNBytes((int) size));
+                } else {
+                    in.skipNBytes(size);
+                }
+                in.skipNBytes((512 - size % 512) % 512);
+            }
+        }
+        return entries;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+}
