@@ -27,9 +27,35 @@ final class GitFixture {
     private GitFixture() {
     }
 
-    /** The demo repository, seeded in {@code dir}. */
+    private static Path template;
+
+    /** The demo repository in {@code dir}: seeded once per test JVM, then copied (seeding is the slow part). */
     static LocalGitHost demoHost(Path dir) throws Exception {
-        return new LocalGitHost(DemoGitOpsRepo.seed(dir), "main", "http://localhost/local-git/changes");
+        Path bare = dir.resolve(DemoGitOpsRepo.REPO_NAME);
+        copy(template(), bare);
+        return new LocalGitHost(bare, "main", "http://localhost/local-git/changes");
+    }
+
+    private static synchronized Path template() throws Exception {
+        if (template == null) {
+            Path folder = Files.createTempDirectory("drover-demo-template-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> GitWorkspace.delete(folder)));
+            template = DemoGitOpsRepo.seed(folder);
+        }
+        return template;
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     static ChartUpgrade demoUpgrade() {
