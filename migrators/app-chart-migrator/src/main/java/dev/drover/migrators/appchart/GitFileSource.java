@@ -16,6 +16,11 @@ public final class GitFileSource implements FileSource {
         return new GitFileSource(GitWorkspace.cloneMain(remote));
     }
 
+    /** The clone's folder (removed on close). */
+    public java.nio.file.Path dir() {
+        return workspace.dir();
+    }
+
     @Override
     public Optional<String> read(String path) throws Exception {
         return workspace.read(path);
