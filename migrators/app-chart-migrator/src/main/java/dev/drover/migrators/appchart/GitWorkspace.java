@@ -223,7 +223,7 @@ public final class GitWorkspace implements AutoCloseable {
                 message = t.getMessage();
             }
         }
-        return message == null ? e.getClass().getSimpleName() : message;
+        return message == null ? e.getClass().getSimpleName() : message.replaceAll("[.\\s]+$", "");
     }
 
     static void delete(Path dir) {

@@ -1,6 +1,14 @@
 package dev.drover.migrators.appchart;
 
+import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -47,5 +55,36 @@ class GitHubWebhookTest {
         assertEquals(Optional.empty(), GitHubWebhook.mergedBranch("push", merged));
         assertEquals(Optional.of(new Branches.Owner("app-chart-upgrade", "checkout")),
                      Branches.owner("drover/app-chart-upgrade/checkout"));
+    }
+
+    @Test
+    void theWebhookRouteRefusesUnsignedDeliveriesAndReportsMergedBranches() throws Exception {
+        GitHubWebhook webhook = new GitHubWebhook("s3cret");
+        List<String> merged = new CopyOnWriteArrayList<>();
+        WebServer server = WebServer.builder().port(0)
+                .routing(r -> r.register("/github/webhook", new GitHubWebhookService(webhook, merged::add))).build().start();
+        try {
+            byte[] body = """
+                    {"action":"closed","pull_request":{"merged":true,"head":{"ref":"drover/app-chart-upgrade/ledger"}}}
+                    """.getBytes(StandardCharsets.UTF_8);
+
+            int forged = post(server, body, new GitHubWebhook("guess").signature(body));
+            int signed = post(server, body, webhook.signature(body));
+
+            assertEquals(401, forged);
+            assertEquals(200, signed);
+            assertEquals(List.of("drover/app-chart-upgrade/ledger"), merged);
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static int post(WebServer server, byte[] body, String signature) throws Exception {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/github/webhook"))
+                        .header("X-GitHub-Event", "pull_request").header("X-Hub-Signature-256", signature)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }
