@@ -8,11 +8,8 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Step type {@value #TYPE}: bumps the chart version in the candidate's Application manifests and renames
@@ -82,9 +79,9 @@ public final class BumpChartStep implements StepHandler {
     }
 
     /**
-     * Whether the branch already holds exactly this plan on top of what main has: every file it touched
-     * (and every file the plan touches) reads as planned, and main has not changed those files since the
-     * branch left it (so the change request still merges without conflict).
+     * Whether the branch already holds this plan: every planned file reads as planned on the branch, and
+     * main has not changed those files since the branch left it (so it still merges without conflict).
+     * Other files on the branch are not looked at: a reviewer's own commit there is theirs, never undone.
      */
     private static boolean holds(GitWorkspace workspace, ObjectId tip, ChartBump.Plan plan) throws IOException {
         ObjectId main = workspace.mainTip();
@@ -92,15 +89,10 @@ public final class BumpChartStep implements StepHandler {
         if (base.isEmpty()) {
             return false;
         }
-        Set<String> touched = new HashSet<>(workspace.changedPaths(base.get(), tip));
-        touched.addAll(plan.contents().keySet());
-        for (String path : touched) {
-            Optional<String> onMain = workspace.readAt(main, path);
-            if (!onMain.equals(workspace.readAt(base.get(), path))) {
-                return false;
-            }
-            Optional<String> expected = plan.contents().containsKey(path) ? Optional.of(plan.contents().get(path)) : onMain;
-            if (!Objects.equals(expected, workspace.readAt(tip, path))) {
+        for (var planned : plan.contents().entrySet()) {
+            String path = planned.getKey();
+            if (!workspace.readAt(main, path).equals(workspace.readAt(base.get(), path))
+                    || !Optional.of(planned.getValue()).equals(workspace.readAt(tip, path))) {
                 return false;
             }
         }

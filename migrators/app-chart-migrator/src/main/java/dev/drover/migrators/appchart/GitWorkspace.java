@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -153,22 +152,6 @@ public final class GitWorkspace implements AutoCloseable {
             walk.markStart(walk.parseCommit(b));
             RevCommit base = walk.next();
             return Optional.ofNullable(base).map(RevCommit::copy);
-        }
-    }
-
-    /** Paths that differ between two commits' trees. */
-    public List<String> changedPaths(ObjectId from, ObjectId to) throws IOException {
-        Repository repo = git.getRepository();
-        try (RevWalk walk = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
-            tw.setRecursive(true);
-            tw.addTree(walk.parseCommit(from).getTree());
-            tw.addTree(walk.parseCommit(to).getTree());
-            tw.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
-            List<String> paths = new ArrayList<>();
-            while (tw.next()) {
-                paths.add(tw.getPathString());
-            }
-            return paths;
         }
     }
 

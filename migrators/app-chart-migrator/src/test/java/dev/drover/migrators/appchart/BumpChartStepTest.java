@@ -101,6 +101,18 @@ class BumpChartStepTest {
     }
 
     @Test
+    void aReviewersCommitOnTheBranchSurvivesARerun() throws Exception {
+        bump(host);
+        GitFixture.commit(repo, BRANCH, "reviewer: document the upgrade", java.util.Map.of("docs/checkout.md", Optional.of("2.0.0 notes\n")));
+        ObjectId tip = GitFixture.tip(repo, BRANCH);
+
+        assertEquals(CallbackStatus.SUCCEEDED, bump(host).status());
+
+        assertEquals(tip, GitFixture.tip(repo, BRANCH));
+        assertEquals("2.0.0 notes\n", GitFixture.read(repo, BRANCH, "docs/checkout.md"));
+    }
+
+    @Test
     void aValuesFileThatDoesNotParseFailsNamingFileAndLineAndTheRetryAfterTheFixWorks() throws Exception {
         String good = GitFixture.read(repo, "main", "values/checkout/prod.yaml");
         GitFixture.commit(repo, "typo", "values/checkout/prod.yaml", good.replace("service:\n", "service: [\n"));
