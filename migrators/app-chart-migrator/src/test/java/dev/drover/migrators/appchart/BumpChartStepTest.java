@@ -132,15 +132,22 @@ class BumpChartStepTest {
     }
 
     @Test
-    void aRepositoryThatCannotBeClonedFailsNamingItsUrl() throws Exception {
-        Path missing = dir.resolve("moved-away.git");
+    void aRepositoryThatCannotBeClonedFailsNamingItsUrlAndTheRetryWorksOnceItIsThere() throws Exception {
+        Path missing = dir.resolve("later").resolve(DemoGitOpsRepo.REPO_NAME);
+        LocalGitHost notYet = new LocalGitHost(missing, "main", "");
 
-        StepResult result = bump(new LocalGitHost(missing, "main", ""));
+        StepResult result = bump(notYet);
 
         assertEquals(CallbackStatus.FAILED, result.status());
         assertTrue(result.message().startsWith("cannot clone " + missing + ": "), result.message());
         assertTrue(result.message().endsWith("check that the URL is right, reachable from the migrator, and that its credentials may read it"),
                    result.message());
+
+        GitFixture.demoHost(dir.resolve("later")); // the fix: the repository is where the settings say
+        StepResult retried = bump(notYet);
+
+        assertEquals(CallbackStatus.SUCCEEDED, retried.status(), retried.message());
+        assertEquals(1, GitFixture.commitsAhead(missing, BRANCH));
     }
 
     @Test
