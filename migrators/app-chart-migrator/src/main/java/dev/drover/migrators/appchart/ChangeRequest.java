@@ -11,7 +11,15 @@ import java.util.List;
  * @param conflicts   the conflicting files when the host can tell (the local host can, GitHub cannot)
  */
 public record ChangeRequest(String id, String branch, String url, State state, Boolean mergeable, List<String> conflicts) {
-    public enum State { OPEN, MERGED, CLOSED }
+    public enum State {
+        OPEN, MERGED, CLOSED;
+
+        /** Lower case on the wire, as every other Drover enum. */
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public ChangeRequest {
         conflicts = conflicts == null ? List.of() : List.copyOf(conflicts);

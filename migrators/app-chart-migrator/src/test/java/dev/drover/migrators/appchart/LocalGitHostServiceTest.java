@@ -50,12 +50,12 @@ class LocalGitHostServiceTest {
     void mergingOverHttpMergesInGitAndEmitsTheMergeEvent() throws Exception {
         HttpResponse<String> listed = call("GET", "/local-git/changes");
         assertEquals(200, listed.statusCode());
-        assertEquals("open", JSON.readTree(listed.body()).get(0).path("state").asText().toLowerCase());
+        assertEquals("open", JSON.readTree(listed.body()).get(0).path("state").asText());
 
         HttpResponse<String> merged = call("POST", "/local-git/changes/1/merge");
 
         assertEquals(200, merged.statusCode(), merged.body());
-        assertEquals("MERGED", JSON.readTree(merged.body()).path("state").asText());
+        assertEquals("merged", JSON.readTree(merged.body()).path("state").asText());
         assertEquals(List.of("drover/app-chart-upgrade/checkout"), merges.stream().map(ChangeRequest::branch).toList());
         assertEquals(GitFixture.read(host.repository(), "drover/app-chart-upgrade/checkout", PROD_VALUES),
                      GitFixture.read(host.repository(), "main", PROD_VALUES));
