@@ -1,0 +1,36 @@
+package dev.drover.migrators.appchart;
+
+import dev.drover.core.model.Migration;
+import dev.drover.core.model.Step;
+
+import java.util.List;
+import java.util.Map;
+
+/** The migration app-chart-migrator announces: three steps, all its own, configured with the upgrade. */
+public final class AppChartMigration {
+    public static final String ID = "app-chart-upgrade";
+    public static final String MIGRATOR_APP = "app-chart-migrator";
+
+    private AppChartMigration() {
+    }
+
+    public static Migration definition(ChartUpgrade upgrade) {
+        String renames = String.join(",", upgrade.renames().stream().map(KeyRename::toString).toList());
+        Map<String, String> config = Map.of(ChartUpgrade.CHART, upgrade.chart(),
+                                            ChartUpgrade.TARGET_VERSION, upgrade.target().text(),
+                                            ChartUpgrade.KEY_RENAMES, renames);
+        return new Migration(ID,
+                "Upgrade chart " + upgrade.chart() + " to " + upgrade.target(),
+                "Bumps the Helm chart " + upgrade.chart() + " to " + upgrade.target() + " in every Argo CD Application of the"
+                        + " GitOps repository that uses an older version, renames the values keys the new version renamed"
+                        + (renames.isEmpty() ? "" : " (" + renames + ")") + ", and follows each app's change request to main.",
+                List.of("Bump: one change request per app, on branch drover/" + ID + "/<app>",
+                        "Review: a person merges each change request",
+                        "Verify: main has the new version and keys"),
+                List.of(new Step("bump-chart", "Bump the chart version and rename values keys; open a change request",
+                                 MIGRATOR_APP, BumpChartStep.TYPE, config),
+                        new Step("await-merge", "Wait for the change request to be merged", MIGRATOR_APP, AwaitMergeStep.TYPE, config),
+                        new Step("verify", "Check the result on the main branch", MIGRATOR_APP, VerifyStep.TYPE, config)),
+                List.of());
+    }
+}

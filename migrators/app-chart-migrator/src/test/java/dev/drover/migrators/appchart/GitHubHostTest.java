@@ -1,0 +1,102 @@
+package dev.drover.migrators.appchart;
+
+import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.core.model.FileRef;
+import dev.drover.core.run.CallbackStatus;
+import dev.drover.migrator.StepResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static dev.drover.migrators.appchart.GitFixture.step;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The GitHub adapter against a local server playing GitHub; git itself goes to a real local repository. */
+class GitHubHostTest {
+    private static final String BRANCH = "drover/app-chart-upgrade/checkout";
+
+    @TempDir
+    Path dir;
+    FakeGitHub github;
+    Path repo;
+    GitHubHost host;
+
+    @BeforeEach
+    void start() throws Exception {
+        github = new FakeGitHub("acme", "gitops");
+        repo = GitFixture.demoHost(dir).repository();
+        host = new GitHubHost(github.api(), "acme/gitops", FakeGitHub.TOKEN, repo.toString(), "main", "https://github.com");
+    }
+
+    @AfterEach
+    void stop() {
+        github.close();
+    }
+
+    @Test
+    void theStepsOpenOnePullRequestFollowItToMergedAndNeverOpenASecond() throws Exception {
+        DiscoveredCandidate checkout = GitFixture.candidate(new ChartDiscovery(host, GitFixture.demoUpgrade(), "apps").discover(), "checkout");
+        assertEquals(new FileRef("apps/prod/checkout.yaml", "https://github.com/acme/gitops/blob/main/apps/prod/checkout.yaml"),
+                     checkout.files().get(1).files().getFirst());
+        BumpChartStep bump = new BumpChartStep(host, GitFixture.AUTHOR);
+        AwaitMergeStep await = new AwaitMergeStep(host);
+
+        StepResult opened = bump.execute(step(BumpChartStep.TYPE, checkout));
+        StepResult again = bump.execute(step(BumpChartStep.TYPE, checkout));
+
+        assertEquals("https://github.com/acme/gitops/pull/1", opened.metadata().get("changeUrl"));
+        assertEquals(opened.metadata(), again.metadata());
+        assertEquals(1, github.creates.get(), "the re-run found the pull request by its head branch");
+        assertEquals(BRANCH, github.pull(1).path("head").path("ref").asText());
+        assertEquals("main", github.pull(1).path("base").path("ref").asText());
+        assertEquals("Upgrade chart web-service to 2.0.0 for checkout", github.pull(1).path("title").asText());
+        assertEquals(1, GitFixture.commitsAhead(repo, BRANCH));
+
+        StepResult waiting = await.execute(step(AwaitMergeStep.TYPE, checkout));
+        assertEquals(CallbackStatus.PENDING, waiting.status(), "mergeable unknown (null) is not a conflict");
+        github.merge(1);
+        StepResult merged = await.execute(step(AwaitMergeStep.TYPE, checkout));
+        assertEquals(CallbackStatus.MERGED, merged.status());
+        assertEquals("https://github.com/acme/gitops/pull/1", merged.metadata().get("changeUrl"));
+    }
+
+    @Test
+    void aPullRequestGitHubCannotMergeFailsTheWait() throws Exception {
+        DiscoveredCandidate checkout = GitFixture.candidate(new ChartDiscovery(host, GitFixture.demoUpgrade(), "apps").discover(), "checkout");
+        new BumpChartStep(host, GitFixture.AUTHOR).execute(step(BumpChartStep.TYPE, checkout));
+        github.pull(1).put("mergeable", false); // GitHub found a conflict with main
+
+        StepResult result = new AwaitMergeStep(host).execute(step(AwaitMergeStep.TYPE, checkout));
+
+        assertEquals(CallbackStatus.FAILED, result.status());
+        assertTrue(result.message().startsWith("change request https://github.com/acme/gitops/pull/1 cannot merge into main"
+                                                       + " (the host reports a conflict); update branch " + BRANCH), result.message());
+    }
+
+    @Test
+    void openingTwiceReturnsTheOpenPullRequestInsteadOfASecond() throws Exception {
+        ChangeRequest first = host.open(BRANCH, "t", "b");
+        ChangeRequest second = host.open(BRANCH, "t", "b");
+
+        assertEquals(first.id(), second.id());
+        assertEquals(1, github.pulls.size());
+        assertNull(first.mergeable());
+    }
+
+    @Test
+    void aBadTokenFailsWithWhatToFix() {
+        GitHubHost wrong = new GitHubHost(github.api(), "acme/gitops", "expired", repo.toString(), "main", "");
+
+        IOException e = assertThrows(IOException.class, () -> wrong.findByBranch(BRANCH));
+
+        assertTrue(e.getMessage().startsWith("GitHub answered 401 to GET " + github.api() + "/repos/acme/gitops/pulls?head=acme%3A"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; the token is invalid or expired"), e.getMessage());
+    }
+}
