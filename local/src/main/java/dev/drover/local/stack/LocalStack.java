@@ -18,6 +18,11 @@ import dev.drover.workflows.RunWorker;
 import dev.drover.workflows.TemporalSettings;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;
+import dev.drover.migrators.appchart.AppChartMigration;
+import dev.drover.migrators.appchart.AppChartMigrator;
+import dev.drover.migrators.appchart.AppChartMigratorApp;
+import dev.drover.migrators.appchart.AppChartSettings;
+import dev.drover.migrators.appchart.DemoGitOpsRepo;
 import dev.drover.migrators.hello.HelloMigrator;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
@@ -58,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
     private WorkflowClient workflowClient;
     private RunWorker worker;
     private Migrator demo;
+    private Migrator chartDemo;
 
     private LocalStack() {
     }
@@ -126,7 +132,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The SDK's hello-world migrator on a dozen seeded project folders, announced and discovered like any migrator. */
+    /**
+     * The demo migrators, announced and discovered like any migrator: the SDK's hello world on a dozen
+     * seeded project folders, and app-chart-migrator on a seeded GitOps repository.
+     */
     private void startDemo(LocalStackSettings settings) {
         Path projects = DemoSources.helloProjects(settings.demoDir().resolve("hello"), 12);
         int port = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator();
@@ -135,6 +144,23 @@ public final class LocalStack implements AutoCloseable {
                 .start(MigratorSettings.local(apiUri()).withPort(port).withPublicUrl("http://127.0.0.1:" + port));
         parts.push(demo);
         addMigrator(HelloMigrator.APP_ID, demo.stepsUri());
+
+        // app-chart-migrator on a seeded GitOps repository served by the local git host (merge with ./drover merge).
+        int chartPort = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator() + 1;
+        String chartUrl = "http://127.0.0.1:" + chartPort;
+        Path gitops;
+        try {
+            gitops = DemoGitOpsRepo.seed(settings.demoDir().resolve("gitops"));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot seed the demo GitOps repository in " + settings.demoDir() + ": " + e.getMessage(), e);
+        }
+        AppChartSettings chart = AppChartSettings.fromEnvironment(Map.of("DROVER_GITOPS_REPO", gitops.toString(),
+                                                                         "DROVER_LOCAL_GIT_LINK_BASE", chartUrl + "/local-git/changes"));
+        chartDemo = AppChartMigratorApp.start(AppChartMigrator.fromSettings(chart), chart,
+                                              MigratorSettings.local(apiUri()).withPort(chartPort).withPublicUrl(chartUrl),
+                                              java.util.Optional.of(daprClient));
+        parts.push(chartDemo);
+        addMigrator(AppChartMigration.MIGRATOR_APP, chartDemo.stepsUri());
     }
 
     /** Starts a run worker (again): tests stop one mid-run and start another, as a crashed pod would be replaced. */
@@ -190,9 +216,11 @@ public final class LocalStack implements AutoCloseable {
                            "Temporal             " + temporalAddress,
                            "Dapr sidecar API     grpc 127.0.0.1:" + dapr.grpcPort() + ", http http://127.0.0.1:" + dapr.httpPort(),
                            "Broker ingress       " + broker.ingressUri(),
-                           demo == null ? "Demo migrator        off"
-                                        : "Demo migrator        " + demo.uri() + "  (" + demo.appId() + ", migration "
-                                          + demo.migration().id() + ")");
+                           demo == null ? "Demo migrators       off"
+                                        : "Demo migrators       " + demo.uri() + "  (" + demo.appId() + ", migration "
+                                          + demo.migration().id() + ")",
+                           chartDemo == null ? "" : "                     " + chartDemo.uri() + "  (" + chartDemo.appId()
+                                          + ", migration " + chartDemo.migration().id() + "; ./drover merge <candidate>)");
     }
 
     @Override

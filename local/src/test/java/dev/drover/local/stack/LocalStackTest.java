@@ -180,8 +180,8 @@ class LocalStackTest {
         try {
             String app = "refusing-migrator";
             stack.addMigrator(app, URI.create("http://127.0.0.1:" + refusing.getAddress().getPort() + "/steps"));
-            DemoMigrator.announce(stack.daprClient(), LocalStack.PUBSUB, new Migration("e2e-dead-letter", "E2E dead letter", "", List.of(),
-                    List.of(new Step("bump", "", app, "test", Map.of())), List.of()), "/" + app);
+            Announcements.publish(stack.daprClient(), new Migration("e2e-dead-letter", "E2E dead letter", "", List.of(),
+                    List.of(new Step("bump", "", app, "test", Map.of())), List.of()));
             await("announcement", Duration.ofSeconds(20), () -> get("/migrations/e2e-dead-letter"));
             assertEquals(200, post("/migrations/e2e-dead-letter/candidates",
                                    List.of(new DiscoveredCandidate("alpha", "app", Map.of(), List.of(), List.of()))).statusCode());

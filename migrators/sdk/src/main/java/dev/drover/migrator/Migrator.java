@@ -10,6 +10,7 @@ import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpService;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -43,6 +44,8 @@ public final class Migrator implements AutoCloseable {
     private final WebServer server;
     private final DiscoveryRuns discoveries;
     private final SeenEvents seen;
+    private final PendingSteps pending;
+    private final StepExecution execution;
     private final ExecutorService work;
     private final List<AutoCloseable> owned;
 
@@ -60,17 +63,27 @@ public final class Migrator implements AutoCloseable {
         this.seen = settings.redisUrl()
                 .map(redis -> SeenEvents.inRedis(redis, "drover-migrator:" + appId + ":seen:", Duration.ofDays(7)))
                 .orElseGet(() -> SeenEvents.inMemory(100_000));
+        this.pending = settings.redisUrl()
+                .map(redis -> PendingSteps.inRedis(redis, "drover-migrator:" + appId + ":pending"))
+                .orElseGet(PendingSteps::inMemory);
         PlatformClient platform = new PlatformClient(settings.platformUrl());
         Announcer announcer = new Announcer(dapr, settings.pubsub(), migration, appId, platform);
         Discovery discovery = builder.discovery;
-        this.discoveries = new DiscoveryRuns(() -> discoverOnce(announcer, discovery, platform, builder.patience), work);
+        this.discoveries = new DiscoveryRuns(() -> {
+            discoverOnce(announcer, discovery, platform, builder.patience);
+            recheckAll();
+        }, work);
         StepHandlers handlers = new StepHandlers(builder.handlers);
+        this.execution = new StepExecution(handlers, platform, pending, builder.patience);
         List<Function> routes = List.of(
-                new StepRoute(appId, seen, new StepExecution(handlers, platform, builder.patience), work),
+                new StepRoute(appId, seen, execution, work),
                 new DiscoverRoute(discoveries),
                 new DryRunRoute(handlers, builder.files));
+        List<HttpService> services = builder.services.entrySet().stream()
+                .map(entry -> (HttpService) rules -> rules.register(entry.getKey(), entry.getValue()))
+                .toList();
         WebServerConfig.Builder config = WebServer.builder().port(settings.port());
-        FunctionServer.configure(config, Settings.fromEnvironment(Map.of()).withPort(settings.port()), routes, List.of(), List.of());
+        FunctionServer.configure(config, Settings.fromEnvironment(Map.of()).withPort(settings.port()), routes, List.of(), services);
         this.server = config.build().start();
         LOGGER.log(Level.INFO, appId + " serves " + migration.id() + " on port " + server.port());
     }
@@ -95,6 +108,25 @@ public final class Migrator implements AutoCloseable {
     /** Runs discovery (again), as a trigger event would; returns at once. */
     public void discover() {
         discoveries.trigger();
+    }
+
+    /**
+     * Executes the candidate's pending step again (the one whose last result was {@code pending}), off
+     * the caller's thread: for the event that may have ended the wait, e.g. a change request merged.
+     * Returns whether there was one.
+     */
+    public boolean recheck(String migrationId, String candidateId) {
+        return pending.find(migrationId, candidateId).map(event -> {
+            work.submit(() -> execution.run(event));
+            return true;
+        }).orElse(false);
+    }
+
+    /** Executes every pending step again; every discovery trigger does it too, in case an event was missed. */
+    public void recheckAll() {
+        for (var event : pending.all()) {
+            work.submit(() -> execution.run(event));
+        }
     }
 
     /** How many discovery runs have ended since start. */
@@ -128,6 +160,7 @@ public final class Migrator implements AutoCloseable {
         server.stop();
         work.shutdownNow();
         seen.close();
+        pending.close();
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();
@@ -142,6 +175,7 @@ public final class Migrator implements AutoCloseable {
         private final String appId;
         private final Migration migration;
         private final Map<String, StepHandler> handlers = new HashMap<>();
+        private final Map<String, HttpService> services = new java.util.LinkedHashMap<>();
         private Discovery discovery = List::of;
         private FileSources files = FileSources.none();
         private DaprClient dapr;
@@ -160,6 +194,12 @@ public final class Migrator implements AutoCloseable {
         /** The handler of every step whose {@code type} is {@code type}. */
         public Builder step(String type, StepHandler handler) {
             handlers.put(Objects.requireNonNull(type), Objects.requireNonNull(handler));
+            return this;
+        }
+
+        /** More routes of the migrator's own under {@code path} (e.g. a webhook that re-checks pending steps). */
+        public Builder service(String path, HttpService service) {
+            services.put(Objects.requireNonNull(path), Objects.requireNonNull(service));
             return this;
         }
 

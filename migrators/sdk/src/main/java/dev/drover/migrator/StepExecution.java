@@ -14,16 +14,24 @@ final class StepExecution {
 
     private final StepHandlers handlers;
     private final PlatformClient platform;
+    private final PendingSteps pending;
     private final Duration callbackPatience;
 
-    StepExecution(StepHandlers handlers, PlatformClient platform, Duration callbackPatience) {
+    StepExecution(StepHandlers handlers, PlatformClient platform, PendingSteps pending, Duration callbackPatience) {
         this.handlers = handlers;
         this.platform = platform;
+        this.pending = pending;
         this.callbackPatience = callbackPatience;
     }
 
+    /** Executes the step (again, for a re-check) and reports; a pending step is remembered for the next re-check. */
     void run(StepEvent event) {
         StepResult result = execute(event);
+        if (result.status() == dev.drover.core.run.CallbackStatus.PENDING) {
+            pending.remember(event);
+        } else {
+            pending.forget(event);
+        }
         CallbackRequest report;
         try {
             report = report(event, result);
@@ -37,7 +45,9 @@ final class StepExecution {
                     .run(() -> platform.callback(event.callback().url(), sent));
             LOGGER.log(Level.INFO, "reported " + what);
         } catch (Retries.Refused e) {
-            // A refused callback (an earlier attempt, a cancelled run) changes nothing on the platform: nothing to redo.
+            // A refused callback (an earlier attempt, a cancelled run) changes nothing on the platform: nothing to redo,
+            // and nothing to re-check either.
+            pending.forget(event);
             LOGGER.log(Level.WARNING, "the platform refused " + what + ": " + e.getMessage());
         } catch (RuntimeException e) { // FailsafeException wraps the last checked failure
             LOGGER.log(Level.ERROR, "gave up reporting " + what + " after " + callbackPatience

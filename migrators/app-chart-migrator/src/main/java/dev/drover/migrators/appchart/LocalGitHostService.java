@@ -28,7 +28,27 @@ public final class LocalGitHostService implements HttpService {
         rules.get("/changes", (req, res) -> Http.json(res, host.list()))
                 .get("/changes/{number}", this::get)
                 .post("/changes/{number}/merge", this::merge)
-                .post("/changes/{number}/close", this::close);
+                .post("/changes/{number}/close", this::close)
+                .post("/candidates/{migration}/{candidate}/merge", this::mergeCandidate);
+    }
+
+    /** Merges the change request Drover opened for a candidate (its branch is named after it): for `./drover merge`. */
+    private void mergeCandidate(ServerRequest req, ServerResponse res) throws Exception {
+        String branch = Branches.forCandidate(req.path().pathParameters().get("migration"),
+                                              req.path().pathParameters().get("candidate"));
+        var change = host.findByBranch(branch);
+        if (change.isEmpty()) {
+            Http.error(res, Status.NOT_FOUND_404, "change_request_not_found", "no change request for branch " + branch);
+            return;
+        }
+        try {
+            Http.json(res, host.merge(Integer.parseInt(change.get().id())));
+        } catch (MergeConflict e) {
+            Http.json(res, Status.CONFLICT_409, Map.of("error", Map.of("code", "merge_conflict", "message", e.getMessage()),
+                                                       "conflicts", e.files()));
+        } catch (IllegalArgumentException e) {
+            Http.error(res, Status.CONFLICT_409, "change_request_not_open", e.getMessage());
+        }
     }
 
     private void get(ServerRequest req, ServerResponse res) throws Exception {
