@@ -75,7 +75,7 @@ public final class History implements AutoCloseable {
         return queries;
     }
 
-    /** True when the database answers a trivial query (readiness). */
+    /** True when the database answers a trivial query. */
     public boolean reachable() {
         try {
             return db.execute().get("SELECT 1 AS one").isPresent();

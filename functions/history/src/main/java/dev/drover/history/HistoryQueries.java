@@ -223,13 +223,14 @@ public final class HistoryQueries {
         throw new IllegalArgumentException("cursor '" + cursor + "' was not issued by this API");
     }
 
+    // A SQL NULL is an empty value to helidon-dbclient: get() would throw.
     private static String string(DbRow row, String column) {
-        Object value = row.column(column).get();
+        Object value = row.column(column).asOptional().orElse(null);
         return value == null ? null : value.toString();
     }
 
     private static long number(DbRow row, String column) {
-        Object value = row.column(column).get();
+        Object value = row.column(column).asOptional().orElse(null);
         return value == null ? 0 : ((Number) value).longValue();
     }
 

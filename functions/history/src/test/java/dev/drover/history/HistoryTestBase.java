@@ -158,6 +158,20 @@ abstract class HistoryTestBase {
         assertEquals(List.of(4L, 5L), days.stream().map(CompletionPoint::cumulative).toList());
     }
 
+    @Test
+    void aMigrationWithNoHistoryAnswersZeros() {
+        String m = migration();
+        Instant day = Instant.parse("2026-03-02T00:00:00Z");
+        List<CompletionPoint> points = history.queries().completions(Optional.of(m), Duration.ofDays(1), day, day.plus(Duration.ofDays(3)));
+        assertEquals(List.of(0L, 0L, 0L), points.stream().map(CompletionPoint::cumulative).toList());
+        assertEquals(new Metrics.Runs(0, 0, 0, 0), history.queries().totals(Optional.of(m)).runs());
+        assertEquals(List.of(), history.queries().steps(Optional.of(m)));
+        assertEquals(List.of(), history.queries().failures(Optional.of(m), 10));
+        // an action on no run (an inputs edit before any start) reads back with a null run id
+        history.recorder().record(new OperatorAction(T0, "ann", "inputs", m, "c1", null, "10.0.0.1", Map.of("v", "1")));
+        assertNull(history.queries().audit(new AuditFilter(m, null, null, null), Optional.empty(), 5).items().getFirst().runId());
+    }
+
     private void record(String m, String candidate, Instant at) {
         history.recorder().record(HistoryEvent.runEnded(EventKind.RUN_COMPLETED, m + "-run-" + candidate, m, candidate, 1, at,
                                                         Duration.ofMinutes(1)));
