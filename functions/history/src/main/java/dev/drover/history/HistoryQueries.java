@@ -203,7 +203,7 @@ public final class HistoryQueries {
     }
 
     /** Cursors are opaque to clients: today the last id of the page, base64url-encoded. */
-    static String encodeCursor(long id) {
+    public static String encodeCursor(long id) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("a" + id).getBytes(StandardCharsets.UTF_8));
     }
 
