@@ -25,7 +25,7 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
         String url = config.get("url").asString()
                 .orElseThrow(() -> new DbClientException("the history database needs a JDBC url"));
         HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("drover-" + name);
+        hikari.setPoolName(name == null || name.isBlank() ? "drover-history" : "drover-" + name);
         hikari.setJdbcUrl(url);
         config.get("username").asString().ifPresent(hikari::setUsername);
         config.get("password").asString().ifPresent(hikari::setPassword);

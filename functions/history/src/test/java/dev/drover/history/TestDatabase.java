@@ -28,7 +28,7 @@ interface TestDatabase extends AutoCloseable {
 
             @Override
             public void close() {
-                // in memory: gone with the last connection... except DB_CLOSE_DELAY=-1 keeps it; drop it explicitly
+                // DB_CLOSE_DELAY=-1 keeps an in-memory database after its last connection: drop what it holds.
                 try (Connection c = DriverManager.getConnection(settings.url()); Statement s = c.createStatement()) {
                     s.execute("DROP ALL OBJECTS");
                 } catch (SQLException e) {
