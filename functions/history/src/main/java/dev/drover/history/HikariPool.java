@@ -29,7 +29,10 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
         hikari.setJdbcUrl(url);
         config.get("username").asString().ifPresent(hikari::setUsername);
         config.get("password").asString().ifPresent(hikari::setPassword);
-        hikari.setMaximumPoolSize(config.get("pool-size").asInt().orElse(8));
+        int size = config.get("pool-size").asInt().orElse(8);
+        hikari.setMaximumPoolSize(size);
+        // Most function processes write a few events a minute: keep one connection warm, open more on demand.
+        hikari.setMinimumIdle(1);
         // Fail fast at startup when the database is unreachable, instead of on the first event.
         hikari.setInitializationFailTimeout(10_000);
         hikari.setConnectionTimeout(5_000);
