@@ -67,6 +67,36 @@ abstract class HistoryTestBase {
     }
 
     @Test
+    void aSchemaOfAnEarlierVersionIsUpgradedInPlace() {
+        try (TestDatabase older = database()) {
+            HistorySettings settings = older.settings();
+            org.flywaydb.core.Flyway.configure()
+                    .dataSource(settings.url(), settings.user().orElse(null), settings.password().orElse(null))
+                    .locations(History.SCRIPTS).table("history_schema_version").target("1")
+                    .load().migrate();
+            try (var c = java.sql.DriverManager.getConnection(settings.url(), settings.user().orElse(null), settings.password().orElse(null));
+                 var s = c.createStatement()) {
+                s.execute("INSERT INTO history_actions (at_ms, actor, action, migration_id, candidate_id, source) "
+                                  + "VALUES (1, 'ann', 'start', 'm-old', 'c1', '10.0.0.1')");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            try (History upgraded = History.open(settings)) {
+                assertEquals(List.of("ann"), upgraded.queries().audit(new AuditFilter("m-old", null, null, null), Optional.empty(), 5)
+                        .items().stream().map(Metrics.AuditEntry::actor).toList());
+            }
+            try (var c = java.sql.DriverManager.getConnection(settings.url(), settings.user().orElse(null), settings.password().orElse(null));
+                 var s = c.createStatement();
+                 var rows = s.executeQuery("SELECT MAX(CAST(version AS INT)) FROM history_schema_version")) {
+                rows.next();
+                assertTrue(rows.getInt(1) >= 2, "the schema was not upgraded: version " + rows.getInt(1));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
     void anEventRecordedTwiceCountsOnce() {
         String m = migration();
         HistoryEvent done = HistoryEvent.stepReported(m + "-run-1", m, "c1", 1, "bump", 1, "succeeded", true,
