@@ -5,22 +5,27 @@ import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
 import dev.drover.functions.Platform;
+import dev.drover.history.History;
+import dev.drover.history.HistorySettings;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.TemporalSettings;
 
 import java.net.URI;
 import java.util.List;
+import java.util.UUID;
 
 /** The function list in code. Building it connects to nothing (Redis and Temporal clients are lazy). */
 final class Functions {
     private static final RedisState NOWHERE = RedisState.connect(URI.create("redis://127.0.0.1:1"), "unused:");
+    /** Only the functions' specs are read; the catalog needs some history to build them. */
+    private static final History HISTORY = History.open(HistorySettings.inMemory("knative-test-" + UUID.randomUUID()));
 
     private Functions() {
     }
 
     static List<Function> all() {
         return Catalog.all(new Platform(NOWHERE, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
-                                        URI.create("http://127.0.0.1:1/unused")));
+                                        URI.create("http://127.0.0.1:1/unused"), HISTORY));
     }
 
     static List<FunctionSpec> specs() {

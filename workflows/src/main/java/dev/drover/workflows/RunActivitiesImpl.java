@@ -9,6 +9,8 @@ import dev.drover.core.run.StepEvent;
 import dev.drover.core.run.StepState;
 import dev.drover.core.run.StepStatus;
 import dev.drover.core.state.RedisState;
+import dev.drover.history.EventKind;
+import dev.drover.history.HistoryRecorder;
 import io.temporal.failure.ApplicationFailure;
 
 import java.time.Clock;
@@ -23,16 +25,20 @@ public final class RunActivitiesImpl implements RunActivities {
     private final StepPublisher publisher;
     private final String callbackBaseUrl;
     private final Clock clock;
+    private final RunHistory history;
 
     /**
      * @param callbackBaseUrl where migrators reach the callback function, e.g. {@code http://drover-callback.drover.svc}
+     * @param history         where the run's events are recorded (dispatches, reports, the run's end)
      */
-    public RunActivitiesImpl(RedisState state, StepPublisher publisher, String callbackBaseUrl, Clock clock) {
+    public RunActivitiesImpl(RedisState state, StepPublisher publisher, String callbackBaseUrl, Clock clock,
+                             HistoryRecorder history) {
         this.state = state;
         this.publisher = publisher;
         this.callbackBaseUrl = callbackBaseUrl.endsWith("/") ? callbackBaseUrl.substring(0, callbackBaseUrl.length() - 1)
                                                              : callbackBaseUrl;
         this.clock = clock;
+        this.history = new RunHistory(history);
     }
 
     @Override
@@ -57,6 +63,7 @@ public final class RunActivitiesImpl implements RunActivities {
                                         inputs,
                                         new StepEvent.Callback(callbackBaseUrl + "/event/" + plan.runId(), run.token()));
         publisher.publish(event, step.migratorApp());
+        history.dispatched(plan, step.name(), dispatch, now);
     }
 
     @Override
@@ -72,12 +79,24 @@ public final class RunActivitiesImpl implements RunActivities {
         StepState next = new StepState(stepName, status, dispatch, merged, message.isEmpty() ? previous.message() : message,
                                        previous.startedAt() == null ? now : previous.startedAt(), now, ended ? now : null);
         Optional<CandidateStatus> candidate = status == StepStatus.FAILED ? Optional.of(CandidateStatus.FAILED) : Optional.empty();
-        state.runs().recordStep(run, next, candidate);
+        if (state.runs().recordStep(run, next, candidate)) {
+            // The dispatch began at the step's startedAt (each dispatch resets it): its duration runs from there. The
+            // event carries the step's metadata as it now stands, so a failure still shows the pull request reported before it.
+            history.reported(plan, next, status, next.metadata(), message, previous.startedAt(), now);
+        }
     }
 
     @Override
     public void complete(RunPlan plan) {
-        state.runs().finish(run(plan), RunStatus.COMPLETED);
+        finish(plan, RunStatus.COMPLETED, EventKind.RUN_COMPLETED);
+    }
+
+    /** Ends the run; records the end when this call ended it, or when a retried call finds it already ended this way. */
+    private void finish(RunPlan plan, RunStatus status, EventKind kind) {
+        RunRecord run = run(plan);
+        if (state.runs().finish(run, status) || run.status() == status) {
+            history.ended(run, kind, run.finishedAt() != null ? run.finishedAt() : clock.instant());
+        }
     }
 
     @Override
@@ -89,7 +108,7 @@ public final class RunActivitiesImpl implements RunActivities {
                 .forEach(step -> state.runs().recordStep(run, new StepState(step.name(), StepStatus.CANCELLED, step.dispatches(),
                                                                             step.metadata(), "cancelled by an operator",
                                                                             step.startedAt(), now, now), Optional.empty()));
-        state.runs().finish(run, RunStatus.CANCELLED);
+        finish(plan, RunStatus.CANCELLED, EventKind.RUN_CANCELLED);
     }
 
     private RunRecord run(RunPlan plan) {

@@ -1,6 +1,7 @@
 package dev.drover.workflows;
 
 import dev.drover.core.state.RedisState;
+import dev.drover.history.HistoryRecorder;
 import io.dapr.client.DaprClient;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -35,16 +36,17 @@ public final class RunWorker implements AutoCloseable {
      * Starts polling.
      *
      * @param callbackBaseUrl where migrators reach the step-callback function
+     * @param history         where runs record their events
      */
     public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
-                                  String callbackBaseUrl, Cache cache) {
+                                  String callbackBaseUrl, Cache cache, HistoryRecorder history) {
         WorkerFactory factory = cache == Cache.STICKY
                 ? WorkerFactory.newInstance(client)
                 : WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(0).build());
         Worker worker = factory.newWorker(RunClient.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub),
-                                                                       callbackBaseUrl, Clock.systemUTC()));
+                                                                       callbackBaseUrl, Clock.systemUTC(), history));
         factory.start();
         return new RunWorker(factory);
     }

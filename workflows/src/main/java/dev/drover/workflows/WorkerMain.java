@@ -3,6 +3,8 @@ package dev.drover.workflows;
 import dev.drover.core.function.DaprSubscriptions;
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
+import dev.drover.history.History;
+import dev.drover.history.HistorySettings;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.helidon.logging.common.LogConfig;
@@ -12,7 +14,8 @@ import java.util.Map;
 /**
  * The worker deployment's main. Reads {@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE},
  * {@code REDIS_URL}, {@code DROVER_REDIS_PREFIX}, {@code DROVER_PUBSUB}, {@code DROVER_CALLBACK_URL}
- * (the step-callback function's base URL) and the Dapr SDK's own {@code DAPR_GRPC_ENDPOINT} /
+ * (the step-callback function's base URL), {@code HISTORY_DB_URL}/{@code _USER}/{@code _PASSWORD} (the history
+ * database, shared with the functions: PostgreSQL in a deployment) and the Dapr SDK's own {@code DAPR_GRPC_ENDPOINT} /
  * {@code DAPR_HTTP_ENDPOINT} (or ports) to reach its sidecar.
  */
 public final class WorkerMain {
@@ -23,20 +26,24 @@ public final class WorkerMain {
         LogConfig.configureRuntime();
         Map<String, String> env = System.getenv();
         Settings settings;
+        HistorySettings historySettings;
         try {
             settings = Settings.fromEnvironment(env);
+            historySettings = HistorySettings.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             System.err.println("drover: " + e.getMessage());
             System.exit(2);
             return;
         }
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
+        History history = History.open(historySettings);
         DaprClient dapr = new DaprClientBuilder().build();
         RunWorker worker = RunWorker.start(TemporalSettings.fromEnvironment(env).client(), state, dapr,
                                            env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
-                                           callbackUrl(env), RunWorker.Cache.STICKY);
+                                           callbackUrl(env), RunWorker.Cache.STICKY, history.recorder());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
+            history.close();
             state.close();
         }));
         System.out.println("Drover run worker polling task queue " + RunClient.TASK_QUEUE);

@@ -6,6 +6,8 @@ import dev.drover.core.model.Step;
 import dev.drover.core.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;
+import dev.drover.history.History;
+import dev.drover.history.HistorySettings;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 
@@ -30,6 +32,9 @@ final class RunHarness implements AutoCloseable {
     final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     final RedisState state = RedisState.connect(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")),
                                                 "drover-test-" + UUID.randomUUID() + ":");
+    /** The run's history, in a private in-memory H2 database. */
+    final History history = History.open(HistorySettings.inMemory("run-harness-" + UUID.randomUUID()));
+    final RunActivitiesImpl activities;
     final BlockingQueue<StepEvent> published = new LinkedBlockingQueue<>();
     final RunClient runs;
     /** Runs inside the dispatch activity, after the event is captured: lets a test answer "early". */
@@ -49,7 +54,8 @@ final class RunHarness implements AutoCloseable {
             published.add(event);
             onPublish.accept(event, this.runs());
         };
-        worker.registerActivitiesImplementations(new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC()));
+        activities = new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC(), history.recorder());
+        worker.registerActivitiesImplementations(activities);
         runs = new RunClient(env.getWorkflowClient());
         env.start();
     }
@@ -93,6 +99,7 @@ final class RunHarness implements AutoCloseable {
     @Override
     public void close() {
         env.close();
+        history.close();
         state.deleteAllKeys();
         state.close();
     }

@@ -2,11 +2,18 @@ package dev.drover.functions;
 
 import dev.drover.core.function.Function;
 import dev.drover.core.state.RedisState;
+import dev.drover.history.HistoryQueries;
+import dev.drover.history.HistoryRecorder;
 import dev.drover.functions.candidates.GetCandidate;
 import dev.drover.functions.candidates.ListCandidates;
 import dev.drover.functions.candidates.SubmitCandidates;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
+import dev.drover.functions.history.HistoryAudit;
+import dev.drover.functions.history.HistoryBurndown;
+import dev.drover.functions.history.HistoryFailures;
+import dev.drover.functions.history.HistorySteps;
+import dev.drover.functions.history.HistoryTotals;
 import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.registry.RegistryAnnounce;
@@ -19,6 +26,7 @@ import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,21 +41,28 @@ public final class Catalog {
 
     public static List<Function> all(Platform platform) {
         RedisState state = platform.state();
+        HistoryRecorder recorder = platform.history().recorder();
+        HistoryQueries history = platform.history().queries();
         return List.of(new RegistryAnnounce(state.migrations()),
                        new ListMigrations(state.migrations()),
                        new GetMigration(state.migrations()),
-                       new SubmitCandidates(state.candidates()),
+                       new SubmitCandidates(state.candidates(), recorder),
                        new ListCandidates(state.migrations(), state.candidates()),
                        new GetCandidate(state.migrations(), state.candidates()),
-                       new StartCandidate(state, platform.runs()),
-                       new CancelCandidate(state, platform.runs()),
-                       new RetryStep(state, platform.runs()),
-                       new EditInputs(state),
+                       new StartCandidate(state, platform.runs(), recorder),
+                       new CancelCandidate(state, platform.runs(), recorder),
+                       new RetryStep(state, platform.runs(), recorder),
+                       new EditInputs(state, recorder),
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
                        new StepRelay(platform.brokerUrl()),
                        new DeadLetters(state, platform.runs()),
-                       new DryRunCandidate(state, new MigratorClient(Duration.ofSeconds(60))));
+                       new DryRunCandidate(state, new MigratorClient(Duration.ofSeconds(60))),
+                       new HistoryTotals(state.migrations(), history),
+                       new HistoryBurndown(state.migrations(), history, Clock.systemUTC()),
+                       new HistorySteps(state.migrations(), history),
+                       new HistoryFailures(state.migrations(), history),
+                       new HistoryAudit(state.migrations(), history));
     }
 
     /** The functions one process serves: the one named, or all when none is named. */

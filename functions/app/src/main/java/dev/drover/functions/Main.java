@@ -5,6 +5,8 @@ import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import dev.drover.core.logging.JsonLogFormatter;
 import dev.drover.core.state.RedisState;
+import dev.drover.history.History;
+import dev.drover.history.HistorySettings;
 import io.helidon.logging.common.LogConfig;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.TemporalSettings;
@@ -26,13 +28,16 @@ public final class Main {
         LogConfig.configureRuntime();
         Settings settings;
         RedisState state;
+        History history;
         List<Function> functions;
         try {
             settings = Settings.fromEnvironment(System.getenv());
+            HistorySettings historySettings = HistorySettings.fromEnvironment(System.getenv());
             state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
+            history = History.open(historySettings);
             Platform platform = new Platform(state,
                                              new RunClient(TemporalSettings.fromEnvironment(System.getenv()).client()),
-                                             brokerUrl(System.getenv()));
+                                             brokerUrl(System.getenv()), history);
             functions = Catalog.select(Catalog.all(platform), settings.function());
         } catch (IllegalArgumentException e) {
             // A misconfigured process says what is wrong in one line and stops, rather than serving half.
@@ -43,7 +48,10 @@ public final class Main {
         JsonLogFormatter.function(settings.function().orElse("all"));
         WebServer server = FunctionServer.start(settings, functions, List.of(state.readiness()),
                                                 List.of(new OpenApiService()));
-        Runtime.getRuntime().addShutdownHook(new Thread(state::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            history.close();
+            state.close();
+        }));
         System.out.println("Drover API listening on http://localhost:" + server.port()
                                    + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + ")");
     }

@@ -2,6 +2,7 @@ package dev.drover.functions;
 
 import dev.drover.core.run.StepEvent;
 import dev.drover.core.state.RedisState;
+import dev.drover.history.History;
 import dev.drover.workflows.CandidateRunWorkflow;
 import dev.drover.workflows.RunActivitiesImpl;
 import dev.drover.workflows.RunClient;
@@ -26,14 +27,16 @@ final class RunsTestPlatform implements AutoCloseable {
             TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     final BlockingQueue<StepEvent> published = new LinkedBlockingQueue<>();
     final Platform platform;
+    final History history = TestPlatform.history();
 
     RunsTestPlatform(RedisState state, URI broker) {
         Worker worker = temporal.newWorker(RunClient.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, (event, app) -> published.add(event),
-                                                                       "http://drover.test", Clock.systemUTC()));
+                                                                       "http://drover.test", Clock.systemUTC(),
+                                                                       history.recorder()));
         temporal.start();
-        platform = new Platform(state, new RunClient(temporal.getWorkflowClient()), broker);
+        platform = new Platform(state, new RunClient(temporal.getWorkflowClient()), broker, history);
     }
 
     StepEvent nextEvent() throws InterruptedException {
@@ -45,5 +48,6 @@ final class RunsTestPlatform implements AutoCloseable {
     @Override
     public void close() {
         temporal.close();
+        history.close();
     }
 }

@@ -7,6 +7,8 @@ import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
 import dev.drover.functions.OpenApiService;
 import dev.drover.functions.Platform;
+import dev.drover.history.History;
+import dev.drover.history.HistorySettings;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.TemporalSettings;
 import io.helidon.webserver.WebServer;
@@ -135,7 +137,8 @@ public final class CandidateBench {
             printHeader(state.redis(), settings.redisUrl(), prefix);
             // The candidate API needs neither Temporal nor a broker: point them nowhere.
             Platform platform = new Platform(state, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
-                                             URI.create("http://127.0.0.1:1/"));
+                                             URI.create("http://127.0.0.1:1/"),
+                                             History.open(HistorySettings.inMemory("candidate-bench-" + UUID.randomUUID())));
             server = FunctionServer.start(settings, Catalog.all(platform), List.of(state.readiness()),
                                           List.of(new OpenApiService()));
             try (Api api = new Api(URI.create("http://127.0.0.1:" + server.port() + "/"))) {

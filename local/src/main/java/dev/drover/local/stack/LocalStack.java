@@ -6,6 +6,7 @@ import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
 import dev.drover.functions.OpenApiService;
 import dev.drover.functions.Platform;
+import dev.drover.history.History;
 import dev.drover.local.broker.Broker;
 import dev.drover.local.broker.BrokerConfig;
 import dev.drover.local.broker.DeliverySpec;
@@ -60,6 +61,8 @@ public final class LocalStack implements AutoCloseable {
     private Broker broker;
     private DaprClient daprClient;
     private RedisState state;
+    private History history;
+    private String historyUrl;
     private WorkflowClient workflowClient;
     private RunWorker worker;
     private Migrator demo;
@@ -80,8 +83,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startParts(LocalStackSettings settings) {
+        historyUrl = settings.history().url();
         state = RedisState.connect(settings.functions().redisUrl(), settings.functions().redisPrefix());
         parts.push(state);
+        history = History.open(settings.history());
+        parts.push(history);
         // The stand-ins block one pooled connection per subscription and trigger while they wait for events.
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(64);
@@ -111,7 +117,7 @@ public final class LocalStack implements AutoCloseable {
         broker = Broker.start(BrokerConfig.defaults(standInRedis, prefix).withPort(settings.broker()).withBroker("drover", "default"));
         parts.push(broker);
 
-        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri());
+        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history);
         api = FunctionServer.start(settings.functions().withPort(settings.api()), Catalog.all(platform),
                                    List.of(state.readiness()), List.of(new OpenApiService()));
         parts.push(api::stop);
@@ -165,7 +171,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts a run worker (again): tests stop one mid-run and start another, as a crashed pod would be replaced. */
     public synchronized RunWorker startWorker() {
-        worker = RunWorker.start(workflowClient, state, daprClient, PUBSUB, apiUri().toString(), workerCache);
+        worker = RunWorker.start(workflowClient, state, daprClient, PUBSUB, apiUri().toString(), workerCache, history.recorder());
         return worker;
     }
 
@@ -205,6 +211,10 @@ public final class LocalStack implements AutoCloseable {
         return state;
     }
 
+    public History history() {
+        return history;
+    }
+
     public WorkflowClient workflowClient() {
         return workflowClient;
     }
@@ -216,6 +226,7 @@ public final class LocalStack implements AutoCloseable {
                            "Temporal             " + temporalAddress,
                            "Dapr sidecar API     grpc 127.0.0.1:" + dapr.grpcPort() + ", http http://127.0.0.1:" + dapr.httpPort(),
                            "Broker ingress       " + broker.ingressUri(),
+                           "History database     " + historyUrl.replaceAll(";.*", ""),
                            demo == null ? "Demo migrators       off"
                                         : "Demo migrators       " + demo.uri() + "  (" + demo.appId() + ", migration "
                                           + demo.migration().id() + ")",

@@ -1,6 +1,7 @@
 package dev.drover.local.stack;
 
 import dev.drover.core.function.Settings;
+import dev.drover.history.HistorySettings;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The local stack's ports and parts. Every port may be 0 (any free port) except Temporal's, which the
@@ -24,10 +26,15 @@ import java.util.Optional;
  *                        ({@code DROVER_MIGRATORS=app-id=http://host:port/steps,...})
  * @param demoDir         where the demo migrators keep their sources: hello-migrator's project folders
  *                        ({@code DROVER_DEMO_DIR}, default drover-demo in the temporary folder)
+ * @param history         the history database ({@code HISTORY_DB_URL}...; by default an H2 file,
+ *                        {@code .drover/history.mv.db} under the working directory, so it lasts as long as Redis does)
  */
 public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
                                  int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators,
-                                 Path demoDir) {
+                                 Path demoDir, HistorySettings history) {
+    /** The local stack's own default history: an H2 file in PostgreSQL mode. */
+    public static final String HISTORY_FILE_URL = "jdbc:h2:file:./.drover/history" + HistorySettings.H2_OPTIONS;
+
     /** A migrator running outside the stack, and where its step events go. */
     public record ExternalMigrator(String appId, URI steps) {
     }
@@ -41,7 +48,8 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
                                       Optional.ofNullable(env.get("TEMPORAL_ADDRESS")).filter(a -> !a.isBlank()),
                                       migrators(env.getOrDefault("DROVER_MIGRATORS", "")),
                                       Path.of(env.getOrDefault("DROVER_DEMO_DIR",
-                                                               Path.of(System.getProperty("java.io.tmpdir"), "drover-demo").toString())));
+                                                               Path.of(System.getProperty("java.io.tmpdir"), "drover-demo").toString())),
+                                      HistorySettings.fromEnvironment(env, HISTORY_FILE_URL));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -79,13 +87,20 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
         return List.copyOf(migrators);
     }
 
-    /** Every port free-picked (Temporal's on the given port): for tests and benchmarks. */
+    /** Every port free-picked (Temporal's on the given port), a private in-memory history: for tests and benchmarks. */
     public static LocalStackSettings ephemeral(Settings functions, int temporalPort) {
         return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of(),
-                                      Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + java.util.UUID.randomUUID()));
+                                      Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + UUID.randomUUID()),
+                                      HistorySettings.inMemory("local-" + UUID.randomUUID()));
     }
 
     public LocalStackSettings withoutDemo() {
-        return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators, demoDir);
+        return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators,
+                                      demoDir, history);
+    }
+
+    public LocalStackSettings withHistory(HistorySettings newHistory) {
+        return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
+                                      migrators, demoDir, newHistory);
     }
 }

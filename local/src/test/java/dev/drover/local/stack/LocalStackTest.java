@@ -250,4 +250,94 @@ class LocalStackTest {
         awaitStatus("e2e-operate", "cancel-me", "completed");
         assertEquals(2, get("/migrations/e2e-operate/candidates/cancel-me/steps").get("attempt").asInt());
     }
+
+    private static HttpResponse<String> postAs(String actor, String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.apiUri().resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (actor != null) {
+            request.header("X-Forwarded-User", actor);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String startAs(String actor, String migrationId, String candidate) throws Exception {
+        HttpResponse<String> answer = postAs(actor, "/migrations/" + migrationId + "/candidates/" + candidate + "/start");
+        assertEquals(202, answer.statusCode(), answer.body());
+        return Json.mapper().readTree(answer.body()).get("runId").asText();
+    }
+
+    @Test
+    void theHistoryAndItsMetricsMatchWhatTheRunsDid() throws Exception {
+        String m = "e2e-history";
+        announceAndDiscover(m, List.of("bump", "verify"), List.of("one", "two", "three"));
+        // one: bump fails, bob retries it, then both steps finish
+        String one = startAs("ann", m, "one");
+        report(nextStep(one), CallbackStatus.FAILED);
+        awaitStatus(m, "one", "failed");
+        assertEquals(202, postAs("bob", "/migrations/" + m + "/candidates/one/retry-step").statusCode());
+        report(nextStep(one), CallbackStatus.SUCCEEDED);
+        report(nextStep(one), CallbackStatus.MERGED);
+        awaitStatus(m, "one", "completed");
+        // two: straight through
+        String two = startAs("ann", m, "two");
+        report(nextStep(two), CallbackStatus.SUCCEEDED);
+        report(nextStep(two), CallbackStatus.SUCCEEDED);
+        awaitStatus(m, "two", "completed");
+        // three: started without the proxy's header, cancelled by carol while its first step is pending
+        String three = startAs(null, m, "three");
+        report(nextStep(three), CallbackStatus.PENDING);
+        await("three pending", Duration.ofSeconds(20), () -> "pending".equals(
+                get("/migrations/" + m + "/candidates/three/steps").get("steps").get(0).get("status").asText()) ? true : null);
+        assertEquals(200, postAs("carol", "/migrations/" + m + "/candidates/three/cancel").statusCode());
+
+        // What the run state (Redis) says was dispatched, summed over every candidate's steps...
+        int dispatchedPerRedis = 0;
+        for (String candidate : List.of("one", "two", "three")) {
+            for (JsonNode step : get("/migrations/" + m + "/candidates/" + candidate + "/steps").get("steps")) {
+                dispatchedPerRedis += step.get("dispatches").asInt();
+            }
+        }
+        // ...is what the history counted.
+        JsonNode totals = get("/history/totals?migration=" + m);
+        assertEquals(6, dispatchedPerRedis);
+        assertEquals(dispatchedPerRedis, totals.at("/steps/dispatched").asInt(), totals.toString());
+        assertEquals(3, totals.at("/runs/started").asInt());
+        assertEquals(2, totals.at("/runs/completed").asInt());
+        assertEquals(1, totals.at("/runs/cancelled").asInt());
+        assertEquals(0, totals.at("/runs/active").asInt());
+        assertEquals(1, totals.at("/steps/retried").asInt());
+        assertEquals(3, totals.at("/steps/succeeded").asInt()); // one's retried bump, two's bump and verify
+        assertEquals(1, totals.at("/steps/merged").asInt());
+        assertEquals(1, totals.at("/steps/failed").asInt());
+        assertEquals(3, totals.at("/candidates/added").asInt());
+        assertEquals(get("/migrations/" + m).at("/candidates/byStatus/completed").asInt(), totals.at("/runs/completed").asInt());
+
+        JsonNode steps = get("/history/steps?migration=" + m).get("items");
+        assertEquals("bump", steps.get(0).get("step").asText());
+        assertEquals(3, steps.get(0).get("count").asInt());
+        assertEquals(1.0 / 3, steps.get(0).get("failureRate").asDouble(), 1e-9);
+        assertEquals("verify", steps.get(1).get("step").asText());
+        assertEquals(2, steps.get(1).get("count").asInt());
+        assertEquals(0.0, steps.get(1).get("failureRate").asDouble());
+
+        JsonNode failures = get("/history/failures?migration=" + m).get("items");
+        assertEquals(1, failures.size());
+        assertEquals("one", failures.get(0).get("candidateId").asText());
+        assertEquals(one, failures.get(0).get("runId").asText());
+        assertEquals("failed", failures.get(0).get("message").asText());
+        assertEquals("e2e", failures.get(0).at("/metadata/by").asText());
+
+        JsonNode burndown = get("/history/burndown?bucket=hour&migration=" + m);
+        JsonNode now = burndown.get("points").get(burndown.get("points").size() - 1);
+        assertEquals(2, now.get("cumulative").asInt());
+        assertEquals(1, now.get("remaining").asInt());
+
+        List<String> audit = new ArrayList<>();
+        for (JsonNode entry : get("/history/audit?migration=" + m).get("items")) {
+            audit.add(entry.get("actor").asText() + " " + entry.get("action").asText() + " " + entry.get("candidateId").asText());
+            assertEquals("127.0.0.1", entry.get("source").asText());
+        }
+        assertEquals(List.of("carol cancel three", "anonymous start three", "ann start two", "bob retry-step one", "ann start one"), audit);
+        assertEquals(three, get("/history/audit?migration=" + m + "&actor=carol").get("items").get(0).get("runId").asText());
+    }
 }

@@ -9,11 +9,16 @@ import dev.drover.core.model.Check;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.state.CandidateStore;
+import dev.drover.core.state.MergeResult;
+import dev.drover.history.HistoryEvent;
+import dev.drover.history.HistoryRecorder;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * {@code POST /migrations/{id}/candidates}: a migrator's discovery submits what it found. Merge, never
@@ -25,9 +30,11 @@ public final class SubmitCandidates implements Function {
     private static final TypeReference<List<DiscoveredCandidate>> BATCH = new TypeReference<>() { };
 
     private final CandidateStore candidates;
+    private final HistoryRecorder history;
 
-    public SubmitCandidates(CandidateStore candidates) {
+    public SubmitCandidates(CandidateStore candidates, HistoryRecorder history) {
         this.candidates = candidates;
+        this.history = history;
     }
 
     @Override
@@ -52,6 +59,10 @@ public final class SubmitCandidates implements Function {
             }
         }
         Check.unique("candidate ids", batch.stream().map(DiscoveredCandidate::id).toList());
-        Http.json(res, candidates.merge(migrationId, batch));
+        MergeResult merged = candidates.merge(migrationId, batch);
+        // One event per submission (the merge reports counts, not ids): the history counts what discovery added and updated.
+        history.record(HistoryEvent.candidatesSubmitted("submission-" + UUID.randomUUID(), migrationId, merged.added(),
+                                                        merged.updated(), merged.unchanged(), merged.untouched(), Instant.now()));
+        Http.json(res, merged);
     }
 }

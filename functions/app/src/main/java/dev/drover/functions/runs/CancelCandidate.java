@@ -6,6 +6,8 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.run.RunRecord;
 import dev.drover.core.state.RedisState;
+import dev.drover.functions.history.Actors;
+import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunRefused;
 import dev.drover.workflows.RunsUnavailable;
@@ -15,6 +17,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 
 /**
  * {@code POST /migrations/{id}/candidates/{cid}/cancel}: ends the candidate's run; the run's cleanup
@@ -30,10 +34,12 @@ public final class CancelCandidate implements Function {
 
     private final RedisState state;
     private final RunClient runs;
+    private final HistoryRecorder history;
 
-    public CancelCandidate(RedisState state, RunClient runs) {
+    public CancelCandidate(RedisState state, RunClient runs, HistoryRecorder history) {
         this.state = state;
         this.runs = runs;
+        this.history = history;
     }
 
     @Override
@@ -43,7 +49,8 @@ public final class CancelCandidate implements Function {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        RunRecord run = CurrentRun.of(CandidateRef.of(req, state), state);
+        CandidateRef ref = CandidateRef.of(req, state);
+        RunRecord run = CurrentRun.of(ref, state);
         try {
             runs.cancel(run.runId());
         } catch (RunRefused e) {
@@ -51,6 +58,7 @@ public final class CancelCandidate implements Function {
         } catch (RunsUnavailable e) {
             throw RunsDown.answer(e);
         }
+        history.record(Actors.action(req, Instant.now(), "cancel", ref.migrationId(), ref.candidateId(), run.runId(), Map.of()));
         boolean ended = runs.awaitEnd(run.runId(), WAIT);
         Http.json(res, ended ? Status.OK_200 : Status.ACCEPTED_202, new Cancelled(run.runId(), ended ? "cancelled" : "cancelling"));
     }

@@ -5,12 +5,16 @@ import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
 import dev.drover.core.json.Json;
+import dev.drover.core.model.CandidateStatus;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.state.RedisState;
+import dev.drover.functions.history.Actors;
+import dev.drover.history.HistoryRecorder;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -26,9 +30,11 @@ public final class EditInputs implements Function {
     }
 
     private final RedisState state;
+    private final HistoryRecorder history;
 
-    public EditInputs(RedisState state) {
+    public EditInputs(RedisState state, HistoryRecorder history) {
         this.state = state;
+        this.history = history;
     }
 
     @Override
@@ -43,7 +49,13 @@ public final class EditInputs implements Function {
         if (given == null) {
             throw new InvalidInput("the body must be a JSON object of input names to values");
         }
-        state.runs().setInputs(ref.migrationId(), ref.candidateId(), Inputs.declaredOnly(ref.migration(), given));
+        Map<String, String> declared = Inputs.declaredOnly(ref.migration(), given);
+        state.runs().setInputs(ref.migrationId(), ref.candidateId(), declared);
+        // The audit names the run the edit applies to, when one is under way.
+        boolean running = ref.candidate().status() == CandidateStatus.RUNNING || ref.candidate().status() == CandidateStatus.FAILED;
+        history.record(Actors.action(req, Instant.now(), "inputs", ref.migrationId(), ref.candidateId(),
+                                     running ? state.runs().currentRunId(ref.migrationId(), ref.candidateId()).orElse(null) : null,
+                                     declared));
         Http.json(res, new Body(new TreeMap<>(state.runs().inputs(ref.migrationId(), ref.candidateId()))));
     }
 }

@@ -6,6 +6,8 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.run.RunRecord;
 import dev.drover.core.state.RedisState;
+import dev.drover.functions.history.Actors;
+import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunProgress;
 import dev.drover.workflows.RunRefused;
@@ -15,6 +17,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Instant;
+import java.util.Map;
+
 /** {@code POST /migrations/{id}/candidates/{cid}/retry-step}: re-dispatches the run's failed step (only a failed one). */
 public final class RetryStep implements Function {
     /** The answer: the step dispatched again and its new dispatch number. */
@@ -23,10 +28,12 @@ public final class RetryStep implements Function {
 
     private final RedisState state;
     private final RunClient runs;
+    private final HistoryRecorder history;
 
-    public RetryStep(RedisState state, RunClient runs) {
+    public RetryStep(RedisState state, RunClient runs, HistoryRecorder history) {
         this.state = state;
         this.runs = runs;
+        this.history = history;
     }
 
     @Override
@@ -36,9 +43,12 @@ public final class RetryStep implements Function {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        RunRecord run = CurrentRun.of(CandidateRef.of(req, state), state);
+        CandidateRef ref = CandidateRef.of(req, state);
+        RunRecord run = CurrentRun.of(ref, state);
         try {
             RunProgress progress = runs.retryStep(run.runId());
+            history.record(Actors.action(req, Instant.now(), "retry-step", ref.migrationId(), ref.candidateId(), run.runId(),
+                                         Map.of("step", progress.currentStep(), "dispatch", Integer.toString(progress.dispatch()))));
             Http.json(res, Status.ACCEPTED_202, new Retried(run.runId(), progress.currentStep(), progress.dispatch()));
         } catch (RunRefused e) {
             throw new ApiException(Status.CONFLICT_409, e.code(), e.getMessage());

@@ -9,6 +9,9 @@ import dev.drover.core.model.Step;
 import dev.drover.core.run.RunStatus;
 import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;
+import dev.drover.functions.history.Actors;
+import dev.drover.history.HistoryEvent;
+import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunPlan;
 import dev.drover.workflows.RunsUnavailable;
@@ -19,6 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -46,10 +50,12 @@ public final class StartCandidate implements Function {
 
     private final RedisState state;
     private final RunClient runs;
+    private final HistoryRecorder history;
 
-    public StartCandidate(RedisState state, RunClient runs) {
+    public StartCandidate(RedisState state, RunClient runs, HistoryRecorder history) {
         this.state = state;
         this.runs = runs;
+        this.history = history;
     }
 
     @Override
@@ -83,6 +89,9 @@ public final class StartCandidate implements Function {
             state.runs().finish(state.runs().find(runId).orElseThrow(), RunStatus.CANCELLED);
             throw RunsDown.answer(e);
         }
+        Instant now = Instant.now();
+        history.record(HistoryEvent.runStarted(runId, ref.migrationId(), ref.candidateId(), attempt, now));
+        history.record(Actors.action(req, now, "start", ref.migrationId(), ref.candidateId(), runId, given));
         LOGGER.log(Level.INFO, "started %s for %s/%s (attempt %d)".formatted(runId, ref.migrationId(), ref.candidateId(), attempt));
         Http.json(res, Status.ACCEPTED_202, new Started(runId, attempt, steps.stream().map(Step::name).toList()));
     }

@@ -1,0 +1,92 @@
+package dev.drover.history;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.helidon.dbclient.jdbc.JdbcConnectionPool;
+import org.flywaydb.core.Flyway;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Drover's history database: opened once per process, schema brought up to date by Flyway's versioned
+ * scripts ({@code dev/drover/history/db/V*.sql}) before anything is read or written, then served to
+ * the writers ({@link #recorder()}) and the read functions ({@link #queries()}) through helidon-dbclient.
+ */
+public final class History implements AutoCloseable {
+    /** Where the versioned migration scripts live on the classpath. */
+    public static final String SCRIPTS = "classpath:dev/drover/history/db";
+
+    private final HikariPool pool;
+    private final DbClient db;
+    private final HistoryRecorder recorder;
+    private final HistoryQueries queries;
+
+    private History(HikariPool pool, DbClient db) {
+        this.pool = pool;
+        this.db = db;
+        this.recorder = new HistoryRecorder(new HistoryWriter(db));
+        this.queries = new HistoryQueries(db);
+    }
+
+    /**
+     * Connects, migrates the schema and returns the history.
+     *
+     * @throws RuntimeException when the database cannot be reached or migrated: a process without its
+     *                          history database does not start (writes are forgiving, a missing schema is not)
+     */
+    public static History open(HistorySettings settings) {
+        Map<String, String> connection = new HashMap<>();
+        connection.put("url", settings.url());
+        settings.user().ifPresent(user -> connection.put("username", user));
+        settings.password().ifPresent(password -> connection.put("password", password));
+        connection.put("pool-size", Integer.toString(settings.poolSize()));
+        Config config = Config.builder(ConfigSources.create(connection))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
+        // The ServiceLoader finds HikariPoolProvider, as it would Helidon's own pool module.
+        JdbcConnectionPool found = JdbcConnectionPool.create(config);
+        if (!(found instanceof HikariPool pool)) {
+            throw new IllegalStateException("expected Drover's Hikari pool, the ServiceLoader gave " + found.getClass());
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(pool.dataSource())
+                    .locations(SCRIPTS)
+                    .table("history_schema_version")
+                    .load()
+                    .migrate();
+            DbClient db = JdbcClientBuilder.create().connectionPool(pool).build();
+            return new History(pool, db);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    public HistoryRecorder recorder() {
+        return recorder;
+    }
+
+    public HistoryQueries queries() {
+        return queries;
+    }
+
+    /** True when the database answers a trivial query. */
+    public boolean reachable() {
+        try {
+            return db.execute().get("SELECT 1 AS one").isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        pool.close();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.drover.history;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One operator action for the audit log: who did what to which candidate, when and from where.
+ *
+ * @param actor  who (see {@code Actor} in the functions: the auth proxy's user header, else "anonymous")
+ * @param action what: start, cancel, retry-step or inputs
+ * @param source from where: the client address (first X-Forwarded-For hop, else the peer address)
+ * @param runId  the run the action started or acted on, when there is one
+ * @param detail what the action carried, e.g. the inputs it set
+ */
+public record OperatorAction(Instant at, String actor, String action, String migrationId, String candidateId,
+                             String runId, String source, Map<String, String> detail) {
+    public OperatorAction {
+        detail = detail == null ? Map.of() : Map.copyOf(detail);
+    }
+}
