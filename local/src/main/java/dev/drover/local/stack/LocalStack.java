@@ -158,7 +158,8 @@ public final class LocalStack implements AutoCloseable {
      * doing reaches Temporal any more (an activity's result, a workflow task's completion); Temporal gives
      * what the worker had started to the next worker once its start-to-close timeout passes (without the cut,
      * the SDK would report an interrupted activity as failed, a goodbye a crashed pod never sends). Cancelling
-     * the connection's calls also ends the worker's long polls on the server, so no dead poll takes a task.
+     * the connection's calls also ends the worker's long polls on the server (it drops a poll whose call is
+     * cancelled), so no dead poll takes a task later.
      */
     public synchronized void stopWorker() {
         stopWorker(true);
