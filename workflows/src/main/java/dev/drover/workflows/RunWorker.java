@@ -6,9 +6,11 @@ import io.dapr.client.DaprClient;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Temporal worker of runs: polls the {@value RunClient#TASK_QUEUE} task queue, runs
@@ -26,8 +28,10 @@ public final class RunWorker implements AutoCloseable {
         /** Keep runs in memory on a sticky queue: the default, for a real Temporal cluster. */
         STICKY,
         /**
-         * Replay each run from its history on every task. For Temporal's test server, which never hands a
-         * dead worker's sticky tasks back to the shared queue, so a replaced worker would not get them.
+         * Ask for no sticky queue: every workflow task goes to the shared queue with the run's full history
+         * and is replayed. For Temporal's test server, which never hands a task queued on a dead worker's
+         * sticky queue back to the shared queue (it ignores the sticky schedule-to-start timeout and its
+         * ShutdownWorker is a no-op), so a replaced worker would never get the run's next task.
          */
         NONE
     }
@@ -40,10 +44,13 @@ public final class RunWorker implements AutoCloseable {
      */
     public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
                                   String callbackBaseUrl, Cache cache, HistoryRecorder history) {
-        WorkerFactory factory = cache == Cache.STICKY
-                ? WorkerFactory.newInstance(client)
-                : WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(0).build());
-        Worker worker = factory.newWorker(RunClient.TASK_QUEUE);
+        WorkerFactory factory = WorkerFactory.newInstance(client);
+        // A zero workflow cache size does not turn stickiness off (the SDK reads 0 as its default, 600); a zero
+        // sticky schedule-to-start timeout does: the worker then sends no sticky attributes with its completions.
+        Worker worker = cache == Cache.STICKY
+                ? factory.newWorker(RunClient.TASK_QUEUE)
+                : factory.newWorker(RunClient.TASK_QUEUE, WorkerOptions.newBuilder()
+                        .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub),
                                                                        callbackBaseUrl, Clock.systemUTC(), history));
@@ -51,9 +58,13 @@ public final class RunWorker implements AutoCloseable {
         return new RunWorker(factory);
     }
 
-    /** Stops polling; activities in flight finish or are retried by Temporal on another worker. */
+    /**
+     * Stops polling and interrupts what runs (Temporal retries it on another worker), then waits a little for
+     * the worker's threads to end, so that whoever closes the connection next does not cut live calls.
+     */
     @Override
     public void close() {
         factory.shutdownNow();
+        factory.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

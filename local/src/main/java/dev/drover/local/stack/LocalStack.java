@@ -65,6 +65,7 @@ public final class LocalStack implements AutoCloseable {
     private String historyUrl;
     private WorkflowClient workflowClient;
     private RunWorker worker;
+    private WorkflowClient workerClient;
     private Migrator demo;
     private Migrator chartDemo;
 
@@ -171,14 +172,44 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts a run worker (again): tests stop one mid-run and start another, as a crashed pod would be replaced. */
     public synchronized RunWorker startWorker() {
-        worker = RunWorker.start(workflowClient, state, daprClient, PUBSUB, apiUri().toString(), workerCache, history.recorder());
+        return startWorker(daprClient);
+    }
+
+    /**
+     * Starts a run worker whose activities publish step events through {@code publishing} (a test wraps the
+     * stack's client to have a worker die mid-activity). The worker gets a connection to Temporal of its own,
+     * as a worker pod has, so that {@link #stopWorker()} can cut it.
+     */
+    public synchronized RunWorker startWorker(DaprClient publishing) {
+        stopWorker(false);
+        workerClient = new TemporalSettings(temporalAddress, "default").client();
+        worker = RunWorker.start(workerClient, state, publishing, PUBSUB, apiUri().toString(), workerCache,
+                                history.recorder());
         return worker;
     }
 
+    /**
+     * Stops the run worker as a crashed pod stops: its connection to Temporal goes first, so nothing it was
+     * doing reaches Temporal any more (an activity's result, a workflow task's completion); Temporal gives
+     * what the worker had started to the next worker once its start-to-close timeout passes (without the cut,
+     * the SDK would report an interrupted activity as failed, a goodbye a crashed pod never sends). Cancelling
+     * the connection's calls also ends the worker's long polls on the server (it drops a poll whose call is
+     * cancelled), so no dead poll takes a task later.
+     */
     public synchronized void stopWorker() {
+        stopWorker(true);
+    }
+
+    /** Stops the run worker; when not as a crash, its threads stop before its connection (no errors logged). */
+    private void stopWorker(boolean crash) {
         if (worker != null) {
+            if (crash) {
+                workerClient.getWorkflowServiceStubs().shutdownNow();
+            }
             worker.close();
+            workerClient.getWorkflowServiceStubs().shutdownNow();
             worker = null;
+            workerClient = null;
         }
     }
 
@@ -236,7 +267,9 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        stopWorker();
+        synchronized (this) {
+            stopWorker(false);
+        }
         while (!parts.isEmpty()) {
             try {
                 parts.pop().close();

@@ -45,6 +45,7 @@ class StepRouteTest {
     private final AtomicInteger unavailable = new AtomicInteger();
     private final AtomicInteger executions = new AtomicInteger();
     private final CountDownLatch slowStep = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean merged = new java.util.concurrent.atomic.AtomicBoolean();
     private WebServer platform;
     private Migrator migrator;
 
@@ -61,7 +62,8 @@ class StepRouteTest {
         })).build().start();
         Migration migration = new Migration("sdk-test", "SDK test", "", List.of(),
                                             List.of(new Step("bump", "", "m", "bump", Map.of()),
-                                                    new Step("wait", "", "m", "slow", Map.of())), List.of());
+                                                    new Step("wait", "", "m", "slow", Map.of()),
+                                                    new Step("await", "", "m", "await-merge", Map.of())), List.of());
         migrator = Migrator.builder("m", migration)
                 .step("bump", step -> {
                     executions.incrementAndGet();
@@ -71,6 +73,8 @@ class StepRouteTest {
                     slowStep.await(30, TimeUnit.SECONDS);
                     return StepResult.merged(Map.of(), "merged");
                 })
+                .step("await-merge", step -> merged.get() ? StepResult.merged(Map.of(), "merged")
+                                                          : StepResult.pending(Map.of("changeUrl", "https://git.example/pr/7"), "waiting"))
                 .patience(Duration.ofSeconds(20))
                 .start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
     }
@@ -158,7 +162,22 @@ class StepRouteTest {
         CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
         assertNotNull(report);
         assertEquals(CallbackStatus.FAILED, report.status());
-        assertTrue(report.message().contains("type 'verify'") && report.message().contains("bump, slow"), report.message());
+        assertTrue(report.message().contains("type 'verify'") && report.message().contains("await-merge, bump, slow"), report.message());
+    }
+
+    @Test
+    void aPendingStepIsExecutedAgainOnARecheckAndForgottenOnceDone() throws Exception {
+        pushBinary(cloudEvent(event("run-6", "await", "await-merge", 1), "run-6/await/1", "m"));
+        assertEquals(CallbackStatus.PENDING, callbacks.poll(10, TimeUnit.SECONDS).status());
+        assertTrue(!migrator.recheck("sdk-test", "other-candidate"), "nothing pending for another candidate");
+        merged.set(true); // the change request was merged: the code host's event asks for a re-check
+        assertTrue(migrator.recheck("sdk-test", "checkout"));
+        CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
+        assertNotNull(report);
+        assertEquals(CallbackStatus.MERGED, report.status());
+        assertEquals(1, report.dispatch(), "the same dispatch, answered again");
+        Thread.sleep(200);
+        assertTrue(!migrator.recheck("sdk-test", "checkout"), "a step that is done is not pending any more");
     }
 
     @Test
