@@ -41,8 +41,13 @@ public final class LocalGitHostService implements HttpService {
             Http.error(res, Status.NOT_FOUND_404, "change_request_not_found", "no change request for branch " + branch);
             return;
         }
+        answerMerge(res, Integer.parseInt(change.get().id()));
+    }
+
+    /** Merges and answers the merged change request, or 409 with what stands in the way. */
+    private void answerMerge(ServerResponse res, int number) throws Exception {
         try {
-            Http.json(res, host.merge(Integer.parseInt(change.get().id())));
+            Http.json(res, host.merge(number));
         } catch (MergeConflict e) {
             Http.json(res, Status.CONFLICT_409, Map.of("error", Map.of("code", "merge_conflict", "message", e.getMessage()),
                                                        "conflicts", e.files()));
@@ -67,14 +72,7 @@ public final class LocalGitHostService implements HttpService {
             notFound(res, number);
             return;
         }
-        try {
-            Http.json(res, host.merge(number));
-        } catch (MergeConflict e) {
-            Http.json(res, Status.CONFLICT_409, Map.of("error", Map.of("code", "merge_conflict", "message", e.getMessage()),
-                                                       "conflicts", e.files()));
-        } catch (IllegalArgumentException e) {
-            Http.error(res, Status.CONFLICT_409, "change_request_not_open", e.getMessage());
-        }
+        answerMerge(res, number);
     }
 
     private void close(ServerRequest req, ServerResponse res) throws Exception {
