@@ -70,8 +70,11 @@ public final class Migrator implements AutoCloseable {
         Announcer announcer = new Announcer(dapr, settings.pubsub(), migration, appId, platform);
         Discovery discovery = builder.discovery;
         this.discoveries = new DiscoveryRuns(() -> {
-            discoverOnce(announcer, discovery, platform, builder.patience);
-            recheckAll();
+            try {
+                discoverOnce(announcer, discovery, platform, builder.patience);
+            } finally {
+                recheckAll(); // the safety net for missed events must not depend on the git host or platform being up
+            }
         }, work);
         StepHandlers handlers = new StepHandlers(builder.handlers);
         this.execution = new StepExecution(handlers, platform, pending, builder.patience);

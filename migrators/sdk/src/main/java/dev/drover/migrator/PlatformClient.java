@@ -32,7 +32,7 @@ final class PlatformClient {
 
     /** The migration as the platform stores it, without its counts and timestamps; empty while unknown. */
     Optional<Migration> migration(String id) throws IOException, InterruptedException {
-        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(api.resolve("/migrations/" + id))
+        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(route("/migrations/" + id))
                                                         .timeout(Duration.ofSeconds(10)).build(),
                                                 HttpResponse.BodyHandlers.ofByteArray());
         if (answer.statusCode() == 404) {
@@ -48,13 +48,19 @@ final class PlatformClient {
         for (int from = 0; from < candidates.size(); from += BATCH) {
             List<DiscoveredCandidate> batch = candidates.subList(from, Math.min(candidates.size(), from + BATCH));
             String route = "POST /migrations/" + migrationId + "/candidates";
-            HttpResponse<byte[]> answer = post(api.resolve("/migrations/" + migrationId + "/candidates"), Json.bytes(batch));
+            HttpResponse<byte[]> answer = post(route("/migrations/" + migrationId + "/candidates"), Json.bytes(batch));
             if (answer.statusCode() == 404) {
                 // The announcement travels through the bus: the migration may not be stored yet.
                 throw new IOException(route + ": the platform does not know the migration yet");
             }
             expect2xx(answer, route);
         }
+    }
+
+    /** The API's route, below whatever path the API's URL has (a gateway may serve it under a prefix). */
+    private URI route(String path) {
+        String base = api.toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
 
     void callback(String url, CallbackRequest report) throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import dev.failsafe.Failsafe;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Executes one step event with its handler and reports the result, retrying the report until the platform answers. */
 final class StepExecution {
@@ -24,13 +25,41 @@ final class StepExecution {
         this.callbackPatience = callbackPatience;
     }
 
+    /**
+     * Steps executing now, by run/step/dispatch, and whether a re-check came meanwhile: a step never runs
+     * beside itself, and a merge event that arrives while the last check is still reporting is not lost,
+     * it runs the step once more afterwards.
+     */
+    private final ConcurrentHashMap<String, Boolean> running = new ConcurrentHashMap<>();
+
     /** Executes the step (again, for a re-check) and reports; a pending step is remembered for the next re-check. */
     void run(StepEvent event) {
+        String key = event.runId() + "/" + event.step().name() + "/" + event.dispatch();
+        boolean[] first = {false};
+        running.compute(key, (k, again) -> {
+            first[0] = again == null;
+            return again != null;
+        });
+        if (!first[0]) {
+            return; // running now: it goes once more when done
+        }
+        do {
+            runAndReport(event);
+        } while (running.compute(key, (k, again) -> again ? Boolean.FALSE : null) != null);
+    }
+
+    private void runAndReport(StepEvent event) {
         StepResult result = execute(event);
-        if (result.status() == dev.drover.core.run.CallbackStatus.PENDING) {
-            pending.remember(event);
-        } else {
-            pending.forget(event);
+        try {
+            if (result.status() == dev.drover.core.run.CallbackStatus.PENDING) {
+                pending.remember(event);
+            } else {
+                pending.forget(event);
+            }
+        } catch (RuntimeException e) {
+            // The report matters more than the re-check memory: a lost report strands the run.
+            LOGGER.log(Level.WARNING, "cannot remember whether " + event.runId() + "/" + event.step().name()
+                    + " is pending; it will not be re-checked: " + e);
         }
         CallbackRequest report;
         try {
@@ -59,8 +88,9 @@ final class StepExecution {
         return handlers.find(event.step())
                 .map(handler -> {
                     try {
-                        return handler.execute(new StepContext(event.migrationId(), event.runId(), event.step(),
-                                                               event.candidate(), event.inputs()));
+                        StepResult result = handler.execute(new StepContext(event.migrationId(), event.runId(), event.step(),
+                                                                            event.candidate(), event.inputs()));
+                        return result != null ? result : StepResult.failed("the step handler returned no result (a bug in the migrator)");
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return StepResult.failed("the migrator stopped while executing the step; retry it");

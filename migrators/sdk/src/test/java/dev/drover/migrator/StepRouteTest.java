@@ -189,6 +189,16 @@ class StepRouteTest {
     }
 
     @Test
+    void aStepEventWithoutACallbackIsRefusedNotRetried() throws Exception {
+        StepEvent noCallback = new StepEvent("run-7", 1, 1, "sdk-test", new StepEvent.StepRef("bump", "bump", Map.of()),
+                                             new StepEvent.CandidateRef("checkout", "application", Map.of(), List.of()), Map.of(), null);
+        HttpResponse<String> answer = pushBinary(cloudEvent(noCallback, "run-7/bump/1", "m"));
+        assertEquals(400, answer.statusCode());
+        assertTrue(answer.body().contains("malformed_event"), answer.body());
+        assertEquals(0, executions.get());
+    }
+
+    @Test
     void anEventThatIsNotAStepIsRefused() throws Exception {
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(migrator.stepsUri()).header("Content-Type", "application/json")
                                                         .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":1}")).build(),

@@ -19,6 +19,11 @@ public final class AppChartMigration {
         Map<String, String> config = Map.of(ChartUpgrade.CHART, upgrade.chart(),
                                             ChartUpgrade.TARGET_VERSION, upgrade.target().text(),
                                             ChartUpgrade.KEY_RENAMES, renames);
+        // The migrator acknowledges a step before working on it; if it dies meanwhile (a pod scaled away), nothing
+        // else would report. A deadline fails such a step with a reason, and a retry runs it again: the steps that
+        // work alone get one; await-merge waits for people and has none.
+        Map<String, String> unattended = new java.util.HashMap<>(config);
+        unattended.put("deadline", "PT30M");
         return new Migration(ID,
                 "Upgrade chart " + upgrade.chart() + " to " + upgrade.target(),
                 "Bumps the Helm chart " + upgrade.chart() + " to " + upgrade.target() + " in every Argo CD Application of the"
@@ -28,9 +33,9 @@ public final class AppChartMigration {
                         "Review: a person merges each change request",
                         "Verify: main has the new version and keys"),
                 List.of(new Step("bump-chart", "Bump the chart version and rename values keys; open a change request",
-                                 MIGRATOR_APP, BumpChartStep.TYPE, config),
+                                 MIGRATOR_APP, BumpChartStep.TYPE, unattended),
                         new Step("await-merge", "Wait for the change request to be merged", MIGRATOR_APP, AwaitMergeStep.TYPE, config),
-                        new Step("verify", "Check the result on the main branch", MIGRATOR_APP, VerifyStep.TYPE, config)),
+                        new Step("verify", "Check the result on the main branch", MIGRATOR_APP, VerifyStep.TYPE, unattended)),
                 List.of());
     }
 }

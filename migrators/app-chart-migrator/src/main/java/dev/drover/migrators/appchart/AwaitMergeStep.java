@@ -45,7 +45,9 @@ public final class AwaitMergeStep implements StepHandler {
                         : StepResult.pending(metadata, "waiting for change request " + change.url() + " to be merged");
             };
         } catch (IOException e) {
-            return StepResult.failed(Map.of(ChangeMetadata.BRANCH, branch), e.getMessage());
+            // The code host did not answer (a 5xx, a rate limit, a timeout): the wait goes on, the next re-check asks again.
+            return StepResult.pending(Map.of(ChangeMetadata.BRANCH, branch),
+                                      "cannot ask the code host about branch " + branch + " right now: " + e.getMessage());
         }
     }
 

@@ -40,17 +40,21 @@ public final class BumpChartStep implements StepHandler {
         String branch = Branches.forCandidate(step.migrationId(), step.candidate().id());
         try {
             Optional<ChangeRequest> existing = host.findByBranch(branch);
-            if (existing.isPresent() && existing.get().state() == ChangeRequest.State.MERGED) {
-                return StepResult.succeeded(ChangeMetadata.of(branch, existing.get()),
-                                            "change request " + existing.get().url() + " is already merged");
-            }
             Optional<ChangeRequest> open = existing.filter(c -> c.state() == ChangeRequest.State.OPEN);
             try (GitWorkspace workspace = GitWorkspace.cloneMain(host.remote())) {
+                // Main decides, not the change request: a merged one only proves the change was on main once.
                 ChartBump.Plan plan = new ChartBump(upgrade).plan(step.candidate(), workspace::read);
                 if (plan.isEmpty()) {
-                    Map<String, String> metadata = ChangeMetadata.of(branch, open.orElse(null));
+                    Map<String, String> metadata = ChangeMetadata.of(branch, existing.orElse(null));
                     return StepResult.succeeded(metadata, step.candidate().id() + " already has chart " + upgrade.chart() + " "
                             + upgrade.target() + " and the new values keys on " + host.remote().mainBranch() + ": nothing to change");
+                }
+                if (existing.isPresent() && existing.get().state() == ChangeRequest.State.MERGED) {
+                    // Reverted, or a new target under the same migration: reusing the merged branch would hide it.
+                    return StepResult.failed(ChangeMetadata.of(branch, existing.get()), "change request " + existing.get().url()
+                            + " for branch " + branch + " was merged, but " + host.remote().mainBranch() + " still needs: "
+                            + String.join("; ", plan.edits()) + ". Was it reverted? Apply the change on "
+                            + host.remote().mainBranch() + " or announce the new target as a new migration, then retry");
                 }
                 Optional<ObjectId> tip = workspace.fetchBranch(branch);
                 boolean pushed = false;

@@ -25,8 +25,11 @@ class AppChartMigratorTest {
         assertEquals(List.of("bump-chart", "await-merge", "verify"), migration.steps().stream().map(Step::name).toList());
         assertTrue(migration.steps().stream().allMatch(s -> s.migratorApp().equals("app-chart-migrator")));
         assertEquals(Set.copyOf(migration.steps().stream().map(Step::type).toList()), migrator.handlers().keySet());
-        assertEquals(Map.of("chart", "web-service", "targetVersion", "2.0.0", "keyRenames", "image.tag=image.version,service.port=service.httpPort"),
+        assertEquals(Map.of("chart", "web-service", "targetVersion", "2.0.0", "keyRenames", "image.tag=image.version,service.port=service.httpPort",
+                            "deadline", "PT30M"),
                      migration.steps().getFirst().config());
+        assertTrue(!migration.steps().get(1).config().containsKey("deadline"), "await-merge waits for people: no deadline");
+        assertEquals("PT30M", migration.steps().get(2).config().get("deadline"));
     }
 
     @Test
