@@ -52,12 +52,12 @@ class ChartDemoTest {
 
     @Test
     void appsAreDiscoveredPreviewedBumpedMergedAndVerified() throws Exception {
-        JsonNode migration = demo.await("discovery", "/migrations/" + MIGRATION, PATIENCE, m -> m.get("candidates").get("total").asLong() > 10);
+        JsonNode migration = demo.api().await("discovery", "/migrations/" + MIGRATION, PATIENCE, m -> m.get("candidates").get("total").asLong() > 10);
         long discovered = migration.get("candidates").get("total").asLong();
-        assertEquals(404, demo.api("GET", "/migrations/" + MIGRATION + "/candidates/payouts", null).statusCode(),
+        assertEquals(404, demo.api().call("GET", "/migrations/" + MIGRATION + "/candidates/payouts", null).statusCode(),
                      "an app already on the target version is no candidate");
 
-        HttpResponse<String> preview = demo.api("POST", "/migrations/" + MIGRATION + "/dry-run", Map.of("candidateId", "checkout"));
+        HttpResponse<String> preview = demo.api().call("POST", "/migrations/" + MIGRATION + "/dry-run", Map.of("candidateId", "checkout"));
         assertEquals(200, preview.statusCode(), preview.body());
         JsonNode bump = Json.mapper().readTree(preview.body()).get("steps").get(0);
         assertEquals("bump-chart", bump.get("step").asText());
@@ -72,23 +72,23 @@ class ChartDemoTest {
 
         List<String> candidates = List.of("checkout", "ledger", "refunds");
         for (String candidate : candidates) {
-            assertEquals(202, demo.api("POST", "/migrations/" + MIGRATION + "/candidates/" + candidate + "/start", null).statusCode());
+            assertEquals(202, demo.api().call("POST", "/migrations/" + MIGRATION + "/candidates/" + candidate + "/start", null).statusCode());
         }
         URI migrator = URI.create("http://127.0.0.1:" + demo.stack().describe().lines().filter(l -> l.contains("app-chart-migrator"))
                 .findFirst().map(l -> l.replaceAll(".*http://127\\.0\\.0\\.1:(\\d+).*", "$1")).orElseThrow());
         List<String> changeUrls = new ArrayList<>();
         for (String candidate : candidates) {
-            JsonNode waiting = demo.await(candidate + " waiting for its merge", "/migrations/" + MIGRATION + "/candidates/" + candidate + "/steps", PATIENCE,
+            JsonNode waiting = demo.api().await(candidate + " waiting for its merge", "/migrations/" + MIGRATION + "/candidates/" + candidate + "/steps", PATIENCE,
                                      s -> step(s, "await-merge").get("metadata").has("changeUrl"));
             assertEquals("succeeded", step(waiting, "bump-chart").get("status").asText());
             assertEquals("pending", step(waiting, "await-merge").get("status").asText());
             changeUrls.add(step(waiting, "await-merge").get("metadata").get("changeUrl").asText());
             // The reviewer merges: a real git merge on the local git host.
-            HttpResponse<String> merged = DemoStack.send(migrator.resolve("/local-git/candidates/" + MIGRATION + "/" + candidate + "/merge"), "POST", null);
+            HttpResponse<String> merged = StackApi.send(migrator.resolve("/local-git/candidates/" + MIGRATION + "/" + candidate + "/merge"), "POST", null);
             assertEquals(200, merged.statusCode(), merged.body());
         }
         for (String candidate : candidates) {
-            demo.await(candidate + " completed", "/migrations/" + MIGRATION + "/candidates/" + candidate, PATIENCE, c -> c.get("status").asText().equals("completed"));
+            demo.api().await(candidate + " completed", "/migrations/" + MIGRATION + "/candidates/" + candidate, PATIENCE, c -> c.get("status").asText().equals("completed"));
         }
         assertEquals(3, changeUrls.stream().distinct().count(), "one change request per candidate");
 
@@ -104,9 +104,9 @@ class ChartDemoTest {
         }
 
         // A rediscovery (a PingSource tick) leaves completed candidates completed and adds nothing.
-        assertEquals(202, DemoStack.send(migrator.resolve("/discover"), "POST", null).statusCode());
+        assertEquals(202, StackApi.send(migrator.resolve("/discover"), "POST", null).statusCode());
         Thread.sleep(3000);
-        JsonNode after = demo.json("/migrations/" + MIGRATION);
+        JsonNode after = demo.api().get("/migrations/" + MIGRATION);
         assertEquals(discovered, after.get("candidates").get("total").asLong());
         assertEquals(3, after.get("candidates").get("byStatus").get("completed").asLong());
     }

@@ -33,10 +33,10 @@ class HelloDemoTest {
 
     @Test
     void theDemoMigratorIsDiscoveredPreviewedAndRunToCompletion() throws Exception {
-        demo.await("hello-world's 12 candidates", "/migrations/hello-world", Duration.ofSeconds(60),
+        demo.api().await("hello-world's 12 candidates", "/migrations/hello-world", Duration.ofSeconds(60),
                    m -> m.get("candidates").get("total").asLong() == 12);
 
-        HttpResponse<String> preview = demo.api("POST", "/migrations/hello-world/dry-run", Map.of("candidateId", "project-03"));
+        HttpResponse<String> preview = demo.api().call("POST", "/migrations/hello-world/dry-run", Map.of("candidateId", "project-03"));
         assertEquals(200, preview.statusCode(), preview.body());
         JsonNode steps = dev.drover.core.json.Json.mapper().readTree(preview.body()).get("steps");
         assertEquals("new", steps.get(0).get("changes").get(0).get("status").asText());
@@ -45,8 +45,8 @@ class HelloDemoTest {
         Path hello = demo.demoDir().resolve("hello").resolve("project-03").resolve("HELLO.md");
         assertTrue(Files.notExists(hello), "a dry-run writes nothing");
 
-        assertEquals(202, demo.api("POST", "/migrations/hello-world/candidates/project-03/start", null).statusCode());
-        demo.await("project-03 completed", "/migrations/hello-world/candidates/project-03", Duration.ofSeconds(60),
+        assertEquals(202, demo.api().call("POST", "/migrations/hello-world/candidates/project-03/start", null).statusCode());
+        demo.api().await("project-03 completed", "/migrations/hello-world/candidates/project-03", Duration.ofSeconds(60),
                    c -> c.get("status").asText().equals("completed"));
         assertEquals("Hello, project-03!\n-- the Drover fleet\n", Files.readString(hello));
     }

@@ -6,17 +6,12 @@ import dev.drover.core.json.Json;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.Migration;
 import dev.drover.core.model.Step;
-import dev.drover.migrator.Migrator;
-import dev.drover.migrator.MigratorSettings;
-import dev.drover.migrator.StepContext;
-import dev.drover.migrator.StepResult;
 import dev.drover.core.run.CallbackStatus;
+import dev.drover.local.stack.ScriptedMigrator.Execution;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,13 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,32 +33,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LocalStackTest {
     private static final String MIGRATOR = "test-migrator";
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** Covers a worker replaced mid-activity: Temporal hands the lost activity on after its 15 s timeout. */
+    private static final Duration STEP_PATIENCE = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static LocalStack stack;
-    private static Migrator migrator;
-    /** Steps as the migrator executes them (redeliveries are not executed again); each waits for the test's verdict. */
-    private static final BlockingQueue<Execution> executed = new LinkedBlockingQueue<>();
-
-    /** One step the SDK is executing: its handler returns what the test reports. */
-    private record Execution(StepContext step, CompletableFuture<StepResult> result) {
-    }
+    private static StackApi api;
+    private static ScriptedMigrator migrator;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
                                                              "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, freePort()).withoutDemo());
-        // A migrator on the SDK whose one step type waits for the test to decide what each step reports.
-        migrator = Migrator.builder(MIGRATOR, new Migration("e2e-unused", "unused", "", List.of(),
-                                                            List.of(new Step("unused", "", MIGRATOR, "test", Map.of())), List.of()))
-                .step("test", step -> {
-                    Execution execution = new Execution(step, new CompletableFuture<>());
-                    executed.add(execution);
-                    return execution.result().get(2, TimeUnit.MINUTES);
-                })
-                .dapr(stack.daprClient())
-                .start(MigratorSettings.local(stack.apiUri()));
-        stack.addMigrator(MIGRATOR, migrator.stepsUri());
+        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+        api = new StackApi(stack);
+        migrator = ScriptedMigrator.join(stack, MIGRATOR);
     }
 
     @AfterAll
@@ -78,94 +57,13 @@ class LocalStackTest {
         StackKeys.drop(stack.state());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve(path)).build(),
-                                                HttpResponse.BodyHandlers.ofString());
-        return answer.statusCode() == 200 ? Json.mapper().readTree(answer.body()) : null;
-    }
-
-    private static HttpResponse<String> post(String path, Object body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve(path)).header("Content-Type", "application/json")
-                                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(),
-                         HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static <T> T await(String what, Duration patience, Check<T> check) throws Exception {
-        long until = System.nanoTime() + patience.toNanos();
-        while (true) {
-            T value = check.value();
-            if (value != null) {
-                return value;
-            }
-            assertTrue(System.nanoTime() < until, "timed out waiting for " + what);
-            Thread.sleep(50);
-        }
-    }
-
-    private interface Check<T> {
-        T value() throws Exception;
-    }
-
-    /** Announces a migration through Dapr and waits until the platform has stored it; then submits candidates. */
-    private static void announceAndDiscover(String migrationId, List<String> steps, List<String> candidates) throws Exception {
-        List<Step> definition = steps.stream().map(name -> new Step(name, "", MIGRATOR, "test", Map.of())).toList();
-        Announcements.publish(stack.daprClient(), new Migration(migrationId, "E2E " + migrationId, "", List.of(), definition, List.of()));
-        await("announcement of " + migrationId, Duration.ofSeconds(20), () -> get("/migrations/" + migrationId));
-        List<DiscoveredCandidate> discovered = candidates.stream()
-                .map(id -> new DiscoveredCandidate(id, "app", Map.of(), List.of(), List.of())).toList();
-        assertEquals(200, post("/migrations/" + migrationId + "/candidates", discovered).statusCode());
-    }
-
-    private static String start(String migrationId, String candidate) throws Exception {
-        HttpResponse<String> answer = post("/migrations/" + migrationId + "/candidates/" + candidate + "/start", Map.of());
-        assertEquals(202, answer.statusCode(), answer.body());
-        return Json.mapper().readTree(answer.body()).get("runId").asText();
-    }
-
-    /**
-     * The next step event the migrator executed for this run (others are put back). The patience covers
-     * a worker replaced mid-activity: Temporal hands the lost activity to the new worker after its
-     * start-to-close timeout (15 s).
-     */
     private static Execution nextStep(String runId) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<Execution> others = new ArrayList<>();
-        try {
-            while (System.nanoTime() < until) {
-                Execution event = executed.poll(100, TimeUnit.MILLISECONDS);
-                if (event != null && event.step().runId().equals(runId)) {
-                    return event;
-                }
-                if (event != null) {
-                    others.add(event);
-                }
-            }
-        } finally {
-            executed.addAll(others);
-        }
-        throw new AssertionError("no step of " + runId + " reached the migrator");
+        return migrator.nextStep(runId, STEP_PATIENCE);
     }
 
     private static void report(Execution execution, CallbackStatus status) {
-        execution.result().complete(new StepResult(status, Map.of("by", "e2e"), status.wire()));
+        execution.report(status, "e2e");
     }
-
-    private static String status(String migrationId, String candidate) throws Exception {
-        JsonNode node = get("/migrations/" + migrationId + "/candidates/" + candidate);
-        assertNotNull(node);
-        return node.get("status").asText();
-    }
-
-    private static void awaitStatus(String migrationId, String candidate, String status) throws Exception {
-        await(candidate + " " + status, Duration.ofSeconds(30), () -> status.equals(status(migrationId, candidate)) ? true : null);
-    }
-
 
     @Test
     void aStepItsMigratorRefusesIsDeadLetteredAndFailsWithTheReason() throws Exception {
@@ -182,13 +80,13 @@ class LocalStackTest {
             stack.addMigrator(app, URI.create("http://127.0.0.1:" + refusing.getAddress().getPort() + "/steps"));
             Announcements.publish(stack.daprClient(), new Migration("e2e-dead-letter", "E2E dead letter", "", List.of(),
                     List.of(new Step("bump", "", app, "test", Map.of())), List.of()));
-            await("announcement", Duration.ofSeconds(20), () -> get("/migrations/e2e-dead-letter"));
-            assertEquals(200, post("/migrations/e2e-dead-letter/candidates",
+            api.await("the announcement", "/migrations/e2e-dead-letter", Duration.ofSeconds(20), m -> true);
+            assertEquals(200, api.post("/migrations/e2e-dead-letter/candidates",
                                    List.of(new DiscoveredCandidate("alpha", "app", Map.of(), List.of(), List.of()))).statusCode());
-            start("e2e-dead-letter", "alpha");
+            api.start("e2e-dead-letter", "alpha");
 
-            awaitStatus("e2e-dead-letter", "alpha", "failed");
-            JsonNode step = get("/migrations/e2e-dead-letter/candidates/alpha/steps").get("steps").get(0);
+            api.awaitStatus("e2e-dead-letter", "alpha", "failed", PATIENCE);
+            JsonNode step = api.get("/migrations/e2e-dead-letter/candidates/alpha/steps").get("steps").get(0);
             assertEquals("failed", step.get("status").asText());
             String message = step.get("message").asText();
             assertTrue(message.contains("never reached refusing-migrator") && message.contains("HTTP 400"), message);
@@ -199,9 +97,9 @@ class LocalStackTest {
 
     @Test
     void candidatesRunFromAnnouncementToCompletion() throws Exception {
-        announceAndDiscover("e2e-happy", List.of("bump", "merge", "verify"), List.of("alpha", "beta", "gamma"));
+        api.announceAndDiscover(MIGRATOR, "e2e-happy", List.of("bump", "merge", "verify"), List.of("alpha", "beta", "gamma"));
         for (String candidate : List.of("alpha", "beta", "gamma")) {
-            String runId = start("e2e-happy", candidate);
+            String runId = api.start("e2e-happy", candidate);
             List<String> seen = new ArrayList<>();
             for (int step = 0; step < 3; step++) {
                 Execution event = nextStep(runId);
@@ -210,45 +108,45 @@ class LocalStackTest {
                 report(event, step == 1 ? CallbackStatus.MERGED : CallbackStatus.SUCCEEDED);
             }
             assertEquals(List.of("bump", "merge", "verify"), seen);
-            awaitStatus("e2e-happy", candidate, "completed");
+            api.awaitStatus("e2e-happy", candidate, "completed", PATIENCE);
         }
-        JsonNode counts = get("/migrations/e2e-happy").get("candidates");
+        JsonNode counts = api.get("/migrations/e2e-happy").get("candidates");
         assertEquals(3, counts.get("byStatus").get("completed").asLong());
-        JsonNode steps = get("/migrations/e2e-happy/candidates/beta/steps");
+        JsonNode steps = api.get("/migrations/e2e-happy/candidates/beta/steps");
         assertEquals("merged", steps.get("steps").get(1).get("status").asText());
         assertEquals("e2e", steps.get("steps").get(2).get("metadata").get("by").asText());
     }
 
     @Test
     void aFailedStepIsRetriedAndACancelledRunCanStartAgain() throws Exception {
-        announceAndDiscover("e2e-operate", List.of("bump", "verify"), List.of("retry-me", "cancel-me"));
-        String runId = start("e2e-operate", "retry-me");
+        api.announceAndDiscover(MIGRATOR, "e2e-operate", List.of("bump", "verify"), List.of("retry-me", "cancel-me"));
+        String runId = api.start("e2e-operate", "retry-me");
         Execution first = nextStep(runId);
         report(first, CallbackStatus.FAILED);
-        awaitStatus("e2e-operate", "retry-me", "failed");
-        assertEquals(202, post("/migrations/e2e-operate/candidates/retry-me/retry-step", Map.of()).statusCode());
+        api.awaitStatus("e2e-operate", "retry-me", "failed", PATIENCE);
+        assertEquals(202, api.post("/migrations/e2e-operate/candidates/retry-me/retry-step", Map.of()).statusCode());
         Execution again = nextStep(runId);
         assertEquals("bump", again.step().step().name());
         report(again, CallbackStatus.SUCCEEDED);
         report(nextStep(runId), CallbackStatus.SUCCEEDED);
-        awaitStatus("e2e-operate", "retry-me", "completed");
-        JsonNode retried = get("/migrations/e2e-operate/candidates/retry-me/steps");
+        api.awaitStatus("e2e-operate", "retry-me", "completed", PATIENCE);
+        JsonNode retried = api.get("/migrations/e2e-operate/candidates/retry-me/steps");
         assertEquals(2, retried.get("steps").get(0).get("dispatches").asInt(), "the failed step was dispatched again");
         assertEquals(1, retried.get("steps").get(1).get("dispatches").asInt());
 
-        String cancelled = start("e2e-operate", "cancel-me");
+        String cancelled = api.start("e2e-operate", "cancel-me");
         Execution pending = nextStep(cancelled);
         report(pending, CallbackStatus.PENDING);
-        HttpResponse<String> cancel = post("/migrations/e2e-operate/candidates/cancel-me/cancel", Map.of());
+        HttpResponse<String> cancel = api.post("/migrations/e2e-operate/candidates/cancel-me/cancel", Map.of());
         assertEquals(200, cancel.statusCode(), cancel.body());
-        assertEquals("not_started", status("e2e-operate", "cancel-me"));
-        String second = start("e2e-operate", "cancel-me");
+        assertEquals("not_started", api.get("/migrations/e2e-operate/candidates/cancel-me").get("status").asText());
+        String second = api.start("e2e-operate", "cancel-me");
         Execution fresh = nextStep(second);
         assertTrue(!fresh.step().runId().equals(cancelled), "the second start is a new run");
         report(fresh, CallbackStatus.SUCCEEDED);
         report(nextStep(second), CallbackStatus.SUCCEEDED);
-        awaitStatus("e2e-operate", "cancel-me", "completed");
-        assertEquals(2, get("/migrations/e2e-operate/candidates/cancel-me/steps").get("attempt").asInt());
+        api.awaitStatus("e2e-operate", "cancel-me", "completed", PATIENCE);
+        assertEquals(2, api.get("/migrations/e2e-operate/candidates/cancel-me/steps").get("attempt").asInt());
     }
 
     private static HttpResponse<String> postAs(String actor, String path) throws Exception {
@@ -269,36 +167,36 @@ class LocalStackTest {
     @Test
     void theHistoryAndItsMetricsMatchWhatTheRunsDid() throws Exception {
         String m = "e2e-history";
-        announceAndDiscover(m, List.of("bump", "verify"), List.of("one", "two", "three"));
+        api.announceAndDiscover(MIGRATOR, m, List.of("bump", "verify"), List.of("one", "two", "three"));
         // one: bump fails, bob retries it, then both steps finish
         String one = startAs("ann", m, "one");
         report(nextStep(one), CallbackStatus.FAILED);
-        awaitStatus(m, "one", "failed");
+        api.awaitStatus(m, "one", "failed", PATIENCE);
         assertEquals(202, postAs("bob", "/migrations/" + m + "/candidates/one/retry-step").statusCode());
         report(nextStep(one), CallbackStatus.SUCCEEDED);
         report(nextStep(one), CallbackStatus.MERGED);
-        awaitStatus(m, "one", "completed");
+        api.awaitStatus(m, "one", "completed", PATIENCE);
         // two: straight through
         String two = startAs("ann", m, "two");
         report(nextStep(two), CallbackStatus.SUCCEEDED);
         report(nextStep(two), CallbackStatus.SUCCEEDED);
-        awaitStatus(m, "two", "completed");
+        api.awaitStatus(m, "two", "completed", PATIENCE);
         // three: started without the proxy's header, cancelled by carol while its first step is pending
         String three = startAs(null, m, "three");
         report(nextStep(three), CallbackStatus.PENDING);
-        await("three pending", Duration.ofSeconds(20), () -> "pending".equals(
-                get("/migrations/" + m + "/candidates/three/steps").get("steps").get(0).get("status").asText()) ? true : null);
+        api.await("three pending", "/migrations/" + m + "/candidates/three/steps", Duration.ofSeconds(20),
+                  steps -> "pending".equals(steps.get("steps").get(0).get("status").asText()));
         assertEquals(200, postAs("carol", "/migrations/" + m + "/candidates/three/cancel").statusCode());
 
         // What the run state (Redis) says was dispatched, summed over every candidate's steps...
         int dispatchedPerRedis = 0;
         for (String candidate : List.of("one", "two", "three")) {
-            for (JsonNode step : get("/migrations/" + m + "/candidates/" + candidate + "/steps").get("steps")) {
+            for (JsonNode step : api.get("/migrations/" + m + "/candidates/" + candidate + "/steps").get("steps")) {
                 dispatchedPerRedis += step.get("dispatches").asInt();
             }
         }
         // ...is what the history counted.
-        JsonNode totals = get("/history/totals?migration=" + m);
+        JsonNode totals = api.get("/history/totals?migration=" + m);
         assertEquals(6, dispatchedPerRedis);
         assertEquals(dispatchedPerRedis, totals.at("/steps/dispatched").asInt(), totals.toString());
         assertEquals(3, totals.at("/runs/started").asInt());
@@ -310,9 +208,9 @@ class LocalStackTest {
         assertEquals(1, totals.at("/steps/merged").asInt());
         assertEquals(1, totals.at("/steps/failed").asInt());
         assertEquals(3, totals.at("/candidates/added").asInt());
-        assertEquals(get("/migrations/" + m).at("/candidates/byStatus/completed").asInt(), totals.at("/runs/completed").asInt());
+        assertEquals(api.get("/migrations/" + m).at("/candidates/byStatus/completed").asInt(), totals.at("/runs/completed").asInt());
 
-        JsonNode steps = get("/history/steps?migration=" + m).get("items");
+        JsonNode steps = api.get("/history/steps?migration=" + m).get("items");
         assertEquals("bump", steps.get(0).get("step").asText());
         assertEquals(3, steps.get(0).get("count").asInt());
         assertEquals(1.0 / 3, steps.get(0).get("failureRate").asDouble(), 1e-9);
@@ -320,24 +218,24 @@ class LocalStackTest {
         assertEquals(2, steps.get(1).get("count").asInt());
         assertEquals(0.0, steps.get(1).get("failureRate").asDouble());
 
-        JsonNode failures = get("/history/failures?migration=" + m).get("items");
+        JsonNode failures = api.get("/history/failures?migration=" + m).get("items");
         assertEquals(1, failures.size());
         assertEquals("one", failures.get(0).get("candidateId").asText());
         assertEquals(one, failures.get(0).get("runId").asText());
         assertEquals("failed", failures.get(0).get("message").asText());
         assertEquals("e2e", failures.get(0).at("/metadata/by").asText());
 
-        JsonNode burndown = get("/history/burndown?bucket=hour&migration=" + m);
+        JsonNode burndown = api.get("/history/burndown?bucket=hour&migration=" + m);
         JsonNode now = burndown.get("points").get(burndown.get("points").size() - 1);
         assertEquals(2, now.get("cumulative").asInt());
         assertEquals(1, now.get("remaining").asInt());
 
         List<String> audit = new ArrayList<>();
-        for (JsonNode entry : get("/history/audit?migration=" + m).get("items")) {
+        for (JsonNode entry : api.get("/history/audit?migration=" + m).get("items")) {
             audit.add(entry.get("actor").asText() + " " + entry.get("action").asText() + " " + entry.get("candidateId").asText());
             assertEquals("127.0.0.1", entry.get("source").asText());
         }
         assertEquals(List.of("carol cancel three", "anonymous start three", "ann start two", "bob retry-step one", "ann start one"), audit);
-        assertEquals(three, get("/history/audit?migration=" + m + "&actor=carol").get("items").get(0).get("runId").asText());
+        assertEquals(three, api.get("/history/audit?migration=" + m + "&actor=carol").get("items").get(0).get("runId").asText());
     }
 }
