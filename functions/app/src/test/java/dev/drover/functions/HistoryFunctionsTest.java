@@ -165,6 +165,19 @@ class HistoryFunctionsTest {
     }
 
     @Test
+    void aBurndownAnswersAtMost2000BucketsCountedAsItReturnsThem() {
+        migration("hist-span", "epsilon");
+        // 2000 whole hours: 2000 points
+        Api.Reply aligned = api.get("/history/burndown?migration=hist-span&bucket=hour&from=2026-01-01T00:00:00Z&to=2026-03-25T08:00:00Z");
+        assertEquals(200, aligned.status(), aligned.body());
+        assertEquals(2000, aligned.json().get("points").size());
+        // under 2000 hours long, but it touches 2001 hour buckets
+        Api.Reply straddling = api.get("/history/burndown?migration=hist-span&bucket=hour&from=2026-01-01T00:30:00Z&to=2026-03-25T08:29:00Z");
+        assertEquals(400, straddling.status(), straddling.body());
+        assertEquals("invalid_query", straddling.errorCode());
+    }
+
+    @Test
     void badQueriesAreRefusedWithStableCodes() {
         migration("hist-bad", "delta");
         Map<String, String> refused = Map.of(

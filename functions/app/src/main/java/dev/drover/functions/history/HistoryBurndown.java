@@ -60,7 +60,10 @@ public final class HistoryBurndown implements Function {
         if (!from.isBefore(to)) {
             throw HistoryParams.invalid("from (" + from + ") must be before to (" + to + ")");
         }
-        if (Duration.between(from, to).dividedBy(bucket) >= MAX_POINTS) {
+        // Counted as the history counts them: whole buckets, from the one holding `from` to the one holding `to`.
+        long size = bucket.toMillis();
+        long buckets = Math.floorDiv(to.toEpochMilli() + size - 1, size) - Math.floorDiv(from.toEpochMilli(), size);
+        if (buckets > MAX_POINTS) {
             throw HistoryParams.invalid("from..to spans more than " + MAX_POINTS + " " + bucketName + "s; narrow it or use a larger bucket");
         }
         long candidates = migration.isPresent()
