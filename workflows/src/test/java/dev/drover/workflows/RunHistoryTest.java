@@ -38,6 +38,9 @@ class RunHistoryTest {
             assertTrue(System.nanoTime() < until, "the step never failed");
             Thread.sleep(20);
         }
+        // Temporal retries the report activity whose worker died after it wrote: the run is live, the state
+        // write goes through again, and the history must not count the failure twice.
+        harness.activities.record(plan, "bump", 1, StepStatus.FAILED, Map.of(), "merge conflict in values.yaml");
         harness.runs.retryStep(plan.runId());
         StepEvent again = harness.nextEvent();
         harness.runs.callback(plan.runId(), callback(again, SUCCEEDED, Map.of(), ""));
@@ -64,8 +67,7 @@ class RunHistoryTest {
         assertEquals(0.5, steps.get("bump").failureRate());
         assertEquals(1, steps.get("verify").count());
 
-        // Temporal retries an activity whose worker died after it wrote: the second run of it records nothing new.
-        harness.activities.record(plan, "verify", 1, StepStatus.SUCCEEDED, Map.of(), "");
+        // The same for the run's end: a second run of the completing activity records nothing new.
         harness.activities.complete(plan);
         Metrics.Totals after = queries.totals(Optional.of(plan.migrationId()));
         assertEquals(totals, after);
