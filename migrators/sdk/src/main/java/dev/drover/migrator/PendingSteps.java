@@ -63,6 +63,9 @@ interface PendingSteps extends AutoCloseable {
     }
 
     /** One hash: field migration/candidate, value the step event's JSON. */
+    /** Deletes the field only if it still holds this very event (the JSON is canonical: map keys are sorted). */
+    String FORGET_IF_SAME = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
+
     static PendingSteps inRedis(URI redis, String hashKey) {
         RedisClient client = RedisClient.builder().fromURI(redis.toString()).build();
         return new PendingSteps() {
@@ -73,9 +76,8 @@ interface PendingSteps extends AutoCloseable {
 
             @Override
             public void forget(StepEvent event) {
-                // Not atomic with the read, but a step that is pending again is remembered again by its own execution.
-                find(event.migrationId(), event.candidate().id()).filter(held -> same(held, event))
-                        .ifPresent(held -> client.hdel(hashKey, key(event.migrationId(), event.candidate().id())));
+                // Compare and delete in one step: a newer dispatch remembered meanwhile must stay.
+                client.eval(FORGET_IF_SAME, List.of(hashKey), List.of(key(event.migrationId(), event.candidate().id()), Json.string(event)));
             }
 
             @Override
