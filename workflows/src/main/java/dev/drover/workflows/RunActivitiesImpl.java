@@ -8,6 +8,7 @@ import dev.drover.core.run.RunStatus;
 import dev.drover.core.run.StepEvent;
 import dev.drover.core.run.StepState;
 import dev.drover.core.run.StepStatus;
+import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.EventKind;
 import dev.drover.history.HistoryRecorder;
@@ -26,19 +27,22 @@ public final class RunActivitiesImpl implements RunActivities {
     private final String callbackBaseUrl;
     private final Clock clock;
     private final RunHistory history;
+    private final CallbackTokens tokens;
 
     /**
      * @param callbackBaseUrl where migrators reach the callback function, e.g. {@code http://drover-callback.drover.svc}
      * @param history         where the run's events are recorded (dispatches, reports, the run's end)
+     * @param tokens          derives each run's callback token (Redis keeps only its hash)
      */
     public RunActivitiesImpl(RedisState state, StepPublisher publisher, String callbackBaseUrl, Clock clock,
-                             HistoryRecorder history) {
+                             HistoryRecorder history, CallbackTokens tokens) {
         this.state = state;
         this.publisher = publisher;
         this.callbackBaseUrl = callbackBaseUrl.endsWith("/") ? callbackBaseUrl.substring(0, callbackBaseUrl.length() - 1)
                                                              : callbackBaseUrl;
         this.clock = clock;
         this.history = new RunHistory(history);
+        this.tokens = tokens;
     }
 
     @Override
@@ -61,7 +65,7 @@ public final class RunActivitiesImpl implements RunActivities {
                                         new StepEvent.StepRef(step.name(), step.type(), step.config()),
                                         StepEvent.CandidateRef.of(candidate, inputs),
                                         inputs,
-                                        new StepEvent.Callback(callbackBaseUrl + "/event/" + plan.runId(), run.token()));
+                                        new StepEvent.Callback(callbackBaseUrl + "/event/" + plan.runId(), tokens.token(plan.runId())));
         publisher.publish(event, step.migratorApp());
         history.dispatched(plan, step.name(), dispatch, now);
     }

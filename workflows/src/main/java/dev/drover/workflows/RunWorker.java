@@ -1,5 +1,7 @@
 package dev.drover.workflows;
 
+import dev.drover.core.signing.CallbackTokens;
+import dev.drover.core.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.HistoryRecorder;
 import io.dapr.client.DaprClient;
@@ -41,9 +43,10 @@ public final class RunWorker implements AutoCloseable {
      *
      * @param callbackBaseUrl where migrators reach the step-callback function
      * @param history         where runs record their events
+     * @param keys            the platform's signing keys: step events are signed, callback tokens derived
      */
     public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
-                                  String callbackBaseUrl, Cache cache, HistoryRecorder history) {
+                                  String callbackBaseUrl, Cache cache, HistoryRecorder history, SigningKeys keys) {
         WorkerFactory factory = WorkerFactory.newInstance(client);
         // A zero workflow cache size does not turn stickiness off (the SDK reads 0 as its default, 600); a zero
         // sticky schedule-to-start timeout does: the worker then sends no sticky attributes with its completions.
@@ -52,8 +55,9 @@ public final class RunWorker implements AutoCloseable {
                 : factory.newWorker(RunClient.TASK_QUEUE, WorkerOptions.newBuilder()
                         .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
-        worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub),
-                                                                       callbackBaseUrl, Clock.systemUTC(), history));
+        worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub, keys),
+                                                                       callbackBaseUrl, Clock.systemUTC(), history,
+                                                                       new CallbackTokens(keys)));
         factory.start();
         return new RunWorker(factory);
     }

@@ -2,12 +2,15 @@ package dev.drover.workflows;
 
 import dev.drover.core.json.Json;
 import dev.drover.core.run.StepEvent;
+import dev.drover.core.signing.Signatures;
+import dev.drover.core.signing.SigningKeys;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
 
 import java.net.URI;
+import java.time.Instant;
 
 /** Step events as CloudEvents 1.0 in structured JSON, the form they are published in. */
 public final class StepEvents {
@@ -24,15 +27,19 @@ public final class StepEvents {
         return event.runId() + "/" + event.step().name() + "/" + event.dispatch();
     }
 
-    public static CloudEvent cloudEvent(StepEvent event, String migratorApp) {
+    /** The step event for {@code migratorApp}, signed by the platform (see {@link Signatures}), as migrators require. */
+    public static CloudEvent cloudEvent(StepEvent event, String migratorApp, SigningKeys keys, Instant now) {
+        byte[] data = Json.bytes(event);
+        String id = eventId(event);
         return CloudEventBuilder.v1()
-                .withId(eventId(event))
+                .withId(id)
                 .withSource(SOURCE)
                 .withType(StepEvent.TYPE)
                 .withSubject(event.migrationId() + "/" + event.candidate().id())
                 .withExtension(StepEvent.MIGRATOR_EXTENSION, migratorApp)
+                .withExtension(Signatures.EVENT_EXTENSION, Signatures.signEvent(keys, id, StepEvent.TYPE, migratorApp, data, now))
                 .withDataContentType("application/json")
-                .withData(Json.bytes(event))
+                .withData(data)
                 .build();
     }
 

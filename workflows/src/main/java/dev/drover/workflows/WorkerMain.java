@@ -2,6 +2,7 @@ package dev.drover.workflows;
 
 import dev.drover.core.function.DaprSubscriptions;
 import dev.drover.core.function.Settings;
+import dev.drover.core.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
@@ -15,7 +16,8 @@ import java.util.Map;
  * The worker deployment's main. Reads {@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE},
  * {@code REDIS_URL}, {@code DROVER_REDIS_PREFIX}, {@code DROVER_PUBSUB}, {@code DROVER_CALLBACK_URL}
  * (the step-callback function's base URL), {@code HISTORY_DB_URL}/{@code _USER}/{@code _PASSWORD} (the history
- * database, shared with the functions: PostgreSQL in a deployment) and the Dapr SDK's own {@code DAPR_GRPC_ENDPOINT} /
+ * database, shared with the functions: PostgreSQL in a deployment), {@code DROVER_SIGNING_KEY} (the platform's signing
+ * key: step events are signed with it and callback tokens derived from it) and the Dapr SDK's own {@code DAPR_API_TOKEN}, {@code DAPR_GRPC_ENDPOINT} /
  * {@code DAPR_HTTP_ENDPOINT} (or ports) to reach its sidecar.
  */
 public final class WorkerMain {
@@ -27,9 +29,11 @@ public final class WorkerMain {
         Map<String, String> env = System.getenv();
         Settings settings;
         HistorySettings historySettings;
+        SigningKeys keys;
         try {
             settings = Settings.fromEnvironment(env);
             historySettings = HistorySettings.fromEnvironment(env);
+            keys = SigningKeys.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             System.err.println("drover: " + e.getMessage());
             System.exit(2);
@@ -40,7 +44,7 @@ public final class WorkerMain {
         DaprClient dapr = new DaprClientBuilder().build();
         RunWorker worker = RunWorker.start(TemporalSettings.fromEnvironment(env).client(), state, dapr,
                                            env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
-                                           callbackUrl(env), RunWorker.Cache.STICKY, history.recorder());
+                                           callbackUrl(env), RunWorker.Cache.STICKY, history.recorder(), keys);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
             history.close();

@@ -9,6 +9,7 @@ import dev.drover.functions.candidates.ListCandidates;
 import dev.drover.functions.candidates.SubmitCandidates;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
+import dev.drover.functions.history.Actors;
 import dev.drover.functions.history.HistoryAudit;
 import dev.drover.functions.history.HistoryBurndown;
 import dev.drover.functions.history.HistoryFailures;
@@ -16,6 +17,8 @@ import dev.drover.functions.history.HistorySteps;
 import dev.drover.functions.history.HistoryTotals;
 import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
+import dev.drover.functions.migrations.TransferOwner;
+import dev.drover.functions.platform.PlatformKeys;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
 import dev.drover.functions.runs.DeadLetters;
@@ -25,6 +28,7 @@ import dev.drover.functions.runs.RetryStep;
 import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
+import dev.drover.functions.trust.Trust;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,21 +47,25 @@ public final class Catalog {
         RedisState state = platform.state();
         HistoryRecorder recorder = platform.history().recorder();
         HistoryQueries history = platform.history().queries();
-        return List.of(new RegistryAnnounce(state.migrations()),
+        Trust trust = platform.trust();
+        Actors actors = new Actors(trust.proxies());
+        return List.of(new RegistryAnnounce(state.migrations(), trust.tokens(), trust.migratorUrls(), recorder),
                        new ListMigrations(state.migrations()),
                        new GetMigration(state.migrations()),
-                       new SubmitCandidates(state.candidates(), recorder),
+                       new TransferOwner(state.migrations(), recorder, actors),
+                       new SubmitCandidates(state.migrations(), state.candidates(), recorder, actors),
                        new ListCandidates(state.migrations(), state.candidates()),
                        new GetCandidate(state.migrations(), state.candidates()),
-                       new StartCandidate(state, platform.runs(), recorder),
-                       new CancelCandidate(state, platform.runs(), recorder),
-                       new RetryStep(state, platform.runs(), recorder),
-                       new EditInputs(state, recorder),
+                       new StartCandidate(state, platform.runs(), recorder, actors, trust.callbackTokens()),
+                       new CancelCandidate(state, platform.runs(), recorder, actors),
+                       new RetryStep(state, platform.runs(), recorder, actors),
+                       new EditInputs(state, recorder, actors),
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
-                       new StepRelay(platform.brokerUrl()),
-                       new DeadLetters(state, platform.runs()),
-                       new DryRunCandidate(state, new MigratorClient(Duration.ofSeconds(60))),
+                       new StepRelay(platform.brokerUrl(), trust.signatures()),
+                       new DeadLetters(state, platform.runs(), trust.signatures()),
+                       new DryRunCandidate(state, new MigratorClient(Duration.ofSeconds(60), trust.keys()), trust.migratorUrls()),
+                       new PlatformKeys(trust.keys()),
                        new HistoryTotals(state.migrations(), history),
                        new HistoryBurndown(state.migrations(), history, Clock.systemUTC()),
                        new HistorySteps(state.migrations(), history),

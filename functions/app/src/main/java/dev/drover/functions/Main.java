@@ -1,10 +1,13 @@
 package dev.drover.functions;
 
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionKind;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import dev.drover.core.logging.JsonLogFormatter;
 import dev.drover.core.state.RedisState;
+import dev.drover.functions.trust.Trust;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
 import io.helidon.logging.common.LogConfig;
@@ -30,15 +33,21 @@ public final class Main {
         RedisState state;
         History history;
         List<Function> functions;
+        Trust trust;
         try {
             settings = Settings.fromEnvironment(System.getenv());
             HistorySettings historySettings = HistorySettings.fromEnvironment(System.getenv());
+            trust = Trust.fromEnvironment(System.getenv());
             state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
             history = History.open(historySettings);
             Platform platform = new Platform(state,
                                              new RunClient(TemporalSettings.fromEnvironment(System.getenv()).client()),
-                                             brokerUrl(System.getenv()), history);
+                                             brokerUrl(System.getenv()), history, trust);
             functions = Catalog.select(Catalog.all(platform), settings.function());
+            if (trust.auth().appApiToken().isEmpty() && functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION)) {
+                throw new IllegalArgumentException("APP_API_TOKEN is not set: a subscription accepts events from the Dapr "
+                        + "sidecar alone, which proves itself with that token (Dapr's app API token)");
+            }
         } catch (IllegalArgumentException e) {
             // A misconfigured process says what is wrong in one line and stops, rather than serving half.
             System.err.println("drover: " + e.getMessage());
@@ -46,8 +55,9 @@ public final class Main {
             return;
         }
         JsonLogFormatter.function(settings.function().orElse("all"));
+        Authenticator auth = trust.authenticator();
         WebServer server = FunctionServer.start(settings, functions, List.of(state.readiness()),
-                                                List.of(new OpenApiService()));
+                                                List.of(new OpenApiService(auth)), auth);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             history.close();
             state.close();

@@ -1,5 +1,7 @@
 package dev.drover.functions;
 
+import dev.drover.core.auth.Access;
+import dev.drover.core.auth.Authenticator;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -8,12 +10,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Serves the contract, {@code schemas/openapi.yaml}, at {@code GET /openapi.yaml}. */
+/** Serves the contract, {@code schemas/openapi.yaml}, at {@code GET /openapi.yaml}, to any authenticated caller. */
 public final class OpenApiService implements HttpService {
     public static final String RESOURCE = "/schemas/openapi.yaml";
     private final byte[] spec;
+    private final Authenticator auth;
 
-    public OpenApiService() {
+    public OpenApiService(Authenticator auth) {
+        this.auth = auth;
         try (InputStream in = OpenApiService.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the build did not package " + RESOURCE);
@@ -27,6 +31,7 @@ public final class OpenApiService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/openapi.yaml", (req, res) -> {
+            auth.authenticate(req, Access.AUTHENTICATED);
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(spec);
         });

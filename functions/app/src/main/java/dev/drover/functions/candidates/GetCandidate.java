@@ -1,5 +1,6 @@
 package dev.drover.functions.candidates;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
@@ -23,7 +24,7 @@ public final class GetCandidate implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidate-get", Method.GET, "/migrations/{id}/candidates/{cid}");
+        return FunctionSpec.rest("candidate-get", Method.GET, "/migrations/{id}/candidates/{cid}", Access.VIEW);
     }
 
     @Override

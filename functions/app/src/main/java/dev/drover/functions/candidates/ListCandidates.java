@@ -1,5 +1,6 @@
 package dev.drover.functions.candidates;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
@@ -45,7 +46,7 @@ public final class ListCandidates implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidates-list", Method.GET, "/migrations/{id}/candidates");
+        return FunctionSpec.rest("candidates-list", Method.GET, "/migrations/{id}/candidates", Access.VIEW);
     }
 
     @Override

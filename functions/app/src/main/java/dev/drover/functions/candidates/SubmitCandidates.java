@@ -1,6 +1,7 @@
 package dev.drover.functions.candidates;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -8,7 +9,11 @@ import dev.drover.core.json.Json;
 import dev.drover.core.model.Check;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.InvalidInput;
+import dev.drover.core.http.ApiException;
 import dev.drover.core.state.CandidateStore;
+import dev.drover.core.state.MigrationStore;
+import dev.drover.functions.history.Actors;
+import dev.drover.functions.migrations.Ownership;
 import dev.drover.core.state.MergeResult;
 import dev.drover.history.HistoryEvent;
 import dev.drover.history.HistoryRecorder;
@@ -18,10 +23,12 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code POST /migrations/{id}/candidates}: a migrator's discovery submits what it found. Merge, never
+ * {@code POST /migrations/{id}/candidates}: a migrator's discovery submits what it found, into a migration it owns
+ * (an admin may too; any other caller is refused and audited). Merge, never
  * replace: see merge-candidates.lua for the table. A migrator with more candidates than one batch
  * allows submits several batches; each is atomic and re-submitting is harmless.
  */
@@ -29,22 +36,32 @@ public final class SubmitCandidates implements Function {
     public static final int MAX_BATCH = 5000;
     private static final TypeReference<List<DiscoveredCandidate>> BATCH = new TypeReference<>() { };
 
+    private final MigrationStore migrations;
     private final CandidateStore candidates;
     private final HistoryRecorder history;
+    private final Actors actors;
 
-    public SubmitCandidates(CandidateStore candidates, HistoryRecorder history) {
+    public SubmitCandidates(MigrationStore migrations, CandidateStore candidates, HistoryRecorder history, Actors actors) {
+        this.migrations = migrations;
         this.candidates = candidates;
         this.history = history;
+        this.actors = actors;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidates-submit", Method.POST, "/migrations/{id}/candidates");
+        return FunctionSpec.rest("candidates-submit", Method.POST, "/migrations/{id}/candidates", Access.MIGRATOR);
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         String migrationId = Http.slugParam(req, "id");
+        try {
+            Ownership.requireOwnerOrPerson(req, migrations, migrationId);
+        } catch (ApiException e) {
+            history.record(actors.action(req, Instant.now(), "submit-refused", migrationId, null, null, Map.of()));
+            throw e;
+        }
         List<DiscoveredCandidate> batch = Json.read(Http.jsonBody(req), BATCH);
         if (batch == null) {
             throw new InvalidInput("the body must be a JSON array of candidates, not null");

@@ -1,6 +1,7 @@
 package dev.drover.functions.dryrun;
 
 import dev.drover.core.dryrun.DryRunRequest;
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
@@ -14,6 +15,7 @@ import dev.drover.core.run.StepEvent;
 import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.runs.Inputs;
+import dev.drover.functions.trust.MigratorUrls;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -39,15 +41,17 @@ public final class DryRunCandidate implements Function {
 
     private final RedisState state;
     private final MigratorClient migrators;
+    private final MigratorUrls migratorUrls;
 
-    public DryRunCandidate(RedisState state, MigratorClient migrators) {
+    public DryRunCandidate(RedisState state, MigratorClient migrators, MigratorUrls migratorUrls) {
         this.state = state;
         this.migrators = migrators;
+        this.migratorUrls = migratorUrls;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("migration-dry-run", Method.POST, "/migrations/{id}/dry-run");
+        return FunctionSpec.rest("migration-dry-run", Method.POST, "/migrations/{id}/dry-run", Access.OPERATE);
     }
 
     @Override
@@ -62,12 +66,18 @@ public final class DryRunCandidate implements Function {
             throw new ApiException(Status.CONFLICT_409, "dry_run_unavailable", "the migrator of '" + migrationId
                     + "' announced no URL, so it answers no dry-run");
         }
+        // Checked again at each use: the allowlist may have narrowed since the announcement was stored.
+        migratorUrls.refusal(migration.migratorUrl()).ifPresent(why -> {
+            throw new ApiException(Status.CONFLICT_409, "migrator_url_not_allowed", why);
+        });
+        String owner = state.migrations().owner(migrationId).orElseThrow(() -> new ApiException(Status.CONFLICT_409,
+                "dry_run_unavailable", "migration '" + migrationId + "' has no owner app yet: its migrator must announce it again"));
         Map<String, String> inputs = new HashMap<>(state.runs().inputs(migrationId, candidate.id()));
         inputs.putAll(Inputs.declaredOnly(migration, body.inputs()));
         List<Step> steps = candidate.steps().isEmpty() ? migration.steps() : candidate.steps();
         DryRunRequest request = new DryRunRequest(migrationId, StepEvent.CandidateRef.of(candidate, inputs),
                                                   steps.stream().map(s -> new StepEvent.StepRef(s.name(), s.type(), s.config())).toList(),
                                                   inputs);
-        Http.json(res, migrators.dryRun(migration.migratorUrl(), request));
+        Http.json(res, migrators.dryRun(migration.migratorUrl(), owner, request));
     }
 }

@@ -6,6 +6,8 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.ErrorBody;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.InvalidInput;
+import dev.drover.core.signing.Signatures;
+import dev.drover.core.signing.SigningKeys;
 import io.helidon.http.Status;
 
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Asks a migrator for a dry-run at the URL it announced. What the migrator says about the candidate
@@ -22,26 +25,39 @@ import java.time.Duration;
  * nonsense is a 502, the platform's way of saying "not my fault, and not yours".
  */
 public final class MigratorClient {
+    /** The migrator's route, and what the platform's signature names as the request's path. */
+    public static final String ROUTE = "/dry-run";
+
     private final HttpClient http;
     private final Duration timeout;
+    private final SigningKeys keys;
 
-    public MigratorClient(Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public MigratorClient(Duration timeout, SigningKeys keys) {
+        // No redirects: a migrator's answer could otherwise send the platform anywhere.
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         this.timeout = timeout;
+        this.keys = keys;
     }
 
-    public DryRunResult dryRun(String migratorUrl, DryRunRequest request) {
-        URI uri = URI.create(migratorUrl.endsWith("/") ? migratorUrl + "dry-run" : migratorUrl + "/dry-run");
+    /**
+     * Asks the migrator app {@code migratorApp} at {@code migratorUrl} (already checked against the allowlist) for a
+     * dry-run, signed by the platform for that app.
+     */
+    public DryRunResult dryRun(String migratorUrl, String migratorApp, DryRunRequest request) {
+        URI uri = URI.create((migratorUrl.endsWith("/") ? migratorUrl.substring(0, migratorUrl.length() - 1) : migratorUrl) + ROUTE);
+        byte[] body = Json.bytes(request);
         HttpResponse<byte[]> answer;
         try {
             answer = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
                                        .header("Content-Type", "application/json")
-                                       .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(request))).build(),
+                                       .header("Authorization", "Bearer " + Signatures.signRequest(keys, migratorApp, "POST", ROUTE,
+                                                                                                   body, Instant.now()))
+                                       .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                                HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             throw badGateway("migrator_timeout", "the migrator at " + uri + " did not answer the dry-run within " + timeout);
         } catch (IOException e) {
-            throw badGateway("migrator_unreachable", "the migrator at " + uri + " cannot be reached: " + e);
+            throw badGateway("migrator_unreachable", "the migrator at " + uri + " cannot be reached (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw badGateway("migrator_unreachable", "interrupted while asking " + uri);
@@ -50,7 +66,7 @@ public final class MigratorClient {
             try {
                 return Json.read(answer.body(), DryRunResult.class);
             } catch (InvalidInput e) {
-                throw badGateway("migrator_failed", "the migrator at " + uri + " answered a dry-run that does not parse: " + e.getMessage());
+                throw badGateway("migrator_failed", "the migrator at " + uri + " answered a dry-run that does not parse");
             }
         }
         if (answer.statusCode() == 422) {
@@ -60,10 +76,14 @@ public final class MigratorClient {
             } catch (InvalidInput e) {
                 throw badGateway("migrator_failed", "the migrator at " + uri + " refused the dry-run without a readable error");
             }
+            if (error == null || error.code() == null || error.message() == null
+                    || !dev.drover.core.model.Check.SLUG.matcher(error.code()).matches() || error.message().length() > 2000) {
+                throw badGateway("migrator_failed", "the migrator at " + uri + " refused the dry-run without a readable error");
+            }
             throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, error.code(), error.message());
         }
-        throw badGateway("migrator_failed", "the migrator at " + uri + " answered the dry-run with " + answer.statusCode()
-                + ": " + new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
+        // The migrator's body is not passed on: what it says is for its own log, not for the platform's callers.
+        throw badGateway("migrator_failed", "the migrator at " + uri + " answered the dry-run with HTTP " + answer.statusCode());
     }
 
     private static ApiException badGateway(String code, String message) {

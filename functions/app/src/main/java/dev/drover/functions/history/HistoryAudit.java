@@ -1,5 +1,6 @@
 package dev.drover.functions.history;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
@@ -20,7 +21,8 @@ import java.util.Set;
  * newest first, one page at a time.
  */
 public final class HistoryAudit implements Function {
-    public static final List<String> ACTIONS = List.of("start", "cancel", "retry-step", "inputs");
+    public static final List<String> ACTIONS = List.of("start", "cancel", "retry-step", "inputs", "transfer-owner",
+                                                       "announce-refused", "submit-refused");
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
@@ -34,7 +36,7 @@ public final class HistoryAudit implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("history-audit", Method.GET, "/history/audit");
+        return FunctionSpec.rest("history-audit", Method.GET, "/history/audit", Access.ADMIN);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.drover.functions.history;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -46,7 +47,7 @@ public final class HistoryBurndown implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("history-burndown", Method.GET, "/history/burndown");
+        return FunctionSpec.rest("history-burndown", Method.GET, "/history/burndown", Access.VIEW);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.drover.functions.history;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -32,7 +33,7 @@ public final class HistoryFailures implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("history-failures", Method.GET, "/history/failures");
+        return FunctionSpec.rest("history-failures", Method.GET, "/history/failures", Access.VIEW);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.drover.functions.history;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -29,7 +30,7 @@ public final class HistorySteps implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("history-steps", Method.GET, "/history/steps");
+        return FunctionSpec.rest("history-steps", Method.GET, "/history/steps", Access.VIEW);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.drover.functions.history;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -23,7 +24,7 @@ public final class HistoryTotals implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("history-totals", Method.GET, "/history/totals");
+        return FunctionSpec.rest("history-totals", Method.GET, "/history/totals", Access.VIEW);
     }
 
     @Override

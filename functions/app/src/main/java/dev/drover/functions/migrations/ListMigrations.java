@@ -1,5 +1,6 @@
 package dev.drover.functions.migrations;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -25,7 +26,7 @@ public final class ListMigrations implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("migrations-list", Method.GET, "/migrations");
+        return FunctionSpec.rest("migrations-list", Method.GET, "/migrations", Access.VIEW);
     }
 
     @Override

@@ -1,35 +1,57 @@
 package dev.drover.functions.registry;
 
+import dev.drover.core.auth.Principal;
+import dev.drover.core.auth.TokenVerifier;
+import dev.drover.core.event.Announcement;
 import dev.drover.core.event.DaprStatus;
 import dev.drover.core.event.EventDelivery;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.http.ApiException;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.model.Migration;
 import dev.drover.core.state.MigrationStore;
+import dev.drover.functions.trust.MigratorUrls;
+import dev.drover.history.HistoryRecorder;
+import dev.drover.history.OperatorAction;
+import io.cloudevents.CloudEvent;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.Map;
 
 /**
  * Takes a migrator's announcement off the {@code migration-registry} topic and upserts the migration:
- * the definition is replaced, its createdAt and its candidates are kept.
- * Answers 200 SUCCESS; {@code FunctionRouting} turns an announcement that can never be stored into
- * 200 DROP and a lost Redis connection into 503 RETRY, as for every subscription.
+ * the definition is replaced, its createdAt, owner and candidates are kept.
+ * <p>
+ * Dapr delivers the event, not its publisher's HTTP request, so the migrator's identity travels inside it: its
+ * bearer token in the CloudEvent extension {@value #TOKEN_EXTENSION}, verified like any other. The first app to
+ * announce a migration id owns it; another app's announcement is dropped and audited. A {@code migratorUrl}
+ * outside the allowlist is dropped too. {@code FunctionRouting} turns an announcement that can never be stored
+ * into 200 DROP and a transient fault into 503 RETRY, as for every subscription.
  */
 public final class RegistryAnnounce implements Function {
-    public static final String TOPIC = "migration-registry";
+    public static final String TOPIC = Announcement.TOPIC;
     /** The CloudEvent type of an announcement; other types on the topic are dropped. */
-    public static final String EVENT_TYPE = "dev.drover.migration.announced";
+    public static final String EVENT_TYPE = Announcement.TYPE;
+    /** The CloudEvent extension that carries the announcing migrator's bearer token. */
+    public static final String TOKEN_EXTENSION = Announcement.TOKEN_EXTENSION;
     private static final System.Logger LOGGER = System.getLogger(RegistryAnnounce.class.getName());
 
     private final MigrationStore migrations;
+    private final TokenVerifier tokens;
+    private final MigratorUrls migratorUrls;
+    private final HistoryRecorder history;
 
-    public RegistryAnnounce(MigrationStore migrations) {
+    public RegistryAnnounce(MigrationStore migrations, TokenVerifier tokens, MigratorUrls migratorUrls, HistoryRecorder history) {
         this.migrations = migrations;
+        this.tokens = tokens;
+        this.migratorUrls = migratorUrls;
+        this.history = history;
     }
 
     @Override
@@ -40,15 +62,51 @@ public final class RegistryAnnounce implements Function {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         EventDelivery delivery = EventDelivery.read(req);
-        delivery.event().ifPresent(event -> {
-            if (!EVENT_TYPE.equals(event.getType())) {
-                throw new InvalidInput("event type '" + event.getType() + "' is not " + EVENT_TYPE);
-            }
-        });
+        CloudEvent event = delivery.event().orElseThrow(() -> new InvalidInput("unauthenticated_announcement",
+                "an announcement is a CloudEvent carrying its migrator's token in extension " + TOKEN_EXTENSION));
+        if (!EVENT_TYPE.equals(event.getType())) {
+            throw new InvalidInput("event type '" + event.getType() + "' is not " + EVENT_TYPE);
+        }
+        String app = announcer(event);
         Migration migration = Json.read(delivery.data(), Migration.class);
-        boolean changed = migrations.announce(migration);
-        LOGGER.log(Level.INFO, "migration '%s' announced (%s) by %s"
-                .formatted(migration.id(), changed ? "definition stored" : "definition unchanged", delivery.describe()));
+        if (!migration.migratorUrl().isEmpty()) {
+            migratorUrls.refusal(migration.migratorUrl()).ifPresent(why -> {
+                throw new InvalidInput("migrator_url_not_allowed", "announcement of '" + migration.id() + "' by " + app + ": " + why);
+            });
+        }
+        switch (migrations.announce(migration, app)) {
+            case MigrationStore.Announced.Stored stored -> LOGGER.log(Level.INFO, "migration '%s' announced (%s) by %s"
+                    .formatted(migration.id(), stored.changed() ? "definition stored" : "definition unchanged", app));
+            case MigrationStore.Announced.Refused refused -> {
+                history.record(new OperatorAction(Instant.now(), "migrator:" + app, "announce-refused", migration.id(), null,
+                                                  null, "dapr", Map.of("owner", refused.owner())));
+                throw new InvalidInput("not_owner", "migrator app " + app + " may not announce '" + migration.id()
+                        + "': it belongs to " + refused.owner() + " (an admin can transfer it)");
+            }
+        }
         DaprStatus.SUCCESS.send(res, Status.OK_200);
+    }
+
+    /** The app whose token the announcement carries; a missing or invalid one can never be stored. */
+    private String announcer(CloudEvent event) {
+        Object token = event.getExtension(TOKEN_EXTENSION);
+        if (token == null) {
+            throw new InvalidInput("unauthenticated_announcement",
+                                   "the announcement carries no migrator token (CloudEvent extension " + TOKEN_EXTENSION + ")");
+        }
+        Principal principal;
+        try {
+            principal = tokens.verify(token.toString());
+        } catch (TokenVerifier.Refused e) {
+            if (e.unavailable()) {
+                throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "auth_unavailable", e.getMessage());
+            }
+            throw new InvalidInput("unauthenticated_announcement", "the announcement's token is refused: " + e.getMessage());
+        }
+        if (!(principal instanceof Principal.Migrator migrator)) {
+            throw new InvalidInput("unauthenticated_announcement", "the announcement's token is " + principal.actor()
+                    + "'s, not a migrator app's");
+        }
+        return migrator.app();
     }
 }

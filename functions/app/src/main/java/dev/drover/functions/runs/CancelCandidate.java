@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
@@ -35,16 +36,18 @@ public final class CancelCandidate implements Function {
     private final RedisState state;
     private final RunClient runs;
     private final HistoryRecorder history;
+    private final Actors actors;
 
-    public CancelCandidate(RedisState state, RunClient runs, HistoryRecorder history) {
+    public CancelCandidate(RedisState state, RunClient runs, HistoryRecorder history, Actors actors) {
         this.state = state;
         this.runs = runs;
         this.history = history;
+        this.actors = actors;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidate-cancel", Method.POST, "/migrations/{id}/candidates/{cid}/cancel");
+        return FunctionSpec.rest("candidate-cancel", Method.POST, "/migrations/{id}/candidates/{cid}/cancel", Access.OPERATE);
     }
 
     @Override
@@ -58,7 +61,7 @@ public final class CancelCandidate implements Function {
         } catch (RunsUnavailable e) {
             throw RunsDown.answer(e);
         }
-        history.record(Actors.action(req, Instant.now(), "cancel", ref.migrationId(), ref.candidateId(), run.runId(), Map.of()));
+        history.record(actors.action(req, Instant.now(), "cancel", ref.migrationId(), ref.candidateId(), run.runId(), Map.of()));
         boolean ended = runs.awaitEnd(run.runId(), WAIT);
         Http.json(res, ended ? Status.OK_200 : Status.ACCEPTED_202, new Cancelled(run.runId(), ended ? "cancelled" : "cancelling"));
     }

@@ -1,7 +1,11 @@
 package dev.drover.functions.runs;
 
 import dev.drover.core.event.EventDelivery;
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
+import dev.drover.core.signing.CallbackTokens;
+import dev.drover.core.signing.SignatureVerifier;
+import dev.drover.core.signing.Signatures;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
@@ -24,8 +28,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,15 +47,17 @@ public final class DeadLetters implements Function {
 
     private final RedisState state;
     private final RunClient runs;
+    private final SignatureVerifier signatures;
 
-    public DeadLetters(RedisState state, RunClient runs) {
+    public DeadLetters(RedisState state, RunClient runs, SignatureVerifier signatures) {
         this.state = state;
         this.runs = runs;
+        this.signatures = signatures;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("dead-letters", Method.POST, "/dead-letters");
+        return FunctionSpec.rest("dead-letters", Method.POST, "/dead-letters", Access.CONTENT);
     }
 
     @Override
@@ -68,17 +72,23 @@ public final class DeadLetters implements Function {
             Http.json(res, new Answer(false));
             return;
         }
+        // Anyone can reach this route: only a step event the platform signed, carrying its run's token, fails a step.
+        String addressee = extension(event, StepEvent.MIGRATOR_EXTENSION).orElse("");
+        try {
+            signatures.verifyEvent(extension(event, Signatures.EVENT_EXTENSION).orElse(null), addressee, event.getId(),
+                                   event.getType(), event.getData().toBytes());
+        } catch (SignatureVerifier.Refused e) {
+            throw new ApiException(Status.FORBIDDEN_403, "invalid_signature", e.getMessage());
+        }
         StepEvent step = Json.read(event.getData().toBytes(), StepEvent.class);
         if (step.runId() == null || step.step() == null || step.step().name() == null || step.callback() == null
                 || step.callback().token() == null) {
             throw new InvalidInput("malformed_event", "a step event needs runId, step.name and callback.token");
         }
         RunRecord run = state.runs().find(step.runId())
-                .orElseThrow(() -> ApiException.notFound("run_not_found", "no run '" + step.runId() + "'"));
-        if (!MessageDigest.isEqual(run.token().getBytes(StandardCharsets.UTF_8),
-                                   step.callback().token().getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiException(Status.FORBIDDEN_403, "invalid_token", "the token is not the one of run '" + step.runId() + "'");
-        }
+                .filter(found -> CallbackTokens.matches(step.callback().token(), found.tokenHash()))
+                .orElseThrow(() -> new ApiException(Status.FORBIDDEN_403, "invalid_token",
+                                                    "the token is not valid for run '" + step.runId() + "'"));
         if (run.status() != RunStatus.RUNNING) {
             Http.json(res, new Answer(false));
             return;

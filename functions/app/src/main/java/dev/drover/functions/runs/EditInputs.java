@@ -1,6 +1,7 @@
 package dev.drover.functions.runs;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -31,15 +32,17 @@ public final class EditInputs implements Function {
 
     private final RedisState state;
     private final HistoryRecorder history;
+    private final Actors actors;
 
-    public EditInputs(RedisState state, HistoryRecorder history) {
+    public EditInputs(RedisState state, HistoryRecorder history, Actors actors) {
         this.state = state;
         this.history = history;
+        this.actors = actors;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidate-inputs", Method.PATCH, "/migrations/{id}/candidates/{cid}/inputs");
+        return FunctionSpec.rest("candidate-inputs", Method.PATCH, "/migrations/{id}/candidates/{cid}/inputs", Access.OPERATE);
     }
 
     @Override
@@ -53,7 +56,7 @@ public final class EditInputs implements Function {
         state.runs().setInputs(ref.migrationId(), ref.candidateId(), declared);
         // The audit names the run the edit applies to, when one is under way.
         boolean running = ref.candidate().status() == CandidateStatus.RUNNING || ref.candidate().status() == CandidateStatus.FAILED;
-        history.record(Actors.action(req, Instant.now(), "inputs", ref.migrationId(), ref.candidateId(),
+        history.record(actors.action(req, Instant.now(), "inputs", ref.migrationId(), ref.candidateId(),
                                      running ? state.runs().currentRunId(ref.migrationId(), ref.candidateId()).orElse(null) : null,
                                      declared));
         Http.json(res, new Body(new TreeMap<>(state.runs().inputs(ref.migrationId(), ref.candidateId()))));

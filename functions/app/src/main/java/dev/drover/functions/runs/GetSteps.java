@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
@@ -33,7 +34,7 @@ public final class GetSteps implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidate-steps", Method.GET, "/migrations/{id}/candidates/{cid}/steps");
+        return FunctionSpec.rest("candidate-steps", Method.GET, "/migrations/{id}/candidates/{cid}/steps", Access.VIEW);
     }
 
     @Override

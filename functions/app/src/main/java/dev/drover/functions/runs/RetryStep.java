@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
@@ -29,16 +30,18 @@ public final class RetryStep implements Function {
     private final RedisState state;
     private final RunClient runs;
     private final HistoryRecorder history;
+    private final Actors actors;
 
-    public RetryStep(RedisState state, RunClient runs, HistoryRecorder history) {
+    public RetryStep(RedisState state, RunClient runs, HistoryRecorder history, Actors actors) {
         this.state = state;
         this.runs = runs;
         this.history = history;
+        this.actors = actors;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidate-retry-step", Method.POST, "/migrations/{id}/candidates/{cid}/retry-step");
+        return FunctionSpec.rest("candidate-retry-step", Method.POST, "/migrations/{id}/candidates/{cid}/retry-step", Access.OPERATE);
     }
 
     @Override
@@ -47,7 +50,7 @@ public final class RetryStep implements Function {
         RunRecord run = CurrentRun.of(ref, state);
         try {
             RunProgress progress = runs.retryStep(run.runId());
-            history.record(Actors.action(req, Instant.now(), "retry-step", ref.migrationId(), ref.candidateId(), run.runId(),
+            history.record(actors.action(req, Instant.now(), "retry-step", ref.migrationId(), ref.candidateId(), run.runId(),
                                          Map.of("step", progress.currentStep(), "dispatch", Integer.toString(progress.dispatch()))));
             Http.json(res, Status.ACCEPTED_202, new Retried(run.runId(), progress.currentStep(), progress.dispatch()));
         } catch (RunRefused e) {

@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
@@ -7,6 +8,7 @@ import dev.drover.core.http.Http;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.Step;
 import dev.drover.core.run.RunStatus;
+import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;
 import dev.drover.functions.history.Actors;
@@ -21,9 +23,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,6 @@ import java.util.UUID;
  */
 public final class StartCandidate implements Function {
     private static final System.Logger LOGGER = System.getLogger(StartCandidate.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The optional body: inputs to set before starting. */
     public record Body(Map<String, String> inputs) {
@@ -51,16 +50,21 @@ public final class StartCandidate implements Function {
     private final RedisState state;
     private final RunClient runs;
     private final HistoryRecorder history;
+    private final Actors actors;
+    private final CallbackTokens callbackTokens;
 
-    public StartCandidate(RedisState state, RunClient runs, HistoryRecorder history) {
+    public StartCandidate(RedisState state, RunClient runs, HistoryRecorder history, Actors actors,
+                          CallbackTokens callbackTokens) {
         this.state = state;
         this.runs = runs;
         this.history = history;
+        this.actors = actors;
+        this.callbackTokens = callbackTokens;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("candidate-start", Method.POST, "/migrations/{id}/candidates/{cid}/start");
+        return FunctionSpec.rest("candidate-start", Method.POST, "/migrations/{id}/candidates/{cid}/start", Access.OPERATE);
     }
 
     @Override
@@ -74,7 +78,8 @@ public final class StartCandidate implements Function {
 
         List<Step> steps = ref.candidate().steps().isEmpty() ? ref.migration().steps() : ref.candidate().steps();
         String runId = "run-" + UUID.randomUUID();
-        RunStore.Claim claim = state.runs().claim(ref.migrationId(), ref.candidateId(), runId, newToken(), steps);
+        RunStore.Claim claim = state.runs().claim(ref.migrationId(), ref.candidateId(), runId,
+                                                          CallbackTokens.hash(callbackTokens.token(runId)), steps);
         int attempt = switch (claim) {
             case RunStore.Claim.Claimed claimed -> claimed.attempt();
             case RunStore.Claim.Busy busy -> throw busy(ref, busy);
@@ -91,7 +96,7 @@ public final class StartCandidate implements Function {
         }
         Instant now = Instant.now();
         history.record(HistoryEvent.runStarted(runId, ref.migrationId(), ref.candidateId(), attempt, now));
-        history.record(Actors.action(req, now, "start", ref.migrationId(), ref.candidateId(), runId, given));
+        history.record(actors.action(req, now, "start", ref.migrationId(), ref.candidateId(), runId, given));
         LOGGER.log(Level.INFO, "started %s for %s/%s (attempt %d)".formatted(runId, ref.migrationId(), ref.candidateId(), attempt));
         Http.json(res, Status.ACCEPTED_202, new Started(runId, attempt, steps.stream().map(Step::name).toList()));
     }
@@ -104,11 +109,5 @@ public final class StartCandidate implements Function {
                     + " waiting on a failed step: retry the step or cancel the run");
             default -> new ApiException(Status.CONFLICT_409, "already_running", candidate + " is running (run " + busy.runId() + ")");
         };
-    }
-
-    private static String newToken() {
-        byte[] token = new byte[32];
-        RANDOM.nextBytes(token);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
     }
 }

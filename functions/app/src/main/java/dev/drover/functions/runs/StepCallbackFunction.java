@@ -1,6 +1,11 @@
 package dev.drover.functions.runs;
 
+import dev.drover.core.auth.Access;
+import dev.drover.core.auth.Principal;
+import dev.drover.core.auth.Principals;
 import dev.drover.core.function.Function;
+import dev.drover.core.model.Step;
+import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
@@ -20,11 +25,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 /**
- * {@code POST /event/{runId}}: a migrator reports on a step. The token must be the run's; the run must
+ * {@code POST /event/{runId}}: a migrator calls back on a step. The caller must be the step's migrator app and the
+ * token the run's; the run must
  * still be going (a callback for an earlier, cancelled attempt is refused); the run itself refuses a
  * callback for a step that is not current or a dispatch that is not the latest. A redelivered callback
  * is answered 200 with {@code applied: false} so the migrator stops retrying, and changes nothing.
@@ -44,17 +47,24 @@ public final class StepCallbackFunction implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("step-callback", Method.POST, "/event/{runId}");
+        return FunctionSpec.rest("step-callback", Method.POST, "/event/{runId}", Access.MIGRATOR);
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         String runId = Http.slugParam(req, "runId");
         CallbackRequest callback = Json.read(Http.jsonBody(req), CallbackRequest.class);
+        // An unknown run and a wrong token answer alike: the answer says nothing of which runs exist.
         RunRecord run = state.runs().find(runId)
-                .orElseThrow(() -> ApiException.notFound("run_not_found", "no run '" + runId + "'"));
-        if (!MessageDigest.isEqual(run.token().getBytes(StandardCharsets.UTF_8), callback.token().getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiException(Status.FORBIDDEN_403, "invalid_token", "the token is not the one of run '" + runId + "'");
+                .filter(found -> CallbackTokens.matches(callback.token(), found.tokenHash()))
+                .orElseThrow(() -> new ApiException(Status.FORBIDDEN_403, "invalid_token",
+                                                    "the token is not valid for run '" + runId + "'"));
+        String app = state.runs().steps(runId).stream().filter(step -> step.name().equals(callback.stepName()))
+                .map(Step::migratorApp).findFirst().orElse(null);
+        Principal caller = Principals.of(req);
+        if (!(caller instanceof Principal.Migrator migrator) || app != null && !app.equals(migrator.app())) {
+            throw new ApiException(Status.FORBIDDEN_403, "wrong_migrator", caller.actor() + " may not call back for step '"
+                    + callback.stepName() + "' of run '" + runId + "': " + (app == null ? "no such step" : "it is " + app + "'s"));
         }
         if (run.status() != RunStatus.RUNNING) {
             throw new ApiException(Status.CONFLICT_409, "run_ended", "run '" + runId + "' (attempt " + run.attempt() + ") has "

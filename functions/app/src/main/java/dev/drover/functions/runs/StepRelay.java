@@ -6,6 +6,8 @@ import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.run.StepEvent;
+import dev.drover.core.signing.SignatureVerifier;
+import dev.drover.core.signing.Signatures;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
 import io.helidon.http.Status;
@@ -30,10 +32,12 @@ public final class StepRelay implements Function {
     private static final System.Logger LOGGER = System.getLogger(StepRelay.class.getName());
 
     private final URI broker;
+    private final SignatureVerifier signatures;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public StepRelay(URI broker) {
+    public StepRelay(URI broker, SignatureVerifier signatures) {
         this.broker = broker;
+        this.signatures = signatures;
     }
 
     @Override
@@ -48,6 +52,15 @@ public final class StepRelay implements Function {
             throw new InvalidInput("not a step event: " + delivery.describe());
         }
         CloudEvent event = delivery.event().get();
+        // The topic is open to whatever can publish through a sidecar: push on only what the platform signed.
+        Object addressee = event.getExtension(StepEvent.MIGRATOR_EXTENSION);
+        Object signature = event.getExtension(Signatures.EVENT_EXTENSION);
+        try {
+            signatures.verifyEvent(signature == null ? null : signature.toString(), addressee == null ? "" : addressee.toString(),
+                                   event.getId(), event.getType(), delivery.data());
+        } catch (SignatureVerifier.Refused e) {
+            throw new InvalidInput("invalid_signature", "step event " + event.getId() + " is not the platform's: " + e.getMessage());
+        }
         HttpRequest.Builder push = HttpRequest.newBuilder(broker).timeout(Duration.ofSeconds(10));
         byte[][] body = new byte[1][];
         HttpMessageFactory.createWriter(push::header, bytes -> body[0] = bytes).writeBinary(event);

@@ -1,8 +1,8 @@
 package dev.drover.core.function;
 
 import dev.drover.core.http.Http;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 import java.util.List;
 
@@ -10,7 +10,7 @@ import java.util.List;
  * Answers {@code GET /dapr/subscribe}, Dapr's programmatic subscription: the sidecar asks the app
  * which topics to deliver and to which routes. Each process declares only the subscriptions it serves.
  */
-public final class DaprSubscriptions implements HttpService {
+public final class DaprSubscriptions {
     public static final String PUBSUB_ENV = "DROVER_PUBSUB";
     public static final String DEFAULT_PUBSUB = "pubsub";
 
@@ -32,8 +32,8 @@ public final class DaprSubscriptions implements HttpService {
         return subscriptions;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.get("/dapr/subscribe", (req, res) -> Http.json(res, subscriptions));
+    /** {@code GET /dapr/subscribe}. */
+    public void handle(ServerRequest req, ServerResponse res) {
+        Http.json(res, subscriptions);
     }
 }

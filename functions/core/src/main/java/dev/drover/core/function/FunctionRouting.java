@@ -1,11 +1,15 @@
 package dev.drover.core.function;
 
+import dev.drover.core.auth.Access;
+import dev.drover.core.auth.Authenticator;
+import dev.drover.core.auth.Principals;
 import dev.drover.core.event.DaprStatus;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.http.RequestLog;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.state.MigrationNotFound;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -41,24 +45,61 @@ public final class FunctionRouting {
             } catch (JedisConnectionException e) {
                 LOGGER.log(Level.WARNING, "Redis is unavailable; asking for redelivery on " + topic + ": " + e.getMessage());
                 DaprStatus.RETRY.send(res, Status.SERVICE_UNAVAILABLE_503);
+            } catch (ApiException e) {
+                boolean transientFault = e.status().code() >= 500;
+                LOGGER.log(Level.WARNING, (transientFault ? "asking for redelivery on " : "dropping an event on ") + topic + ": "
+                        + e.getMessage());
+                if (transientFault) {
+                    DaprStatus.RETRY.send(res, Status.SERVICE_UNAVAILABLE_503);
+                } else {
+                    DaprStatus.DROP.send(res, Status.OK_200);
+                }
             }
         };
     }
 
+    /** The route proves its caller before the function sees the request; the function reads who with {@link Principals}. */
+    private static Handler guarded(Authenticator auth, Access access, Handler handler) {
+        return (req, res) -> {
+            Principals.set(req, auth.authenticate(req, access));
+            handler.handle(req, res);
+        };
+    }
+
+    /**
+     * @param extraServices routes of their own that authenticate their callers themselves (a code host's webhook
+     *                      checks its signature)
+     */
     public static void configure(HttpRouting.Builder routing, List<Function> functions, String pubsub,
-                                 List<HttpService> extraServices) {
+                                 List<HttpService> extraServices, Authenticator auth) {
         routing.addFilter(new RequestLog());
+        // Metrics say how busy the platform is: for people and tools with a credential, like every other route.
+        // Health stays open: probes carry no credential, and it answers a status only.
+        routing.addFilter((chain, req, res) -> {
+            if (req.path().rawPath().startsWith("/observe/metrics")) {
+                Principals.set(req, auth.authenticate(req, Access.AUTHENTICATED));
+            }
+            chain.proceed();
+        });
         for (Function function : functions) {
             FunctionSpec spec = function.spec();
             routing.route(spec.method(), spec.path(),
-                          spec.kind() == FunctionKind.SUBSCRIPTION ? subscription(function) : function);
+                          guarded(auth, spec.access(), spec.kind() == FunctionKind.SUBSCRIPTION ? subscription(function) : function));
         }
-        routing.register(new DaprSubscriptions(pubsub, functions));
+        DaprSubscriptions subscriptions = new DaprSubscriptions(pubsub, functions);
+        routing.get("/dapr/subscribe", guarded(auth, Access.SIDECAR, subscriptions::handle));
         extraServices.forEach(routing::register);
         routing.any((req, res) -> Http.error(res, Status.NOT_FOUND_404, "route_not_found",
                                              "no route " + req.prologue().method().text() + " " + req.path().rawPath()));
 
-        routing.error(ApiException.class, (req, res, e) -> Http.error(res, e.status(), e.code(), e.getMessage()));
+        routing.error(ApiException.class, (req, res, e) -> {
+            if (e.status() == Status.UNAUTHORIZED_401) {
+                // RFC 6750: a bearer-protected resource names its scheme; a token that was sent and refused says so.
+                res.header(HeaderNames.WWW_AUTHENTICATE, e.code().equals("missing_credential")
+                        ? "Bearer realm=\"drover\"" : "Bearer realm=\"drover\", error=\"invalid_token\"");
+            }
+            Http.error(res, e.status(), e.code(), e.getMessage());
+        });
         routing.error(InvalidInput.class, (req, res, e) -> Http.error(res, Status.BAD_REQUEST_400, e.code(), e.getMessage()));
         routing.error(MigrationNotFound.class,
                       (req, res, e) -> Http.error(res, Status.NOT_FOUND_404, "migration_not_found", e.getMessage()));

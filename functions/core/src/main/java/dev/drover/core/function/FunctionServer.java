@@ -1,5 +1,6 @@
 package dev.drover.core.function;
 
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.http.JsonDirectHandler;
 import io.helidon.health.HealthCheck;
 import io.helidon.http.DirectHandler;
@@ -23,15 +24,15 @@ public final class FunctionServer {
     }
 
     public static WebServer start(Settings settings, List<Function> functions, List<HealthCheck> readiness,
-                                  List<HttpService> extraServices) {
+                                  List<HttpService> extraServices, Authenticator auth) {
         WebServerConfig.Builder server = WebServer.builder().port(settings.port());
-        configure(server, settings, functions, readiness, extraServices);
+        configure(server, settings, functions, readiness, extraServices, auth);
         return server.build().start();
     }
 
     /** Everything but the port, shared with tests that let Helidon's test support pick one. */
     public static void configure(WebServerConfig.Builder server, Settings settings, List<Function> functions,
-                                 List<HealthCheck> readiness, List<HttpService> extraServices) {
+                                 List<HealthCheck> readiness, List<HttpService> extraServices, Authenticator auth) {
         DirectHandlers.Builder direct = DirectHandlers.builder();
         JsonDirectHandler json = new JsonDirectHandler();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
@@ -44,12 +45,12 @@ public final class FunctionServer {
                 .directHandlers(direct.build())
                 .featuresDiscoverServices(false)
                 .addFeature(observe(readiness))
-                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices));
+                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices, auth));
     }
 
     /** {@code /observe/health} (readiness runs the given checks) and {@code /observe/metrics} (Prometheus). */
     public static ObserveFeature observe(List<HealthCheck> readiness) {
-        HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
+        HealthObserverConfig.Builder health = HealthObserver.builder().details(false).useSystemServices(false);
         readiness.forEach(health::addCheck);
         // Above the default routing weight (100), so /observe/* is matched before the catch-all 404.
         return ObserveFeature.builder()

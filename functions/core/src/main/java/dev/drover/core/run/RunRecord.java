@@ -5,14 +5,15 @@ import java.time.Instant;
 /**
  * One run: an attempt at one candidate, executed by the Temporal workflow whose id is {@code runId}.
  *
- * @param token the secret a migrator's callbacks must carry; it only travels in step events
+ * @param tokenHash the SHA-256 of the secret a migrator's callbacks must carry (the secret itself only travels in
+ *                  step events; see CallbackTokens)
  */
 public record RunRecord(String runId,
                         String migrationId,
                         String candidateId,
                         int attempt,
                         RunStatus status,
-                        String token,
+                        String tokenHash,
                         Instant startedAt,
                         Instant finishedAt) {
 }

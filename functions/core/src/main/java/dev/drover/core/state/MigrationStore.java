@@ -20,6 +20,7 @@ import java.util.Optional;
 /** Migration definitions in Redis: upserted by announcements, read by operators. */
 public final class MigrationStore {
     private static final LuaScript ANNOUNCE = LuaScript.load("announce.lua");
+    private static final LuaScript TRANSFER = LuaScript.load("transfer-migration.lua");
 
     private final UnifiedJedis redis;
     private final Keys keys;
@@ -31,16 +32,46 @@ public final class MigrationStore {
         this.clock = clock;
     }
 
+    /** What became of an announcement. */
+    public sealed interface Announced {
+        /** Stored; {@code changed} when the definition is new or differs from the stored one. */
+        record Stored(boolean changed) implements Announced {
+        }
+
+        /** Another app owns the migration id: nothing was written. */
+        record Refused(String owner) implements Announced {
+        }
+    }
+
     /**
-     * Stores an announced definition: replaces the stored one, keeps createdAt and every candidate.
-     *
-     * @return true when the definition is new or differs from the stored one
+     * Stores a definition announced by {@code app}: replaces the stored one, keeps createdAt, the owner and every
+     * candidate. The first announcer of an id owns it; another app's announcement is refused.
      */
-    public boolean announce(Migration migration) {
-        Object changed = ANNOUNCE.run(redis,
-                                      List.of(keys.migration(migration.id()), keys.migrations()),
-                                      List.of(migration.id(), Json.string(migration), clock.instant().toString()));
-        return Long.valueOf(1).equals(changed);
+    public Announced announce(Migration migration, String app) {
+        List<?> reply = (List<?>) ANNOUNCE.run(redis,
+                                               List.of(keys.migration(migration.id()), keys.migrations()),
+                                               List.of(migration.id(), Json.string(migration), clock.instant().toString(), app));
+        return "refused".equals(reply.get(0)) ? new Announced.Refused((String) reply.get(1))
+                                              : new Announced.Stored(Long.valueOf(1).equals(reply.get(1)));
+    }
+
+    /** The app that owns the migration, if the migration exists (and was announced since owners were kept). */
+    public Optional<String> owner(String migrationId) {
+        return Optional.ofNullable(redis.hget(keys.migration(migrationId), "owner"));
+    }
+
+    /**
+     * Gives the migration to another app (an admin's decision): from now on only that app may announce it and
+     * submit its candidates.
+     *
+     * @return the previous owner, empty when there was none; a {@link MigrationNotFound} when the migration does not exist
+     */
+    public Optional<String> transfer(String migrationId, String app) {
+        Object previous = TRANSFER.run(redis, List.of(keys.migration(migrationId)), List.of(app));
+        if (Long.valueOf(0).equals(previous)) {
+            throw new MigrationNotFound(migrationId);
+        }
+        return previous instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
     }
 
     public boolean exists(String migrationId) {
@@ -78,6 +109,7 @@ public final class MigrationStore {
             Map<String, String> hash = hashes.get(i).get();
             if (hash.containsKey("definition")) {
                 result.add(new StoredMigration(Json.readStored(hash.get("definition"), Migration.class),
+                                               hash.get("owner"),
                                                Instant.parse(hash.get("createdAt")),
                                                Instant.parse(hash.get("updatedAt")),
                                                counts.get(i).get()));

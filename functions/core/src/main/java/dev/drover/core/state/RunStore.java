@@ -52,13 +52,13 @@ public final class RunStore {
         }
     }
 
-    /** Claims a not-started candidate for a new run with the given frozen steps. */
-    public Claim claim(String migrationId, String candidateId, String runId, String token, List<Step> steps) {
+    /** Claims a not-started candidate for a new run with the given frozen steps; only the token's hash is kept. */
+    public Claim claim(String migrationId, String candidateId, String runId, String tokenHash, List<Step> steps) {
         List<String> args = new ArrayList<>();
         args.add(candidateId);
         args.add(runId);
         args.add(migrationId);
-        args.add(token);
+        args.add(tokenHash);
         args.add(clock.instant().toString());
         args.add(Json.string(steps));
         for (Step step : steps) {
@@ -107,8 +107,14 @@ public final class RunStore {
         }
         return Optional.of(new RunRecord(runId, hash.get("migrationId"), hash.get("candidateId"),
                                          Integer.parseInt(hash.get("attempt")), RunStatus.fromWire(hash.get("status")),
-                                         hash.get("token"), Instant.parse(hash.get("startedAt")),
+                                         tokenHash(hash), Instant.parse(hash.get("startedAt")),
                                          Optional.ofNullable(hash.get("finishedAt")).map(Instant::parse).orElse(null)));
+    }
+
+    /** Runs claimed before tokens were kept hashed stored the token itself: hash it on read. */
+    private static String tokenHash(Map<String, String> hash) {
+        String stored = hash.get("tokenHash");
+        return stored != null || hash.get("token") == null ? stored : dev.drover.core.signing.CallbackTokens.hash(hash.get("token"));
     }
 
     /** The steps a run was started with, in order (frozen at start). */

@@ -1,7 +1,7 @@
 -- Claims a not-started candidate for a new run, atomically: the candidate moves to running, its
 -- attempt counter grows, the run's record and its steps' initial states are written.
 -- KEYS[1] the migration's hash; KEYS[2] the run's hash.
--- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] migration id, ARGV[4] callback token, ARGV[5] now,
+-- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] migration id, ARGV[4] the callback token's hash, ARGV[5] now,
 -- ARGV[6] the run's steps (JSON), then pairs of (step name, initial step state JSON).
 -- Returns {'claimed', attempt}, {'missing'}, or {'busy', status, current run id}.
 local m = KEYS[1]
@@ -24,5 +24,5 @@ for i = 7, #ARGV, 2 do
   redis.call('HSET', c .. ':steps', ARGV[i], ARGV[i + 1])
 end
 redis.call('HSET', KEYS[2], 'migrationId', ARGV[3], 'candidateId', id, 'attempt', attempt,
-  'status', 'running', 'token', ARGV[4], 'steps', ARGV[6], 'startedAt', ARGV[5])
+  'status', 'running', 'tokenHash', ARGV[4], 'steps', ARGV[6], 'startedAt', ARGV[5])
 return {'claimed', attempt}

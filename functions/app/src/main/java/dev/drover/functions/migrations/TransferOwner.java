@@ -1,0 +1,59 @@
+package dev.drover.functions.migrations;
+
+import dev.drover.core.auth.Access;
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.http.Http;
+import dev.drover.core.json.Json;
+import dev.drover.core.model.Check;
+import dev.drover.core.state.MigrationStore;
+import dev.drover.functions.history.Actors;
+import dev.drover.history.HistoryRecorder;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * {@code PUT /migrations/{id}/owner}: an admin gives a migration to another migrator app (a migrator renamed or
+ * replaced); from then on only that app may announce the migration and submit its candidates. Audited.
+ */
+public final class TransferOwner implements Function {
+    /** The request: the app that owns the migration from now on. */
+    public record Body(String app) {
+        public Body {
+            Check.slug("app", app);
+        }
+    }
+
+    /** The answer: who owned the migration before (null when nobody did) and who owns it now. */
+    public record Answer(String migrationId, String previousOwner, String owner) {
+    }
+
+    private final MigrationStore migrations;
+    private final HistoryRecorder history;
+    private final Actors actors;
+
+    public TransferOwner(MigrationStore migrations, HistoryRecorder history, Actors actors) {
+        this.migrations = migrations;
+        this.history = history;
+        this.actors = actors;
+    }
+
+    @Override
+    public FunctionSpec spec() {
+        return FunctionSpec.rest("migration-owner", Method.PUT, "/migrations/{id}/owner", Access.ADMIN);
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        String id = Http.slugParam(req, "id");
+        Body body = Json.read(Http.jsonBody(req), Body.class);
+        String previous = migrations.transfer(id, body.app()).orElse(null);
+        history.record(actors.action(req, Instant.now(), "transfer-owner", id, null, null,
+                                     previous == null ? Map.of("owner", body.app()) : Map.of("owner", body.app(), "previousOwner", previous)));
+        Http.json(res, new Answer(id, previous, body.app()));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.drover.core.auth;
+
+import dev.drover.core.http.ApiException;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * The platform functions' door: a bearer JWT for people and migrators, Dapr's app API token for
+ * subscriptions, and nothing (but the function's own check of its content) for {@link Access#CONTENT}.
+ */
+public final class PlatformAuthenticator implements Authenticator {
+    public static final HeaderName DAPR_API_TOKEN = HeaderNames.create("dapr-api-token");
+
+    private final TokenVerifier tokens;
+    private final Optional<byte[]> appApiToken;
+
+    public PlatformAuthenticator(AuthSettings settings, TokenVerifier tokens) {
+        this.tokens = tokens;
+        this.appApiToken = settings.appApiToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Principal authenticate(ServerRequest req, Access access) {
+        return switch (access) {
+            case CONTENT -> new Principal.Bearer();
+            case SIDECAR -> sidecar(req);
+            default -> allow(bearer(req), access);
+        };
+    }
+
+    private Principal sidecar(ServerRequest req) {
+        Optional<String> given = req.headers().first(DAPR_API_TOKEN);
+        if (given.isEmpty()) {
+            throw AuthErrors.unauthenticated("missing_credential", "subscriptions accept only the Dapr sidecar: "
+                    + "send Dapr's app API token in dapr-api-token");
+        }
+        if (appApiToken.isEmpty() || !MessageDigest.isEqual(appApiToken.get(), given.get().getBytes(StandardCharsets.UTF_8))) {
+            throw AuthErrors.unauthenticated("invalid_credential", "the dapr-api-token is not this app's APP_API_TOKEN");
+        }
+        return new Principal.Sidecar();
+    }
+
+    private Principal bearer(ServerRequest req) {
+        String token = AuthErrors.bearerToken(req);
+        try {
+            return tokens.verify(token);
+        } catch (TokenVerifier.Refused e) {
+            if (e.unavailable()) {
+                throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "auth_unavailable", e.getMessage() + "; retry later");
+            }
+            throw AuthErrors.unauthenticated("invalid_credential", e.getMessage());
+        }
+    }
+
+    /** Whether the proven caller may use a route that requires {@code access}. */
+    static Principal allow(Principal principal, Access access) {
+        boolean allowed = switch (principal) {
+            case Principal.User user -> switch (access) {
+                case VIEW, VIEW_OR_MIGRATOR, AUTHENTICATED -> user.has(Role.VIEWER);
+                case OPERATE -> user.has(Role.OPERATOR);
+                case ADMIN, MIGRATOR -> user.has(Role.ADMIN);
+                case SIDECAR, CONTENT -> false;
+            };
+            case Principal.Migrator migrator -> access == Access.MIGRATOR || access == Access.VIEW_OR_MIGRATOR
+                    || access == Access.AUTHENTICATED;
+            case Principal.Sidecar sidecar -> access == Access.SIDECAR;
+            case Principal.Bearer bearer -> access == Access.CONTENT;
+        };
+        if (!allowed) {
+            throw AuthErrors.forbidden(principal, access);
+        }
+        return principal;
+    }
+}

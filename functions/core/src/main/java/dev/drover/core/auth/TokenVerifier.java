@@ -1,0 +1,195 @@
+package dev.drover.core.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.drover.core.model.Check;
+
+import java.io.IOException;
+import java.net.URI;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies bearer JWTs of the configured issuers (signature by the issuer's JWKS, found by OIDC discovery and
+ * refreshed when a key rotates; issuer, audience, expiry) and says whose they are: a migrator app when the
+ * migrator issuer's subject has the migrator prefix, otherwise a person with the role the roles claim grants.
+ */
+public final class TokenVerifier {
+    /** Longer than any real access token; refused before parsing. */
+    static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+                                                               JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
+                                                               JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+
+    /** Why a token proves nothing; {@code unavailable} when its keys could not be fetched (try again later). */
+    public static final class Refused extends Exception {
+        private final boolean unavailable;
+
+        Refused(String message, boolean unavailable) {
+            super(message);
+            this.unavailable = unavailable;
+        }
+
+        public boolean unavailable() {
+            return unavailable;
+        }
+    }
+
+    private final AuthSettings settings;
+    private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
+
+    public TokenVerifier(AuthSettings settings) {
+        this.settings = settings;
+        Map<String, Set<String>> audiences = new HashMap<>();
+        audiences.computeIfAbsent(settings.issuer().toString(), k -> new LinkedHashSet<>()).add(settings.audience());
+        audiences.computeIfAbsent(settings.migratorIssuer().toString(), k -> new LinkedHashSet<>()).add(settings.migratorAudience());
+        audiences.forEach((issuer, accepted) -> processors.put(issuer, processor(URI.create(issuer), accepted)));
+    }
+
+    private static DefaultJWTProcessor<SecurityContext> processor(URI issuer, Set<String> audiences) {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        // RFC 9068 access tokens say at+jwt; most IdPs say JWT or nothing.
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new DiscoveredKeys(issuer)));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audiences,
+                                                                         new JWTClaimsSet.Builder().issuer(issuer.toString()).build(),
+                                                                         Set.of("sub", "exp"), Set.of()));
+        return processor;
+    }
+
+    public Principal verify(String token) throws Refused {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new Refused("the token is longer than " + MAX_TOKEN_LENGTH + " characters", false);
+        }
+        SignedJWT jwt;
+        String issuer;
+        try {
+            jwt = SignedJWT.parse(token);
+            issuer = jwt.getJWTClaimsSet().getIssuer();
+        } catch (ParseException e) {
+            throw new Refused("the token is not a signed JWT", false);
+        }
+        DefaultJWTProcessor<SecurityContext> processor = issuer == null ? null : processors.get(issuer);
+        if (processor == null) {
+            throw new Refused("tokens of issuer '" + issuer + "' are not trusted here", false);
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(jwt, null);
+        } catch (BadJOSEException e) {
+            throw new Refused("the token is not valid: " + e.getMessage(), false);
+        } catch (KeySourceException e) {
+            throw new Refused("the keys of issuer '" + issuer + "' cannot be fetched now: " + e.getMessage(), true);
+        } catch (JOSEException e) {
+            throw new Refused("the token cannot be verified: " + e.getMessage(), false);
+        }
+        return principal(issuer, claims);
+    }
+
+    private Principal principal(String issuer, JWTClaimsSet claims) throws Refused {
+        String subject = claims.getSubject();
+        List<String> audience = claims.getAudience();
+        if (issuer.equals(settings.migratorIssuer().toString()) && subject.startsWith(settings.migratorPrefix())) {
+            String app = subject.substring(settings.migratorPrefix().length());
+            if (!audience.contains(settings.migratorAudience())) {
+                throw new Refused("a migrator's token must be for audience '" + settings.migratorAudience() + "'", false);
+            }
+            if (app.length() > Check.SLUG_MAX || !Check.SLUG.matcher(app).matches()) {
+                throw new Refused("the migrator subject '" + subject + "' names no app id (a slug)", false);
+            }
+            return new Principal.Migrator(app);
+        }
+        if (!issuer.equals(settings.issuer().toString()) || !audience.contains(settings.audience())) {
+            throw new Refused("the token is neither an operator's (issuer " + settings.issuer() + ", audience "
+                                      + settings.audience() + ") nor a migrator's (subject " + settings.migratorPrefix() + "<app>)", false);
+        }
+        return new Principal.User(name(claims), role(claims));
+    }
+
+    private String name(JWTClaimsSet claims) {
+        Object named = claims.getClaim(settings.userClaim());
+        String name = named instanceof String s && !s.isBlank() ? s : claims.getSubject();
+        String printable = name.replaceAll("\\p{Cntrl}", "");
+        return printable.length() > 200 ? printable.substring(0, 200) : printable;
+    }
+
+    /** The highest role any value of the roles claim grants. */
+    private Optional<Role> role(JWTClaimsSet claims) {
+        Object value = claims.toJSONObject();
+        for (String part : settings.rolesClaim().split("\\.")) {
+            value = value instanceof Map<?, ?> map ? map.get(part) : null;
+        }
+        Collection<String> values = new ArrayList<>();
+        if (value instanceof String s) {
+            values.addAll(List.of(s.split("[\\s,]+")));
+        } else if (value instanceof Collection<?> list) {
+            list.forEach(item -> values.add(String.valueOf(item)));
+        }
+        Set<Role> granted = new HashSet<>();
+        for (String v : values) {
+            Role.fromWire(v).ifPresent(granted::add);
+            Optional.ofNullable(settings.roleMap().get(v)).ifPresent(granted::add);
+        }
+        return granted.stream().max(Role::compareTo);
+    }
+
+    /**
+     * The issuer's JWKS, discovered on first use rather than at start: a function must start (and answer 503
+     * for a while) even when the identity provider is down.
+     */
+    private static final class DiscoveredKeys implements JWKSource<SecurityContext> {
+        private final URI issuer;
+        private volatile JWKSource<SecurityContext> keys;
+
+        DiscoveredKeys(URI issuer) {
+            this.issuer = issuer;
+        }
+
+        @Override
+        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+            return source().get(selector, context);
+        }
+
+        private JWKSource<SecurityContext> source() throws KeySourceException {
+            JWKSource<SecurityContext> found = keys;
+            if (found == null) {
+                synchronized (this) {
+                    if (keys == null) {
+                        try {
+                            keys = JWKSourceBuilder.create(OidcDiscovery.jwksUri(issuer), new DefaultResourceRetriever(3000, 3000, 256 * 1024))
+                                    .retrying(true)
+                                    .build();
+                        } catch (IOException e) {
+                            throw new KeySourceException("OIDC discovery of " + issuer + " failed: " + e.getMessage(), e);
+                        }
+                    }
+                    found = keys;
+                }
+            }
+            return found;
+        }
+    }
+}
