@@ -4,6 +4,7 @@ import dev.drover.core.model.Candidate;
 import dev.drover.core.model.CandidateStatus;
 import dev.drover.core.run.RunStatus;
 import dev.drover.core.run.StepEvent;
+import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.run.StepState;
 import dev.drover.core.run.StepStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +66,9 @@ class CandidateRunWorkflowTest {
         assertEquals(1, first.attempt());
         assertEquals("3.0.0", first.step().config().get("targetVersion"));
         assertEquals("http://drover.test/event/" + plan.runId(), first.callback().url());
-        assertEquals("secret-" + plan.runId(), first.callback().token());
+        assertEquals(RunHarness.TOKENS.token(plan.runId()), first.callback().token());
+        assertEquals(CallbackTokens.hash(first.callback().token()), harness.state.runs().find(plan.runId()).orElseThrow().tokenHash(),
+                     "the store keeps the token's hash, never the token");
         assertEquals(CandidateStatus.RUNNING, candidate(plan).status());
         assertEquals(StepStatus.DISPATCHED, stepState(plan, "bump").status());
         assertEquals(StepStatus.NOT_STARTED, stepState(plan, "verify").status());

@@ -5,6 +5,8 @@ import dev.drover.core.model.Migration;
 import dev.drover.core.model.Step;
 import dev.drover.core.run.StepEvent;
 import dev.drover.core.state.RedisState;
+import dev.drover.core.signing.CallbackTokens;
+import dev.drover.core.signing.SigningKeys;
 import dev.drover.core.state.RunStore;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
@@ -43,6 +45,9 @@ final class RunHarness implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger failingPublications = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger publicationAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Derives callback tokens as the platform does: the store keeps their hashes, step events carry them. */
+    static final CallbackTokens TOKENS = new CallbackTokens(SigningKeys.generate());
+
     RunHarness() {
         Worker worker = env.newWorker(RunClient.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
@@ -54,7 +59,7 @@ final class RunHarness implements AutoCloseable {
             published.add(event);
             onPublish.accept(event, this.runs());
         };
-        activities = new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC(), history.recorder());
+        activities = new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC(), history.recorder(), TOKENS);
         worker.registerActivitiesImplementations(activities);
         runs = new RunClient(env.getWorkflowClient());
         env.start();
@@ -71,10 +76,10 @@ final class RunHarness implements AutoCloseable {
     /** Announces a migration with these steps, discovers one candidate, claims it and starts its run. */
     RunPlan start(String candidateId, List<Step> steps) {
         String migrationId = "m-" + candidateId;
-        state.migrations().announce(new Migration(migrationId, "Test", "", List.of(), steps, List.of()));
+        state.migrations().announce(new Migration(migrationId, "Test", "", List.of(), steps, List.of()), "test-migrator");
         state.candidates().merge(migrationId, List.of(new DiscoveredCandidate(candidateId, "app", Map.of("team", "t"), List.of(), List.of())));
         String runId = "run-" + UUID.randomUUID();
-        RunStore.Claim claim = state.runs().claim(migrationId, candidateId, runId, "secret-" + runId, steps);
+        RunStore.Claim claim = state.runs().claim(migrationId, candidateId, runId, CallbackTokens.hash(TOKENS.token(runId)), steps);
         int attempt = ((RunStore.Claim.Claimed) claim).attempt();
         RunPlan plan = new RunPlan(runId, migrationId, candidateId, attempt, steps);
         runs.start(plan);

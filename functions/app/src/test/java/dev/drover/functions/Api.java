@@ -1,7 +1,12 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.event.Announcement;
 import dev.drover.core.json.Json;
+import dev.drover.core.model.Migration;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;
@@ -10,12 +15,14 @@ import io.helidon.webclient.http1.Http1ClientResponse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,9 +32,45 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class Api {
     private final Http1Client client;
+    private final Map<String, String> credentials;
 
+    /** A client that calls as an admin, who may use every operator and migrator route. */
     Api(Http1Client client) {
+        this(client, Map.of("Authorization", "Bearer " + TestTrust.admin()));
+    }
+
+    private Api(Http1Client client, Map<String, String> credentials) {
         this.client = client;
+        this.credentials = credentials;
+    }
+
+    /** The same client calling with {@code token} as its bearer token. */
+    Api as(String token) {
+        return new Api(client, Map.of("Authorization", "Bearer " + token));
+    }
+
+    /** The same client with no credential at all. */
+    Api anonymous() {
+        return new Api(client, Map.of());
+    }
+
+    /** The same client calling as the Dapr sidecar does, with Dapr's app API token. */
+    Api sidecar() {
+        return new Api(client, Map.of("dapr-api-token", TestTrust.APP_API_TOKEN));
+    }
+
+    /** Delivers {@code migration}'s announcement as the Dapr sidecar would, carrying {@code app}'s identity. */
+    Reply announce(Migration migration, String app) {
+        return sidecar().send(Method.POST, "/registry/announce", Map.of("Content-Type", JsonFormat.CONTENT_TYPE),
+                              EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(
+                                      CloudEventBuilder.v1()
+                                              .withId(UUID.randomUUID().toString())
+                                              .withSource(URI.create("/" + app))
+                                              .withType(Announcement.TYPE)
+                                              .withExtension(Announcement.TOKEN_EXTENSION, TestTrust.migrator(app))
+                                              .withDataContentType("application/json")
+                                              .withData(Json.bytes(migration))
+                                              .build()));
     }
 
     /** One response: its status, content type, request id and body. */
@@ -69,6 +112,7 @@ final class Api {
             }
             query.forEach((name, values) -> request.queryParam(name, values.toArray(String[]::new)));
         }
+        credentials.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         try (Http1ClientResponse response = body == null ? request.request() : request.submit(body)) {
             Reply reply = new Reply(response.status().code(),

@@ -47,7 +47,7 @@ class BadInputTest {
 
     @BeforeAll
     static void announce() {
-        STATE.migrations().announce(Fixtures.migration(M));
+        STATE.migrations().announce(Fixtures.migration(M), "test-migrator");
     }
 
     @AfterAll

@@ -43,7 +43,7 @@ class CandidateMergeTest {
     }
 
     private String announce(String id) {
-        api.postJson("/registry/announce", Fixtures.migration(id));
+        api.announce(Fixtures.migration(id), Fixtures.OWNER);
         return id;
     }
 

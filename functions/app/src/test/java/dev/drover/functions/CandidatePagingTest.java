@@ -41,7 +41,7 @@ class CandidatePagingTest {
     /** 1234 candidates: team t0..t6 by i % 7, env prod for even i; every 10th is running, every 25th completed. */
     @BeforeAll
     static void load() {
-        STATE.migrations().announce(Fixtures.migration(M));
+        STATE.migrations().announce(Fixtures.migration(M), "test-migrator");
         List<DiscoveredCandidate> all = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
             all.add(Fixtures.candidate(id(i), i % 2 == 0 ? Map.of("team", "t" + i % 7, "env", "prod")

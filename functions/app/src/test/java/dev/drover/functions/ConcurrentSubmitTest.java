@@ -73,7 +73,7 @@ class ConcurrentSubmitTest {
     }
 
     private void announceAndSubmit(String migrationId, List<List<DiscoveredCandidate>> batches) {
-        api.postJson("/registry/announce", Fixtures.migration(migrationId));
+        api.announce(Fixtures.migration(migrationId), Fixtures.OWNER);
         batches.forEach(batch -> assertEquals(200, api.postJson("/migrations/" + migrationId + "/candidates", batch).status()));
     }
 
@@ -91,7 +91,7 @@ class ConcurrentSubmitTest {
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
             for (int round = 0; round < ROUNDS; round++) {
                 String migrationId = "concurrent-" + round;
-                api.postJson("/registry/announce", Fixtures.migration(migrationId));
+                api.announce(Fixtures.migration(migrationId), Fixtures.OWNER);
                 CountDownLatch start = new CountDownLatch(1);
                 var first = CompletableFuture.supplyAsync(() -> submitAfter(start, migrationId, a), pool);
                 var second = CompletableFuture.supplyAsync(() -> submitAfter(start, migrationId, b), pool);

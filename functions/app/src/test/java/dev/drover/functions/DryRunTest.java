@@ -90,9 +90,9 @@ class DryRunTest {
                 .files(candidate -> path -> path.equals("OLD.md") ? Optional.of("old\n") : Optional.empty())
                 .patience(Duration.ofMillis(1)) // nothing to announce to here: give up at once
                 .start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
-        STATE.migrations().announce(greetings("greetings", migrator.uri().toString()));
-        STATE.migrations().announce(greetings("silent", ""));
-        STATE.migrations().announce(greetings("gone", "http://127.0.0.1:1"));
+        STATE.migrations().announce(greetings("greetings", migrator.uri().toString()), "test-migrator");
+        STATE.migrations().announce(greetings("silent", ""), "test-migrator");
+        STATE.migrations().announce(greetings("gone", "http://127.0.0.1:1"), "test-migrator");
         for (String migration : List.of("greetings", "silent", "gone")) {
             STATE.candidates().merge(migration, List.of(Fixtures.candidate("checkout", Map.of("name", "from-metadata")),
                                                         Fixtures.candidate("broken", Map.of())));

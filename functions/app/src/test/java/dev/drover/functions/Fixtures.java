@@ -12,6 +12,9 @@ import java.util.Map;
 
 /** Migrations and candidates shaped like a Helm chart upgrade, the seed's reference migration. */
 final class Fixtures {
+    /** The migrator app that owns the migrations tests store directly. */
+    static final String OWNER = "app-chart-migrator";
+
     private Fixtures() {
     }
 

@@ -1,5 +1,6 @@
 package dev.drover.functions;
 
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
@@ -31,15 +32,19 @@ class FunctionSelectionTest {
         TestState.drop(STATE);
     }
 
+    /** A GET as a viewer (and as the Dapr sidecar, which is how /dapr/subscribe is asked). */
     private HttpResponse<String> get(WebServer server, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+                                 .header("Authorization", "Bearer " + TestTrust.viewer())
+                                 .header("dapr-api-token", TestTrust.APP_API_TOKEN).build(),
                          HttpResponse.BodyHandlers.ofString());
     }
 
     private WebServer serve(String function) {
         Settings settings = Settings.fromEnvironment(Map.of("DROVER_PORT", "0", "FUNCTION", function));
         List<Function> selected = Catalog.select(Catalog.all(TestPlatform.withoutRuns(STATE)), settings.function());
-        return FunctionServer.start(settings, selected, List.of(STATE.readiness()), List.of(new OpenApiService()));
+        Authenticator auth = TestTrust.TRUST.authenticator();
+        return FunctionServer.start(settings, selected, List.of(STATE.readiness()), List.of(new OpenApiService(auth)), auth);
     }
 
     @Test
@@ -64,7 +69,7 @@ class FunctionSelectionTest {
             assertEquals(404, other.statusCode());
             assertTrue(other.body().contains("route_not_found"));
             assertEquals("[]", get(server, "/dapr/subscribe").body());
-            assertEquals(200, get(server, "/observe/health/ready").statusCode());
+            assertEquals(204, get(server, "/observe/health/ready").statusCode());
         } finally {
             server.stop();
         }

@@ -40,7 +40,7 @@ class HistoryDownTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         TestServer.configure(server, new Platform(STATE, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
-                                                  URI.create("http://127.0.0.1:1/drover/default"), GONE));
+                                                  URI.create("http://127.0.0.1:1/drover/default"), GONE, TestTrust.TRUST));
     }
 
     @AfterAll
@@ -52,7 +52,7 @@ class HistoryDownTest {
     void discoveryAndInputEditsStillSucceed() {
         STATE.migrations().announce(new dev.drover.core.model.Migration("down", "Down", "", List.of(),
                                                                         Fixtures.migration("down").steps(),
-                                                                        List.of(new dev.drover.core.model.Input("v", "", ""))));
+                                                                        List.of(new dev.drover.core.model.Input("v", "", ""))), "test-migrator");
         Api.Reply submitted = api.postJson("/migrations/down/candidates", List.of(Fixtures.candidate("a", Map.of())));
         assertEquals(200, submitted.status(), submitted.body());
         assertEquals(1, submitted.json().get("added").asInt());

@@ -3,6 +3,7 @@ package dev.drover.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.model.Input;
 import dev.drover.core.model.Migration;
+import dev.drover.core.auth.Role;
 import dev.drover.core.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.Method;
@@ -52,7 +53,7 @@ class HistoryFunctionsTest {
     private void migration(String migrationId, String... candidates) {
         Migration migration = Fixtures.migration(migrationId);
         STATE.migrations().announce(new Migration(migrationId, migration.name(), "", List.of(), migration.steps(),
-                                                  List.of(new Input("target-version", "Target version", ""))));
+                                                  List.of(new Input("target-version", "Target version", ""))), "test-migrator");
         List<Map<String, Object>> batch = new ArrayList<>();
         for (String c : candidates) {
             batch.add(Map.of("id", c, "kind", "application"));
@@ -60,14 +61,19 @@ class HistoryFunctionsTest {
         assertEquals(200, api.postJson("/migrations/" + migrationId + "/candidates", batch).status());
     }
 
+    /**
+     * A request by operator {@code actor} through a proxy the platform trusts (loopback in the tests), which says the
+     * client was 203.0.113.7; the client's own claim in the header (198.51.100.9) and its X-Forwarded-User count for nothing.
+     */
     private Api.Reply as(String actor, Method method, String path, String body) {
-        return api.send(method, path, Map.of("Content-Type", "application/json", "X-Forwarded-User", actor,
-                                             "X-Forwarded-For", "203.0.113.7, 10.0.0.2"),
-                        body == null ? null : body.getBytes());
+        return api.as(TestTrust.ISSUER.userToken(actor, Role.OPERATOR))
+                .send(method, path, Map.of("Content-Type", "application/json", "X-Forwarded-User", "mallory",
+                                           "X-Forwarded-For", "198.51.100.9, 203.0.113.7"),
+                      body == null ? null : body.getBytes());
     }
 
     private void callback(StepEvent event, String status, String message) {
-        Api.Reply reply = api.postJson("/event/" + event.runId(), Map.of("stepName", event.step().name(), "dispatch", event.dispatch(),
+        Api.Reply reply = api.as(TestTrust.migrator("app-chart-migrator")).postJson("/event/" + event.runId(), Map.of("stepName", event.step().name(), "dispatch", event.dispatch(),
                                                                          "status", status, "metadata", Map.of(), "message", message,
                                                                          "token", event.callback().token()));
         assertEquals(200, reply.status(), reply.body());
@@ -154,13 +160,15 @@ class HistoryFunctionsTest {
     }
 
     @Test
-    void withoutTheProxyHeadersTheActorIsAnonymousAndTheSourceThePeer() throws Exception {
+    void theActorIsWhoTheTokenProvesNotWhatAHeaderSays() throws Exception {
         migration("hist-anon", "gamma");
-        assertEquals(200, api.send(Method.PATCH, "/migrations/hist-anon/candidates/gamma/inputs",
-                                   Map.of("Content-Type", "application/json"), "{\"target-version\":\"1\"}".getBytes()).status());
+        assertEquals(200, api.as(TestTrust.ISSUER.userToken("otto", Role.OPERATOR))
+                .send(Method.PATCH, "/migrations/hist-anon/candidates/gamma/inputs",
+                      Map.of("Content-Type", "application/json", "X-Forwarded-User", "admin"),
+                      "{\"target-version\":\"1\"}".getBytes()).status());
         JsonNode entry = api.get("/history/audit?candidate=gamma&migration=hist-anon").json().get("items").get(0);
-        assertEquals("anonymous", entry.get("actor").asText());
-        assertEquals("127.0.0.1", entry.get("source").asText());
+        assertEquals("otto", entry.get("actor").asText());
+        assertEquals("127.0.0.1", entry.get("source").asText(), "no X-Forwarded-For: the peer");
         assertTrue(entry.get("runId").isNull());
     }
 

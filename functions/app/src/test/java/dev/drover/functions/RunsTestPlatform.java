@@ -34,9 +34,9 @@ final class RunsTestPlatform implements AutoCloseable {
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, (event, app) -> published.add(event),
                                                                        "http://drover.test", Clock.systemUTC(),
-                                                                       history.recorder()));
+                                                                       history.recorder(), TestTrust.TRUST.callbackTokens()));
         temporal.start();
-        platform = new Platform(state, new RunClient(temporal.getWorkflowClient()), broker, history);
+        platform = new Platform(state, new RunClient(temporal.getWorkflowClient()), broker, history, TestTrust.TRUST);
     }
 
     StepEvent nextEvent() throws InterruptedException {

@@ -35,7 +35,7 @@ class RunsUnavailableTest {
 
     @Test
     void startAnswers503AndLeavesTheCandidateNotStarted() {
-        STATE.migrations().announce(Fixtures.migration("no-temporal"));
+        STATE.migrations().announce(Fixtures.migration("no-temporal"), "test-migrator");
         STATE.candidates().merge("no-temporal", List.of(Fixtures.candidate("a", Map.of())));
         Api.Reply reply = api.post("/migrations/no-temporal/candidates/a/start", "{\"inputs\":{\"target-version\":\"1\"}}");
         assertEquals(503, reply.status(), reply.body());

@@ -16,7 +16,7 @@ final class TestPlatform {
 
     static Platform withoutRuns(RedisState state) {
         return new Platform(state, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
-                            URI.create("http://127.0.0.1:1/drover/default"), history());
+                            URI.create("http://127.0.0.1:1/drover/default"), history(), TestTrust.TRUST);
     }
 
     /** A private in-memory history (H2), as the local stack has by default. */

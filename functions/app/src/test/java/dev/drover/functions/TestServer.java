@@ -1,5 +1,6 @@
 package dev.drover.functions;
 
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
@@ -23,7 +24,8 @@ final class TestServer {
 
     static void configure(WebServerConfig.Builder server, Platform platform) {
         Settings settings = Settings.fromEnvironment(Map.of("DROVER_MAX_BODY_BYTES", Long.toString(MAX_BODY_BYTES)));
+        Authenticator auth = platform.trust().authenticator();
         FunctionServer.configure(server, settings, Catalog.select(Catalog.all(platform), Optional.empty()),
-                                 List.of(platform.state().readiness()), List.of(new OpenApiService()));
+                                 List.of(platform.state().readiness()), List.of(new OpenApiService(auth)), auth);
     }
 }

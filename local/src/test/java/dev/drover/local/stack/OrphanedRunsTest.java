@@ -36,7 +36,7 @@ class OrphanedRunsTest {
     @Test
     void runningAndFailedCandidatesGoBackToNotStartedAndTheRestStays() {
         List<Step> steps = List.of(new Step("prepare", "", "m", "noop", Map.of()), new Step("change", "", "m", "noop", Map.of()));
-        state.migrations().announce(new Migration(MIGRATION, "Orphans", "", List.of(), steps, List.of()));
+        state.migrations().announce(new Migration(MIGRATION, "Orphans", "", List.of(), steps, List.of()), "test-migrator");
         state.candidates().merge(MIGRATION, IntStream.rangeClosed(1, 4)
                 .mapToObj(i -> new DiscoveredCandidate("demo-0" + i, "demo", Map.of(), List.of(), List.of())).toList());
         state.runs().claim(MIGRATION, "demo-01", "run-a", "t", steps);

@@ -23,7 +23,7 @@ final class DiscoverRoute implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("discover", Method.POST, "/discover");
+        return FunctionSpec.rest("discover", Method.POST, "/discover", dev.drover.core.auth.Access.CONTENT);
     }
 
     @Override

@@ -32,7 +32,7 @@ final class DryRunRoute implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("dry-run", Method.POST, "/dry-run");
+        return FunctionSpec.rest("dry-run", Method.POST, "/dry-run", dev.drover.core.auth.Access.CONTENT);
     }
 
     @Override

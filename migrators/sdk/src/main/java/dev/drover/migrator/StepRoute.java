@@ -37,7 +37,7 @@ final class StepRoute implements Function {
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("steps", Method.POST, "/steps");
+        return FunctionSpec.rest("steps", Method.POST, "/steps", dev.drover.core.auth.Access.CONTENT);
     }
 
     @Override
