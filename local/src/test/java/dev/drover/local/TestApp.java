@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A subscriber over a real socket: a Helidon web server that records every POST it receives and
- * answers as scripted; it also answers Dapr's {@code GET /dapr/subscribe} with the JSON it is given.
+ * A subscriber over a real socket: a Helidon web server that records every request it receives and
+ * answers as scripted (GETs too: it can stand in for a sidecar's health endpoint); it also answers
+ * Dapr's {@code GET /dapr/subscribe} with the JSON it is given, and records those requests as well.
  */
 public final class TestApp implements AutoCloseable {
     /** One request as it arrived. Header names are lower-case. */
@@ -75,6 +76,7 @@ public final class TestApp implements AutoCloseable {
                 .featuresDiscoverServices(false)
                 .routing(routing -> routing
                         .get("/dapr/subscribe", this::subscribe)
+                        .get("/*", this::record)
                         .post("/*", this::record))
                 .build()
                 .start();
@@ -122,6 +124,7 @@ public final class TestApp implements AutoCloseable {
     }
 
     private void subscribe(ServerRequest req, ServerResponse res) {
+        remember(req);
         String json = subscriptions;
         if (json == null) {
             res.status(Status.NOT_FOUND_404).send();
@@ -132,17 +135,8 @@ public final class TestApp implements AutoCloseable {
     }
 
     private void record(ServerRequest req, ServerResponse res) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : req.headers()) {
-            headers.put(header.name().toLowerCase(Locale.ROOT), String.join(",", header.allValues()));
-        }
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
         String path = req.path().path();
-        int n;
-        synchronized (received) {
-            received.add(new Received(path, Map.copyOf(headers), body, Instant.now()));
-            n = received(path).size();
-        }
+        int n = remember(req);
         Reply reply = scripts.getOrDefault(path, ignored -> Reply.of(200)).answer(n);
         res.status(Status.create(reply.status()));
         if (reply.body().isEmpty()) {
@@ -150,6 +144,20 @@ public final class TestApp implements AutoCloseable {
         } else {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(reply.body());
+        }
+    }
+
+    /** Records the request; answers how many requests its path has had, this one included. */
+    private int remember(ServerRequest req) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : req.headers()) {
+            headers.put(header.name().toLowerCase(Locale.ROOT), String.join(",", header.allValues()));
+        }
+        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        String path = req.path().path();
+        synchronized (received) {
+            received.add(new Received(path, Map.copyOf(headers), body, Instant.now()));
+            return received(path).size();
         }
     }
 

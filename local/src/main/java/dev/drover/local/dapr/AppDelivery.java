@@ -28,15 +28,20 @@ final class AppDelivery implements MessageHandler {
     private final AppSubscription subscription;
     private final Supplier<Optional<DaprApp>> app;
     private final Duration timeout;
+    private final Optional<String> appToken;
     private final Clock clock;
 
-    /** @param app the app as currently registered (its URL may change when it is added again) */
+    /**
+     * @param app      the app as currently registered (its URL may change when it is added again)
+     * @param appToken sent as {@code dapr-api-token}, as daprd sends its APP_API_TOKEN on every call to an app
+     */
     AppDelivery(HttpClient http, AppSubscription subscription, Supplier<Optional<DaprApp>> app, Duration timeout,
-                Clock clock) {
+                Optional<String> appToken, Clock clock) {
         this.http = http;
         this.subscription = subscription;
         this.app = app;
         this.timeout = timeout;
+        this.appToken = appToken;
         this.clock = clock;
     }
 
@@ -63,14 +68,14 @@ final class AppDelivery implements MessageHandler {
             return Outcome.retry("app " + subscription.appId() + " is not registered");
         }
         URI uri = target.get().resolve(subscription.route());
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", DaprEnvelope.CLOUD_EVENT_CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(event))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(event));
+        appToken.ifPresent(token -> request.header(ApiToken.HEADER, token));
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             return Outcome.retry("cannot reach " + uri + ": " + e);
         } catch (InterruptedException e) {

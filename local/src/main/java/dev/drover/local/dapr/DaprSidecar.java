@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     <li>HTTP {@code POST /v1.0/publish/{pubsub}/{topic}}, {@code GET /v1.0/healthz} and
  *     {@code /v1.0/healthz/outbound} (what {@code DaprClient.waitForSidecar} polls);</li>
  *     <li>delivery to each app's programmatic subscriptions ({@code GET /dapr/subscribe}) as structured
- *     CloudEvents, with Dapr's SUCCESS / RETRY / DROP answers, redelivery and dead letters.</li>
+ *     CloudEvents, with Dapr's SUCCESS / RETRY / DROP answers, redelivery and dead letters;</li>
+ *     <li>daprd's API tokens: {@code dapr-api-token} required on both APIs when an API token is configured,
+ *     and sent to the apps when an app token is.</li>
  * </ul>
  */
 public final class DaprSidecar implements AutoCloseable {
@@ -58,11 +60,13 @@ public final class DaprSidecar implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        ApiToken apiToken = new ApiToken(config.apiToken());
         ExecutorService grpcExecutor = Executors.newVirtualThreadPerTaskExecutor();
         Server grpc;
         try {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
                     .executor(grpcExecutor)
+                    .intercept(new ApiTokenInterceptor(apiToken))
                     .addService(new PublishGrpc(publisher))
                     .build()
                     .start();
@@ -76,7 +80,7 @@ public final class DaprSidecar implements AutoCloseable {
                     .host(config.host())
                     .port(config.httpPort())
                     .featuresDiscoverServices(false)
-                    .routing(routing -> routing.register(new PublishHttp(publisher)))
+                    .routing(routing -> routing.addFilter(new ApiTokenFilter(apiToken)).register(new PublishHttp(publisher)))
                     .build()
                     .start();
         } catch (RuntimeException e) {
@@ -87,9 +91,10 @@ public final class DaprSidecar implements AutoCloseable {
         Subscribers subscribers = new Subscribers(config, keys, http, clock);
         DaprSidecar sidecar = new DaprSidecar(grpc, grpcExecutor, web, subscribers, http);
         config.apps().forEach(subscribers::add);
-        LOGGER.log(Level.INFO, "Dapr sidecar stand-in: gRPC on %s:%d, HTTP on %s:%d, pub/sub %s, topics under %sdapr:"
+        LOGGER.log(Level.INFO, "Dapr sidecar stand-in: gRPC on %s:%d, HTTP on %s:%d, pub/sub %s, topics under %sdapr:, %s, %s"
                 .formatted(config.host(), sidecar.grpcPort(), config.host(), sidecar.httpPort(), config.pubsubNames(),
-                           config.keyPrefix()));
+                           config.keyPrefix(), apiToken.required() ? "API token required" : "no API token",
+                           config.appApiToken().isPresent() ? "app token sent" : "no app token"));
         return sidecar;
     }
 

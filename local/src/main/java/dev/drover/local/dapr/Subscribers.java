@@ -51,7 +51,7 @@ final class Subscribers implements AutoCloseable {
         this.keys = keys;
         this.http = http;
         this.clock = clock;
-        this.discovery = new SubscriptionDiscovery(http, DISCOVERY_TIMEOUT);
+        this.discovery = new SubscriptionDiscovery(http, DISCOVERY_TIMEOUT, config.appApiToken());
     }
 
     /** Serves {@code app} (replacing an app of the same id) and reads its subscriptions right away. */
@@ -168,7 +168,7 @@ final class Subscribers implements AutoCloseable {
                                     new Redelivery(config.redeliverInterval(), config.maxDeliveries()),
                                     new AppDelivery(http, subscription,
                                                     () -> Optional.ofNullable(apps.get(subscription.appId())),
-                                                    config.deliveryTimeout(), clock),
+                                                    config.deliveryTimeout(), config.appApiToken(), clock),
                                     new DaprDeadLetters(config.redis(), keys, subscription),
                                     subscription.describe());
     }

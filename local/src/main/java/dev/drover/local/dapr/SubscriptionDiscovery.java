@@ -28,10 +28,13 @@ final class SubscriptionDiscovery {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final Optional<String> appToken;
 
-    SubscriptionDiscovery(HttpClient http, Duration timeout) {
+    /** @param appToken sent as {@code dapr-api-token}, as daprd sends its APP_API_TOKEN on every call to an app */
+    SubscriptionDiscovery(HttpClient http, Duration timeout, Optional<String> appToken) {
         this.http = http;
         this.timeout = timeout;
+        this.appToken = appToken;
     }
 
     /**
@@ -41,8 +44,9 @@ final class SubscriptionDiscovery {
      */
     List<AppSubscription> discover(DaprApp app) throws IOException, InterruptedException {
         URI uri = app.resolve("/dapr/subscribe");
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                                                  HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        appToken.ifPresent(token -> request.header(ApiToken.HEADER, token));
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 404) {
             return List.of();
         }

@@ -30,15 +30,16 @@ import io.dapr.client.DaprClientBuilder;
 import io.dapr.config.Properties;
 import io.helidon.webserver.WebServer;
 import io.temporal.client.WorkflowClient;
-import io.temporal.testserver.TestServer;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.io.Closeable;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +49,25 @@ import java.util.Optional;
  * Everything Drover is, in one process, on nothing but Redis and a JDK: Temporal's own server (its real
  * gRPC API, in process), stand-ins for the Dapr sidecar and a Knative Broker that speak the real
  * protocols, every function on one port, the run worker, and the SDK's hello-world migrator as a demo.
+ * Every listener binds {@link LocalStackSettings#bind()} (127.0.0.1 unless {@code DROVER_BIND} says otherwise).
  */
 public final class LocalStack implements AutoCloseable {
     public static final String APP_ID = "drover";
     public static final String PUBSUB = "pubsub";
 
+    /** One socket the stack listens on: which part, the interface it was bound to, its port. */
+    public record Listener(String part, String host, int port) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private String bind;
+    private String connectHost;
+    private String appApiToken;
+    private String daprApiToken;
+    private boolean daprTokenGiven;
     private String temporalAddress;
     private RunWorker.Cache workerCache = RunWorker.Cache.STICKY;
     private WebServer api;
@@ -84,6 +98,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startParts(LocalStackSettings settings) {
+        bind = settings.bind();
+        connectHost = connectHost(bind);
+        // Fresh per start, like the tokens a platform injects: nothing on disk or in the environment to leak.
+        appApiToken = randomToken();
+        daprApiToken = settings.daprApiToken().orElseGet(LocalStack::randomToken);
+        daprTokenGiven = settings.daprApiToken().isPresent();
         historyUrl = settings.history().url();
         state = RedisState.connect(settings.functions().redisUrl(), settings.functions().redisPrefix());
         parts.push(state);
@@ -98,9 +118,10 @@ public final class LocalStack implements AutoCloseable {
         if (settings.temporalAddress().isPresent()) {
             temporalAddress = settings.temporalAddress().get();
         } else {
-            Closeable temporal = TestServer.createPortBoundServer(settings.temporalPort());
+            EmbeddedTemporal temporal = EmbeddedTemporal.start(bind, settings.temporalPort());
             parts.push(temporal);
-            temporalAddress = "127.0.0.1:" + settings.temporalPort();
+            listeners.add(new Listener("temporal", bind, temporal.port()));
+            temporalAddress = connectHost + ":" + temporal.port();
             workerCache = RunWorker.Cache.NONE;
             int orphans = OrphanedRuns.cancelAll(state);
             if (orphans > 0) {
@@ -113,20 +134,28 @@ public final class LocalStack implements AutoCloseable {
         parts.push(() -> workflowClient.getWorkflowServiceStubs().shutdownNow());
 
         String prefix = settings.functions().redisPrefix() + "local:";
-        dapr = DaprSidecar.start(DaprSidecarConfig.defaults(standInRedis, prefix).withPorts(settings.daprGrpc(), settings.daprHttp()));
+        dapr = DaprSidecar.start(DaprSidecarConfig.defaults(standInRedis, prefix).withHost(bind)
+                                         .withPorts(settings.daprGrpc(), settings.daprHttp())
+                                         .withAppApiToken(appApiToken).withApiToken(daprApiToken));
         parts.push(dapr);
-        broker = Broker.start(BrokerConfig.defaults(standInRedis, prefix).withPort(settings.broker()).withBroker("drover", "default"));
+        listeners.add(new Listener("dapr-grpc", bind, dapr.grpcPort()));
+        listeners.add(new Listener("dapr-http", bind, dapr.httpPort()));
+        broker = Broker.start(BrokerConfig.defaults(standInRedis, prefix).withHost(bind).withPort(settings.broker())
+                                      .withBroker("drover", "default"));
         parts.push(broker);
+        listeners.add(new Listener("broker", bind, broker.port()));
 
         Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history);
-        api = FunctionServer.start(settings.functions().withPort(settings.api()), Catalog.all(platform),
+        api = FunctionServer.start(bind, settings.functions().withPort(settings.api()), Catalog.all(platform),
                                    List.of(state.readiness()), List.of(new OpenApiService()));
         parts.push(api::stop);
+        listeners.add(new Listener("api", bind, api.port()));
         dapr.addApp(new DaprApp(APP_ID, apiUri()));
 
         daprClient = new DaprClientBuilder()
-                .withPropertyOverrides(Map.of(Properties.GRPC_ENDPOINT, "127.0.0.1:" + dapr.grpcPort(),
-                                              Properties.HTTP_ENDPOINT, "http://127.0.0.1:" + dapr.httpPort()))
+                .withPropertyOverrides(Map.of(Properties.GRPC_ENDPOINT, connectHost + ":" + dapr.grpcPort(),
+                                              Properties.HTTP_ENDPOINT, "http://" + connectHost + ":" + dapr.httpPort(),
+                                              Properties.API_TOKEN, daprApiToken))
                 .build();
         parts.push(daprClient);
         startWorker();
@@ -148,13 +177,15 @@ public final class LocalStack implements AutoCloseable {
         int port = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator();
         demo = HelloMigrator.builder(projects)
                 .dapr(daprClient)
-                .start(MigratorSettings.local(apiUri()).withPort(port).withPublicUrl("http://127.0.0.1:" + port));
+                .start(MigratorSettings.local(apiUri()).withBindHost(bind).withPort(port)
+                               .withPublicUrl("http://" + connectHost + ":" + port));
         parts.push(demo);
+        listeners.add(new Listener("hello-migrator", bind, demo.port()));
         addMigrator(HelloMigrator.APP_ID, demo.stepsUri());
 
         // app-chart-migrator on a seeded GitOps repository served by the local git host (merge with ./drover merge).
         int chartPort = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator() + 1;
-        String chartUrl = "http://127.0.0.1:" + chartPort;
+        String chartUrl = "http://" + connectHost + ":" + chartPort;
         Path gitops;
         try {
             gitops = DemoGitOpsRepo.seed(settings.demoDir().resolve("gitops"));
@@ -164,9 +195,11 @@ public final class LocalStack implements AutoCloseable {
         AppChartSettings chart = AppChartSettings.fromEnvironment(Map.of("DROVER_GITOPS_REPO", gitops.toString(),
                                                                          "DROVER_LOCAL_GIT_LINK_BASE", chartUrl + "/local-git/changes"));
         chartDemo = AppChartMigratorApp.start(AppChartMigrator.fromSettings(chart), chart,
-                                              MigratorSettings.local(apiUri()).withPort(chartPort).withPublicUrl(chartUrl),
+                                              MigratorSettings.local(apiUri()).withBindHost(bind).withPort(chartPort)
+                                                      .withPublicUrl(chartUrl),
                                               java.util.Optional.of(daprClient));
         parts.push(chartDemo);
+        listeners.add(new Listener("app-chart-migrator", bind, chartDemo.port()));
         addMigrator(AppChartMigration.MIGRATOR_APP, chartDemo.stepsUri());
     }
 
@@ -223,7 +256,50 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public URI apiUri() {
-        return URI.create("http://127.0.0.1:" + api.port());
+        return URI.create("http://" + connectHost + ":" + api.port());
+    }
+
+    /** Every socket the stack listens on (not the external migrators', nor a real Temporal cluster's). */
+    public List<Listener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    /**
+     * The token the Dapr stand-in sends as {@code dapr-api-token} on every call to the functions app
+     * ({@code GET /dapr/subscribe}, each event delivery), as daprd sends its {@code APP_API_TOKEN}: what the
+     * functions must require on their subscription routes, so that only the sidecar can post events to them.
+     * Random per start.
+     */
+    public String appApiToken() {
+        return appApiToken;
+    }
+
+    /**
+     * The token the Dapr stand-in requires as {@code dapr-api-token} on its gRPC and HTTP APIs (daprd's
+     * {@code DAPR_API_TOKEN}); the stack's own {@link #daprClient()} sends it. Random per start unless
+     * {@code DAPR_API_TOKEN} was set.
+     */
+    public String daprApiToken() {
+        return daprApiToken;
+    }
+
+    /** 256 random bits, base64url: what a platform's injected token looks like. */
+    private static String randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Where this process reaches a listener bound to {@code bind}: loopback for a wildcard, else that interface. */
+    static String connectHost(String bind) {
+        if (isWildcard(bind)) {
+            return "127.0.0.1";
+        }
+        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+    }
+
+    private static boolean isWildcard(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
     }
 
     public String temporalAddress() {
@@ -252,17 +328,26 @@ public final class LocalStack implements AutoCloseable {
 
     /** What listens where, for people. */
     public String describe() {
-        return String.join(System.lineSeparator(),
-                           "Drover API           " + apiUri() + "  (spec: " + apiUri() + "/openapi.yaml)",
-                           "Temporal             " + temporalAddress,
-                           "Dapr sidecar API     grpc 127.0.0.1:" + dapr.grpcPort() + ", http http://127.0.0.1:" + dapr.httpPort(),
-                           "Broker ingress       " + broker.ingressUri(),
-                           "History database     " + historyUrl.replaceAll(";.*", ""),
-                           demo == null ? "Demo migrators       off"
-                                        : "Demo migrators       " + demo.uri() + "  (" + demo.appId() + ", migration "
-                                          + demo.migration().id() + ")",
-                           chartDemo == null ? "" : "                     " + chartDemo.uri() + "  (" + chartDemo.appId()
-                                          + ", migration " + chartDemo.migration().id() + "; ./drover merge <candidate>)");
+        List<String> lines = new ArrayList<>(List.of(
+                "Drover API           " + apiUri() + "  (spec: " + apiUri() + "/openapi.yaml)",
+                "Temporal             " + temporalAddress,
+                "Dapr sidecar API     grpc " + connectHost + ":" + dapr.grpcPort() + ", http http://" + connectHost + ":"
+                        + dapr.httpPort() + "  (header dapr-api-token required: "
+                        + (daprTokenGiven ? "DAPR_API_TOKEN" : "random; set DAPR_API_TOKEN to publish from outside") + ")",
+                "Broker ingress       " + broker.ingressUri(),
+                "History database     " + historyUrl.replaceAll(";.*", "")));
+        if (demo == null) {
+            lines.add("Demo migrators       off");
+        } else {
+            lines.add("Demo migrators       " + demo.uri() + "  (" + demo.appId() + ", migration " + demo.migration().id() + ")");
+        }
+        if (chartDemo != null) {
+            lines.add("                     " + chartDemo.uri() + "  (" + chartDemo.appId() + ", migration "
+                              + chartDemo.migration().id() + "; ./drover merge <candidate>)");
+        }
+        lines.add("Listening on         " + bind + (isWildcard(bind) ? "  (every interface: DROVER_BIND)"
+                                                                   : "  only (DROVER_BIND=0.0.0.0 opens every interface)"));
+        return String.join(System.lineSeparator(), lines);
     }
 
     @Override

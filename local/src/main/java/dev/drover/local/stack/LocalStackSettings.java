@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,12 +29,26 @@ import java.util.UUID;
  *                        ({@code DROVER_DEMO_DIR}, default drover-demo in the temporary folder)
  * @param history         the history database ({@code HISTORY_DB_URL}...; by default an H2 file,
  *                        {@code .drover/history.mv.db} under the working directory, so it lasts as long as Redis does)
+ * @param bind            the interface every listener of the stack binds ({@code DROVER_BIND}, 127.0.0.1: a developer
+ *                        machine's stack answers nothing from its network; 0.0.0.0 opens every listener to it)
+ * @param daprApiToken    the token the Dapr stand-in requires ({@code DAPR_API_TOKEN}, as daprd reads it); empty: a
+ *                        random one per start. Set it to publish from outside the stack (a Dapr SDK reads the same variable)
  */
 public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
                                  int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators,
-                                 Path demoDir, HistorySettings history) {
+                                 Path demoDir, HistorySettings history, String bind, Optional<String> daprApiToken) {
     /** The local stack's own default history: an H2 file in PostgreSQL mode. */
     public static final String HISTORY_FILE_URL = "jdbc:h2:file:./.drover/history" + HistorySettings.H2_OPTIONS;
+    /** Loopback only: nothing outside this machine reaches the stack. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    public LocalStackSettings {
+        if (bind == null || bind.isBlank()) {
+            throw new IllegalArgumentException("DROVER_BIND must name an interface, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        bind = bind.trim();
+        Objects.requireNonNull(daprApiToken, "daprApiToken");
+    }
 
     /** A migrator running outside the stack, and where its step events go. */
     public record ExternalMigrator(String appId, URI steps) {
@@ -49,7 +64,9 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
                                       migrators(env.getOrDefault("DROVER_MIGRATORS", "")),
                                       Path.of(env.getOrDefault("DROVER_DEMO_DIR",
                                                                Path.of(System.getProperty("java.io.tmpdir"), "drover-demo").toString())),
-                                      HistorySettings.fromEnvironment(env, HISTORY_FILE_URL));
+                                      HistorySettings.fromEnvironment(env, HISTORY_FILE_URL),
+                                      Optional.ofNullable(env.get("DROVER_BIND")).filter(b -> !b.isBlank()).orElse(LOOPBACK),
+                                      Optional.ofNullable(env.get("DAPR_API_TOKEN")).filter(t -> !t.isBlank()));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -91,16 +108,29 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
     public static LocalStackSettings ephemeral(Settings functions, int temporalPort) {
         return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of(),
                                       Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + UUID.randomUUID()),
-                                      HistorySettings.inMemory("local-" + UUID.randomUUID()));
+                                      HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty());
     }
 
     public LocalStackSettings withoutDemo() {
         return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators,
-                                      demoDir, history);
+                                      demoDir, history, bind, daprApiToken);
     }
 
     public LocalStackSettings withHistory(HistorySettings newHistory) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, newHistory);
+                                      migrators, demoDir, newHistory, bind, daprApiToken);
+    }
+
+    public LocalStackSettings withBind(String newBind) {
+        return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
+                                      migrators, demoDir, history, newBind, daprApiToken);
+    }
+
+    /** Like the record's own, without the Dapr API token: settings may end up in a log. */
+    @Override
+    public String toString() {
+        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s]"
+                .formatted(api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators, demoDir,
+                           bind, daprApiToken.isPresent() ? "(set)" : "(random)");
     }
 }

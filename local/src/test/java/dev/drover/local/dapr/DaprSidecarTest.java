@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,12 +95,28 @@ class DaprSidecarTest {
     }
 
     private DaprClient client(DaprSidecar sidecar) {
-        DaprClient client = new DaprClientBuilder()
-                .withPropertyOverride(Properties.GRPC_ENDPOINT, "localhost:" + sidecar.grpcPort())
-                .withPropertyOverride(Properties.HTTP_ENDPOINT, "http://localhost:" + sidecar.httpPort())
-                .build();
+        return client("localhost:" + sidecar.grpcPort(), "http://localhost:" + sidecar.httpPort(), null);
+    }
+
+    /** A real DaprClient; {@code apiToken} (may be null) as an app sets DAPR_API_TOKEN. */
+    private DaprClient client(String grpcEndpoint, String httpEndpoint, String apiToken) {
+        DaprClientBuilder builder = new DaprClientBuilder()
+                .withPropertyOverride(Properties.GRPC_ENDPOINT, grpcEndpoint)
+                .withPropertyOverride(Properties.HTTP_ENDPOINT, httpEndpoint);
+        if (apiToken != null) {
+            builder.withPropertyOverride(Properties.API_TOKEN, apiToken);
+        }
+        DaprClient client = builder.build();
         toClose.add(client);
         return client;
+    }
+
+    private HttpResponse<String> httpCall(DaprSidecar sidecar, String method, String path, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + sidecar.httpPort() + path))
+                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("x"));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String topic() {
@@ -155,6 +172,7 @@ class DaprSidecarTest {
         awaitReceived(app, "/steps", 1);
         Received received = app.received("/steps").getFirst();
         assertTrue(received.header("content-type").startsWith("application/cloudevents+json"), received.header("content-type"));
+        assertNull(received.header("dapr-api-token"), "no app token configured, none sent");
         CloudEvent delivered = new JsonFormat().deserialize(received.body());
         assertEquals("run-1/bump-chart/1", delivered.getId());
         assertEquals("dev.drover.step.dispatched", delivered.getType());
@@ -433,5 +451,87 @@ class DaprSidecarTest {
         app.received("/shared").forEach(r -> ids.add(r.json().path("id").asText()));
         assertEquals(events, ids.size());
         assertEquals(events, app.received("/shared").size(), "no event delivered twice");
+    }
+
+    @Test
+    void withAnApiTokenTheHttpApiRefusesPublishesWithoutItAsDaprDoes() throws Exception {
+        String token = "api-" + UUID.randomUUID();
+        DaprSidecar sidecar = start(config().withApiToken(token));
+        String topic = topic();
+        String path = "/v1.0/publish/pubsub/" + topic;
+
+        HttpResponse<String> missing = httpCall(sidecar, "POST", path, Map.of("Content-Type", "text/plain"));
+        assertEquals(401, missing.statusCode());
+        // daprd answers with Go's http.Error: plain text.
+        assertEquals("invalid api token\n", missing.body());
+        assertTrue(missing.headers().firstValue("content-type").orElse("").startsWith("text/plain"), missing.headers().toString());
+        HttpResponse<String> wrong = httpCall(sidecar, "POST", path, Map.of("Content-Type", "text/plain", "dapr-api-token", token + "x"));
+        assertEquals(401, wrong.statusCode());
+        assertEquals(401, httpCall(sidecar, "POST", path, Map.of("dapr-api-token", token.substring(1))).statusCode(),
+                     "a prefix of the token is not the token");
+        assertFalse(redis.client().exists(stream(topic)), "nothing refused was stored");
+
+        assertEquals(204, httpCall(sidecar, "POST", path, Map.of("Content-Type", "text/plain", "dapr-api-token", token)).statusCode());
+        assertEquals(1, redis.client().xlen(stream(topic)));
+
+        // daprd's middleware runs before routing: an unknown route is refused too, not answered 404.
+        assertEquals(401, httpCall(sidecar, "GET", "/v1.0/metadata", Map.of()).statusCode());
+        // Only GET /v1.0/healthz and /v1.0/healthz/outbound stay open (probes, waitForSidecar).
+        assertEquals(204, httpCall(sidecar, "GET", "/v1.0/healthz", Map.of()).statusCode());
+        assertEquals(204, httpCall(sidecar, "GET", "/v1.0/healthz/outbound", Map.of()).statusCode());
+        assertEquals(401, httpCall(sidecar, "POST", "/v1.0/healthz", Map.of()).statusCode());
+    }
+
+    @Test
+    void withAnApiTokenTheGrpcApiRefusesDaprClientsWithoutItAsUnauthenticated() {
+        String token = "api-" + UUID.randomUUID();
+        DaprSidecar sidecar = start(config().withApiToken(token));
+        String topic = topic();
+        String grpc = "localhost:" + sidecar.grpcPort();
+        String httpEndpoint = "http://localhost:" + sidecar.httpPort();
+
+        DaprClient anonymous = client(grpc, httpEndpoint, null);
+        anonymous.waitForSidecar(5000).block(); // healthz needs no token
+        DaprException missing = assertThrows(DaprException.class,
+                                             () -> anonymous.publishEvent("pubsub", topic, Map.of("n", 1)).block(PUBLISH_TIMEOUT));
+        assertEquals("UNAUTHENTICATED", missing.getErrorCode());
+        DaprException wrong = assertThrows(DaprException.class,
+                                           () -> client(grpc, httpEndpoint, token + "x").publishEvent("pubsub", topic, Map.of("n", 2))
+                                                   .block(PUBLISH_TIMEOUT));
+        assertEquals("UNAUTHENTICATED", wrong.getErrorCode());
+        assertFalse(redis.client().exists(stream(topic)), "nothing refused was stored");
+
+        DaprClient authenticated = client(grpc, httpEndpoint, token);
+        authenticated.waitForSidecar(5000).block();
+        authenticated.publishEvent("pubsub", topic, Map.of("n", 3)).block(PUBLISH_TIMEOUT);
+        assertEquals(1, redis.client().xlen(stream(topic)));
+    }
+
+    @Test
+    void theDaprClientSendsItsApiTokenOverHttpToo() {
+        // The SDK's HTTP calls (waitForSidecar polls /v1.0/healthz/outbound) against a server that records them.
+        TestApp fakeSidecar = app(null);
+        String token = "api-" + UUID.randomUUID();
+        client("localhost:1", fakeSidecar.baseUrl().toString(), token).waitForSidecar(5000).block();
+        Received health = fakeSidecar.received("/v1.0/healthz/outbound").getFirst();
+        assertEquals(token, health.header("dapr-api-token"));
+    }
+
+    @Test
+    void withAnAppTokenTheSidecarSendsItOnSubscribeAndOnEveryDelivery() throws Exception {
+        String topic = topic();
+        String appToken = "app-" + UUID.randomUUID();
+        TestApp app = app(subscription(topic, "/guarded")).answer("/guarded", n -> n == 1 ? Reply.of(503) : Reply.dapr("SUCCESS"));
+        DaprSidecar sidecar = start(config().withAppApiToken(appToken));
+        sidecar.addApp(new DaprApp("guarded", app.baseUrl()));
+
+        httpPublish(sidecar, "pubsub", topic, "text/plain", "secret work", "");
+
+        awaitReceived(app, "/guarded", 2); // a delivery and its redelivery
+        List<Received> subscribes = app.received("/dapr/subscribe");
+        assertFalse(subscribes.isEmpty());
+        subscribes.forEach(r -> assertEquals(appToken, r.header("dapr-api-token"), "GET /dapr/subscribe"));
+        app.received("/guarded").forEach(r -> assertEquals(appToken, r.header("dapr-api-token"), "delivery"));
+        awaitAcknowledged(topic, "guarded");
     }
 }

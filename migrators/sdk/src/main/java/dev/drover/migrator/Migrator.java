@@ -42,6 +42,7 @@ public final class Migrator implements AutoCloseable {
     private final String appId;
     private final Migration migration;
     private final WebServer server;
+    private final String bindHost;
     private final DiscoveryRuns discoveries;
     private final SeenEvents seen;
     private final PendingSteps pending;
@@ -85,11 +86,12 @@ public final class Migrator implements AutoCloseable {
         List<HttpService> services = builder.services.entrySet().stream()
                 .map(entry -> (HttpService) rules -> rules.register(entry.getKey(), entry.getValue()))
                 .toList();
-        WebServerConfig.Builder config = WebServer.builder().port(settings.port());
+        WebServerConfig.Builder config = WebServer.builder().host(settings.bindHost()).port(settings.port());
         FunctionServer.configure(config, Settings.fromEnvironment(Map.of()).withPort(settings.port()), routes, List.of(), services,
                                  (req, access) -> new dev.drover.core.auth.Principal.Bearer()); // placeholder until the SDK verifies signatures
         this.server = config.build().start();
-        LOGGER.log(Level.INFO, appId + " serves " + migration.id() + " on port " + server.port());
+        this.bindHost = settings.bindHost();
+        LOGGER.log(Level.INFO, appId + " serves " + migration.id() + " on " + bindHost + ":" + server.port());
     }
 
     public static Builder builder(String appId, Migration migration) {
@@ -150,8 +152,18 @@ public final class Migrator implements AutoCloseable {
         return server.port();
     }
 
+    /** Where this process reaches the migrator: loopback when it listens on every interface, else its interface. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + server.port());
+        String host = switch (bindHost) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
+            default -> bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
+        };
+        return URI.create("http://" + host + ":" + server.port());
+    }
+
+    /** The interface the HTTP server listens on ({@link MigratorSettings#bindHost()}). */
+    public String bindHost() {
+        return bindHost;
     }
 
     /** Where step events are pushed: the subscriber of this migrator's Trigger. */

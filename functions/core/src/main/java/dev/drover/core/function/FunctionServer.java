@@ -23,9 +23,21 @@ public final class FunctionServer {
     private FunctionServer() {
     }
 
+    /** Every interface, as a container needs: its port is all that is exposed, by the platform. */
+    public static final String ALL_INTERFACES = "0.0.0.0";
+
     public static WebServer start(Settings settings, List<Function> functions, List<HealthCheck> readiness,
                                   List<HttpService> extraServices, Authenticator auth) {
-        WebServerConfig.Builder server = WebServer.builder().port(settings.port());
+        return start(ALL_INTERFACES, settings, functions, readiness, extraServices, auth);
+    }
+
+    /**
+     * On one interface only, e.g. {@code 127.0.0.1}: a developer machine's stack must not answer its
+     * network.
+     */
+    public static WebServer start(String host, Settings settings, List<Function> functions, List<HealthCheck> readiness,
+                                  List<HttpService> extraServices, Authenticator auth) {
+        WebServerConfig.Builder server = WebServer.builder().host(host).port(settings.port());
         configure(server, settings, functions, readiness, extraServices, auth);
         return server.build().start();
     }
