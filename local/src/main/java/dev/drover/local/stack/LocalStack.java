@@ -1,6 +1,13 @@
 package dev.drover.local.stack;
 
+import dev.drover.core.auth.AuthSettings;
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.FunctionServer;
+import dev.drover.core.signing.SigningKeys;
+import dev.drover.functions.trust.MigratorUrls;
+import dev.drover.functions.trust.Trust;
+import dev.drover.functions.trust.TrustedProxies;
+import dev.drover.issuer.DevIssuer;
 import dev.drover.core.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
@@ -81,6 +88,8 @@ public final class LocalStack implements AutoCloseable {
     private RunWorker worker;
     private WorkflowClient workerClient;
     private Migrator demo;
+    private DevIssuer issuer;
+    private SigningKeys keys;
     private Migrator chartDemo;
 
     private LocalStack() {
@@ -145,9 +154,18 @@ public final class LocalStack implements AutoCloseable {
         parts.push(broker);
         listeners.add(new Listener("broker", bind, broker.port()));
 
-        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history);
+        // The same verification path as production: an OIDC issuer (development, on this stack's interface), the
+        // platform's signing key (made per start, like the tokens), migrators reached on loopback only.
+        issuer = DevIssuer.start(bind, settings.issuer());
+        parts.push(issuer);
+        listeners.add(new Listener("issuer", bind, issuer.port()));
+        keys = SigningKeys.generate();
+        Trust trust = Trust.of(AuthSettings.of(issuer.issuer(), Optional.of(appApiToken)), keys,
+                               new MigratorUrls(MigratorUrls.LOOPBACK), new TrustedProxies(""));
+        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust);
+        Authenticator auth = trust.authenticator();
         api = FunctionServer.start(bind, settings.functions().withPort(settings.api()), Catalog.all(platform),
-                                   List.of(state.readiness()), List.of(new OpenApiService()));
+                                   List.of(state.readiness()), List.of(new OpenApiService(auth)), auth);
         parts.push(api::stop);
         listeners.add(new Listener("api", bind, api.port()));
         dapr.addApp(new DaprApp(APP_ID, apiUri()));
@@ -217,7 +235,7 @@ public final class LocalStack implements AutoCloseable {
         stopWorker(false);
         workerClient = new TemporalSettings(temporalAddress, "default").client();
         worker = RunWorker.start(workerClient, state, publishing, PUBSUB, apiUri().toString(), workerCache,
-                                history.recorder());
+                                history.recorder(), keys);
         return worker;
     }
 
@@ -253,6 +271,16 @@ public final class LocalStack implements AutoCloseable {
     public void addMigrator(String appId, URI steps) {
         broker.addTrigger(new Trigger(appId, Map.of("type", StepEvent.TYPE, StepEvent.MIGRATOR_EXTENSION, appId), steps,
                                       Optional.of(DeliverySpec.defaults().withDeadLetterSink(apiUri().resolve("/dead-letters")))));
+    }
+
+    /** The development OIDC issuer whose tokens the stack's functions accept ({@code ./drover token} asks it). */
+    public DevIssuer issuer() {
+        return issuer;
+    }
+
+    /** The platform's signing key of this run of the stack (step events, dry-run requests, callback tokens). */
+    public SigningKeys signingKeys() {
+        return keys;
     }
 
     public URI apiUri() {

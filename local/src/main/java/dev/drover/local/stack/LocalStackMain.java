@@ -20,13 +20,16 @@ public final class LocalStackMain {
             return;
         }
         LocalStack stack = LocalStack.start(settings);
+        LocalCredentials.write(stack);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LocalCredentials.delete();
             stack.close();
             stopped.countDown();
         }));
         System.out.println(stack.describe());
-        System.out.println("Drover local stack is ready: " + stack.apiUri() + " (Ctrl-C stops it)");
+        System.out.println("Drover local stack is ready: " + stack.apiUri() + " (Ctrl-C stops it); "
+                                   + "every call needs a token: TOKEN=$(./drover token --role operator | tail -n 1)");
         stopped.await();
     }
 }

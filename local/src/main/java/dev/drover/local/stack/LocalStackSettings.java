@@ -33,10 +33,13 @@ import java.util.UUID;
  *                        machine's stack answers nothing from its network; 0.0.0.0 opens every listener to it)
  * @param daprApiToken    the token the Dapr stand-in requires ({@code DAPR_API_TOKEN}, as daprd reads it); empty: a
  *                        random one per start. Set it to publish from outside the stack (a Dapr SDK reads the same variable)
+ * @param issuer          the development OIDC issuer's port ({@code DROVER_ISSUER_PORT}, 8082): operators' and migrators'
+ *                        tokens come from it ({@code ./drover token})
  */
 public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
                                  int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators,
-                                 Path demoDir, HistorySettings history, String bind, Optional<String> daprApiToken) {
+                                 Path demoDir, HistorySettings history, String bind, Optional<String> daprApiToken,
+                                 int issuer) {
     /** The local stack's own default history: an H2 file in PostgreSQL mode. */
     public static final String HISTORY_FILE_URL = "jdbc:h2:file:./.drover/history" + HistorySettings.H2_OPTIONS;
     /** Loopback only: nothing outside this machine reaches the stack. */
@@ -66,7 +69,8 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
                                                                Path.of(System.getProperty("java.io.tmpdir"), "drover-demo").toString())),
                                       HistorySettings.fromEnvironment(env, HISTORY_FILE_URL),
                                       Optional.ofNullable(env.get("DROVER_BIND")).filter(b -> !b.isBlank()).orElse(LOOPBACK),
-                                      Optional.ofNullable(env.get("DAPR_API_TOKEN")).filter(t -> !t.isBlank()));
+                                      Optional.ofNullable(env.get("DAPR_API_TOKEN")).filter(t -> !t.isBlank()),
+                                      port(env, "DROVER_ISSUER_PORT", 8082));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -108,29 +112,29 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
     public static LocalStackSettings ephemeral(Settings functions, int temporalPort) {
         return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of(),
                                       Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + UUID.randomUUID()),
-                                      HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty());
+                                      HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty(), 0);
     }
 
     public LocalStackSettings withoutDemo() {
         return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators,
-                                      demoDir, history, bind, daprApiToken);
+                                      demoDir, history, bind, daprApiToken, issuer);
     }
 
     public LocalStackSettings withHistory(HistorySettings newHistory) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, newHistory, bind, daprApiToken);
+                                      migrators, demoDir, newHistory, bind, daprApiToken, issuer);
     }
 
     public LocalStackSettings withBind(String newBind) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, history, newBind, daprApiToken);
+                                      migrators, demoDir, history, newBind, daprApiToken, issuer);
     }
 
     /** Like the record's own, without the Dapr API token: settings may end up in a log. */
     @Override
     public String toString() {
-        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s]"
+        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s, issuer=%d]"
                 .formatted(api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators, demoDir,
-                           bind, daprApiToken.isPresent() ? "(set)" : "(random)");
+                           bind, daprApiToken.isPresent() ? "(set)" : "(random)", issuer);
     }
 }

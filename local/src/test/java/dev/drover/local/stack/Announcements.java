@@ -1,5 +1,6 @@
 package dev.drover.local.stack;
 
+import dev.drover.core.event.Announcement;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.Migration;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -20,16 +21,19 @@ final class Announcements {
     private Announcements() {
     }
 
-    static void publish(DaprClient dapr, Migration migration) {
+    /** Published with the identity of migrator app {@code app}, the owner of what it announces. */
+    static void publish(LocalStack stack, String app, Migration migration) {
+        DaprClient dapr = stack.daprClient();
         byte[] event = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(
                 CloudEventBuilder.v1()
                         .withId(UUID.randomUUID().toString())
-                        .withSource(URI.create("/test-migrator"))
-                        .withType("dev.drover.migration.announced")
+                        .withSource(URI.create("/" + app))
+                        .withType(Announcement.TYPE)
+                        .withExtension(Announcement.TOKEN_EXTENSION, stack.issuer().migratorToken(app))
                         .withDataContentType("application/json")
                         .withData(Json.bytes(migration))
                         .build());
-        dapr.publishEvent(new PublishEventRequest(LocalStack.PUBSUB, "migration-registry", event)
+        dapr.publishEvent(new PublishEventRequest(LocalStack.PUBSUB, Announcement.TOPIC, event)
                                   .setContentType(JsonFormat.CONTENT_TYPE))
                 .block(Duration.ofSeconds(10));
     }

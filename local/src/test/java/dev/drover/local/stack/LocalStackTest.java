@@ -78,7 +78,7 @@ class LocalStackTest {
         try {
             String app = "refusing-migrator";
             stack.addMigrator(app, URI.create("http://127.0.0.1:" + refusing.getAddress().getPort() + "/steps"));
-            Announcements.publish(stack.daprClient(), new Migration("e2e-dead-letter", "E2E dead letter", "", List.of(),
+            Announcements.publish(stack, app, new Migration("e2e-dead-letter", "E2E dead letter", "", List.of(),
                     List.of(new Step("bump", "", app, "test", Map.of())), List.of()));
             api.await("the announcement", "/migrations/e2e-dead-letter", Duration.ofSeconds(20), m -> true);
             assertEquals(200, api.post("/migrations/e2e-dead-letter/candidates",

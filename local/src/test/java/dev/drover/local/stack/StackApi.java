@@ -1,6 +1,7 @@
 package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.auth.Role;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.Migration;
@@ -28,8 +29,17 @@ record StackApi(LocalStack stack) {
                          HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A call as an admin of the stack's issuer (every operator route, and a migrator's too). */
     HttpResponse<String> call(String method, String path, Object body) throws Exception {
-        return send(stack.apiUri().resolve(path), method, body);
+        return call(method, path, body, stack.issuer().userToken("e2e-admin", Role.ADMIN));
+    }
+
+    HttpResponse<String> call(String method, String path, Object body, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve(path)).header("Content-Type", "application/json")
+                                 .header("Authorization", "Bearer " + token)
+                                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                                                              : HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(),
+                         HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, Object body) throws Exception {
@@ -78,10 +88,11 @@ record StackApi(LocalStack stack) {
      */
     void announceAndDiscover(String migratorApp, String migrationId, List<String> steps, List<String> candidates) throws Exception {
         List<Step> definition = steps.stream().map(name -> new Step(name, "", migratorApp, "test", Map.of())).toList();
-        Announcements.publish(stack.daprClient(), new Migration(migrationId, "E2E " + migrationId, "", List.of(), definition, List.of()));
+        Announcements.publish(stack, migratorApp, new Migration(migrationId, "E2E " + migrationId, "", List.of(), definition, List.of()));
         await("the announcement of " + migrationId, "/migrations/" + migrationId, Duration.ofSeconds(20), m -> true);
         List<DiscoveredCandidate> discovered = candidates.stream()
                 .map(id -> new DiscoveredCandidate(id, "app", Map.of(), List.of(), List.of())).toList();
-        assertEquals(200, post("/migrations/" + migrationId + "/candidates", discovered).statusCode());
+        assertEquals(200, call("POST", "/migrations/" + migrationId + "/candidates", discovered,
+                               stack.issuer().migratorToken(migratorApp)).statusCode());
     }
 }
