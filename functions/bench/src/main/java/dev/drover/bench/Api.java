@@ -33,18 +33,23 @@ final class Api implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final URI base;
+    private final String token;
 
-    Api(URI base) {
+    /** Calls {@code base} with {@code token} as the bearer token of every request. */
+    Api(URI base, String token) {
         this.base = base;
+        this.token = token;
     }
 
     Reply get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET(), "GET " + pathAndQuery);
+        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", "Bearer " + token).GET(),
+                    "GET " + pathAndQuery);
     }
 
     Reply post(String path, byte[] json) {
         return send(HttpRequest.newBuilder(base.resolve(path))
                             .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + token)
                             .POST(HttpRequest.BodyPublishers.ofByteArray(json)),
                     "POST " + path);
     }

@@ -1,7 +1,12 @@
 package dev.drover.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.auth.Authenticator;
+import dev.drover.core.auth.Principal;
+import dev.drover.core.auth.Role;
 import dev.drover.core.function.FunctionServer;
+import dev.drover.core.model.Migration;
+import dev.drover.core.model.Step;
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
@@ -20,6 +25,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -132,17 +138,27 @@ public final class CandidateBench {
         Settings settings = new Settings(0, env.redisUrl(), prefix, env.maxBodyBytes(), env.pubsub(), Optional.empty());
         RedisState state = RedisState.connect(settings.redisUrl(), prefix);
         WebServer server = null;
+        WebServer open = null;
         boolean ok = false;
-        try {
+        try (BenchTrust trust = BenchTrust.start()) {
             printHeader(state.redis(), settings.redisUrl(), prefix);
             // The candidate API needs neither Temporal nor a broker: point them nowhere.
             Platform platform = new Platform(state, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
                                              URI.create("http://127.0.0.1:1/"),
-                                             History.open(HistorySettings.inMemory("candidate-bench-" + UUID.randomUUID())));
+                                             History.open(HistorySettings.inMemory("candidate-bench-" + UUID.randomUUID())),
+                                             trust.trust());
+            Authenticator auth = trust.trust().authenticator();
             server = FunctionServer.start(settings, Catalog.all(platform), List.of(state.readiness()),
-                                          List.of(new OpenApiService()));
-            try (Api api = new Api(URI.create("http://127.0.0.1:" + server.port() + "/"))) {
+                                          List.of(new OpenApiService(auth)), auth);
+            // The baseline for what authentication costs: the same functions behind a door that checks nothing.
+            Authenticator none = (req, access) -> new Principal.User("bench", Optional.of(Role.ADMIN));
+            open = FunctionServer.start(settings, Catalog.all(platform), List.of(state.readiness()), List.of(), none);
+            try (Api api = new Api(URI.create("http://127.0.0.1:" + server.port() + "/"), trust.adminToken());
+                 Api unchecked = new Api(URI.create("http://127.0.0.1:" + open.port() + "/"), trust.adminToken())) {
+                state.migrations().announce(new Migration(MIGRATION, "Bench", "", List.of(),
+                                                          List.of(new Step("s1", "", "noop", "", Map.of())), List.of()), "noop");
                 measure(api, state.redis());
+                measureAuthentication(api, unchecked);
             }
             ok = true;
         } catch (Api.Failed | Mismatch e) {
@@ -155,6 +171,9 @@ public final class CandidateBench {
             if (server != null) {
                 server.stop();
             }
+            if (open != null) {
+                open.stop();
+            }
             ok &= cleanUp(state.redis(), prefix);
             state.close();
         }
@@ -165,10 +184,6 @@ public final class CandidateBench {
 
     private void measure(Api api, UnifiedJedis redis) {
         long memoryBefore = usedMemory(redis);
-        String announcement = """
-                {"id":"%s","name":"Bench","steps":[{"name":"s1","migratorApp":"noop"}]}""".formatted(MIGRATION);
-        JsonNode announced = api.post("/registry/announce", announcement.getBytes(StandardCharsets.UTF_8)).json();
-        expect("SUCCESS".equals(announced.path("status").asText()), "announce answered " + announced);
 
         Submission load = submitAll(api);
         expect(load.added() == config.candidates(), "the load added " + load.added() + ", expected " + config.candidates());
@@ -242,6 +257,31 @@ public final class CandidateBench {
         line("");
         line("Resubmission: the same %d candidates again (all must be unchanged)", config.candidates());
         printSubmission(again);
+    }
+
+    /**
+     * What verifying a bearer token costs per request: the same count read against the server that verifies tokens
+     * and against one that checks nothing, alternating, so both see the same machine load.
+     */
+    private void measureAuthentication(Api api, Api unchecked) {
+        String path = "/migrations/" + MIGRATION;
+        for (int i = 0; i < config.warmup(); i++) {
+            api.get(path);
+            unchecked.get(path);
+        }
+        Latencies verified = new Latencies();
+        Latencies baseline = new Latencies();
+        for (int i = 0; i < config.counts(); i++) {
+            verified.add(api.get(path).nanos());
+            baseline.add(unchecked.get(path).nanos());
+        }
+        line("");
+        line("Authentication: GET %s with a bearer JWT verified (RS256, JWKS cached) vs no check, alternating", path);
+        line("  %-22s %6s %9s %9s %9s", "", "n", "p50 ms", "p99 ms", "max ms");
+        line("  %-22s %s", "verified", verified.summary());
+        line("  %-22s %s", "unchecked", baseline.summary());
+        line("  cost per request: p50 %+.3f ms (ratio %.2f)", (verified.p50() - baseline.p50()) / 1e6,
+             (double) verified.p50() / Math.max(1, baseline.p50()));
     }
 
     /** Submits candidates 1..N in batches, one request at a time; times each request. */

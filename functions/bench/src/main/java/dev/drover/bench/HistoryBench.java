@@ -1,6 +1,7 @@
 package dev.drover.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import dev.drover.core.model.Migration;
@@ -126,7 +127,7 @@ public final class HistoryBench {
         RedisState state = RedisState.connect(server.redisUrl(), prefix);
         boolean ok = false;
         WebServer web = null;
-        try (History history = History.open(settings)) {
+        try (History history = History.open(settings); BenchTrust trust = BenchTrust.start()) {
             line("History benchmark: %,d events, %,d audit entries, %d migrations, db %s%s", events, actions, migrations, db,
                  db.equals("postgres") ? " (schema " + schema + ")" : " (in memory, PostgreSQL mode)");
             for (int m = 0; m < migrations; m++) {
@@ -134,13 +135,14 @@ public final class HistoryBench {
                                                           List.of(new Step("bump", "", "noop", "", Map.of()),
                                                                   new Step("merge", "", "noop", "", Map.of()),
                                                                   new Step("verify", "", "noop", "", Map.of())),
-                                                          List.of()));
+                                                          List.of()), "noop");
             }
             long runs = load(history);
             Platform platform = new Platform(state, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
-                                             URI.create("http://127.0.0.1:1/"), history);
-            web = FunctionServer.start(server, Catalog.all(platform), List.of(state.readiness()), List.of(new OpenApiService()));
-            try (Api api = new Api(URI.create("http://127.0.0.1:" + web.port() + "/"))) {
+                                             URI.create("http://127.0.0.1:1/"), history, trust.trust());
+            Authenticator auth = trust.trust().authenticator();
+            web = FunctionServer.start(server, Catalog.all(platform), List.of(state.readiness()), List.of(new OpenApiService(auth)), auth);
+            try (Api api = new Api(URI.create("http://127.0.0.1:" + web.port() + "/"), trust.adminToken())) {
                 check(api, runs);
                 measure(api);
             }

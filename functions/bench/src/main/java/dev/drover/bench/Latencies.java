@@ -43,6 +43,13 @@ final class Latencies {
                              ms(percentile(sorted, 0.50)), ms(percentile(sorted, 0.99)), ms(sorted[count - 1]));
     }
 
+    /** The median, in nanoseconds. */
+    long p50() {
+        long[] sorted = Arrays.copyOf(nanos, count);
+        Arrays.sort(sorted);
+        return percentile(sorted, 0.50);
+    }
+
     /** Nearest rank: the smallest sample with at least q of all samples at or below it. */
     private static long percentile(long[] sorted, double q) {
         int rank = (int) Math.ceil(q * sorted.length);

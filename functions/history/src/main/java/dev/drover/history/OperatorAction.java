@@ -6,9 +6,11 @@ import java.util.Map;
 /**
  * One operator action for the audit log: who did what to which candidate, when and from where.
  *
- * @param actor  who (see {@code Actor} in the functions: the auth proxy's user header, else "anonymous")
+ * @param actor  who: the authenticated principal (a person's name from their token, {@code migrator:<app>})
  * @param action what: start, cancel, retry-step or inputs
- * @param source from where: the client address (first X-Forwarded-For hop, else the peer address)
+ * @param source from where: the peer address, or what a trusted proxy says in X-Forwarded-For ({@code dapr} for
+ *               what the sidecar delivered)
+ * @param candidateId the candidate, or null for an action on a whole migration (an ownership transfer)
  * @param runId  the run the action started or acted on, when there is one
  * @param detail what the action carried, e.g. the inputs it set
  */

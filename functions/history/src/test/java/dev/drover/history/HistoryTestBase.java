@@ -89,11 +89,22 @@ abstract class HistoryTestBase {
                  var s = c.createStatement();
                  var rows = s.executeQuery("SELECT MAX(CAST(version AS INT)) FROM history_schema_version")) {
                 rows.next();
-                assertTrue(rows.getInt(1) >= 2, "the schema was not upgraded: version " + rows.getInt(1));
+                assertTrue(rows.getInt(1) >= 3, "the schema was not upgraded: version " + rows.getInt(1));
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    @Test
+    void anActionOnAWholeMigrationIsAuditedWithoutACandidate() {
+        String m = migration();
+        history.recorder().record(new OperatorAction(T0, "ada", "transfer-owner", m, null, null, "10.0.0.1",
+                                                     Map.of("owner", "new-app")));
+        List<Metrics.AuditEntry> items = history.queries().audit(new AuditFilter(m, null, null, null), Optional.empty(), 5).items();
+        assertEquals(1, items.size(), "the audit row was kept");
+        assertEquals("transfer-owner", items.getFirst().action());
+        assertEquals(null, items.getFirst().candidateId());
     }
 
     @Test
