@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Where {@code ./drover token} finds the running stack's issuer: {@code .drover/local.env}, readable by its owner
- * only, with the token endpoint and the development client's secret. Written at start, deleted at stop.
+ * only, with the token endpoint, the development client's secret and the Dapr stand-in's API token (what a
+ * migrator outside the stack publishes with). Written at start, deleted at stop.
  */
 final class LocalCredentials {
     static final Path FILE = Path.of(".drover", "local.env");
@@ -26,7 +27,9 @@ final class LocalCredentials {
                                      "DROVER_ISSUER=" + issuer.issuer(),
                                      "DROVER_TOKEN_URL=" + issuer.tokenEndpoint(),
                                      "DROVER_CLIENT_ID=" + issuer.clientId(),
-                                     "DROVER_CLIENT_SECRET=" + issuer.clientSecret());
+                                     "DROVER_CLIENT_SECRET=" + issuer.clientSecret(),
+                                     "DAPR_HTTP_ENDPOINT=" + stack.daprHttpEndpoint(),
+                                     "DAPR_API_TOKEN=" + stack.daprApiToken());
         try {
             Files.createDirectories(FILE.getParent());
             Files.deleteIfExists(FILE);

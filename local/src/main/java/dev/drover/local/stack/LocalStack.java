@@ -338,6 +338,11 @@ public final class LocalStack implements AutoCloseable {
         return broker;
     }
 
+    /** Where a Dapr SDK outside the stack reaches the stand-in's HTTP API (what {@code DAPR_HTTP_ENDPOINT} says). */
+    public String daprHttpEndpoint() {
+        return "http://" + connectHost + ":" + dapr.httpPort();
+    }
+
     public DaprClient daprClient() {
         return daprClient;
     }
