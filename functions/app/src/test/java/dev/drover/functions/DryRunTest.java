@@ -3,6 +3,7 @@ package dev.drover.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.model.Migration;
 import dev.drover.core.model.Step;
+import dev.drover.core.signing.SignatureVerifier;
 import dev.drover.core.state.RedisState;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,7 +92,7 @@ class DryRunTest {
                 .files(candidate -> path -> path.equals("OLD.md") ? Optional.of("old\n") : Optional.empty())
                 .patience(Duration.ofMillis(1)) // nothing to announce to here: give up at once
                 .start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
-        STATE.migrations().announce(greetings("greetings", migrator.uri().toString()), "test-migrator");
+        STATE.migrations().announce(greetings("greetings", migrator.uri().toString()), "greeter");
         STATE.migrations().announce(greetings("silent", ""), "test-migrator");
         STATE.migrations().announce(greetings("gone", "http://127.0.0.1:1"), "test-migrator");
         for (String migration : List.of("greetings", "silent", "gone")) {
@@ -150,6 +152,57 @@ class DryRunTest {
         Api.Reply reply = api.postJson("/migrations/gone/dry-run", Map.of("candidateId", "checkout"));
         assertEquals(502, reply.status());
         assertEquals("migrator_unreachable", reply.errorCode());
+    }
+
+    /**
+     * A migratorUrl reaching something that is no migrator: the platform signs what it sends for the owner app, follows
+     * no redirect and passes none of the answer on (the dry-run proxy must not be a way to read other services).
+     */
+    @Test
+    void whatIsNotAMigratorGetsASignedRequestAndGivesNothingAway() throws Exception {
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        other.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String bearer = exchange.getRequestHeaders().getFirst("Authorization");
+            try {
+                SignatureVerifier.of(TestTrust.KEYS).verifyRequest(bearer.substring("Bearer ".length()), "probe-owner", "POST",
+                                                                   "/dry-run", body);
+                seen.add(exchange.getRequestURI().getPath() + " signed");
+            } catch (SignatureVerifier.Refused | RuntimeException e) {
+                seen.add(exchange.getRequestURI().getPath() + " unsigned: " + e.getMessage());
+            }
+            boolean redirect = exchange.getRequestURI().getPath().startsWith("/redirect");
+            if (redirect) {
+                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + exchange.getLocalAddress().getPort() + "/secret");
+            }
+            byte[] secret = "internal-secret-42".getBytes();
+            exchange.sendResponseHeaders(redirect ? 302 : 500, secret.length);
+            exchange.getResponseBody().write(secret);
+            exchange.close();
+        });
+        other.start();
+        try {
+            String base = "http://127.0.0.1:" + other.getAddress().getPort();
+            for (String url : List.of(base, base + "/redirect")) {
+                STATE.migrations().announce(greetings("probe", url), "probe-owner");
+                STATE.candidates().merge("probe", List.of(Fixtures.candidate("checkout", Map.of())));
+                Api.Reply reply = api.postJson("/migrations/probe/dry-run", Map.of("candidateId", "checkout"));
+                assertEquals(502, reply.status(), reply.body());
+                assertEquals("migrator_failed", reply.errorCode());
+                assertFalse(reply.body().contains("internal-secret-42"), "the upstream body is never passed on: " + reply.body());
+            }
+            assertEquals(List.of("/dry-run signed", "/redirect/dry-run signed"), seen, "no redirect was followed");
+
+            // A stored URL the allowlist no longer takes is refused before anything is sent.
+            STATE.migrations().announce(greetings("probe", "http://169.254.169.254/latest"), "probe-owner");
+            Api.Reply refused = api.postJson("/migrations/probe/dry-run", Map.of("candidateId", "checkout"));
+            assertEquals(409, refused.status(), refused.body());
+            assertEquals("migrator_url_not_allowed", refused.errorCode());
+            assertEquals(2, seen.size());
+        } finally {
+            other.stop(0);
+        }
     }
 
     @Test
