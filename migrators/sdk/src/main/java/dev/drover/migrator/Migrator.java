@@ -74,7 +74,7 @@ public final class Migrator implements AutoCloseable {
         this.pending = settings.redisUrl()
                 .map(redis -> PendingSteps.inRedis(redis, "drover-migrator:" + appId + ":pending"))
                 .orElseGet(PendingSteps::inMemory);
-        PlatformClient platform = new PlatformClient(settings.platformUrl(), tokens);
+        PlatformClient platform = new PlatformClient(settings.platformUrl(), settings.callbackUrl(), tokens);
         Announcer announcer = new Announcer(dapr, settings.pubsub(), migration, appId, platform, tokens);
         Discovery discovery = builder.discovery;
         this.discoveries = new DiscoveryRuns(() -> {

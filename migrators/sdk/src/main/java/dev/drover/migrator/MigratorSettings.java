@@ -10,8 +10,11 @@ import java.util.Optional;
  * What a migrator reads from its environment, with defaults that work beside the local stack.
  *
  * @param port         HTTP port ({@code PORT}, which Knative sets, else {@code DROVER_PORT}; default 8080)
- * @param platformUrl  the Drover API ({@code DROVER_API_URL}, default http://127.0.0.1:8080): every platform call,
- *                     callbacks included, and the platform's keys ({@code GET /platform/keys})
+ * @param platformUrl  the Drover API ({@code DROVER_API_URL}, default http://127.0.0.1:8080): every platform call
+ *                     and the platform's keys ({@code GET /platform/keys})
+ * @param callbackUrl  where step results go, {@code <callbackUrl>/event/<runId>}, and the only callback a step event
+ *                     may name ({@code DROVER_CALLBACK_URL}, default the platform URL: the same variable, from the
+ *                     same configuration, that tells the platform's worker what to put in step events)
  * @param publicUrl    where the platform reaches this migrator, announced for dry-runs ({@code MIGRATOR_URL});
  *                     empty announces no dry-run
  * @param pubsub       the Dapr pub/sub component announcements go through ({@code DROVER_PUBSUB}, default "pubsub")
@@ -25,7 +28,7 @@ import java.util.Optional;
  * @param trigger      the OIDC issuer and audience of discovery triggers ({@code DROVER_TRIGGER_ISSUER},
  *                     {@code DROVER_TRIGGER_AUDIENCE}); empty accepts only the platform's signed triggers
  */
-public record MigratorSettings(int port, URI platformUrl, String publicUrl, String pubsub, Optional<URI> redisUrl,
+public record MigratorSettings(int port, URI platformUrl, URI callbackUrl, String publicUrl, String pubsub, Optional<URI> redisUrl,
                                Optional<TokenSource> tokens, Optional<String> metricsToken, Optional<Trigger> trigger) {
     /**
      * Who may trigger discovery besides the platform: tokens of {@code issuer} for {@code audience}, such as the
@@ -35,6 +38,7 @@ public record MigratorSettings(int port, URI platformUrl, String publicUrl, Stri
     }
 
     public MigratorSettings {
+        callbackUrl = callbackUrl == null ? platformUrl : callbackUrl;
         publicUrl = Check.optionalHttpUrl("MIGRATOR_URL", publicUrl);
         metricsToken = metricsToken.filter(t -> !t.isBlank());
     }
@@ -47,8 +51,10 @@ public record MigratorSettings(int port, URI platformUrl, String publicUrl, Stri
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("PORT=" + port + " is not a port number");
         }
+        String api = env.getOrDefault("DROVER_API_URL", "http://127.0.0.1:8080");
         return new MigratorSettings(number,
-                                    URI.create(env.getOrDefault("DROVER_API_URL", "http://127.0.0.1:8080")),
+                                    URI.create(api),
+                                    URI.create(env.getOrDefault("DROVER_CALLBACK_URL", api)),
                                     env.getOrDefault("MIGRATOR_URL", ""),
                                     env.getOrDefault("DROVER_PUBSUB", "pubsub"),
                                     Optional.ofNullable(env.get("REDIS_URL")).filter(s -> !s.isBlank()).map(URI::create),
@@ -81,27 +87,27 @@ public record MigratorSettings(int port, URI platformUrl, String publicUrl, Stri
 
     /** Beside a platform at {@code platformUrl}, on any free port, remembering step events in memory; no identity yet. */
     public static MigratorSettings local(URI platformUrl) {
-        return new MigratorSettings(0, platformUrl, "", "pubsub", Optional.empty(), Optional.empty(), Optional.empty(),
+        return new MigratorSettings(0, platformUrl, platformUrl, "", "pubsub", Optional.empty(), Optional.empty(), Optional.empty(),
                                     Optional.empty());
     }
 
     public MigratorSettings withPublicUrl(String url) {
-        return new MigratorSettings(port, platformUrl, url, pubsub, redisUrl, tokens, metricsToken, trigger);
+        return new MigratorSettings(port, platformUrl, callbackUrl, url, pubsub, redisUrl, tokens, metricsToken, trigger);
     }
 
     public MigratorSettings withPort(int newPort) {
-        return new MigratorSettings(newPort, platformUrl, publicUrl, pubsub, redisUrl, tokens, metricsToken, trigger);
+        return new MigratorSettings(newPort, platformUrl, callbackUrl, publicUrl, pubsub, redisUrl, tokens, metricsToken, trigger);
     }
 
     public MigratorSettings withTokens(TokenSource source) {
-        return new MigratorSettings(port, platformUrl, publicUrl, pubsub, redisUrl, Optional.of(source), metricsToken, trigger);
+        return new MigratorSettings(port, platformUrl, callbackUrl, publicUrl, pubsub, redisUrl, Optional.of(source), metricsToken, trigger);
     }
 
     public MigratorSettings withMetricsToken(String token) {
-        return new MigratorSettings(port, platformUrl, publicUrl, pubsub, redisUrl, tokens, Optional.of(token), trigger);
+        return new MigratorSettings(port, platformUrl, callbackUrl, publicUrl, pubsub, redisUrl, tokens, Optional.of(token), trigger);
     }
 
     public MigratorSettings withTrigger(Trigger value) {
-        return new MigratorSettings(port, platformUrl, publicUrl, pubsub, redisUrl, tokens, metricsToken, Optional.of(value));
+        return new MigratorSettings(port, platformUrl, callbackUrl, publicUrl, pubsub, redisUrl, tokens, metricsToken, Optional.of(value));
     }
 }

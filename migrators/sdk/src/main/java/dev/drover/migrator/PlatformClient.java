@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The few platform calls a migrator makes, each with the migrator's bearer token, and only ever to the configured
- * platform URL (callbacks included: their URL is built here from the run id, never taken from an event). Each call
+ * URLs (callbacks included: their URL is built here from the run id, never taken from an event). Each call
  * either returns, throws {@link Retries.Refused} when the platform said no for good, or throws something worth
  * retrying (unreachable, 5xx, not known yet, no token yet).
  */
@@ -38,13 +38,15 @@ final class PlatformClient {
     }
 
     private final URI api;
+    private final URI callbacks;
     private final TokenSource tokens;
     // No redirects: every request carries the migrator's token, which must reach the platform only.
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    PlatformClient(URI api, TokenSource tokens) {
+    PlatformClient(URI api, URI callbacks, TokenSource tokens) {
         this.api = api;
+        this.callbacks = callbacks;
         this.tokens = tokens;
     }
 
@@ -78,9 +80,9 @@ final class PlatformClient {
         }
     }
 
-    /** Where a run's step results go: the platform's callback route, under the configured platform URL. */
+    /** Where a run's step results go: the platform's callback route, under the configured callback URL. */
     String callbackUrl(String runId) {
-        return route("/event/" + runId).toString();
+        return route(callbacks, "/event/" + runId).toString();
     }
 
     /** Where the platform serves the public keys its signatures verify with. */
@@ -103,8 +105,12 @@ final class PlatformClient {
 
     /** The API's route, below whatever path the API's URL has (a gateway may serve it under a prefix). */
     private URI route(String path) {
-        String base = api.toString();
-        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+        return route(api, path);
+    }
+
+    private static URI route(URI base, String path) {
+        String text = base.toString();
+        return URI.create((text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + path);
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder request) throws IOException {

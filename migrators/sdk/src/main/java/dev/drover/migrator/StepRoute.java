@@ -29,7 +29,7 @@ import java.util.concurrent.ExecutorService;
  * <p>
  * Anything can reach this route, so nothing in an event is used before the platform's signature on it
  * (extension {@code droversig}) is checked, and even then its content is treated as untrusted: ids must be
- * slugs, and the step's result goes to the configured platform only. Every refusal is a 4xx, so the broker
+ * slugs, and the step's result goes to the configured callback URL only. Every refusal is a 4xx, so the broker
  * dead-letters the event instead of redelivering it; only keys that cannot be fetched now are a 503.
  */
 final class StepRoute implements Function {
@@ -115,9 +115,9 @@ final class StepRoute implements Function {
         if (!expected.equals(event.callback().url())) {
             LOGGER.log(Level.WARNING, "refused step event " + PlatformProof.abbreviate(cloudEvent.getId()) + ": its callback.url '"
                     + PlatformProof.abbreviate(event.callback().url()) + "' is not this migrator's platform (" + expected
-                    + "); check DROVER_API_URL against the platform's DROVER_CALLBACK_URL");
+                    + "); check DROVER_CALLBACK_URL (default DROVER_API_URL) against the platform worker's");
             throw new InvalidInput("invalid_callback", "the step event's callback.url is not " + expected
-                    + ", where this migrator reports to (DROVER_API_URL)");
+                    + ", where this migrator reports to (DROVER_CALLBACK_URL, default DROVER_API_URL)");
         }
     }
 }

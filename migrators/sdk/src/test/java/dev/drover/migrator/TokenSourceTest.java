@@ -102,7 +102,7 @@ class TokenSourceTest {
     }
 
     @Test
-    void theEnvironmentNamesOneIdentity() throws Exception {
+    void theEnvironmentNamesOneIdentityAndWhereCallbacksGo() throws Exception {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> TokenSource.fromEnvironment(Map.of()));
         assertTrue(none.getMessage().contains("DROVER_TOKEN_FILE") && none.getMessage().contains("DROVER_TOKEN_URL"), none.getMessage());
         assertThrows(IllegalArgumentException.class, () -> MigratorSettings.fromEnvironment(Map.of()));
@@ -122,6 +122,11 @@ class TokenSourceTest {
                                                                             "DROVER_TRIGGER_AUDIENCE", "drover-discover"));
         assertEquals(new MigratorSettings.Trigger(URI.create("https://kubernetes.default.svc"), "drover-discover"), settings.trigger().orElseThrow());
         assertEquals("m", settings.metricsToken().orElseThrow());
+        assertEquals(URI.create("http://127.0.0.1:8080"), settings.callbackUrl(), "callbacks go to the platform's API by default");
+        assertEquals(URI.create("http://step-callback.drover.svc.cluster.local"), MigratorSettings.fromEnvironment(
+                Map.of("DROVER_TOKEN_FILE", "/t", "DROVER_API_URL", "http://drover-api.drover.svc.cluster.local",
+                       "DROVER_CALLBACK_URL", "http://step-callback.drover.svc.cluster.local")).callbackUrl(),
+                     "or where the platform's worker sends them (the same drover-config)");
         assertThrows(IllegalArgumentException.class, () -> MigratorSettings.fromEnvironment(
                 Map.of("DROVER_TOKEN_FILE", "/t", "DROVER_TRIGGER_ISSUER", "https://kubernetes.default.svc")));
     }
