@@ -91,6 +91,14 @@ public record MigratorSettings(int port, URI platformUrl, URI callbackUrl, Strin
                                     Optional.empty());
     }
 
+    /** As a record prints itself, but never the metrics token: settings end up in logs. */
+    @Override
+    public String toString() {
+        return "MigratorSettings[port=" + port + ", platformUrl=" + platformUrl + ", callbackUrl=" + callbackUrl + ", publicUrl="
+                + publicUrl + ", pubsub=" + pubsub + ", redisUrl=" + redisUrl.map(u -> u.getHost() + ":" + u.getPort())
+                + ", tokens=" + tokens + ", metricsToken=" + metricsToken.map(t -> "(set)") + ", trigger=" + trigger + "]";
+    }
+
     public MigratorSettings withPublicUrl(String url) {
         return new MigratorSettings(port, platformUrl, callbackUrl, url, pubsub, redisUrl, tokens, metricsToken, trigger);
     }

@@ -117,11 +117,12 @@ class TokenSourceTest {
                                                                  "DROVER_TOKEN_PARAMS", "migrator=app-chart-migrator&scope=a%20b"));
         assertEquals("system:serviceaccount:drover:app-chart-migrator", SignedJWT.parse(fromEnv.token()).getJWTClaimsSet().getSubject());
 
-        MigratorSettings settings = MigratorSettings.fromEnvironment(Map.of("DROVER_TOKEN_FILE", "/t", "DROVER_METRICS_TOKEN", "m",
+        MigratorSettings settings = MigratorSettings.fromEnvironment(Map.of("DROVER_TOKEN_FILE", "/t", "DROVER_METRICS_TOKEN", "scrape-secret",
                                                                             "DROVER_TRIGGER_ISSUER", "https://kubernetes.default.svc",
                                                                             "DROVER_TRIGGER_AUDIENCE", "drover-discover"));
         assertEquals(new MigratorSettings.Trigger(URI.create("https://kubernetes.default.svc"), "drover-discover"), settings.trigger().orElseThrow());
-        assertEquals("m", settings.metricsToken().orElseThrow());
+        assertEquals("scrape-secret", settings.metricsToken().orElseThrow());
+        assertTrue(!settings.toString().contains("scrape-secret"), settings.toString());
         assertEquals(URI.create("http://127.0.0.1:8080"), settings.callbackUrl(), "callbacks go to the platform's API by default");
         assertEquals(URI.create("http://step-callback.drover.svc.cluster.local"), MigratorSettings.fromEnvironment(
                 Map.of("DROVER_TOKEN_FILE", "/t", "DROVER_API_URL", "http://drover-api.drover.svc.cluster.local",
