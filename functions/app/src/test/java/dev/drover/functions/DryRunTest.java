@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.model.Migration;
 import dev.drover.core.model.Step;
 import dev.drover.core.signing.SignatureVerifier;
+import dev.drover.migrator.TokenSource;
 import dev.drover.core.state.RedisState;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;
@@ -91,6 +92,8 @@ class DryRunTest {
                 .step("sign", SIGN)
                 .files(candidate -> path -> path.equals("OLD.md") ? Optional.of("old\n") : Optional.empty())
                 .patience(Duration.ofMillis(1)) // nothing to announce to here: give up at once
+                .tokens(TokenSource.of(TestTrust.migrator("greeter")))
+                .signatures(SignatureVerifier.of(TestTrust.KEYS))
                 .start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
         STATE.migrations().announce(greetings("greetings", migrator.uri().toString()), "greeter");
         STATE.migrations().announce(greetings("silent", ""), "test-migrator");

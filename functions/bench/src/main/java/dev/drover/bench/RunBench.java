@@ -127,6 +127,7 @@ public final class RunBench {
                 .discovery(() -> candidates)
                 .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to change"))
                 .dapr(stack.daprClient())
+                .tokens(stack.migratorTokens(APP))
                 .start(MigratorSettings.local(stack.apiUri()));
     }
 

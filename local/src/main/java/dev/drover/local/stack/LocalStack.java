@@ -26,6 +26,7 @@ import dev.drover.workflows.RunWorker;
 import dev.drover.workflows.TemporalSettings;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;
+import dev.drover.migrator.TokenSource;
 import dev.drover.migrators.appchart.AppChartMigration;
 import dev.drover.migrators.appchart.AppChartMigrator;
 import dev.drover.migrators.appchart.AppChartMigratorApp;
@@ -195,6 +196,7 @@ public final class LocalStack implements AutoCloseable {
         int port = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator();
         demo = HelloMigrator.builder(projects)
                 .dapr(daprClient)
+                .tokens(migratorTokens(HelloMigrator.APP_ID))
                 .start(MigratorSettings.local(apiUri()).withBindHost(bind).withPort(port)
                                .withPublicUrl("http://" + connectHost + ":" + port));
         parts.push(demo);
@@ -214,7 +216,8 @@ public final class LocalStack implements AutoCloseable {
                                                                          "DROVER_LOCAL_GIT_LINK_BASE", chartUrl + "/local-git/changes"));
         chartDemo = AppChartMigratorApp.start(AppChartMigrator.fromSettings(chart), chart,
                                               MigratorSettings.local(apiUri()).withBindHost(bind).withPort(chartPort)
-                                                      .withPublicUrl(chartUrl),
+                                                      .withPublicUrl(chartUrl)
+                                                      .withTokens(migratorTokens(AppChartMigration.MIGRATOR_APP)),
                                               java.util.Optional.of(daprClient));
         parts.push(chartDemo);
         listeners.add(new Listener("app-chart-migrator", bind, chartDemo.port()));
@@ -276,6 +279,14 @@ public final class LocalStack implements AutoCloseable {
     /** The development OIDC issuer whose tokens the stack's functions accept ({@code ./drover token} asks it). */
     public DevIssuer issuer() {
         return issuer;
+    }
+
+    /**
+     * The identity of migrator app {@code app}, as a migrator outside the stack gets it: OAuth2 client credentials at
+     * the stack's issuer, asking for that app's token.
+     */
+    public TokenSource migratorTokens(String app) {
+        return TokenSource.clientCredentials(issuer.tokenEndpoint(), issuer.clientId(), issuer.clientSecret(), Map.of("migrator", app));
     }
 
     /** The platform's signing key of this run of the stack (step events, dry-run requests, callback tokens). */

@@ -1,6 +1,8 @@
 package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.signing.Signatures;
+import dev.drover.migrators.appchart.AppChartMigration;
 import dev.drover.core.json.Json;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
@@ -103,8 +105,14 @@ class ChartDemoTest {
             DemoStack.delete(clone);
         }
 
-        // A rediscovery (a PingSource tick) leaves completed candidates completed and adds nothing.
-        assertEquals(202, StackApi.send(migrator.resolve("/discover"), "POST", null).statusCode());
+        // A rediscovery (a trigger the platform signed) leaves completed candidates completed and adds nothing.
+        assertEquals(401, StackApi.send(migrator.resolve("/discover"), "POST", null).statusCode(), "an unsigned trigger");
+        String signed = Signatures.signRequest(demo.stack().signingKeys(), AppChartMigration.MIGRATOR_APP, "POST", "/discover",
+                                               new byte[0], java.time.Instant.now());
+        assertEquals(202, java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(migrator.resolve("/discover")).header("Authorization", "Bearer " + signed)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
         Thread.sleep(3000);
         JsonNode after = demo.api().get("/migrations/" + MIGRATION);
         assertEquals(discovered, after.get("candidates").get("total").asLong());

@@ -49,6 +49,7 @@ final class ScriptedMigrator implements AutoCloseable {
                     return execution.result().get(2, TimeUnit.MINUTES);
                 })
                 .dapr(stack.daprClient())
+                .tokens(stack.migratorTokens(appId))
                 .start(MigratorSettings.local(stack.apiUri()));
         stack.addMigrator(appId, migrator.stepsUri());
     }

@@ -1,5 +1,6 @@
 package dev.drover.migrator;
 
+import dev.drover.core.event.Announcement;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.Migration;
 import dev.failsafe.Failsafe;
@@ -10,72 +11,112 @@ import io.dapr.client.DaprClient;
 import io.dapr.client.domain.PublishEventRequest;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Announces the migration on topic {@code migration-registry} through Dapr, and keeps announcing until
+ * Announces the migration on topic {@value Announcement#TOPIC} through Dapr, and keeps announcing until
  * the platform serves exactly this definition: publishing only hands the event to the bus, and the
  * platform may be down, or still serving an older definition.
+ * <p>
+ * Dapr delivers the event without this process's HTTP headers, so the migrator's token travels inside it
+ * (extension {@value Announcement#TOKEN_EXTENSION}): the platform stores the migration as this app's, and
+ * refuses it when another app owns the id. That answer (403 {@code not_owner}) stops announcing for good in
+ * this process: no retry can change it, only an admin's transfer (then restart the migrator).
  */
 final class Announcer {
-    static final String TOPIC = "migration-registry";
-    static final String TYPE = "dev.drover.migration.announced";
     private static final System.Logger LOGGER = System.getLogger(Announcer.class.getName());
+    /** How long one announcement may take to be stored before it is published again. */
+    private static final Duration STORED_WITHIN = Duration.ofSeconds(5);
 
     private final DaprClient dapr;
     private final String pubsub;
     private final Migration migration;
     private final String appId;
     private final PlatformClient platform;
+    private final TokenSource tokens;
     private volatile boolean acknowledged;
+    private volatile String notOwner;
 
-    Announcer(DaprClient dapr, String pubsub, Migration migration, String appId, PlatformClient platform) {
+    Announcer(DaprClient dapr, String pubsub, Migration migration, String appId, PlatformClient platform, TokenSource tokens) {
         this.dapr = dapr;
         this.pubsub = pubsub;
         this.migration = migration;
         this.appId = appId;
         this.platform = platform;
+        this.tokens = tokens;
     }
 
     boolean acknowledged() {
         return acknowledged;
     }
 
-    /** Re-entrant: once acknowledged it returns at once. */
-    void announceUntilAcknowledged(Duration patience) {
+    /**
+     * Re-entrant: once acknowledged it returns at once.
+     *
+     * @return whether the platform serves the migration as this app's; false when another app owns it
+     */
+    boolean announceUntilAcknowledged(Duration patience) {
         if (acknowledged) {
-            return;
+            return true;
         }
-        Failsafe.with(Retries.<Void>until(patience, "announcing " + migration.id())).run(() -> {
-            publish();
-            awaitStored(Duration.ofSeconds(5));
-        });
+        if (notOwner != null) {
+            LOGGER.log(Level.WARNING, appId + " does not announce " + migration.id() + ": another migrator app owns it (" + notOwner + ")");
+            return false;
+        }
+        try {
+            Failsafe.with(Retries.<Void>until(patience, "announcing " + migration.id())).run(() -> {
+                publish();
+                awaitStored();
+            });
+        } catch (PlatformClient.NotOwner e) {
+            notOwner = e.getMessage();
+            LOGGER.log(Level.ERROR, appId + " stops announcing " + migration.id() + " and submits no candidates for it: the "
+                    + "platform says another migrator app owns it (" + e.getMessage() + "). Rename this migration, or have an "
+                    + "admin transfer it to " + appId + " and restart this migrator");
+            return false;
+        }
         acknowledged = true;
-        LOGGER.log(System.Logger.Level.INFO, appId + " announced " + migration.id() + "; the platform serves it");
+        LOGGER.log(Level.INFO, appId + " announced " + migration.id() + "; the platform serves it");
+        return true;
     }
 
-    private void publish() {
+    private void publish() throws IOException {
         byte[] event = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(
                 CloudEventBuilder.v1()
                         .withId(UUID.randomUUID().toString())
                         .withSource(URI.create("/" + appId))
-                        .withType(TYPE)
+                        .withType(Announcement.TYPE)
                         .withSubject(migration.id())
+                        .withExtension(Announcement.TOKEN_EXTENSION, tokens.token())
                         .withDataContentType("application/json")
                         .withData(Json.bytes(migration))
                         .build());
         // Bytes with an explicit content type: a String would be JSON-encoded a second time.
-        dapr.publishEvent(new PublishEventRequest(pubsub, TOPIC, event).setContentType(JsonFormat.CONTENT_TYPE))
+        dapr.publishEvent(new PublishEventRequest(pubsub, Announcement.TOPIC, event).setContentType(JsonFormat.CONTENT_TYPE))
                 .block(Duration.ofSeconds(10));
     }
 
-    private void awaitStored(Duration patience) throws IOException, InterruptedException {
-        long until = System.nanoTime() + patience.toNanos();
+    /**
+     * Waits for the platform to serve this definition. A 403 is believed only when it lasts: a migration stored before
+     * owners were kept answers 403 until the registry has processed this announcement and made this app its owner.
+     */
+    private void awaitStored() throws IOException, InterruptedException {
+        long until = System.nanoTime() + STORED_WITHIN.toNanos();
         while (true) {
-            Optional<Migration> stored = platform.migration(migration.id());
+            Optional<Migration> stored;
+            try {
+                stored = platform.migration(migration.id());
+            } catch (PlatformClient.NotOwner e) {
+                if (System.nanoTime() > until) {
+                    throw e;
+                }
+                Thread.sleep(200);
+                continue;
+            }
             if (stored.isPresent() && stored.get().equals(migration)) {
                 return;
             }

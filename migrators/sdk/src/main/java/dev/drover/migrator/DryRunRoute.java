@@ -1,5 +1,7 @@
 package dev.drover.migrator;
 
+import dev.drover.core.auth.Access;
+import dev.drover.core.auth.AuthErrors;
 import dev.drover.core.dryrun.DryRunRequest;
 import dev.drover.core.dryrun.DryRunResult;
 import dev.drover.core.dryrun.StepPreview;
@@ -8,6 +10,7 @@ import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.json.Json;
+import dev.drover.core.model.Check;
 import dev.drover.core.run.StepEvent;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -20,26 +23,44 @@ import java.util.List;
 /**
  * {@code POST /dry-run}: simulates every step for one candidate, in order, each seeing the earlier
  * steps' changes, and answers what each would change. Nothing is written anywhere.
+ * <p>
+ * Only the platform asks: its signature over method, path and body comes as the bearer token, and nothing
+ * (no file, no handler) is touched before it is checked. A dry-run answers file contents, so an unchecked
+ * one would let anyone read the candidates' repositories through the migrator.
  */
 final class DryRunRoute implements Function {
+    static final String PATH = "/dry-run";
+
+    private final PlatformProof proof;
     private final StepHandlers handlers;
     private final FileSources files;
 
-    DryRunRoute(StepHandlers handlers, FileSources files) {
+    DryRunRoute(PlatformProof proof, StepHandlers handlers, FileSources files) {
+        this.proof = proof;
         this.handlers = handlers;
         this.files = files;
     }
 
     @Override
     public FunctionSpec spec() {
-        return FunctionSpec.rest("dry-run", Method.POST, "/dry-run", dev.drover.core.auth.Access.CONTENT);
+        return FunctionSpec.rest("dry-run", Method.POST, PATH, Access.CONTENT);
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        DryRunRequest request = Json.read(Http.jsonBody(req), DryRunRequest.class);
+        String signature = AuthErrors.bearerToken(req); // before the body is even read
+        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        proof.request(signature, "POST", PATH, body);
+        DryRunRequest request = Json.read(body, DryRunRequest.class);
         if (request.candidate() == null || request.steps() == null || request.steps().isEmpty()) {
             throw ApiException.badRequest("invalid_request", "a dry-run needs a candidate and at least one step");
+        }
+        // Signed, but still content: ids become paths and branch names in migrators.
+        for (String id : new String[] {request.migrationId(), request.candidate().id()}) {
+            if (id == null || id.length() > Check.SLUG_MAX || !Check.SLUG.matcher(id).matches()) {
+                throw ApiException.badRequest("invalid_request", "the dry-run's migrationId and candidate.id must be slugs, got '"
+                        + PlatformProof.abbreviate(id) + "'");
+            }
         }
         List<StepHandler> chosen = new ArrayList<>();
         for (StepEvent.StepRef step : request.steps()) {

@@ -5,6 +5,7 @@ import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.Migration;
+import dev.drover.core.signing.SignatureVerifier;
 import dev.failsafe.Failsafe;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
@@ -12,6 +13,8 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpService;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -28,6 +32,10 @@ import java.util.concurrent.Executors;
  * {@code POST /discover} and {@code POST /dry-run} (plus {@code /observe/health} and metrics), announces
  * its migration until the platform serves it, then discovers and submits candidates; both are retried
  * until they succeed and re-run safely on every restart or discovery trigger.
+ * <p>
+ * Every platform call carries the migrator's token ({@link TokenSource}); every request to the migrator must
+ * prove it comes from the platform (its signature, checked with the keys of {@code GET /platform/keys}), or,
+ * for discovery, from the configured trigger issuer.
  *
  * <pre>{@code
  * Migrator.builder("hello-migrator", migration)
@@ -50,7 +58,7 @@ public final class Migrator implements AutoCloseable {
     private final ExecutorService work;
     private final List<AutoCloseable> owned;
 
-    private Migrator(Builder builder, MigratorSettings settings) {
+    private Migrator(Builder builder, MigratorSettings settings, TokenSource tokens) {
         this.appId = builder.appId;
         this.migration = settings.publicUrl().isEmpty() || !builder.migration.migratorUrl().isEmpty()
                 ? builder.migration : builder.migration.withMigratorUrl(settings.publicUrl());
@@ -67,8 +75,8 @@ public final class Migrator implements AutoCloseable {
         this.pending = settings.redisUrl()
                 .map(redis -> PendingSteps.inRedis(redis, "drover-migrator:" + appId + ":pending"))
                 .orElseGet(PendingSteps::inMemory);
-        PlatformClient platform = new PlatformClient(settings.platformUrl());
-        Announcer announcer = new Announcer(dapr, settings.pubsub(), migration, appId, platform);
+        PlatformClient platform = new PlatformClient(settings.platformUrl(), settings.callbackUrl(), tokens);
+        Announcer announcer = new Announcer(dapr, settings.pubsub(), migration, appId, platform, tokens);
         Discovery discovery = builder.discovery;
         this.discoveries = new DiscoveryRuns(() -> {
             try {
@@ -79,16 +87,18 @@ public final class Migrator implements AutoCloseable {
         }, work);
         StepHandlers handlers = new StepHandlers(builder.handlers);
         this.execution = new StepExecution(handlers, platform, pending, builder.patience);
+        PlatformProof proof = new PlatformProof(appId, builder.signatures != null ? builder.signatures
+                                                                                  : platformKeys(platform.keysUrl(), tokens));
         List<Function> routes = List.of(
-                new StepRoute(appId, seen, execution, work),
-                new DiscoverRoute(discoveries),
-                new DryRunRoute(handlers, builder.files));
+                new StepRoute(appId, proof, platform, seen, execution, work),
+                new DiscoverRoute(discoveries, proof, settings.trigger().map(TriggerTokens::new)),
+                new DryRunRoute(proof, handlers, builder.files));
         List<HttpService> services = builder.services.entrySet().stream()
                 .map(entry -> (HttpService) rules -> rules.register(entry.getKey(), entry.getValue()))
                 .toList();
         WebServerConfig.Builder config = WebServer.builder().host(settings.bindHost()).port(settings.port());
         FunctionServer.configure(config, Settings.fromEnvironment(Map.of()).withPort(settings.port()), routes, List.of(), services,
-                                 (req, access) -> new dev.drover.core.auth.Principal.Bearer()); // placeholder until the SDK verifies signatures
+                                 new MigratorAuthenticator(settings.metricsToken()));
         this.server = config.build().start();
         this.bindHost = settings.bindHost();
         LOGGER.log(Level.INFO, appId + " serves " + migration.id() + " on " + bindHost + ":" + server.port());
@@ -98,16 +108,35 @@ public final class Migrator implements AutoCloseable {
         return new Builder(appId, migration);
     }
 
+    /** The platform's public keys, fetched with the migrator's token, again when a signature names a new key. */
+    private static SignatureVerifier platformKeys(URI keysUrl, TokenSource tokens) {
+        return SignatureVerifier.remote(keysUrl, () -> {
+            try {
+                return tokens.token();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // PlatformProof answers 503: the sender retries later
+            }
+        });
+    }
+
     private void discoverOnce(Announcer announcer, Discovery discovery, PlatformClient platform, Duration patience) {
-        announcer.announceUntilAcknowledged(patience);
+        if (!announcer.announceUntilAcknowledged(patience)) {
+            return; // another app owns the migration: its candidates are not ours to submit
+        }
         List<DiscoveredCandidate> candidates;
         try {
             candidates = discovery.discover();
         } catch (Exception e) {
             throw new IllegalStateException("discovery of " + migration.id() + " failed: " + e.getMessage(), e);
         }
-        Failsafe.with(Retries.<Void>until(patience, "submitting " + migration.id() + "'s candidates"))
-                .run(() -> platform.submit(migration.id(), candidates));
+        try {
+            Failsafe.with(Retries.<Void>until(patience, "submitting " + migration.id() + "'s candidates"))
+                    .run(() -> platform.submit(migration.id(), candidates));
+        } catch (PlatformClient.NotOwner e) {
+            LOGGER.log(Level.ERROR, appId + " submits no candidates of " + migration.id() + ": the platform says another "
+                    + "migrator app owns it (" + e.getMessage() + "); an admin can transfer it to " + appId);
+            return;
+        }
         LOGGER.log(Level.INFO, appId + " submitted " + candidates.size() + " candidate(s) of " + migration.id());
     }
 
@@ -195,6 +224,8 @@ public final class Migrator implements AutoCloseable {
         private Discovery discovery = List::of;
         private FileSources files = FileSources.none();
         private DaprClient dapr;
+        private TokenSource tokens;
+        private SignatureVerifier signatures;
         private Duration patience = Duration.ofHours(1);
 
         private Builder(String appId, Migration migration) {
@@ -231,6 +262,24 @@ public final class Migrator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The migrator's identity, instead of the settings' ({@code DROVER_TOKEN_FILE}, {@code DROVER_TOKEN_URL}...): for
+         * the local stack and tests.
+         */
+        public Builder tokens(TokenSource value) {
+            this.tokens = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * What checks the platform's signatures, instead of the keys at {@code GET <platform>/platform/keys}: for tests
+         * ({@code SignatureVerifier.of(keys)}).
+         */
+        public Builder signatures(SignatureVerifier value) {
+            this.signatures = Objects.requireNonNull(value);
+            return this;
+        }
+
         /** How long announcing, submitting and each callback are retried before giving up (default 1 hour). */
         public Builder patience(Duration value) {
             this.patience = Objects.requireNonNull(value);
@@ -245,7 +294,11 @@ public final class Migrator implements AutoCloseable {
                             + step.type() + "' but no handler is registered for it");
                 }
             }
-            Migrator migrator = new Migrator(this, settings);
+            TokenSource identity = Optional.ofNullable(tokens).or(settings::tokens).orElseThrow(() -> new IllegalStateException(
+                    appId + " has no identity to call the platform with: set DROVER_TOKEN_FILE or DROVER_TOKEN_URL, "
+                            + "DROVER_CLIENT_ID and DROVER_CLIENT_SECRET (MigratorSettings.fromEnvironment), or give "
+                            + "Migrator.Builder.tokens"));
+            Migrator migrator = new Migrator(this, settings, identity);
             migrator.discover();
             return migrator;
         }

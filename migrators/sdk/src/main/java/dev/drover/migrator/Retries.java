@@ -24,7 +24,7 @@ final class Retries {
     }
 
     /** The platform answered and said no for good (a 4xx other than 404): retrying cannot help. */
-    static final class Refused extends RuntimeException {
+    static class Refused extends RuntimeException {
         Refused(String message) {
             super(message);
         }

@@ -71,7 +71,7 @@ final class StepExecution {
         CallbackRequest sent = report;
         try {
             Failsafe.with(Retries.<Void>until(callbackPatience, "callback " + what))
-                    .run(() -> platform.callback(event.callback().url(), sent));
+                    .run(() -> platform.callback(event.runId(), sent));
             LOGGER.log(Level.INFO, "reported " + what);
         } catch (Retries.Refused e) {
             // A refused callback (an earlier attempt, a cancelled run) changes nothing on the platform: nothing to redo,

@@ -3,31 +3,32 @@ package dev.drover.migrator;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.Migration;
 import dev.drover.core.model.Step;
-import dev.drover.core.run.CallbackRequest;
 import dev.drover.core.run.CallbackStatus;
 import dev.drover.core.run.StepEvent;
+import dev.drover.core.signing.Signatures;
+import dev.drover.core.signing.SigningKeys;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
-import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,35 +37,31 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The step route of a migrator on the SDK, over real HTTP: pushes as a broker makes them, callbacks to
- * an HTTP server that answers like the platform's callback function (here: unavailable at first).
+ * The step route of a migrator on the SDK, over real HTTP: pushes as a broker makes them, signed as the
+ * platform signs them; the platform's keys and callbacks on a test platform that answers like the real one
+ * (here: the callback unavailable at first).
  */
 class StepRouteTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private final BlockingQueue<CallbackRequest> callbacks = new LinkedBlockingQueue<>();
-    private final AtomicInteger unavailable = new AtomicInteger();
+    private static final String TOKEN = "migrator-token";
     private final AtomicInteger executions = new AtomicInteger();
     private final CountDownLatch slowStep = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicBoolean merged = new java.util.concurrent.atomic.AtomicBoolean();
-    private WebServer platform;
+    private final AtomicBoolean merged = new AtomicBoolean();
+    private TestPlatform platform;
     private Migrator migrator;
 
     @BeforeEach
     void start() {
-        platform = WebServer.builder().port(0).routing(r -> r.post("/event/{runId}", (req, res) -> {
-            CallbackRequest report = Json.read(req.content().as(byte[].class), CallbackRequest.class);
-            callbacks.add(report);
-            if (unavailable.getAndDecrement() > 0) {
-                res.status(Status.SERVICE_UNAVAILABLE_503).send();
-            } else {
-                res.send("{\"applied\":true}");
-            }
-        })).build().start();
+        platform = new TestPlatform(TOKEN);
+        migrator = builder().start(MigratorSettings.local(platform.uri()));
+    }
+
+    private Migrator.Builder builder() {
         Migration migration = new Migration("sdk-test", "SDK test", "", List.of(),
                                             List.of(new Step("bump", "", "m", "bump", Map.of()),
                                                     new Step("wait", "", "m", "slow", Map.of()),
                                                     new Step("await", "", "m", "await-merge", Map.of())), List.of());
-        migrator = Migrator.builder("m", migration)
+        return Migrator.builder("m", migration)
                 .step("bump", step -> {
                     executions.incrementAndGet();
                     return StepResult.pending(Map.of("changeUrl", "https://git.example/pr/1"), "change request open");
@@ -75,31 +72,37 @@ class StepRouteTest {
                 })
                 .step("await-merge", step -> merged.get() ? StepResult.merged(Map.of(), "merged")
                                                           : StepResult.pending(Map.of("changeUrl", "https://git.example/pr/7"), "waiting"))
-                .patience(Duration.ofSeconds(20))
-                .start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
+                .tokens(TokenSource.of(TOKEN))
+                .patience(Duration.ofSeconds(20));
     }
 
     @AfterEach
     void stop() {
         slowStep.countDown();
         migrator.close();
-        platform.stop();
+        platform.close();
     }
 
     private StepEvent event(String runId, String step, String type, int dispatch) {
-        return new StepEvent(runId, 1, dispatch, "sdk-test", new StepEvent.StepRef(step, type, Map.of()),
-                             new StepEvent.CandidateRef("checkout", "application", Map.of("team", "payments"), List.of()),
-                             Map.of(), new StepEvent.Callback("http://127.0.0.1:" + platform.port() + "/event/" + runId, "token-1"));
+        return event(runId, step, type, dispatch, "checkout", platform.callbackUrl(runId));
     }
 
-    private CloudEvent cloudEvent(StepEvent event, String id, String addressee) {
-        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/drover/runs")).withType(StepEvent.TYPE)
-                .withExtension(StepEvent.MIGRATOR_EXTENSION, addressee)
-                .withDataContentType("application/json").withData(Json.bytes(event)).build();
+    private static StepEvent event(String runId, String step, String type, int dispatch, String candidate, String callbackUrl) {
+        return new StepEvent(runId, 1, dispatch, "sdk-test", new StepEvent.StepRef(step, type, Map.of()),
+                             new StepEvent.CandidateRef(candidate, "application", Map.of("team", "payments"), List.of()),
+                             Map.of(), new StepEvent.Callback(callbackUrl, "token-1"));
+    }
+
+    private CloudEvent signed(StepEvent event, String id) {
+        return platform.signed(event, id, "m");
     }
 
     private HttpResponse<String> pushBinary(CloudEvent event) throws Exception {
-        HttpRequest.Builder push = HttpRequest.newBuilder(migrator.stepsUri());
+        return pushBinary(migrator.stepsUri(), event);
+    }
+
+    private static HttpResponse<String> pushBinary(URI steps, CloudEvent event) throws Exception {
+        HttpRequest.Builder push = HttpRequest.newBuilder(steps);
         byte[][] body = new byte[1][];
         HttpMessageFactory.createWriter(push::header, bytes -> body[0] = bytes).writeBinary(event);
         return HTTP.send(push.POST(HttpRequest.BodyPublishers.ofByteArray(body[0])).build(), HttpResponse.BodyHandlers.ofString());
@@ -111,80 +114,188 @@ class StepRouteTest {
                                  .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private void assertRefused(int status, String code, HttpResponse<String> answer) {
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains(code), answer.body());
+    }
+
+    private void assertNothingExecuted() throws InterruptedException {
+        assertNull(platform.callbacks.poll(300, TimeUnit.MILLISECONDS), "a refused event reports nothing");
+        assertEquals(0, executions.get(), "a refused event is never executed");
+    }
+
     @Test
     void aStepIsExecutedOnceAndItsCallbackRetriedUntilThePlatformAnswers() throws Exception {
-        unavailable.set(2);
+        platform.unavailable.set(2);
         StepEvent event = event("run-1", "bump", "bump", 1);
-        assertEquals(202, pushBinary(cloudEvent(event, "run-1/bump/1", "m")).statusCode());
-        HttpResponse<String> again = pushStructured(cloudEvent(event, "run-1/bump/1", "m"));
+        assertEquals(202, pushBinary(signed(event, "run-1/bump/1")).statusCode());
+        HttpResponse<String> again = pushStructured(signed(event, "run-1/bump/1"));
         assertEquals(202, again.statusCode());
         assertTrue(again.body().contains("\"duplicate\":true"), again.body());
         // Same run, step and dispatch under another event id (a republished event) is the same step.
-        assertTrue(pushBinary(cloudEvent(event, "another-id", "m")).body().contains("\"duplicate\":true"));
+        assertTrue(pushBinary(signed(event, "another-id")).body().contains("\"duplicate\":true"));
 
         for (int delivery = 0; delivery < 3; delivery++) {
-            CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
-            assertNotNull(report, "callback " + delivery + " never came");
-            assertEquals(CallbackStatus.PENDING, report.status());
-            assertEquals("https://git.example/pr/1", report.metadata().get("changeUrl"));
-            assertEquals(1, report.dispatch());
-            assertEquals("token-1", report.token());
+            TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+            assertNotNull(callback, "callback " + delivery + " never came");
+            assertEquals("run-1", callback.runId());
+            assertEquals("Bearer " + TOKEN, callback.authorization(), "the migrator's identity comes with its report");
+            assertEquals(CallbackStatus.PENDING, callback.report().status());
+            assertEquals("https://git.example/pr/1", callback.report().metadata().get("changeUrl"));
+            assertEquals(1, callback.report().dispatch());
+            assertEquals("token-1", callback.report().token());
         }
-        assertNull(callbacks.poll(500, TimeUnit.MILLISECONDS), "the callback was acknowledged; nothing more is sent");
+        assertNull(platform.callbacks.poll(500, TimeUnit.MILLISECONDS), "the callback was acknowledged; nothing more is sent");
         assertEquals(1, executions.get(), "executed once however often it was delivered");
+        assertTrue(platform.keyFetches.get() >= 1, "the keys came from the platform, fetched with the migrator's token");
+    }
+
+    @Test
+    void unsignedForgedTamperedExpiredOrOtherAppsEventsAreRefusedAndNeverExecuted() throws Exception {
+        StepEvent event = event("run-10", "bump", "bump", 1);
+        String id = "run-10/bump/1";
+        assertRefused(401, "invalid_signature", pushBinary(TestPlatform.unsigned(event, id, "m")));
+        assertRefused(401, "invalid_signature", pushBinary(TestPlatform.signed(event, id, "m", SigningKeys.generate(), Instant.now())));
+        // Signed for another migrator, relabelled for this one.
+        assertRefused(401, "invalid_signature", pushBinary(CloudEventBuilder.v1(platform.signed(event, id, "other-app"))
+                                                                   .withExtension(StepEvent.MIGRATOR_EXTENSION, "m").build()));
+        assertRefused(401, "invalid_signature", pushBinary(TestPlatform.signed(event, id, "m", platform.keys,
+                                                                               Instant.now().minus(Duration.ofHours(25)))));
+        assertRefused(401, "invalid_signature", pushBinary(CloudEventBuilder.v1(signed(event, id)).withId("run-10/bump/2").build()));
+
+        // The signature of one event on another's data: the candidate, the callback, anything changed is refused.
+        CloudEvent original = signed(event, id);
+        StepEvent changed = event("run-10", "bump", "bump", 1, "payments", platform.callbackUrl("run-10"));
+        assertRefused(401, "invalid_signature", pushBinary(CloudEventBuilder.v1(original).withData(Json.bytes(changed)).build()));
+
+        HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(migrator.stepsUri()).header("Content-Type", "application/json")
+                                                       .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(event))).build(),
+                                               HttpResponse.BodyHandlers.ofString());
+        assertRefused(401, "invalid_signature", plain);
+        assertNothingExecuted();
+
+        assertEquals(202, pushBinary(original).statusCode(), "the untouched event is the platform's");
+        assertNotNull(platform.callbacks.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCallbackUrlOtherThanThePlatformsIsRefused() throws Exception {
+        AtomicInteger elsewhere = new AtomicInteger();
+        WebServer other = WebServer.builder().port(0).routing(r -> r.any((req, res) -> {
+            elsewhere.incrementAndGet();
+            res.send("{}");
+        })).build().start();
+        try {
+            for (String url : List.of("http://127.0.0.1:" + other.port() + "/event/run-11", "https://attacker.example/event/run-11",
+                                      platform.callbackUrl("run-12"), platform.uri() + "/event/run-11/../run-11",
+                                      platform.callbackUrl("run-11") + "?x=1")) {
+                StepEvent event = event("run-11", "bump", "bump", 1, "checkout", url);
+                assertRefused(400, "invalid_callback", pushBinary(signed(event, "run-11/bump/1")));
+            }
+            assertNothingExecuted();
+            assertEquals(0, elsewhere.get());
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
+    void idsThatAreNoSlugsAreRefusedAsMalformed() throws Exception {
+        for (String candidate : List.of("../../../../tmp/x", "/tmp/x", "a/b", "..", "")) {
+            StepEvent event = event("run-13", "bump", "bump", 1, candidate, platform.callbackUrl("run-13"));
+            assertRefused(400, "malformed_event", pushBinary(signed(event, "run-13/bump/1")));
+        }
+        StepEvent badStep = event("run-13", "../bump", "bump", 1);
+        assertRefused(400, "malformed_event", pushBinary(signed(badStep, "run-13/bump/1")));
+        StepEvent badRun = event("../run", "bump", "bump", 1, "checkout", platform.uri() + "/event/../run");
+        assertRefused(400, "malformed_event", pushBinary(signed(badRun, "x")));
+        assertNothingExecuted();
+    }
+
+    @Test
+    void keysThatCannotBeFetchedAskForARedelivery() throws Exception {
+        StepEvent event = event("run-14", "bump", "bump", 1);
+        try (Migrator noPlatform = builder().start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
+             Migrator noToken = builder().tokens(() -> {
+                 throw new IOException("the IdP is down");
+             }).start(MigratorSettings.local(platform.uri()))) {
+            assertRefused(503, "keys_unavailable", pushBinary(noPlatform.stepsUri(), signed(event, "run-14/bump/1")));
+            assertRefused(503, "keys_unavailable", pushBinary(noToken.stepsUri(), signed(event, "run-14/bump/1")));
+        }
+        assertNothingExecuted();
+    }
+
+    @Test
+    void metricsNeedTheMetricsTokenAndHealthStaysOpen() throws Exception {
+        assertEquals(2, get(migrator.uri().resolve("/observe/health"), null).statusCode() / 100, "probes carry no credential");
+        assertEquals(401, get(migrator.uri().resolve("/observe/metrics"), null).statusCode(), "no DROVER_METRICS_TOKEN: closed");
+        assertEquals(401, get(migrator.uri().resolve("/observe/metrics"), "anything").statusCode());
+        try (Migrator scraped = builder().start(MigratorSettings.local(platform.uri()).withMetricsToken("scrape-me"))) {
+            assertEquals(401, get(scraped.uri().resolve("/observe/metrics"), null).statusCode());
+            assertEquals(401, get(scraped.uri().resolve("/observe/metrics"), "scrape-mE").statusCode());
+            assertEquals(200, get(scraped.uri().resolve("/observe/metrics"), "scrape-me").statusCode());
+        }
+    }
+
+    private static HttpResponse<String> get(URI uri, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void aRetriedStepIsANewDispatchAndRunsAgain() throws Exception {
-        pushBinary(cloudEvent(event("run-2", "bump", "bump", 1), "run-2/bump/1", "m"));
-        pushBinary(cloudEvent(event("run-2", "bump", "bump", 2), "run-2/bump/2", "m"));
-        assertNotNull(callbacks.poll(10, TimeUnit.SECONDS));
-        assertNotNull(callbacks.poll(10, TimeUnit.SECONDS));
+        pushBinary(signed(event("run-2", "bump", "bump", 1), "run-2/bump/1"));
+        pushBinary(signed(event("run-2", "bump", "bump", 2), "run-2/bump/2"));
+        assertNotNull(platform.callbacks.poll(10, TimeUnit.SECONDS));
+        assertNotNull(platform.callbacks.poll(10, TimeUnit.SECONDS));
         assertEquals(2, executions.get());
     }
 
     @Test
     void aLongStepDoesNotHoldTheDelivery() throws Exception {
         long started = System.nanoTime();
-        HttpResponse<String> answer = pushBinary(cloudEvent(event("run-3", "wait", "slow", 1), "run-3/wait/1", "m"));
+        HttpResponse<String> answer = pushBinary(signed(event("run-3", "wait", "slow", 1), "run-3/wait/1"));
         assertEquals(202, answer.statusCode());
         assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "acknowledged before the step ended");
-        assertNull(callbacks.poll(300, TimeUnit.MILLISECONDS), "no report while the step still works");
+        assertNull(platform.callbacks.poll(300, TimeUnit.MILLISECONDS), "no report while the step still works");
         slowStep.countDown();
-        CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
-        assertNotNull(report);
-        assertEquals(CallbackStatus.MERGED, report.status());
+        TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+        assertNotNull(callback);
+        assertEquals(CallbackStatus.MERGED, callback.report().status());
     }
 
     @Test
     void aStepOfAnUnknownTypeFailsWithAMessageAnOperatorCanActOn() throws Exception {
-        pushBinary(cloudEvent(event("run-4", "verify", "verify", 1), "run-4/verify/1", "m"));
-        CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
-        assertNotNull(report);
-        assertEquals(CallbackStatus.FAILED, report.status());
-        assertTrue(report.message().contains("type 'verify'") && report.message().contains("await-merge, bump, slow"), report.message());
+        pushBinary(signed(event("run-4", "verify", "verify", 1), "run-4/verify/1"));
+        TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+        assertNotNull(callback);
+        assertEquals(CallbackStatus.FAILED, callback.report().status());
+        String message = callback.report().message();
+        assertTrue(message.contains("type 'verify'") && message.contains("await-merge, bump, slow"), message);
     }
 
     @Test
     void aPendingStepIsExecutedAgainOnARecheckAndForgottenOnceDone() throws Exception {
-        pushBinary(cloudEvent(event("run-6", "await", "await-merge", 1), "run-6/await/1", "m"));
-        assertEquals(CallbackStatus.PENDING, callbacks.poll(10, TimeUnit.SECONDS).status());
+        pushBinary(signed(event("run-6", "await", "await-merge", 1), "run-6/await/1"));
+        assertEquals(CallbackStatus.PENDING, platform.callbacks.poll(10, TimeUnit.SECONDS).report().status());
         assertTrue(!migrator.recheck("sdk-test", "other-candidate"), "nothing pending for another candidate");
         merged.set(true); // the change request was merged: the code host's event asks for a re-check
         assertTrue(migrator.recheck("sdk-test", "checkout"));
-        CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
-        assertNotNull(report);
-        assertEquals(CallbackStatus.MERGED, report.status());
-        assertEquals(1, report.dispatch(), "the same dispatch, answered again");
+        TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+        assertNotNull(callback);
+        assertEquals(CallbackStatus.MERGED, callback.report().status());
+        assertEquals(1, callback.report().dispatch(), "the same dispatch, answered again");
         Thread.sleep(200);
         assertTrue(!migrator.recheck("sdk-test", "checkout"), "a step that is done is not pending any more");
     }
 
     @Test
     void aStepAddressedToAnotherMigratorIsRefused() throws Exception {
-        HttpResponse<String> answer = pushBinary(cloudEvent(event("run-5", "bump", "bump", 1), "run-5/bump/1", "other"));
-        assertEquals(400, answer.statusCode());
-        assertTrue(answer.body().contains("wrong_migrator"), answer.body());
+        HttpResponse<String> answer = pushBinary(platform.signed(event("run-5", "bump", "bump", 1), "run-5/bump/1", "other"));
+        assertRefused(400, "wrong_migrator", answer);
         assertEquals(0, executions.get());
     }
 
@@ -192,17 +303,18 @@ class StepRouteTest {
     void aStepEventWithoutACallbackIsRefusedNotRetried() throws Exception {
         StepEvent noCallback = new StepEvent("run-7", 1, 1, "sdk-test", new StepEvent.StepRef("bump", "bump", Map.of()),
                                              new StepEvent.CandidateRef("checkout", "application", Map.of(), List.of()), Map.of(), null);
-        HttpResponse<String> answer = pushBinary(cloudEvent(noCallback, "run-7/bump/1", "m"));
-        assertEquals(400, answer.statusCode());
-        assertTrue(answer.body().contains("malformed_event"), answer.body());
+        assertRefused(400, "malformed_event", pushBinary(signed(noCallback, "run-7/bump/1")));
         assertEquals(0, executions.get());
     }
 
     @Test
-    void anEventThatIsNotAStepIsRefused() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(migrator.stepsUri()).header("Content-Type", "application/json")
-                                                        .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":1}")).build(),
-                                                HttpResponse.BodyHandlers.ofString());
-        assertEquals(400, answer.statusCode());
+    void aSignedEventOfAnotherTypeIsRefused() throws Exception {
+        byte[] data = "{\"hello\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        CloudEvent other = CloudEventBuilder.v1().withId("x").withSource(URI.create("/drover/runs")).withType("dev.drover.other")
+                .withExtension(StepEvent.MIGRATOR_EXTENSION, "m")
+                .withExtension(Signatures.EVENT_EXTENSION, Signatures.signEvent(platform.keys, "x", "dev.drover.other", "m", data, Instant.now()))
+                .withDataContentType("application/json").withData(data).build();
+        assertRefused(400, "malformed_event", pushBinary(other));
+        assertEquals(0, executions.get());
     }
 }

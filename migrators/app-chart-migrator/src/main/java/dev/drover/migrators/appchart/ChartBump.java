@@ -39,7 +39,13 @@ public final class ChartBump {
         Map<String, String> contents = new LinkedHashMap<>();
         List<String> edits = new ArrayList<>();
         for (String path : paths(candidate)) {
-            Optional<String> text = files.read(path);
+            Optional<String> text;
+            try {
+                text = files.read(path);
+            } catch (IllegalArgumentException e) {
+                // A path out of the repository (a candidate's file, a manifest's values file): the step fails, naming it.
+                throw new InvalidYaml(e.getMessage() + " (a file of candidate " + candidate.id() + ")");
+            }
             if (text.isEmpty()) {
                 throw new InvalidYaml(path + ": listed for candidate " + candidate.id()
                                               + " but not found in the repository; re-run discovery to refresh the candidate's files");

@@ -1,5 +1,6 @@
 package dev.drover.migrators.appchart;
 
+import dev.drover.migrator.Workspace;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
@@ -20,9 +21,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -30,6 +33,10 @@ import java.util.stream.Stream;
 /**
  * A fresh clone of a remote's main branch in a temporary folder, deleted on close. Every step starts
  * from one, so a step never trusts state left on disk by an earlier, possibly crashed, attempt.
+ * <p>
+ * Paths come from candidates (the platform's step event) and from the repository's own manifests (values
+ * files), so none is trusted: every file read or written is confined to the clone's working tree by
+ * {@link Workspace#resolve} (no absolute path, no {@code ..}, no symlink out), and never inside {@code .git}.
  */
 public final class GitWorkspace implements AutoCloseable {
     private static final String ORIGIN = "origin";
@@ -84,23 +91,38 @@ public final class GitWorkspace implements AutoCloseable {
         return remote;
     }
 
-    /** A file of the checked-out tree, by repository-relative path. */
+    /**
+     * A file of the checked-out tree, by repository-relative path; empty when there is none.
+     *
+     * @throws IllegalArgumentException when the path leads outside the working tree or into {@code .git}
+     */
     public Optional<String> read(String path) throws IOException {
-        Path file = dir.resolve(path).normalize();
-        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+        Path file = file(path);
+        if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         return Optional.of(Files.readString(file));
     }
 
+    /** The working tree's file at {@code path}, refused when it is not in the working tree (git's own files are not). */
+    private Path file(String path) {
+        for (String segment : path.replace('\\', '/').split("/")) {
+            if (segment.toLowerCase(Locale.ROOT).equals(".git")) {
+                throw new IllegalArgumentException("path '" + path + "' is refused: it names git's own files, not the repository's");
+            }
+        }
+        return Workspace.resolve(dir, path);
+    }
+
     /** Repository-relative paths of the checked-out files below {@code folder} (none if it is absent). */
     public List<String> list(String folder) throws IOException {
-        Path root = dir.resolve(folder);
-        if (!Files.isDirectory(root)) {
+        Path root = file(folder);
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile)
+            // Symlinks are not listed: one committed to the repository could point anywhere on the migrator's disk.
+            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                     .map(p -> dir.relativize(p).toString().replace('\\', '/'))
                     .sorted().toList();
         }
@@ -165,7 +187,7 @@ public final class GitWorkspace implements AutoCloseable {
             git.checkout().setCreateBranch(true).setForced(true).setName(branch)
                     .setStartPoint(Constants.R_HEADS + remote.mainBranch()).call();
             for (var e : contents.entrySet()) {
-                Path file = dir.resolve(e.getKey());
+                Path file = file(e.getKey());
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, e.getValue());
                 git.add().addFilepattern(e.getKey()).call();

@@ -87,7 +87,8 @@ class DryRunTest {
         try (GitFileSource source = GitFileSource.open(host.remote())) {
             assertEquals(Optional.of("replicaCount: 9\n"), source.read("values/checkout/prod.yaml"));
             assertEquals(Optional.empty(), source.read("values/checkout/nope.yaml"));
-            assertEquals(Optional.empty(), source.read("../../etc/passwd"));
+            // Not "absent" but refused: a path out of the clone is an attack or a bug, and the step says so.
+            assertThrows(IllegalArgumentException.class, () -> source.read("../../etc/passwd"));
             clone = source.dir();
             assertTrue(Files.isDirectory(clone));
         }

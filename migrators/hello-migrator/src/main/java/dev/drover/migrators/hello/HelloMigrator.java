@@ -10,6 +10,7 @@ import dev.drover.migrator.MigratorSettings;
 import dev.drover.migrator.StepContext;
 import dev.drover.migrator.StepHandler;
 import dev.drover.migrator.StepResult;
+import dev.drover.migrator.Workspace;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,14 +50,15 @@ public final class HelloMigrator {
                     String signature = step.config("signature") + "\n";
                     return text.orElse("").endsWith(signature) ? text.orElse("") : text.orElse("") + signature;
                 }))
-                .files(candidate -> path -> read(projects.resolve(candidate.id()).resolve(path)));
+                // The candidate id and the path come from the platform's request: both stay inside the projects folder.
+                .files(candidate -> path -> read(Workspace.resolve(projects, candidate.id(), path)));
     }
 
     /** Rewrites HELLO.md from what it holds: on disk when executed, in the draft when simulated. */
     private record Edit(Path projects, Rewrite rewrite) implements StepHandler {
         @Override
         public StepResult execute(StepContext step) throws IOException {
-            Path file = projects.resolve(step.candidate().id()).resolve("HELLO.md");
+            Path file = Workspace.resolve(projects, step.candidate().id(), "HELLO.md");
             Files.writeString(file, rewrite.apply(step, read(file)));
             return StepResult.succeeded(Map.of("file", file.toString()), step.step().name() + " done");
         }
