@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * opens them. Also: the Dapr stand-in of the stack requires its API token.
  */
 class BindAddressTest {
-    private static final Set<String> EVERY_PART = Set.of("api", "temporal", "dapr-grpc", "dapr-http", "broker",
+    private static final Set<String> EVERY_PART = Set.of("api", "issuer", "temporal", "dapr-grpc", "dapr-http", "broker",
                                                          "hello-migrator", "app-chart-migrator");
 
     @BeforeAll
@@ -90,7 +90,7 @@ class BindAddressTest {
         LocalStackSettings settings = LocalStackSettings.ephemeral(functions(), FreePort.pick()).withoutDemo().withBind("0.0.0.0");
         LocalStack stack = LocalStack.start(settings);
         try {
-            assertEquals(Set.of("api", "temporal", "dapr-grpc", "dapr-http", "broker"),
+            assertEquals(Set.of("api", "issuer", "temporal", "dapr-grpc", "dapr-http", "broker"),
                          stack.listeners().stream().map(LocalStack.Listener::part).collect(Collectors.toSet()));
             for (LocalStack.Listener listener : stack.listeners()) {
                 List<Socket> sockets = ListeningSockets.onPort(listener.port());
