@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -99,15 +100,18 @@ class PortsAndSecretsTest {
                      manifests + ": Secrets are created by the operator (knative/README.md), never shipped");
         manifests.config().getData().keySet().forEach(key -> assertTrue(!SECRET_LIKE.matcher(key).matches(),
                 manifests + ": ConfigMap key " + key + " looks like a secret; reference a Secret instead"));
-        List<HasMetadata> workloads = new ArrayList<>(manifests.knativeServices());
-        workloads.addAll(manifests.deployments());
-        for (HasMetadata workload : workloads) {
-            for (Container container : podSpec(workload).getContainers()) {
-                for (EnvVar env : container.getEnv()) {
-                    if (SECRET_LIKE.matcher(env.getName()).matches()) {
-                        assertTrue(env.getValue() == null && env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null,
-                                   manifests + ": " + workload.getMetadata().getName() + " sets " + env.getName() + " inline; use secretKeyRef");
-                    }
+        for (Workload workload : Workload.all(manifests)) {
+            for (EnvVar env : workload.container().getEnv()) {
+                if (!SECRET_LIKE.matcher(env.getName()).matches()) {
+                    continue;
+                }
+                if (env.getName().endsWith("_FILE")) {
+                    // where a secret is, not the secret: a file on a read-only volume (e.g. a projected token)
+                    assertTrue(env.getValue() != null && workload.mountHolding(env.getValue()).map(VolumeMount::getReadOnly).orElse(false),
+                               manifests + ": " + workload + ": " + env.getName() + " must name a file on a read-only volume");
+                } else {
+                    assertTrue(env.getValue() == null && env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null,
+                               manifests + ": " + workload.name() + " sets " + env.getName() + " inline; use secretKeyRef");
                 }
             }
         }
