@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManifestModelTest {
     /** The kinds Drover deploys; a kind outside this list is most likely a typo in apiVersion or kind. */
     private static final Set<String> KINDS = Set.of(
-            "v1/Namespace", "v1/ConfigMap", "apps/v1/Deployment",
+            "v1/Namespace", "v1/ConfigMap", "v1/ServiceAccount", "apps/v1/Deployment",
             "serving.knative.dev/v1/Service", "eventing.knative.dev/v1/Broker", "eventing.knative.dev/v1/Trigger",
             "sources.knative.dev/v1/PingSource", "dapr.io/v1alpha1/Component");
 
