@@ -1,0 +1,53 @@
+package dev.drover.functions.trust;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Where a request came from: X-Forwarded-For counts only through trusted proxies, and only as IP addresses. */
+class TrustedProxiesTest {
+    private final TrustedProxies proxies = new TrustedProxies("10.0.0.0/8, 192.168.1.5, fd00::/8");
+
+    @Test
+    void fromAnUntrustedPeerTheHeaderIsIgnored() {
+        assertEquals("203.0.113.9", proxies.source("203.0.113.9", Optional.of("1.2.3.4")));
+        assertEquals("203.0.113.9", new TrustedProxies("").source("203.0.113.9", Optional.of("1.2.3.4")));
+    }
+
+    @Test
+    void throughTrustedProxiesTheNearestUntrustedHopIsTheSource() {
+        // the client wrote 6.6.6.6 itself; the first trusted proxy saw 198.51.100.7 and appended it, the second saw the first
+        assertEquals("198.51.100.7", proxies.source("10.1.2.3", Optional.of("6.6.6.6, 198.51.100.7, 192.168.1.5")));
+        assertEquals("2001:db8:0:0:0:0:0:1", proxies.source("fd00::1", Optional.of("2001:db8::1")));
+    }
+
+    @Test
+    void aHopThatIsNoAddressIsNeverTaken() {
+        assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("evil.example.com")));
+        assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("1.2.3.4, <script>")));
+        assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("10.9.9.9")), "only trusted hops: the peer");
+    }
+
+    @Test
+    void aMalformedListIsRefusedAtStart() {
+        assertThrows(IllegalArgumentException.class, () -> new TrustedProxies("10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> new TrustedProxies("proxy.internal"));
+    }
+
+    @Test
+    void migratorUrlsAreHttpOnAllowedHostsWithoutQueryOrUserInfo() {
+        MigratorUrls urls = new MigratorUrls("*.svc.cluster.local,127.0.0.1");
+        assertTrue(urls.refusal("http://hello.drover.svc.cluster.local/").isEmpty());
+        assertTrue(urls.refusal("http://127.0.0.1:8090").isEmpty());
+        assertTrue(urls.refusal("http://svc.cluster.local").isPresent(), "the suffix alone is not a host below it");
+        assertTrue(urls.refusal("http://evil.svc.cluster.local.attacker.example").isPresent());
+        assertTrue(urls.refusal("http://127.0.0.1:8090/?x=").isPresent());
+        assertTrue(urls.refusal("http://user:pw@127.0.0.1/").isPresent());
+        assertTrue(urls.refusal("file:///etc/passwd").isPresent());
+        assertTrue(urls.refusal("http://169.254.169.254/latest").isPresent());
+    }
+}
