@@ -1,5 +1,6 @@
 package dev.drover.bench;
 
+import dev.drover.core.auth.Role;
 import dev.drover.core.function.Settings;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.Migration;
@@ -35,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -140,6 +142,8 @@ public final class RunBench {
             Thread.sleep(50);
         }
         HttpClient http = HttpClient.newHttpClient();
+        String operator = stack.issuer().userToken("bench", Role.OPERATOR);
+        AtomicReference<Exception> failed = new AtomicReference<>();
         long start = System.nanoTime();
         long deadline = start + Duration.ofMinutes(30).toNanos();
         // Runs in flight are capped (like an operator starting a fleet in waves): the measure is
@@ -154,7 +158,16 @@ public final class RunBench {
                 completed = done;
                 while (started < n && inFlight.tryAcquire()) {
                     DiscoveredCandidate candidate = candidates.get(started++);
-                    pool.submit(() -> start(http, stack, candidate));
+                    pool.submit(() -> {
+                        try {
+                            start(http, stack, operator, candidate);
+                        } catch (Exception e) {
+                            failed.compareAndSet(null, e); // a start that failed would otherwise leave the loop waiting forever
+                        }
+                    });
+                }
+                if (failed.get() != null) {
+                    throw new IllegalStateException("a start failed: " + failed.get().getMessage(), failed.get());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("only " + completed + " of " + n + " completed in 30 minutes");
@@ -170,15 +183,15 @@ public final class RunBench {
                 .get(dev.drover.core.model.CandidateStatus.COMPLETED);
     }
 
-    private static Void start(HttpClient http, LocalStack stack, DiscoveredCandidate candidate) throws Exception {
+    private static void start(HttpClient http, LocalStack stack, String token, DiscoveredCandidate candidate) throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(stack.apiUri().resolve(
                         "/migrations/" + MIGRATION + "/candidates/" + candidate.id() + "/start"))
+                                                        .header("Authorization", "Bearer " + token)
                                                         .POST(HttpRequest.BodyPublishers.noBody()).build(),
                                                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 202) {
             throw new IllegalStateException("start failed: " + answer.statusCode() + " " + answer.body());
         }
-        return null;
     }
 
     @WorkflowInterface
