@@ -3,6 +3,7 @@ package dev.drover.migrator;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSObject;
 import dev.drover.core.auth.Access;
+import dev.drover.core.auth.IssuerTokens;
 import dev.drover.core.auth.AuthErrors;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
@@ -65,7 +66,7 @@ final class DiscoverRoute implements Function {
         try {
             String subject = tokens.verify(token);
             LOGGER.log(Level.DEBUG, "discovery triggered by " + PlatformProof.abbreviate(subject));
-        } catch (TriggerTokens.Refused e) {
+        } catch (IssuerTokens.Refused e) {
             if (e.unavailable()) {
                 LOGGER.log(Level.WARNING, "cannot check a discovery trigger now: " + e.getMessage());
                 throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "keys_unavailable", e.getMessage() + "; retry later");

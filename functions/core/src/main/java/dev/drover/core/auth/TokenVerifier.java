@@ -1,25 +1,9 @@
 package dev.drover.core.auth;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSelector;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.drover.core.model.Check;
 
-import java.io.IOException;
 import java.net.URI;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -40,9 +24,6 @@ import java.util.Set;
 public final class TokenVerifier {
     /** Longer than any real access token; refused before parsing. */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-                                                               JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-                                                               JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
     /** Why a token proves nothing; {@code unavailable} when its keys could not be fetched (try again later). */
     public static final class Refused extends Exception {
@@ -59,25 +40,14 @@ public final class TokenVerifier {
     }
 
     private final AuthSettings settings;
-    private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
+    private final Map<String, IssuerTokens> issuers = new HashMap<>();
 
     public TokenVerifier(AuthSettings settings) {
         this.settings = settings;
         Map<String, Set<String>> audiences = new HashMap<>();
         audiences.computeIfAbsent(settings.issuer().toString(), k -> new LinkedHashSet<>()).add(settings.audience());
         audiences.computeIfAbsent(settings.migratorIssuer().toString(), k -> new LinkedHashSet<>()).add(settings.migratorAudience());
-        audiences.forEach((issuer, accepted) -> processors.put(issuer, processor(URI.create(issuer), accepted)));
-    }
-
-    private static DefaultJWTProcessor<SecurityContext> processor(URI issuer, Set<String> audiences) {
-        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        // RFC 9068 access tokens say at+jwt; most IdPs say JWT or nothing.
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new DiscoveredKeys(issuer)));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audiences,
-                                                                         new JWTClaimsSet.Builder().issuer(issuer.toString()).build(),
-                                                                         Set.of("sub", "exp"), Set.of()));
-        return processor;
+        audiences.forEach((issuer, accepted) -> issuers.put(issuer, new IssuerTokens(URI.create(issuer), accepted)));
     }
 
     public Principal verify(String token) throws Refused {
@@ -92,21 +62,15 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             throw new Refused("the token is not a signed JWT", false);
         }
-        DefaultJWTProcessor<SecurityContext> processor = issuer == null ? null : processors.get(issuer);
-        if (processor == null) {
+        IssuerTokens tokens = issuer == null ? null : issuers.get(issuer);
+        if (tokens == null) {
             throw new Refused("tokens of issuer '" + issuer + "' are not trusted here", false);
         }
-        JWTClaimsSet claims;
         try {
-            claims = processor.process(jwt, null);
-        } catch (BadJOSEException e) {
-            throw new Refused("the token is not valid: " + e.getMessage(), false);
-        } catch (KeySourceException e) {
-            throw new Refused("the keys of issuer '" + issuer + "' cannot be fetched now: " + e.getMessage(), true);
-        } catch (JOSEException e) {
-            throw new Refused("the token cannot be verified: " + e.getMessage(), false);
+            return principal(issuer, tokens.verify(jwt));
+        } catch (IssuerTokens.Refused e) {
+            throw new Refused(e.getMessage(), e.unavailable());
         }
-        return principal(issuer, claims);
     }
 
     private Principal principal(String issuer, JWTClaimsSet claims) throws Refused {
@@ -154,42 +118,5 @@ public final class TokenVerifier {
             Optional.ofNullable(settings.roleMap().get(v)).ifPresent(granted::add);
         }
         return granted.stream().max(Role::compareTo);
-    }
-
-    /**
-     * The issuer's JWKS, discovered on first use rather than at start: a function must start (and answer 503
-     * for a while) even when the identity provider is down.
-     */
-    private static final class DiscoveredKeys implements JWKSource<SecurityContext> {
-        private final URI issuer;
-        private volatile JWKSource<SecurityContext> keys;
-
-        DiscoveredKeys(URI issuer) {
-            this.issuer = issuer;
-        }
-
-        @Override
-        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
-            return source().get(selector, context);
-        }
-
-        private JWKSource<SecurityContext> source() throws KeySourceException {
-            JWKSource<SecurityContext> found = keys;
-            if (found == null) {
-                synchronized (this) {
-                    if (keys == null) {
-                        try {
-                            keys = JWKSourceBuilder.create(OidcDiscovery.jwksUri(issuer), new DefaultResourceRetriever(3000, 3000, 256 * 1024))
-                                    .retrying(true)
-                                    .build();
-                        } catch (IOException e) {
-                            throw new KeySourceException("OIDC discovery of " + issuer + " failed: " + e.getMessage(), e);
-                        }
-                    }
-                    found = keys;
-                }
-            }
-            return found;
-        }
     }
 }

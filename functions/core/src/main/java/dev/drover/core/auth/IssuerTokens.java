@@ -1,0 +1,120 @@
+package dev.drover.core.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Bearer JWTs of one OIDC issuer: signature by the issuer's JWKS (found by OIDC discovery on first use, so a
+ * process starts, and answers 503, while the issuer is down; refetched when a token names a key not seen yet),
+ * exact issuer, an accepted audience, {@code sub} and {@code exp} present, expiry with 60 s of skew. RSA, RSA-PSS
+ * and ECDSA only: {@code none} and HMAC are never accepted.
+ */
+public final class IssuerTokens {
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+                                                               JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
+                                                               JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+
+    /** Why a token proves nothing; {@code unavailable} when the issuer's keys could not be fetched (try again later). */
+    public static final class Refused extends Exception {
+        private final boolean unavailable;
+
+        public Refused(String message, boolean unavailable) {
+            super(message);
+            this.unavailable = unavailable;
+        }
+
+        public boolean unavailable() {
+            return unavailable;
+        }
+    }
+
+    private final URI issuer;
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    public IssuerTokens(URI issuer, Set<String> audiences) {
+        this.issuer = issuer;
+        // Kubernetes ServiceAccount tokens have no typ; most IdPs say JWT; RFC 9068 access tokens say at+jwt.
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new DiscoveredKeys(issuer)));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audiences,
+                                                                         new JWTClaimsSet.Builder().issuer(issuer.toString()).build(),
+                                                                         Set.of("sub", "exp"), Set.of()));
+    }
+
+    public URI issuer() {
+        return issuer;
+    }
+
+    public JWTClaimsSet verify(SignedJWT jwt) throws Refused {
+        try {
+            return processor.process(jwt, null);
+        } catch (BadJOSEException e) {
+            throw new Refused("the token is not valid: " + e.getMessage(), false);
+        } catch (KeySourceException e) {
+            throw new Refused("the keys of issuer '" + issuer + "' cannot be fetched now: " + e.getMessage(), true);
+        } catch (JOSEException e) {
+            throw new Refused("the token cannot be verified: " + e.getMessage(), false);
+        }
+    }
+
+    public JWTClaimsSet verify(String token) throws Refused {
+        if (token.length() > TokenVerifier.MAX_TOKEN_LENGTH) {
+            throw new Refused("the token is longer than " + TokenVerifier.MAX_TOKEN_LENGTH + " characters", false);
+        }
+        try {
+            return verify(SignedJWT.parse(token));
+        } catch (java.text.ParseException e) {
+            throw new Refused("the token is not a signed JWT", false);
+        }
+    }
+
+    /** The issuer's JWKS, discovered on first use rather than at start. */
+    private static final class DiscoveredKeys implements JWKSource<SecurityContext> {
+        private final URI issuer;
+        private volatile JWKSource<SecurityContext> keys;
+
+        DiscoveredKeys(URI issuer) {
+            this.issuer = issuer;
+        }
+
+        @Override
+        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+            JWKSource<SecurityContext> found = keys;
+            if (found == null) {
+                synchronized (this) {
+                    if (keys == null) {
+                        try {
+                            keys = JWKSourceBuilder.create(OidcDiscovery.jwksUri(issuer), new DefaultResourceRetriever(3000, 3000, 256 * 1024))
+                                    .retrying(true)
+                                    .build();
+                        } catch (IOException e) {
+                            throw new KeySourceException("OIDC discovery of " + issuer + " failed: " + e.getMessage(), e);
+                        }
+                    }
+                    found = keys;
+                }
+            }
+            return found.get(selector, context);
+        }
+    }
+}
