@@ -76,7 +76,8 @@ public final class FunctionRouting {
         // Metrics say how busy the platform is: for people and tools with a credential, like every other route.
         // Health stays open: probes carry no credential, and it answers a status only.
         routing.addFilter((chain, req, res) -> {
-            if (req.path().rawPath().startsWith("/observe/metrics")) {
+            // The decoded, normalized path, as routing matches it: /observe/./metrics is the same resource.
+            if (req.path().path().startsWith("/observe/metrics")) {
                 Principals.set(req, auth.authenticate(req, Access.AUTHENTICATED));
             }
             chain.proceed();
