@@ -10,11 +10,23 @@ final class DemoSources {
     private DemoSources() {
     }
 
-    /** {@code count} project folders for hello-migrator to greet. */
+    /**
+     * {@code count} project folders for hello-migrator to greet. Made once, two of them so that the README's cancel
+     * and retry have something to act on: project-02's steps take a minute, project-03's first step fails once.
+     */
     static Path helloProjects(Path folder, int count) {
         try {
             for (int i = 1; i <= count; i++) {
-                Files.createDirectories(folder.resolve("project-%02d".formatted(i)));
+                Path project = folder.resolve("project-%02d".formatted(i));
+                if (Files.isDirectory(project)) {
+                    continue;
+                }
+                Files.createDirectories(project);
+                if (i == 2) {
+                    Files.writeString(project.resolve("SLOW"), "60\n");
+                } else if (i == 3) {
+                    Files.writeString(project.resolve("LOCKED"), "greet fails once, then removes this file\n");
+                }
             }
             return folder;
         } catch (IOException e) {

@@ -22,7 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * The SDK's hello world: every folder under {@code HELLO_DIR} is a candidate; step {@code greet} writes
- * its HELLO.md, step {@code sign} signs it. Both are idempotent, and both answer dry-runs.
+ * its HELLO.md, step {@code sign} signs it. Both are idempotent, and both answer dry-runs. So that an operator
+ * can try cancel and retry on it, a folder may hold a {@code SLOW} file (its steps take that many seconds) or a
+ * {@code LOCKED} file (its first step fails once, and removes the lock).
  */
 public final class HelloMigrator {
     public static final String APP_ID = "hello-migrator";
@@ -57,7 +59,15 @@ public final class HelloMigrator {
     /** Rewrites HELLO.md from what it holds: on disk when executed, in the draft when simulated. */
     private record Edit(Path projects, Rewrite rewrite) implements StepHandler {
         @Override
-        public StepResult execute(StepContext step) throws IOException {
+        public StepResult execute(StepContext step) throws IOException, InterruptedException {
+            Path lock = Workspace.resolve(projects, step.candidate().id(), "LOCKED");
+            if (Files.deleteIfExists(lock)) {
+                return StepResult.failed(step.candidate().id() + " was LOCKED; the lock is gone now: retry the step");
+            }
+            Path slow = Workspace.resolve(projects, step.candidate().id(), "SLOW");
+            if (Files.exists(slow)) {
+                Thread.sleep(Math.min(600, Long.parseLong(Files.readString(slow).strip())) * 1000);
+            }
             Path file = Workspace.resolve(projects, step.candidate().id(), "HELLO.md");
             Files.writeString(file, rewrite.apply(step, read(file)));
             return StepResult.succeeded(Map.of("file", file.toString()), step.step().name() + " done");
