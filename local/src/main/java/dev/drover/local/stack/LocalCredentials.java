@@ -22,14 +22,15 @@ final class LocalCredentials {
 
     static void write(LocalStack stack) {
         DevIssuer issuer = stack.issuer();
-        List<String> lines = List.of("# the running ./drover up; ./drover token reads this, and it is gone when the stack stops",
+        List<String> lines = new java.util.ArrayList<>(List.of("# the running ./drover up; ./drover token reads this, and it is gone when the stack stops",
                                      "DROVER_API_URL=" + stack.apiUri(),
                                      "DROVER_ISSUER=" + issuer.issuer(),
                                      "DROVER_TOKEN_URL=" + issuer.tokenEndpoint(),
                                      "DROVER_CLIENT_ID=" + issuer.clientId(),
                                      "DROVER_CLIENT_SECRET=" + issuer.clientSecret(),
                                      "DAPR_HTTP_ENDPOINT=" + stack.daprHttpEndpoint(),
-                                     "DAPR_API_TOKEN=" + stack.daprApiToken());
+                                     "DAPR_API_TOKEN=" + stack.daprApiToken()));
+        stack.chartMigratorUri().ifPresent(uri -> lines.add("DROVER_CHART_MIGRATOR_URL=" + uri));
         try {
             Files.createDirectories(FILE.getParent());
             Files.deleteIfExists(FILE);

@@ -276,6 +276,11 @@ public final class LocalStack implements AutoCloseable {
                                       Optional.of(DeliverySpec.defaults().withDeadLetterSink(apiUri().resolve("/dead-letters")))));
     }
 
+    /** Where the demo app-chart-migrator listens (its local git host: {@code ./drover merge}), when the demos run. */
+    public Optional<URI> chartMigratorUri() {
+        return Optional.ofNullable(chartDemo).map(Migrator::uri);
+    }
+
     /** The development OIDC issuer whose tokens the stack's functions accept ({@code ./drover token} asks it). */
     public DevIssuer issuer() {
         return issuer;
@@ -373,11 +378,12 @@ public final class LocalStack implements AutoCloseable {
     /** What listens where, for people. */
     public String describe() {
         List<String> lines = new ArrayList<>(List.of(
-                "Drover API           " + apiUri() + "  (spec: " + apiUri() + "/openapi.yaml)",
+                "Drover API           " + apiUri() + "  (spec: " + apiUri() + "/openapi.yaml; every call needs a token)",
+                "OIDC issuer          " + issuer.issuer() + "  (development; ./drover token --role viewer|operator|admin)",
                 "Temporal             " + temporalAddress,
                 "Dapr sidecar API     grpc " + connectHost + ":" + dapr.grpcPort() + ", http http://" + connectHost + ":"
                         + dapr.httpPort() + "  (header dapr-api-token required: "
-                        + (daprTokenGiven ? "DAPR_API_TOKEN" : "random; set DAPR_API_TOKEN to publish from outside") + ")",
+                        + (daprTokenGiven ? "DAPR_API_TOKEN" : "random, in .drover/local.env") + ")",
                 "Broker ingress       " + broker.ingressUri(),
                 "History database     " + historyUrl.replaceAll(";.*", "")));
         if (demo == null) {
