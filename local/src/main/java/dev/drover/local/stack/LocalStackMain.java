@@ -2,6 +2,7 @@ package dev.drover.local.stack;
 
 import io.helidon.logging.common.LogConfig;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code ./drover up}: runs the local stack until the process is stopped (Ctrl-C). */
@@ -19,7 +20,22 @@ public final class LocalStackMain {
             System.exit(2);
             return;
         }
-        LocalStack stack = LocalStack.start(settings);
+        List<String> taken = TakenPorts.check(settings);
+        if (!taken.isEmpty()) {
+            taken.forEach(line -> System.err.println("drover: " + line));
+            System.exit(3);
+            return;
+        }
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(settings);
+        } catch (RuntimeException e) {
+            // A part that cannot start (a port taken since the check, Redis gone): one line, and no half-started stack.
+            System.err.println("drover: the stack did not start: " + e.getMessage()
+                                       + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+            System.exit(3);
+            return;
+        }
         LocalCredentials.write(stack);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,8 +32,10 @@ public final class RequestLog implements Filter {
             res.header(REQUEST_ID, id);
             chain.proceed();
         } finally {
-            // Probes hit /observe every few seconds; their lines would drown the ones operators read.
-            Level level = req.path().rawPath().startsWith("/observe") ? Level.DEBUG : Level.INFO;
+            // Probes hit /observe every few seconds and the sidecar asks /dapr/subscribe every 30 s; their lines would
+            // drown the ones operators read.
+            String path = req.path().rawPath();
+            Level level = path.startsWith("/observe") || path.equals("/dapr/subscribe") ? Level.DEBUG : Level.INFO;
             LOGGER.log(level, () -> "%s %s -> %d in %d ms".formatted(req.prologue().method().text(),
                                                                           req.path().rawPath(),
                                                                           res.status().code(),
