@@ -276,6 +276,20 @@ public final class LocalStack implements AutoCloseable {
                                       Optional.of(DeliverySpec.defaults().withDeadLetterSink(apiUri().resolve("/dead-letters")))));
     }
 
+    /** Waits until every demo migrator has run its first discovery (announced, then submitted); true when they have. */
+    public boolean awaitDemos(java.time.Duration patience) throws InterruptedException {
+        long until = System.nanoTime() + patience.toNanos();
+        for (Migrator migrator : java.util.Arrays.asList(demo, chartDemo)) {
+            while (migrator != null && migrator.discoveryRuns() < 1) {
+                if (System.nanoTime() > until) {
+                    return false;
+                }
+                Thread.sleep(100);
+            }
+        }
+        return true;
+    }
+
     /** Where the demo app-chart-migrator listens (its local git host: {@code ./drover merge}), when the demos run. */
     public Optional<URI> chartMigratorUri() {
         return Optional.ofNullable(chartDemo).map(Migrator::uri);
