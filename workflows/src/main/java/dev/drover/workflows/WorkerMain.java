@@ -4,7 +4,7 @@ import dev.drover.core.function.DaprSubscriptions;
 import dev.drover.core.function.Settings;
 import dev.drover.core.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
-import dev.drover.history.History;
+import dev.drover.workflows.outbox.HistoryOutboxWriters;
 import dev.drover.history.HistorySettings;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
@@ -40,14 +40,17 @@ public final class WorkerMain {
             return;
         }
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
-        History history = History.open(historySettings);
         DaprClient dapr = new DaprClientBuilder().build();
         RunWorker worker = RunWorker.start(TemporalSettings.fromEnvironment(env).client(), state, dapr,
                                            env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
-                                           callbackUrl(env), RunWorker.Cache.STICKY, history.recorder(), keys);
+                                           callbackUrl(env), RunWorker.Cache.STICKY, keys);
+        // Runs never wait for the history database: the worker polls at once, and the history writer (which
+        // empties the outbox the runs' scripts fill) starts whenever the database can be opened.
+        HistoryOutboxWriters writers = HistoryOutboxWriters.startWhenReachable(state, historySettings,
+                                                                             env.getOrDefault("HOSTNAME", "worker"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
-            history.close();
+            writers.close();
             state.close();
         }));
         System.out.println("Drover run worker polling task queue " + RunClient.TASK_QUEUE);

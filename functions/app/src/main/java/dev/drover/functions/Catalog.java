@@ -4,6 +4,7 @@ import dev.drover.core.function.Function;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.HistoryQueries;
 import dev.drover.history.HistoryRecorder;
+import dev.drover.workflows.outbox.RedisOutbox;
 import dev.drover.functions.candidates.GetCandidate;
 import dev.drover.functions.candidates.ListCandidates;
 import dev.drover.functions.candidates.SubmitCandidates;
@@ -45,7 +46,8 @@ public final class Catalog {
 
     public static List<Function> all(Platform platform) {
         RedisState state = platform.state();
-        HistoryRecorder recorder = platform.history().recorder();
+        // Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for.
+        HistoryRecorder recorder = new HistoryRecorder(new RedisOutbox(state.redis(), state.keys()));
         HistoryQueries history = platform.history().queries();
         Trust trust = platform.trust();
         Actors actors = new Actors(trust.proxies());

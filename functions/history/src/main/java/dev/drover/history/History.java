@@ -71,6 +71,18 @@ public final class History implements AutoCloseable {
         return recorder;
     }
 
+    /**
+     * Writes one outbox entry in one transaction, idempotently: events by their keys, an action by the
+     * entry's id. Throws when the database fails (the writer leaves the entry pending and retries).
+     *
+     * @param entryId the outbox entry's id, unique and stable across redeliveries
+     * @return how many rows were new (0 for a redelivered entry)
+     */
+    public int persist(String entryId, OutboxEntry entry) {
+        HistoryWriter writer = new HistoryWriter(db);
+        return entry.action() != null ? writer.write(entry.action(), "outbox:" + entryId) : writer.write(entry.events());
+    }
+
     public HistoryQueries queries() {
         return queries;
     }
