@@ -38,11 +38,43 @@ public final class History implements AutoCloseable {
      *                          history database does not start (writes are forgiving, a missing schema is not)
      */
     public static History open(HistorySettings settings) {
+        HikariPool pool = pool(settings, false);
+        try {
+            migrate(pool);
+            DbClient db = JdbcClientBuilder.create().connectionPool(pool).build();
+            return new History(pool, db);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The history as a reader that never waits for it at start (the functions, ADR 0008): no connection is made
+     * until the first read, which fails (503 history_unavailable) while the database is down; the schema is the
+     * history writer's to migrate (an embedded H2 database, which cannot be down, is migrated here). Writes do
+     * not come here: they go through the outbox.
+     */
+    public static History connect(HistorySettings settings) {
+        HikariPool pool = pool(settings, true);
+        try {
+            if (settings.url().startsWith("jdbc:h2:")) {
+                migrate(pool);
+            }
+            return new History(pool, JdbcClientBuilder.create().connectionPool(pool).build());
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static HikariPool pool(HistorySettings settings, boolean lazy) {
         Map<String, String> connection = new HashMap<>();
         connection.put("url", settings.url());
         settings.user().ifPresent(user -> connection.put("username", user));
         settings.password().ifPresent(password -> connection.put("password", password));
         connection.put("pool-size", Integer.toString(settings.poolSize()));
+        connection.put("lazy", Boolean.toString(lazy));
         Config config = Config.builder(ConfigSources.create(connection))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
@@ -52,19 +84,16 @@ public final class History implements AutoCloseable {
         if (!(found instanceof HikariPool pool)) {
             throw new IllegalStateException("expected Drover's Hikari pool, the ServiceLoader gave " + found.getClass());
         }
-        try {
-            Flyway.configure()
-                    .dataSource(pool.dataSource())
-                    .locations(SCRIPTS)
-                    .table("history_schema_version")
-                    .load()
-                    .migrate();
-            DbClient db = JdbcClientBuilder.create().connectionPool(pool).build();
-            return new History(pool, db);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        return pool;
+    }
+
+    private static void migrate(HikariPool pool) {
+        Flyway.configure()
+                .dataSource(pool.dataSource())
+                .locations(SCRIPTS)
+                .table("history_schema_version")
+                .load()
+                .migrate();
     }
 
     public HistoryRecorder recorder() {
