@@ -37,7 +37,9 @@ public final class HistoryOutboxWriter implements AutoCloseable {
     public interface Crashes {
         Crashes NONE = point -> { };
 
-        /** @param point "read" (entry read, not persisted) or "committed" (persisted, not acknowledged) */
+        /**
+         * @param point "read" (entry read, not persisted), "committed" (persisted, not acknowledged) or "acknowledged"
+         */
         void at(String point);
     }
 
@@ -176,6 +178,7 @@ public final class HistoryOutboxWriter implements AutoCloseable {
             int inserted = history.persist(entry.getID().toString(), decoded);
             crashes.at("committed");
             acknowledge(entry.getID());
+            crashes.at("acknowledged");
             entries.incrementAndGet();
             rows.addAndGet(inserted);
             int expected = decoded.action() != null ? 1 : decoded.events().size();
