@@ -135,7 +135,11 @@ class RegistryAnnounceTest {
         assertEquals("DROP", status(api.announce(original, "app-chart-migrator")));
         assertEquals("evil-migrator", api.get("/migrations/hijack").json().get("owner").asText());
         TestPlatform.drain(PLATFORM);
-        assertEquals(1, api.get("/history/audit?migration=hijack&action=transfer-owner").json().get("items").size());
+        JsonNode transferred = api.get("/history/audit?migration=hijack&action=transfer-owner").json().get("items");
+        assertEquals(1, transferred.size());
+        // the previous owner, which only the transfer script knew, is in the entry's detail
+        assertEquals("app-chart-migrator", transferred.get(0).get("detail").get("previousOwner").asText());
+        assertEquals("evil-migrator", transferred.get(0).get("detail").get("owner").asText());
     }
 
     @Test

@@ -64,14 +64,42 @@ public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
         return text(root);
     }
 
-    /** The entry with its events' attempt set: the claim script knows the run's attempt, its caller does not. */
-    public OutboxEntry withAttempt(int attempt) {
+    /**
+     * The entry with what its script added next to it, which only the script knew: {@code attempt} (the claim's
+     * attempt) for the events, {@code m.<key>} into the events' metadata (the merge's counts), {@code d.<key>} into
+     * the action's detail (a transfer's previous owner).
+     *
+     * @throws IllegalArgumentException when a value does not fit (a non-numeric attempt)
+     */
+    public OutboxEntry withScriptFields(Map<String, String> fields) {
+        Map<String, String> meta = new HashMap<>();
+        Map<String, String> detail = new HashMap<>();
+        fields.forEach((key, value) -> {
+            if (key.startsWith("m.")) {
+                meta.put(key.substring(2), value);
+            } else if (key.startsWith("d.")) {
+                detail.put(key.substring(2), value);
+            }
+        });
         if (action != null) {
+            if (detail.isEmpty()) {
+                return this;
+            }
+            detail.putAll(action.detail());
+            return new OutboxEntry(List.of(), new OperatorAction(action.at(), action.actor(), action.action(), action.migrationId(),
+                                                                 action.candidateId(), action.runId(), action.source(), detail));
+        }
+        Integer attempt = fields.containsKey("attempt") ? Integer.valueOf(fields.get("attempt")) : null;
+        if (attempt == null && meta.isEmpty()) {
             return this;
         }
-        return new OutboxEntry(events.stream().map(e -> new HistoryEvent(e.key(), e.kind(), e.at(), e.migrationId(),
-                e.candidateId(), e.runId(), attempt, e.stepName(), e.dispatch(), e.status(), e.duration(), e.message(),
-                e.metadata())).toList(), null);
+        return new OutboxEntry(events.stream().map(e -> {
+            Map<String, String> metadata = new HashMap<>(e.metadata());
+            metadata.putAll(meta);
+            return new HistoryEvent(e.key(), e.kind(), e.at(), e.migrationId(), e.candidateId(), e.runId(),
+                                    attempt != null ? attempt : e.attempt(), e.stepName(), e.dispatch(), e.status(),
+                                    e.duration(), e.message(), metadata);
+        }).toList(), null);
     }
 
     /** @throws IllegalArgumentException when the text is not an entry (the writer sets such entries aside) */

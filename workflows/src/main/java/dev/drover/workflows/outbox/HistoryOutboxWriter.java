@@ -162,11 +162,7 @@ public final class HistoryOutboxWriter implements AutoCloseable {
             String text = entry.getFields().get(FIELD);
             OutboxEntry decoded;
             try {
-                decoded = OutboxEntry.decode(text);
-                String attempt = entry.getFields().get("attempt");
-                if (attempt != null) {
-                    decoded = decoded.withAttempt(Integer.parseInt(attempt));
-                }
+                decoded = OutboxEntry.decode(text).withScriptFields(entry.getFields());
             } catch (IllegalArgumentException e) { // NumberFormatException included
                 // Never block the stream on an entry no writer can read: keep it aside for a person to look at.
                 poison.incrementAndGet();

@@ -7,6 +7,7 @@ import dev.drover.core.model.Step;
 import dev.drover.core.run.RunRecord;
 import dev.drover.core.run.RunStatus;
 import dev.drover.core.run.StepState;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
@@ -177,6 +178,17 @@ public final class RunStore {
     public void setInputs(String migrationId, String candidateId, Map<String, String> inputs) {
         if (!inputs.isEmpty()) {
             redis.hset(keys.candidateInputs(migrationId, candidateId), inputs);
+        }
+    }
+
+    /** Sets the inputs and appends their audit entry to the history outbox in one MULTI/EXEC. */
+    public void setInputs(String migrationId, String candidateId, Map<String, String> inputs, String historyEntry) {
+        try (var tx = redis.multi()) {
+            if (!inputs.isEmpty()) {
+                tx.hset(keys.candidateInputs(migrationId, candidateId), inputs);
+            }
+            tx.xadd(keys.historyOutbox(), StreamEntryID.NEW_ENTRY, Map.of("e", historyEntry));
+            tx.exec();
         }
     }
 }
