@@ -11,7 +11,6 @@ import dev.drover.core.run.StepStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.EventKind;
-import dev.drover.history.HistoryRecorder;
 import io.temporal.failure.ApplicationFailure;
 
 import java.time.Clock;
@@ -20,28 +19,28 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The run's side effects, on Redis and through the step publisher. Each is safe to repeat. */
+/**
+ * The run's side effects, on Redis and through the step publisher. Each is safe to repeat. Each state
+ * change carries its history entry into its own script (the history outbox, ADR 0008).
+ */
 public final class RunActivitiesImpl implements RunActivities {
     private final RedisState state;
     private final StepPublisher publisher;
     private final String callbackBaseUrl;
     private final Clock clock;
-    private final RunHistory history;
     private final CallbackTokens tokens;
 
     /**
      * @param callbackBaseUrl where migrators reach the callback function, e.g. {@code http://drover-callback.drover.svc}
-     * @param history         where the run's events are recorded (dispatches, reports, the run's end)
      * @param tokens          derives each run's callback token (Redis keeps only its hash)
      */
     public RunActivitiesImpl(RedisState state, StepPublisher publisher, String callbackBaseUrl, Clock clock,
-                             HistoryRecorder history, CallbackTokens tokens) {
+                             CallbackTokens tokens) {
         this.state = state;
         this.publisher = publisher;
         this.callbackBaseUrl = callbackBaseUrl.endsWith("/") ? callbackBaseUrl.substring(0, callbackBaseUrl.length() - 1)
                                                              : callbackBaseUrl;
         this.clock = clock;
-        this.history = new RunHistory(history);
         this.tokens = tokens;
     }
 
@@ -54,7 +53,10 @@ public final class RunActivitiesImpl implements RunActivities {
         Map<String, String> reported = state.runs().stepState(plan.migrationId(), plan.candidateId(), step.name())
                 .map(StepState::metadata).orElse(Map.of());
         StepState dispatched = new StepState(step.name(), StepStatus.DISPATCHED, dispatch, reported, "", now, now, null);
-        if (!state.runs().recordStep(run, dispatched, Optional.of(CandidateStatus.RUNNING))) {
+        // The dispatch is recorded with the state that says so, before publishing: if the publish fails, Temporal
+        // retries this activity, the state is written again and the same event (same key) is persisted once.
+        if (!state.runs().recordStep(run, dispatched, Optional.of(CandidateStatus.RUNNING),
+                                     RunHistory.dispatched(plan, step.name(), dispatch, now))) {
             return; // the run no longer owns the candidate (cancelled meanwhile): publish nothing
         }
         Candidate candidate = state.candidates().find(plan.migrationId(), plan.candidateId())
@@ -67,7 +69,6 @@ public final class RunActivitiesImpl implements RunActivities {
                                         inputs,
                                         new StepEvent.Callback(callbackBaseUrl + "/event/" + plan.runId(), tokens.token(plan.runId())));
         publisher.publish(event, step.migratorApp());
-        history.dispatched(plan, step.name(), dispatch, now);
     }
 
     @Override
@@ -83,11 +84,10 @@ public final class RunActivitiesImpl implements RunActivities {
         StepState next = new StepState(stepName, status, dispatch, merged, message.isEmpty() ? previous.message() : message,
                                        previous.startedAt() == null ? now : previous.startedAt(), now, ended ? now : null);
         Optional<CandidateStatus> candidate = status == StepStatus.FAILED ? Optional.of(CandidateStatus.FAILED) : Optional.empty();
-        if (state.runs().recordStep(run, next, candidate)) {
-            // The dispatch began at the step's startedAt (each dispatch resets it): its duration runs from there. The
-            // event carries the step's metadata as it now stands, so a failure still shows the pull request reported before it.
-            history.reported(plan, next, status, next.metadata(), message, previous.startedAt(), now);
-        }
+        // The dispatch began at the step's startedAt (each dispatch resets it): its duration runs from there. The
+        // event carries the step's metadata as it now stands, so a failure still shows the pull request reported before it.
+        state.runs().recordStep(run, next, candidate,
+                                RunHistory.reported(plan, next, status, next.metadata(), message, previous.startedAt(), now));
     }
 
     @Override
@@ -95,12 +95,10 @@ public final class RunActivitiesImpl implements RunActivities {
         finish(plan, RunStatus.COMPLETED, EventKind.RUN_COMPLETED);
     }
 
-    /** Ends the run; records the end when this call ended it, or when a retried call finds it already ended this way. */
+    /** Ends the run; the finish script appends the end to the history when it ends the run's record (once). */
     private void finish(RunPlan plan, RunStatus status, EventKind kind) {
         RunRecord run = run(plan);
-        if (state.runs().finish(run, status) || run.status() == status) {
-            history.ended(run, kind, run.finishedAt() != null ? run.finishedAt() : clock.instant());
-        }
+        state.runs().finish(run, status, RunHistory.ended(run, kind, clock.instant()));
     }
 
     @Override

@@ -63,6 +63,29 @@ public final class RunClient {
         }
     }
 
+    /**
+     * Whether Temporal still runs the run's workflow: false when it has none under that id or it has closed
+     * (completed, failed, terminated, timed out...). For the reconciler.
+     *
+     * @throws RunsUnavailable when Temporal does not answer (nothing can be concluded then)
+     */
+    public boolean isOpen(String runId) {
+        try {
+            var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+                    io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(client.getOptions().getNamespace())
+                            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(runId))
+                            .build());
+            return response.getWorkflowExecutionInfo().getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw new RunsUnavailable("Temporal did not answer: " + e.getMessage(), e);
+        }
+    }
+
     /** Waits up to {@code timeout} for the run to end (completed, cancelled or failed); true when it did. */
     public boolean awaitEnd(String runId, Duration timeout) {
         WorkflowStub stub = client.newUntypedWorkflowStub(runId);

@@ -3,7 +3,6 @@ package dev.drover.workflows;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
-import dev.drover.history.HistoryRecorder;
 import io.dapr.client.DaprClient;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -42,11 +41,10 @@ public final class RunWorker implements AutoCloseable {
      * Starts polling.
      *
      * @param callbackBaseUrl where migrators reach the step-callback function
-     * @param history         where runs record their events
      * @param keys            the platform's signing keys: step events are signed, callback tokens derived
      */
     public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
-                                  String callbackBaseUrl, Cache cache, HistoryRecorder history, SigningKeys keys) {
+                                  String callbackBaseUrl, Cache cache, SigningKeys keys) {
         WorkerFactory factory = WorkerFactory.newInstance(client);
         // A zero workflow cache size does not turn stickiness off (the SDK reads 0 as its default, 600); a zero
         // sticky schedule-to-start timeout does: the worker then sends no sticky attributes with its completions.
@@ -56,7 +54,7 @@ public final class RunWorker implements AutoCloseable {
                         .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub, keys),
-                                                                       callbackBaseUrl, Clock.systemUTC(), history,
+                                                                       callbackBaseUrl, Clock.systemUTC(),
                                                                        new CallbackTokens(keys)));
         factory.start();
         return new RunWorker(factory);

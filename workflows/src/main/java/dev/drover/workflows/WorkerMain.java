@@ -4,13 +4,19 @@ import dev.drover.core.function.DaprSubscriptions;
 import dev.drover.core.function.Settings;
 import dev.drover.core.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
-import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
+import dev.drover.workflows.outbox.HistoryOutboxWriters;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.helidon.logging.common.LogConfig;
+import io.temporal.client.WorkflowClient;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The worker deployment's main. Reads {@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE},
@@ -40,14 +46,37 @@ public final class WorkerMain {
             return;
         }
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
-        History history = History.open(historySettings);
         DaprClient dapr = new DaprClientBuilder().build();
-        RunWorker worker = RunWorker.start(TemporalSettings.fromEnvironment(env).client(), state, dapr,
+        WorkflowClient temporal = TemporalSettings.fromEnvironment(env).client();
+        RunWorker worker = RunWorker.start(temporal, state, dapr,
                                            env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
-                                           callbackUrl(env), RunWorker.Cache.STICKY, history.recorder(), keys);
+                                           callbackUrl(env), RunWorker.Cache.STICKY, keys);
+        // Runs never wait for the history database: the worker polls at once, and the history writer (which
+        // empties the outbox the runs' scripts fill) starts whenever the database can be opened.
+        HistoryOutboxWriters writers = HistoryOutboxWriters.startWhenReachable(state, historySettings,
+                                                                             env.getOrDefault("HOSTNAME", "worker"));
+        // After a crash (a workflow terminated in Temporal, a run whose workflow never began), a candidate can be left
+        // running under a run nothing drives: at start and every 5 minutes, such runs are ended as a cancel would.
+        RunClient runs = new RunClient(temporal);
+        RunReconciler reconciler = new RunReconciler(state, run -> !runs.isOpen(run.runId()), Duration.ofMinutes(5),
+                                                     Clock.systemUTC());
+        ScheduledExecutorService reconciling = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                                                                                                  .name("run-reconciler").factory());
+        reconciling.scheduleWithFixedDelay(() -> {
+            try {
+                int ended = reconciler.reconcile();
+                if (ended > 0) {
+                    System.getLogger(WorkerMain.class.getName()).log(System.Logger.Level.WARNING,
+                            ended + " run(s) had no workflow any more and were cancelled");
+                }
+            } catch (RuntimeException e) {
+                System.getLogger(WorkerMain.class.getName()).log(System.Logger.Level.WARNING, "run reconciler: " + e.getMessage());
+            }
+        }, 0, 5, TimeUnit.MINUTES);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            reconciling.shutdownNow();
             worker.close();
-            history.close();
+            writers.close();
             state.close();
         }));
         System.out.println("Drover run worker polling task queue " + RunClient.TASK_QUEUE);

@@ -36,6 +36,9 @@ final class RunHarness implements AutoCloseable {
                                                 "drover-test-" + UUID.randomUUID() + ":");
     /** The run's history, in a private in-memory H2 database. */
     final History history = History.open(HistorySettings.inMemory("run-harness-" + UUID.randomUUID()));
+    /** Empties the history outbox the activities' scripts fill into {@link #history}; tests drain it when they read. */
+    final dev.drover.workflows.outbox.HistoryOutboxWriter writer =
+            new dev.drover.workflows.outbox.HistoryOutboxWriter(state.redis(), state.keys(), history, "harness");
     final RunActivitiesImpl activities;
     final BlockingQueue<StepEvent> published = new LinkedBlockingQueue<>();
     final RunClient runs;
@@ -59,7 +62,7 @@ final class RunHarness implements AutoCloseable {
             published.add(event);
             onPublish.accept(event, this.runs());
         };
-        activities = new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC(), history.recorder(), TOKENS);
+        activities = new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC(), TOKENS);
         worker.registerActivitiesImplementations(activities);
         runs = new RunClient(env.getWorkflowClient());
         env.start();

@@ -48,6 +48,7 @@ class RunHistoryTest {
         harness.runs.callback(plan.runId(), callback(verify, SUCCEEDED, Map.of(), ""));
         assertTrue(harness.awaitEnd(plan));
 
+        harness.writer.drainAll();
         var queries = harness.history.queries();
         Metrics.Totals totals = queries.totals(Optional.of(plan.migrationId()));
         assertEquals(new Metrics.Steps(3, 1, 2, 0, 1), totals.steps());
@@ -69,6 +70,7 @@ class RunHistoryTest {
 
         // The same for the run's end: a second run of the completing activity records nothing new.
         harness.activities.complete(plan);
+        harness.writer.drainAll();
         Metrics.Totals after = queries.totals(Optional.of(plan.migrationId()));
         assertEquals(totals, after);
     }
@@ -79,6 +81,7 @@ class RunHistoryTest {
         harness.nextEvent();
         harness.runs.cancel(plan.runId());
         assertTrue(harness.awaitEnd(plan));
+        harness.writer.drainAll();
         Metrics.Runs runs = harness.history.queries().totals(Optional.of(plan.migrationId())).runs();
         assertEquals(1, runs.cancelled());
         assertEquals(0, runs.completed());

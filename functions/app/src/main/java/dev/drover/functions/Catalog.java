@@ -4,6 +4,7 @@ import dev.drover.core.function.Function;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.HistoryQueries;
 import dev.drover.history.HistoryRecorder;
+import dev.drover.workflows.outbox.RedisOutbox;
 import dev.drover.functions.candidates.GetCandidate;
 import dev.drover.functions.candidates.ListCandidates;
 import dev.drover.functions.candidates.SubmitCandidates;
@@ -45,21 +46,22 @@ public final class Catalog {
 
     public static List<Function> all(Platform platform) {
         RedisState state = platform.state();
-        HistoryRecorder recorder = platform.history().recorder();
+        // Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for.
+        HistoryRecorder recorder = new HistoryRecorder(new RedisOutbox(state.redis(), state.keys()));
         HistoryQueries history = platform.history().queries();
         Trust trust = platform.trust();
         Actors actors = new Actors(trust.proxies());
         return List.of(new RegistryAnnounce(state.migrations(), trust.tokens(), trust.migratorUrls(), recorder),
                        new ListMigrations(state.migrations()),
                        new GetMigration(state.migrations()),
-                       new TransferOwner(state.migrations(), recorder, actors),
+                       new TransferOwner(state.migrations(), actors),
                        new SubmitCandidates(state.migrations(), state.candidates(), recorder, actors),
                        new ListCandidates(state.migrations(), state.candidates()),
                        new GetCandidate(state.migrations(), state.candidates()),
                        new StartCandidate(state, platform.runs(), recorder, actors, trust.callbackTokens()),
                        new CancelCandidate(state, platform.runs(), recorder, actors),
                        new RetryStep(state, platform.runs(), recorder, actors),
-                       new EditInputs(state, recorder, actors),
+                       new EditInputs(state, actors),
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
                        new StepRelay(platform.brokerUrl(), trust.signatures()),

@@ -39,7 +39,9 @@ public final class Main {
             HistorySettings historySettings = HistorySettings.fromEnvironment(System.getenv());
             trust = Trust.fromEnvironment(System.getenv());
             state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
-            history = History.open(historySettings);
+            // Functions only read the history (their writes go to the Redis outbox): they start and serve while the
+            // database is down, and the worker's history writer migrates its schema.
+            history = History.connect(historySettings);
             Platform platform = new Platform(state,
                                              new RunClient(TemporalSettings.fromEnvironment(System.getenv()).client()),
                                              brokerUrl(System.getenv()), history, trust);

@@ -2,6 +2,9 @@ package dev.drover.functions;
 
 import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
+import dev.drover.history.HistorySettings;
+import dev.drover.history.Metrics;
+import dev.drover.workflows.outbox.HistoryOutboxWriter;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.TemporalSettings;
 import io.helidon.http.Method;
@@ -15,26 +18,25 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** With the history database gone, writes are skipped (requests still succeed) and history reads answer 503. */
+/**
+ * With the history database gone, requests still succeed (their history waits in the Redis outbox, which the
+ * functions write instead of the database) and history reads answer 503.
+ */
 @ServerTest
 class HistoryDownTest {
     private static final RedisState STATE = TestState.create();
-    /** Opened, then closed: every statement fails as it would with the database down. */
-    private static final History GONE = gone();
+    /** PostgreSQL where nothing listens, connected as Main does: the functions start and serve without it. */
+    private static final History GONE = History.connect(new HistorySettings("jdbc:postgresql://127.0.0.1:1/test",
+                                                                            Optional.empty(), Optional.empty(), 2));
 
     private final Api api;
 
     HistoryDownTest(Http1Client client) {
         this.api = new Api(client);
-    }
-
-    private static History gone() {
-        History history = TestPlatform.history();
-        history.close();
-        return history;
     }
 
     @SetUpServer
@@ -45,6 +47,7 @@ class HistoryDownTest {
 
     @AfterAll
     static void close() {
+        GONE.close();
         TestState.drop(STATE);
     }
 
@@ -59,7 +62,16 @@ class HistoryDownTest {
         Api.Reply edited = api.send(Method.PATCH, "/migrations/down/candidates/a/inputs", Map.of("Content-Type", "application/json"),
                                     "{\"v\":\"2\"}".getBytes());
         assertEquals(200, edited.status(), edited.body());
-        assertEquals(2, GONE.recorder().failures());
+        // The submission and the inputs edit wait in the outbox for the history writer, nothing was lost.
+        assertEquals(2, STATE.redis().xlen(STATE.keys().historyOutbox()));
+        // The database comes back (here: another one): the history writer catches up, each entry once.
+        try (History back = TestPlatform.history()) {
+            HistoryOutboxWriter writer = new HistoryOutboxWriter(STATE.redis(), STATE.keys(), back, "test");
+            assertEquals(2, writer.drainAll());
+            assertEquals(1, back.queries().totals(Optional.of("down")).candidates().submissions());
+            assertEquals("inputs", back.queries().audit(new Metrics.AuditFilter("down", null, null, null), Optional.empty(), 10)
+                    .items().getFirst().action());
+        }
     }
 
     @Test

@@ -111,6 +111,7 @@ class HistoryFunctionsTest {
         assertEquals(200, as("ann", Method.PATCH, beta + "/inputs", "{\"target-version\":\"3.2.0\"}").status());
         assertEquals(200, as("ann", Method.POST, beta + "/cancel", null).status());
 
+        TestPlatform.drain(RUNS.platform);
         JsonNode totals = api.get("/history/totals?migration=hist-fn").json();
         assertEquals(2, totals.at("/runs/started").asInt());
         assertEquals(1, totals.at("/runs/completed").asInt());
@@ -166,6 +167,7 @@ class HistoryFunctionsTest {
                 .send(Method.PATCH, "/migrations/hist-anon/candidates/gamma/inputs",
                       Map.of("Content-Type", "application/json", "X-Forwarded-User", "admin"),
                       "{\"target-version\":\"1\"}".getBytes()).status());
+        TestPlatform.drain(RUNS.platform);
         JsonNode entry = api.get("/history/audit?candidate=gamma&migration=hist-anon").json().get("items").get(0);
         assertEquals("otto", entry.get("actor").asText());
         assertEquals("127.0.0.1", entry.get("source").asText(), "no X-Forwarded-For: the peer");

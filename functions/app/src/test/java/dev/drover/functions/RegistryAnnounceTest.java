@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 @ServerTest
 class RegistryAnnounceTest {
     private static final RedisState STATE = TestState.create();
+    private static final Platform PLATFORM = TestPlatform.withoutRuns(STATE);
     private final Api api;
 
     RegistryAnnounceTest(Http1Client client) {
@@ -33,7 +34,7 @@ class RegistryAnnounceTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        TestServer.configure(server, STATE);
+        TestServer.configure(server, PLATFORM);
     }
 
     @AfterAll
@@ -120,6 +121,7 @@ class RegistryAnnounceTest {
         assertEquals("Upgrade the service chart", stored.get("name").asText());
         assertEquals("app-chart-migrator", stored.get("steps").get(0).get("migratorApp").asText());
         assertEquals("", stored.get("migratorUrl").asText());
+        TestPlatform.drain(PLATFORM);
         JsonNode audit = api.get("/history/audit?migration=hijack&action=announce-refused").json().get("items");
         assertEquals(1, audit.size());
         assertEquals("migrator:evil-migrator", audit.get(0).get("actor").asText());
@@ -132,7 +134,12 @@ class RegistryAnnounceTest {
         assertEquals("SUCCESS", status(api.announce(hijacked, "evil-migrator")));
         assertEquals("DROP", status(api.announce(original, "app-chart-migrator")));
         assertEquals("evil-migrator", api.get("/migrations/hijack").json().get("owner").asText());
-        assertEquals(1, api.get("/history/audit?migration=hijack&action=transfer-owner").json().get("items").size());
+        TestPlatform.drain(PLATFORM);
+        JsonNode transferred = api.get("/history/audit?migration=hijack&action=transfer-owner").json().get("items");
+        assertEquals(1, transferred.size());
+        // the previous owner, which only the transfer script knew, is in the entry's detail
+        assertEquals("app-chart-migrator", transferred.get(0).get("detail").get("previousOwner").asText());
+        assertEquals("evil-migrator", transferred.get(0).get("detail").get("owner").asText());
     }
 
     @Test

@@ -34,7 +34,7 @@ final class RunsTestPlatform implements AutoCloseable {
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, (event, app) -> published.add(event),
                                                                        "http://drover.test", Clock.systemUTC(),
-                                                                       history.recorder(), TestTrust.TRUST.callbackTokens()));
+                                                                       TestTrust.TRUST.callbackTokens()));
         temporal.start();
         platform = new Platform(state, new RunClient(temporal.getWorkflowClient()), broker, history, TestTrust.TRUST);
     }

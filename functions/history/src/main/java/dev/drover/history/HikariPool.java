@@ -33,9 +33,17 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
         hikari.setMaximumPoolSize(size);
         // Most function processes write a few events a minute: keep one connection warm, open more on demand.
         hikari.setMinimumIdle(1);
-        // Fail fast at startup when the database is unreachable, instead of on the first event.
-        hikari.setInitializationFailTimeout(10_000);
-        hikari.setConnectionTimeout(5_000);
+        if (config.get("lazy").asBoolean().orElse(false)) {
+            // A reader that must start and serve while the database is down (ADR 0008): no connection at start,
+            // and a request waits at most 1 s for one before it answers 503.
+            hikari.setInitializationFailTimeout(-1);
+            hikari.setMinimumIdle(0);
+            hikari.setConnectionTimeout(1_000);
+        } else {
+            // Fail fast at startup when the database is unreachable, instead of on the first event.
+            hikari.setInitializationFailTimeout(10_000);
+            hikari.setConnectionTimeout(5_000);
+        }
         return new HikariPool(new HikariDataSource(hikari), name, dbType(url));
     }
 

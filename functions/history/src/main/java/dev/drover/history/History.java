@@ -38,11 +38,43 @@ public final class History implements AutoCloseable {
      *                          history database does not start (writes are forgiving, a missing schema is not)
      */
     public static History open(HistorySettings settings) {
+        HikariPool pool = pool(settings, false);
+        try {
+            migrate(pool);
+            DbClient db = JdbcClientBuilder.create().connectionPool(pool).build();
+            return new History(pool, db);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The history as a reader that never waits for it at start (the functions, ADR 0008): no connection is made
+     * until the first read, which fails (503 history_unavailable) while the database is down; the schema is the
+     * history writer's to migrate (an embedded H2 database, which cannot be down, is migrated here). Writes do
+     * not come here: they go through the outbox.
+     */
+    public static History connect(HistorySettings settings) {
+        HikariPool pool = pool(settings, true);
+        try {
+            if (settings.url().startsWith("jdbc:h2:")) {
+                migrate(pool);
+            }
+            return new History(pool, JdbcClientBuilder.create().connectionPool(pool).build());
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static HikariPool pool(HistorySettings settings, boolean lazy) {
         Map<String, String> connection = new HashMap<>();
-        connection.put("url", settings.url());
+        connection.put("url", durable(settings.url()));
         settings.user().ifPresent(user -> connection.put("username", user));
         settings.password().ifPresent(password -> connection.put("password", password));
         connection.put("pool-size", Integer.toString(settings.poolSize()));
+        connection.put("lazy", Boolean.toString(lazy));
         Config config = Config.builder(ConfigSources.create(connection))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
@@ -52,23 +84,42 @@ public final class History implements AutoCloseable {
         if (!(found instanceof HikariPool pool)) {
             throw new IllegalStateException("expected Drover's Hikari pool, the ServiceLoader gave " + found.getClass());
         }
-        try {
-            Flyway.configure()
-                    .dataSource(pool.dataSource())
-                    .locations(SCRIPTS)
-                    .table("history_schema_version")
-                    .load()
-                    .migrate();
-            DbClient db = JdbcClientBuilder.create().connectionPool(pool).build();
-            return new History(pool, db);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        return pool;
+    }
+
+    /**
+     * An H2 file database writes its commits to the file up to a second later by default (WRITE_DELAY): a
+     * process killed in that second loses transactions it had committed, and the history writer has
+     * acknowledged their outbox entries by then (WriterKillTest found it). Commits go to the file at once.
+     */
+    static String durable(String url) {
+        return url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")
+                ? url + ";WRITE_DELAY=0" : url;
+    }
+
+    private static void migrate(HikariPool pool) {
+        Flyway.configure()
+                .dataSource(pool.dataSource())
+                .locations(SCRIPTS)
+                .table("history_schema_version")
+                .load()
+                .migrate();
     }
 
     public HistoryRecorder recorder() {
         return recorder;
+    }
+
+    /**
+     * Writes one outbox entry in one transaction, idempotently: events by their keys, an action by the
+     * entry's id. Throws when the database fails (the writer leaves the entry pending and retries).
+     *
+     * @param entryId the outbox entry's id, unique and stable across redeliveries
+     * @return how many rows were new (0 for a redelivered entry)
+     */
+    public int persist(String entryId, OutboxEntry entry) {
+        HistoryWriter writer = new HistoryWriter(db);
+        return entry.action() != null ? writer.write(entry.action(), "outbox:" + entryId) : writer.write(entry.events());
     }
 
     public HistoryQueries queries() {

@@ -5,18 +5,34 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What runs and functions call to record history. It never throws: history is a record of the run,
- * not a part of it, so a database that is down costs the history entry (logged at WARNING and counted
- * in {@link #failures()}), never a run or a request.
+ * What functions call to record history. It never throws: history is a record of the run, not a part
+ * of it, so a sink that fails costs the entry (logged at WARNING and counted in {@link #failures()}),
+ * never a run or a request. With the outbox as its sink (ADR 0008) the sink is Redis, which the request
+ * needed anyway, and the state changes of runs carry their events in their own scripts instead.
  */
 public final class HistoryRecorder {
     private static final System.Logger LOGGER = System.getLogger(HistoryRecorder.class.getName());
 
-    private final HistoryWriter writer;
+    private final HistorySink writer;
     private final AtomicLong failures = new AtomicLong();
 
     HistoryRecorder(HistoryWriter writer) {
-        this.writer = writer;
+        this(new HistorySink() {
+            @Override
+            public void write(List<HistoryEvent> events) {
+                writer.write(events);
+            }
+
+            @Override
+            public void write(OperatorAction action) {
+                writer.write(action);
+            }
+        });
+    }
+
+    /** A recorder that sends everything to a sink (the Redis outbox in the functions and the worker). */
+    public HistoryRecorder(HistorySink sink) {
+        this.writer = sink;
     }
 
     public void record(HistoryEvent event) {

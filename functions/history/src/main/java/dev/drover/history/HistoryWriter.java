@@ -25,8 +25,8 @@ final class HistoryWriter {
                                         dispatch, status, duration_ms, message, metadata)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
     private static final String INSERT_ACTION = """
-            INSERT INTO history_actions (at_ms, actor, action, migration_id, candidate_id, run_id, source, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+            INSERT INTO history_actions (at_ms, actor, action, migration_id, candidate_id, run_id, source, detail, idem_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
 
     private final DbClient db;
 
@@ -54,9 +54,14 @@ final class HistoryWriter {
     }
 
     void write(OperatorAction action) {
-        db.execute().insert(INSERT_ACTION, action.at().toEpochMilli(), clip(action.actor(), 200), action.action(),
-                            action.migrationId(), action.candidateId(), action.runId(), clip(action.source(), 200),
-                            json(action.detail()));
+        write(action, null);
+    }
+
+    /** Writes an action; one with a key already stored (an outbox entry delivered twice) is not written again. */
+    int write(OperatorAction action, String key) {
+        return (int) db.execute().insert(INSERT_ACTION, action.at().toEpochMilli(), clip(action.actor(), 200), action.action(),
+                                         action.migrationId(), action.candidateId(), action.runId(), clip(action.source(), 200),
+                                         json(action.detail()), key);
     }
 
     private static boolean insert(DbExecute tx, HistoryEvent e) {

@@ -24,6 +24,7 @@ import dev.drover.local.dapr.DaprSidecarConfig;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunWorker;
 import dev.drover.workflows.TemporalSettings;
+import dev.drover.workflows.outbox.HistoryOutboxWriter;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;
 import dev.drover.migrator.TokenSource;
@@ -85,6 +86,7 @@ public final class LocalStack implements AutoCloseable {
     private RedisState state;
     private History history;
     private String historyUrl;
+    private HistoryOutboxWriter historyWriter;
     private WorkflowClient workflowClient;
     private RunWorker worker;
     private WorkflowClient workerClient;
@@ -119,6 +121,10 @@ public final class LocalStack implements AutoCloseable {
         parts.push(state);
         history = History.open(settings.history());
         parts.push(history);
+        // The history writer empties the outbox the functions and the runs' scripts fill (ADR 0008). One consumer
+        // name for every start: after a crash, the restarted stack re-reads what it had read and not yet acknowledged.
+        historyWriter = new HistoryOutboxWriter(state.redis(), state.keys(), history, "local-stack").start();
+        parts.push(historyWriter);
         // The stand-ins block one pooled connection per subscription and trigger while they wait for events.
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(64);
@@ -237,8 +243,7 @@ public final class LocalStack implements AutoCloseable {
     public synchronized RunWorker startWorker(DaprClient publishing) {
         stopWorker(false);
         workerClient = new TemporalSettings(temporalAddress, "default").client();
-        worker = RunWorker.start(workerClient, state, publishing, PUBSUB, apiUri().toString(), workerCache,
-                                history.recorder(), keys);
+        worker = RunWorker.start(workerClient, state, publishing, PUBSUB, apiUri().toString(), workerCache, keys);
         return worker;
     }
 
@@ -379,6 +384,28 @@ public final class LocalStack implements AutoCloseable {
 
     public RedisState state() {
         return state;
+    }
+
+    /**
+     * Waits until every history entry appended so far is persisted (the outbox is empty): history is written
+     * behind the state, a moment later, so whoever reads it right after a change (tests) waits here first.
+     *
+     * @return false when the outbox was not empty in time
+     */
+    public boolean awaitHistory(java.time.Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (historyWriter.backlog() > 0) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** The writer that empties the history outbox into {@link #history()}. */
+    public HistoryOutboxWriter historyWriter() {
+        return historyWriter;
     }
 
     public History history() {

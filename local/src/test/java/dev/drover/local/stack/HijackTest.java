@@ -87,6 +87,7 @@ class HijackTest {
         assertEquals("https://git.example/gitops", api.get("/migrations/guarded/candidates/checkout").get("files").get(0).get("repo").asText());
         assertEquals(404, api.call("GET", "/migrations/guarded/candidates/injected", null).statusCode());
         assertEquals(1, api.get("/migrations/guarded").get("candidates").get("total").asLong());
+        assertTrue(stack.awaitHistory(Duration.ofSeconds(20)), "the history writer caught up");
         assertEquals(1, api.get("/history/audit?migration=guarded&action=submit-refused").get("items").size());
     }
 

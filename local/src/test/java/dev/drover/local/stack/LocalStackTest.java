@@ -197,6 +197,7 @@ class LocalStackTest {
             }
         }
         // ...is what the history counted.
+        assertTrue(stack.awaitHistory(PATIENCE), "the history writer caught up");
         JsonNode totals = api.get("/history/totals?migration=" + m);
         assertEquals(6, dispatchedPerRedis);
         assertEquals(dispatchedPerRedis, totals.at("/steps/dispatched").asInt(), totals.toString());

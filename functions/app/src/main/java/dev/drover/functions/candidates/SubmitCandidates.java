@@ -17,6 +17,7 @@ import dev.drover.functions.migrations.Ownership;
 import dev.drover.core.state.MergeResult;
 import dev.drover.history.HistoryEvent;
 import dev.drover.history.HistoryRecorder;
+import dev.drover.history.OutboxEntry;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -76,10 +77,10 @@ public final class SubmitCandidates implements Function {
             }
         }
         Check.unique("candidate ids", batch.stream().map(DiscoveredCandidate::id).toList());
-        MergeResult merged = candidates.merge(migrationId, batch);
-        // One event per submission (the merge reports counts, not ids): the history counts what discovery added and updated.
-        history.record(HistoryEvent.candidatesSubmitted("submission-" + UUID.randomUUID(), migrationId, merged.added(),
-                                                        merged.updated(), merged.unchanged(), merged.untouched(), Instant.now()));
+        // One event per submission (the merge reports counts, not ids): the history counts what discovery added and
+        // updated. The merge script appends it with its counts, atomically with the merge.
+        MergeResult merged = candidates.merge(migrationId, batch, OutboxEntry.encode(HistoryEvent.candidatesSubmitted(
+                "submission-" + UUID.randomUUID(), migrationId, 0, 0, 0, 0, Instant.now())));
         Http.json(res, merged);
     }
 }

@@ -8,7 +8,7 @@ import dev.drover.core.json.Json;
 import dev.drover.core.model.Check;
 import dev.drover.core.state.MigrationStore;
 import dev.drover.functions.history.Actors;
-import dev.drover.history.HistoryRecorder;
+import dev.drover.history.OutboxEntry;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -33,12 +33,10 @@ public final class TransferOwner implements Function {
     }
 
     private final MigrationStore migrations;
-    private final HistoryRecorder history;
     private final Actors actors;
 
-    public TransferOwner(MigrationStore migrations, HistoryRecorder history, Actors actors) {
+    public TransferOwner(MigrationStore migrations, Actors actors) {
         this.migrations = migrations;
-        this.history = history;
         this.actors = actors;
     }
 
@@ -51,9 +49,9 @@ public final class TransferOwner implements Function {
     public void handle(ServerRequest req, ServerResponse res) {
         String id = Http.slugParam(req, "id");
         Body body = Json.read(Http.jsonBody(req), Body.class);
-        String previous = migrations.transfer(id, body.app()).orElse(null);
-        history.record(actors.action(req, Instant.now(), "transfer-owner", id, null, null,
-                                     previous == null ? Map.of("owner", body.app()) : Map.of("owner", body.app(), "previousOwner", previous)));
+        // The transfer and its audit entry are one script; it adds the previous owner, which only it knows.
+        String previous = migrations.transfer(id, body.app(), OutboxEntry.encode(
+                actors.action(req, Instant.now(), "transfer-owner", id, null, null, Map.of("owner", body.app())))).orElse(null);
         Http.json(res, new Answer(id, previous, body.app()));
     }
 }

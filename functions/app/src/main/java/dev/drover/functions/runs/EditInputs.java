@@ -10,7 +10,7 @@ import dev.drover.core.model.CandidateStatus;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.history.Actors;
-import dev.drover.history.HistoryRecorder;
+import dev.drover.history.OutboxEntry;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -31,12 +31,10 @@ public final class EditInputs implements Function {
     }
 
     private final RedisState state;
-    private final HistoryRecorder history;
     private final Actors actors;
 
-    public EditInputs(RedisState state, HistoryRecorder history, Actors actors) {
+    public EditInputs(RedisState state, Actors actors) {
         this.state = state;
-        this.history = history;
         this.actors = actors;
     }
 
@@ -53,12 +51,12 @@ public final class EditInputs implements Function {
             throw new InvalidInput("the body must be a JSON object of input names to values");
         }
         Map<String, String> declared = Inputs.declaredOnly(ref.migration(), given);
-        state.runs().setInputs(ref.migrationId(), ref.candidateId(), declared);
-        // The audit names the run the edit applies to, when one is under way.
+        // The audit names the run the edit applies to, when one is under way; the edit and its entry are one MULTI/EXEC.
         boolean running = ref.candidate().status() == CandidateStatus.RUNNING || ref.candidate().status() == CandidateStatus.FAILED;
-        history.record(actors.action(req, Instant.now(), "inputs", ref.migrationId(), ref.candidateId(),
-                                     running ? state.runs().currentRunId(ref.migrationId(), ref.candidateId()).orElse(null) : null,
-                                     declared));
+        state.runs().setInputs(ref.migrationId(), ref.candidateId(), declared, OutboxEntry.encode(
+                actors.action(req, Instant.now(), "inputs", ref.migrationId(), ref.candidateId(),
+                              running ? state.runs().currentRunId(ref.migrationId(), ref.candidateId()).orElse(null) : null,
+                              declared)));
         Http.json(res, new Body(new TreeMap<>(state.runs().inputs(ref.migrationId(), ref.candidateId()))));
     }
 }

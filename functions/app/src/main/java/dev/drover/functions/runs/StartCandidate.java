@@ -7,13 +7,16 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.Step;
+import dev.drover.core.run.RunRecord;
 import dev.drover.core.run.RunStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;
 import dev.drover.functions.history.Actors;
+import dev.drover.history.EventKind;
 import dev.drover.history.HistoryEvent;
 import dev.drover.history.HistoryRecorder;
+import dev.drover.history.OutboxEntry;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunPlan;
 import dev.drover.workflows.RunsUnavailable;
@@ -23,6 +26,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -78,8 +82,12 @@ public final class StartCandidate implements Function {
 
         List<Step> steps = ref.candidate().steps().isEmpty() ? ref.migration().steps() : ref.candidate().steps();
         String runId = "run-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        // The run's start is appended to the history outbox by the claim itself (the script fills in the attempt).
         RunStore.Claim claim = state.runs().claim(ref.migrationId(), ref.candidateId(), runId,
-                                                          CallbackTokens.hash(callbackTokens.token(runId)), steps);
+                                                  CallbackTokens.hash(callbackTokens.token(runId)), steps,
+                                                  OutboxEntry.encode(HistoryEvent.runStarted(runId, ref.migrationId(),
+                                                                                             ref.candidateId(), 0, now)));
         int attempt = switch (claim) {
             case RunStore.Claim.Claimed claimed -> claimed.attempt();
             case RunStore.Claim.Busy busy -> throw busy(ref, busy);
@@ -90,12 +98,14 @@ public final class StartCandidate implements Function {
         try {
             runs.start(new RunPlan(runId, ref.migrationId(), ref.candidateId(), attempt, steps));
         } catch (RunsUnavailable e) {
-            // The run never began: give the candidate back so it can be started once Temporal answers.
-            state.runs().finish(state.runs().find(runId).orElseThrow(), RunStatus.CANCELLED);
+            // The run never began: give the candidate back so it can be started once Temporal answers. Its start is
+            // in the history already, so its end goes there too (history would count it active forever otherwise).
+            RunRecord run = state.runs().find(runId).orElseThrow();
+            Instant at = Instant.now();
+            state.runs().finish(run, RunStatus.CANCELLED, OutboxEntry.encode(HistoryEvent.runEnded(
+                    EventKind.RUN_CANCELLED, runId, ref.migrationId(), ref.candidateId(), attempt, at, Duration.between(now, at))));
             throw RunsDown.answer(e);
         }
-        Instant now = Instant.now();
-        history.record(HistoryEvent.runStarted(runId, ref.migrationId(), ref.candidateId(), attempt, now));
         history.record(actors.action(req, now, "start", ref.migrationId(), ref.candidateId(), runId, given));
         LOGGER.log(Level.INFO, "started %s for %s/%s (attempt %d)".formatted(runId, ref.migrationId(), ref.candidateId(), attempt));
         Http.json(res, Status.ACCEPTED_202, new Started(runId, attempt, steps.stream().map(Step::name).toList()));

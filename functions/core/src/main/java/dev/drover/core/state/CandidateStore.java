@@ -48,8 +48,14 @@ public final class CandidateStore {
      * @throws MigrationNotFound when the migration has not been announced
      */
     public MergeResult merge(String migrationId, List<DiscoveredCandidate> batch) {
-        List<String> args = new ArrayList<>(1 + batch.size() * 8);
+        return merge(migrationId, batch, "");
+    }
+
+    /** Merges, and appends {@code historyEntry} ('' for none) with the counts to the history outbox in the same script. */
+    public MergeResult merge(String migrationId, List<DiscoveredCandidate> batch, String historyEntry) {
+        List<String> args = new ArrayList<>(2 + batch.size() * 8);
         args.add(clock.instant().toString());
+        args.add(historyEntry);
         for (DiscoveredCandidate candidate : batch) {
             args.add(candidate.id());
             args.add(candidate.kind());
@@ -63,7 +69,7 @@ public final class CandidateStore {
             });
         }
         @SuppressWarnings("unchecked")
-        List<Long> counts = (List<Long>) MERGE.run(redis, List.of(keys.migration(migrationId)), args);
+        List<Long> counts = (List<Long>) MERGE.run(redis, List.of(keys.migration(migrationId), keys.historyOutbox()), args);
         if (counts.getFirst() < 0) {
             throw new MigrationNotFound(migrationId);
         }

@@ -21,6 +21,15 @@ public final class Keys {
         return prefix;
     }
 
+    /**
+     * Stream: the history outbox. Scripts append a state change's history entry (field {@code e}) in the
+     * same script as the change; the history writer persists each entry to the database, then XACKs and
+     * XDELs it (consumer group {@code history-writer}), so it holds only what is not yet persisted.
+     */
+    public String historyOutbox() {
+        return prefix + "history:outbox";
+    }
+
     /** Sorted set of every migration id (all scores 0: ordered by id). */
     public String migrations() {
         return prefix + "migrations";

@@ -67,7 +67,12 @@ public final class MigrationStore {
      * @return the previous owner, empty when there was none; a {@link MigrationNotFound} when the migration does not exist
      */
     public Optional<String> transfer(String migrationId, String app) {
-        Object previous = TRANSFER.run(redis, List.of(keys.migration(migrationId)), List.of(app));
+        return transfer(migrationId, app, "");
+    }
+
+    /** Transfers, and appends the audit entry {@code historyEntry} ('' for none) to the history outbox in the same script. */
+    public Optional<String> transfer(String migrationId, String app, String historyEntry) {
+        Object previous = TRANSFER.run(redis, List.of(keys.migration(migrationId), keys.historyOutbox()), List.of(app, historyEntry));
         if (Long.valueOf(0).equals(previous)) {
             throw new MigrationNotFound(migrationId);
         }

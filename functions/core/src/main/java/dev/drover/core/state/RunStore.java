@@ -7,6 +7,7 @@ import dev.drover.core.model.Step;
 import dev.drover.core.run.RunRecord;
 import dev.drover.core.run.RunStatus;
 import dev.drover.core.run.StepState;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
@@ -54,6 +55,16 @@ public final class RunStore {
 
     /** Claims a not-started candidate for a new run with the given frozen steps; only the token's hash is kept. */
     public Claim claim(String migrationId, String candidateId, String runId, String tokenHash, List<Step> steps) {
+        return claim(migrationId, candidateId, runId, tokenHash, steps, "");
+    }
+
+    /**
+     * Claims, and appends {@code historyEntry} to the history outbox in the same script when claimed.
+     *
+     * @param historyEntry an outbox entry (text the history writer decodes), or '' for none
+     */
+    public Claim claim(String migrationId, String candidateId, String runId, String tokenHash, List<Step> steps,
+                       String historyEntry) {
         List<String> args = new ArrayList<>();
         args.add(candidateId);
         args.add(runId);
@@ -61,12 +72,14 @@ public final class RunStore {
         args.add(tokenHash);
         args.add(clock.instant().toString());
         args.add(Json.string(steps));
+        args.add(historyEntry);
         for (Step step : steps) {
             args.add(step.name());
             args.add(Json.string(StepState.notStarted(step.name())));
         }
         @SuppressWarnings("unchecked")
-        List<Object> reply = (List<Object>) CLAIM.run(redis, List.of(keys.migration(migrationId), keys.run(runId)), args);
+        List<Object> reply = (List<Object>) CLAIM.run(redis, List.of(keys.migration(migrationId), keys.run(runId),
+                                                                          keys.historyOutbox()), args);
         return switch ((String) reply.getFirst()) {
             case "claimed" -> new Claim.Claimed(((Long) reply.get(1)).intValue());
             case "busy" -> new Claim.Busy(CandidateStatus.fromWire((String) reply.get(1)), (String) reply.get(2));
@@ -80,10 +93,15 @@ public final class RunStore {
      * @return false when the run no longer owns the candidate (nothing was written)
      */
     public boolean recordStep(RunRecord run, StepState state, Optional<CandidateStatus> candidateStatus) {
-        Object written = RECORD_STEP.run(redis, List.of(keys.migration(run.migrationId())),
+        return recordStep(run, state, candidateStatus, "");
+    }
+
+    /** Writes a step's state; when it was written, appends {@code historyEntry} ('' for none) in the same script. */
+    public boolean recordStep(RunRecord run, StepState state, Optional<CandidateStatus> candidateStatus, String historyEntry) {
+        Object written = RECORD_STEP.run(redis, List.of(keys.migration(run.migrationId()), keys.historyOutbox()),
                                          List.of(run.candidateId(), run.runId(), state.name(), Json.string(state),
                                                  candidateStatus.map(CandidateStatus::wire).orElse(""),
-                                                 clock.instant().toString()));
+                                                 clock.instant().toString(), historyEntry));
         return Long.valueOf(1).equals(written);
     }
 
@@ -93,10 +111,21 @@ public final class RunStore {
      * @return false when the run had already ended (nothing was written)
      */
     public boolean finish(RunRecord run, RunStatus status) {
+        return finish(run, status, "");
+    }
+
+    /**
+     * Ends a run; when its record ends here (even if the candidate has moved on to a newer run), appends
+     * {@code historyEntry} ('' for none) to the history outbox in the same script.
+     *
+     * @return false when the run had already ended or no longer owns the candidate
+     */
+    public boolean finish(RunRecord run, RunStatus status, String historyEntry) {
         CandidateStatus candidate = status == RunStatus.COMPLETED ? CandidateStatus.COMPLETED : CandidateStatus.NOT_STARTED;
-        Object written = FINISH.run(redis, List.of(keys.migration(run.migrationId()), keys.run(run.runId())),
+        Object written = FINISH.run(redis, List.of(keys.migration(run.migrationId()), keys.run(run.runId()),
+                                                   keys.historyOutbox()),
                                     List.of(run.candidateId(), run.runId(), status.wire(), candidate.wire(),
-                                            clock.instant().toString()));
+                                            clock.instant().toString(), historyEntry));
         return Long.valueOf(1).equals(written);
     }
 
@@ -149,6 +178,17 @@ public final class RunStore {
     public void setInputs(String migrationId, String candidateId, Map<String, String> inputs) {
         if (!inputs.isEmpty()) {
             redis.hset(keys.candidateInputs(migrationId, candidateId), inputs);
+        }
+    }
+
+    /** Sets the inputs and appends their audit entry to the history outbox in one MULTI/EXEC. */
+    public void setInputs(String migrationId, String candidateId, Map<String, String> inputs, String historyEntry) {
+        try (var tx = redis.multi()) {
+            if (!inputs.isEmpty()) {
+                tx.hset(keys.candidateInputs(migrationId, candidateId), inputs);
+            }
+            tx.xadd(keys.historyOutbox(), StreamEntryID.NEW_ENTRY, Map.of("e", historyEntry));
+            tx.exec();
         }
     }
 }

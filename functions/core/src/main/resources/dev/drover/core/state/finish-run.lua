@@ -1,8 +1,10 @@
 -- Ends a run: the run's record gets its final status, the candidate its final status (completed, or
 -- not_started after a cancel so it can be started again). Ignored (returns 0) when the run is not the
 -- candidate's current run or has already ended, so a retried activity changes nothing twice.
--- KEYS[1] the migration's hash; KEYS[2] the run's hash.
--- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] run status, ARGV[4] candidate status, ARGV[5] now.
+-- KEYS[1] the migration's hash; KEYS[2] the run's hash; KEYS[3] the history outbox (a stream).
+-- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] run status, ARGV[4] candidate status, ARGV[5] now,
+-- ARGV[6] the history entry to append when the run ends here ('' for none): appended as soon as the run's
+-- record ends, even when the candidate has moved on to a newer run, so history never counts it active.
 local m = KEYS[1]
 local id = ARGV[1]
 local c = m .. ':c:' .. id
@@ -10,6 +12,9 @@ if redis.call('HGET', KEYS[2], 'status') ~= 'running' then
   return 0
 end
 redis.call('HSET', KEYS[2], 'status', ARGV[3], 'finishedAt', ARGV[5])
+if ARGV[6] ~= '' then
+  redis.call('XADD', KEYS[3], '*', 'e', ARGV[6])
+end
 if redis.call('HGET', c, 'run') ~= ARGV[2] then
   return 0
 end

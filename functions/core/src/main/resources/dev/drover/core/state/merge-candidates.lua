@@ -5,8 +5,9 @@
 --   stored, any other status -> untouched (a run owns it)
 --   stored, not in batch   -> kept (absence is not deletion)
 -- KEYS[1] the migration's hash. Every other key of the migration is KEYS[1] plus a suffix and
--- shares its {hash tag}.
--- ARGV[1] now; then per candidate: id, kind, files JSON, steps JSON, n, then n triples of
+-- shares its {hash tag}. KEYS[2] the history outbox (a stream).
+-- ARGV[1] now; ARGV[2] the submission's history entry ('' for none), appended with the counts (fields
+-- m.added, m.updated, m.unchanged, m.untouched, which the writer puts in its metadata); then per candidate: id, kind, files JSON, steps JSON, n, then n triples of
 -- (metadata key, metadata value, metadata index key suffix).
 -- Returns {added, updated, unchanged, untouched}, or {-1} when the migration does not exist.
 local m = KEYS[1]
@@ -15,7 +16,7 @@ if redis.call('EXISTS', m) == 0 then
 end
 local now = ARGV[1]
 local added, updated, unchanged, untouched = 0, 0, 0, 0
-local i = 2
+local i = 3
 while i <= #ARGV do
   local id, kind, files, steps = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local metaFirst = i + 5
@@ -51,5 +52,9 @@ while i <= #ARGV do
   else
     untouched = untouched + 1
   end
+end
+if ARGV[2] ~= '' then
+  redis.call('XADD', KEYS[2], '*', 'e', ARGV[2], 'm.added', added, 'm.updated', updated,
+    'm.unchanged', unchanged, 'm.untouched', untouched)
 end
 return {added, updated, unchanged, untouched}

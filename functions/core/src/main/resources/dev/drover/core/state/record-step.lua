@@ -1,9 +1,10 @@
 -- Writes one step's state for a run and, optionally, moves the candidate to a new status, atomically.
 -- Ignored (returns 0) when the run is no longer the candidate's current run: a late write from an
 -- old attempt must never overwrite the state of a newer one.
--- KEYS[1] the migration's hash.
+-- KEYS[1] the migration's hash; KEYS[2] the history outbox (a stream).
 -- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] step name, ARGV[4] step state JSON,
--- ARGV[5] new candidate status or '' to leave it, ARGV[6] now.
+-- ARGV[5] new candidate status or '' to leave it, ARGV[6] now,
+-- ARGV[7] the history entry to append when written ('' for none).
 local m = KEYS[1]
 local id = ARGV[1]
 local c = m .. ':c:' .. id
@@ -18,4 +19,7 @@ if ARGV[5] ~= '' and status ~= ARGV[5] then
   redis.call('HSET', c, 'status', ARGV[5])
 end
 redis.call('HSET', c, 'updatedAt', ARGV[6])
+if ARGV[7] ~= '' then
+  redis.call('XADD', KEYS[2], '*', 'e', ARGV[7])
+end
 return 1

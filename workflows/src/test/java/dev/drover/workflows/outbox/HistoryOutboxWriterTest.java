@@ -1,0 +1,143 @@
+package dev.drover.workflows.outbox;
+
+import dev.drover.core.state.RedisState;
+import dev.drover.history.History;
+import dev.drover.history.HistoryEvent;
+import dev.drover.history.HistorySettings;
+import dev.drover.history.Metrics;
+import dev.drover.history.OperatorAction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A writer stopped dead (as by a SIGKILL: it does nothing more, its Redis reads stay pending, its open
+ * transaction is never committed) before its commit or between its commit and its XACK: a writer started
+ * after it persists every entry, each row exactly once.
+ */
+class HistoryOutboxWriterTest {
+    private static final String MIGRATION = "outbox-m";
+
+    private final RedisState state = RedisState.connect(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")),
+                                                        "drover-test-" + UUID.randomUUID() + ":");
+    private final HistorySettings db = HistorySettings.inMemory("outbox-" + UUID.randomUUID());
+    private final History history = History.open(db);
+    private final RedisOutbox outbox = new RedisOutbox(state.redis(), state.keys());
+
+    /** What a SIGKILL does to the writer's thread: it stops where it is. */
+    static final class Killed extends Error {
+    }
+
+    @AfterEach
+    void close() {
+        history.close();
+        state.deleteAllKeys();
+        state.close();
+    }
+
+    /** 10 runs started and completed, and one operator action per run: 20 events and 10 actions in 20 entries. */
+    private void appendTenRuns() {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 10; i++) {
+            String run = "run-" + i;
+            outbox.write(List.of(HistoryEvent.runStarted(run, MIGRATION, "c" + i, 1, at)));
+            outbox.write(new OperatorAction(at, "ana", "start", MIGRATION, "c" + i, run, "127.0.0.1", Map.of()));
+            outbox.write(List.of(HistoryEvent.runEnded(dev.drover.history.EventKind.RUN_COMPLETED, run, MIGRATION, "c" + i, 1,
+                                                       at.plusSeconds(1), Duration.ofSeconds(1))));
+        }
+    }
+
+    private HistoryOutboxWriter killedAt(String point, int nth, String consumer) {
+        AtomicInteger seen = new AtomicInteger();
+        return new HistoryOutboxWriter(state.redis(), state.keys(), history, consumer, Duration.ofMillis(0), where -> {
+            if (where.equals(point) && seen.incrementAndGet() == nth) {
+                throw new Killed();
+            }
+        });
+    }
+
+    private void assertExactlyOnce() {
+        Metrics.Runs runs = history.queries().totals(Optional.of(MIGRATION)).runs();
+        assertEquals(new Metrics.Runs(10, 10, 0, 0), runs);
+        Metrics.AuditPage audit = history.queries().audit(new Metrics.AuditFilter(MIGRATION, null, null, null), Optional.empty(), 100);
+        assertEquals(10, audit.items().size());
+        assertEquals(0, state.redis().xlen(state.keys().historyOutbox()), "every entry acknowledged and deleted");
+    }
+
+    @Test
+    void killedBetweenReadingAndCommittingLosesNothing() {
+        appendTenRuns();
+        assertThrows(Killed.class, () -> killedAt("read", 7, "writer-a").drainAll());
+        HistoryOutboxWriter after = new HistoryOutboxWriter(state.redis(), state.keys(), history, "writer-b", Duration.ZERO,
+                                                            HistoryOutboxWriter.Crashes.NONE);
+        after.drainAll();
+        assertExactlyOnce();
+        HistoryOutboxWriter.Figures figures = after.figures();
+        assertEquals(0, figures.duplicates(), "nothing was committed before the kill but the 6 entries acknowledged");
+        assertEquals(24, figures.entries(), "the 24 entries A had not acknowledged");
+        assertTrue(figures.replayed() >= 1, "the entry A held is taken over");
+    }
+
+    @Test
+    void killedBetweenCommitAndAcknowledgementWritesEachRowOnce() {
+        appendTenRuns();
+        // The 5th entry is an operator action (run 1's start): idempotent by its outbox entry id.
+        assertThrows(Killed.class, () -> killedAt("committed", 5, "writer-a").drainAll());
+        HistoryOutboxWriter after = new HistoryOutboxWriter(state.redis(), state.keys(), history, "writer-b", Duration.ZERO,
+                                                            HistoryOutboxWriter.Crashes.NONE);
+        after.drainAll();
+        assertExactlyOnce();
+        assertEquals(1, after.figures().duplicates(), "the committed but unacknowledged entry, suppressed");
+        assertTrue(after.figures().replayed() >= 1);
+    }
+
+    @Test
+    void theSameWriterRestartedRereadsItsOwnPendingEntries() {
+        appendTenRuns();
+        assertThrows(Killed.class, () -> killedAt("committed", 3, "worker-0").drainAll());
+        // No other writer, no idle time to wait: the restarted process reads its own pending entries first.
+        HistoryOutboxWriter restarted = new HistoryOutboxWriter(state.redis(), state.keys(), history, "worker-0",
+                                                                Duration.ofHours(1), HistoryOutboxWriter.Crashes.NONE);
+        restarted.drainAll();
+        assertExactlyOnce();
+        assertEquals(1, restarted.figures().duplicates());
+    }
+
+    @Test
+    void whileTheDatabaseIsDownEntriesWaitAndCatchUpAfter() throws Exception {
+        appendTenRuns();
+        History down = History.open(db);
+        down.close(); // its pool refuses every connection: as a database that went away
+        HistoryOutboxWriter writer = new HistoryOutboxWriter(state.redis(), state.keys(), down, "worker-0",
+                                                             Duration.ofHours(1), HistoryOutboxWriter.Crashes.NONE);
+        assertThrows(RuntimeException.class, writer::drainAll);
+        assertEquals(30, state.redis().xlen(state.keys().historyOutbox()), "nothing acknowledged, nothing lost");
+        HistoryOutboxWriter back = new HistoryOutboxWriter(state.redis(), state.keys(), history, "worker-0",
+                                                           Duration.ofHours(1), HistoryOutboxWriter.Crashes.NONE);
+        back.drainAll();
+        assertExactlyOnce();
+    }
+
+    @Test
+    void anUnreadableEntryIsSetAsideWithoutBlockingTheRest() {
+        state.redis().xadd(state.keys().historyOutbox(), redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("e", "{not json"));
+        appendTenRuns();
+        HistoryOutboxWriter writer = new HistoryOutboxWriter(state.redis(), state.keys(), history, "w");
+        writer.drainAll();
+        assertExactlyOnce();
+        assertEquals(1, writer.figures().poison());
+        assertEquals(1, state.redis().xlen(state.keys().historyOutbox() + ":dead"));
+    }
+}
