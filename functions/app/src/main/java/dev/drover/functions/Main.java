@@ -66,13 +66,21 @@ public final class Main {
                                    + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + ")");
     }
 
-    /** Where the step relay pushes: the Knative Broker's ingress ({@code DROVER_BROKER_URL}). */
+    /**
+     * Where the step relay pushes: {@code K_SINK}, which Knative sets from a SinkBinding (on Knative, the Broker's
+     * address, whatever its class), else {@code DROVER_BROKER_URL} (the local stack's broker).
+     */
     static URI brokerUrl(Map<String, String> env) {
-        String url = env.getOrDefault("DROVER_BROKER_URL", "http://127.0.0.1:8081/drover/default");
+        String name = env.get("K_SINK") != null && !env.get("K_SINK").isBlank() ? "K_SINK" : "DROVER_BROKER_URL";
+        String url = env.getOrDefault(name, "http://127.0.0.1:8081/drover/default");
         try {
-            return URI.create(url);
+            URI uri = URI.create(url);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DROVER_BROKER_URL=" + url + " is not a URL");
+            throw new IllegalArgumentException(name + "=" + url + " is not a URL");
         }
     }
 }
