@@ -77,7 +77,10 @@ final class ApiRoute {
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", "drover-api");
-        metadata.put("labels", Map.of("app.kubernetes.io/part-of", "drover", "app.kubernetes.io/component", "api"));
+        Map<String, Object> labels = new LinkedHashMap<>(); // ordered: the file must be the same on every run
+        labels.put("app.kubernetes.io/part-of", "drover");
+        labels.put("app.kubernetes.io/component", "api");
+        metadata.put("labels", labels);
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("parentRefs", List.of(Map.of("name", "drover-api")));
         spec.put("hostnames", List.of("drover-api." + namespace + ".svc.cluster.local"));

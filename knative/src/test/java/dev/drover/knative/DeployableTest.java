@@ -253,6 +253,27 @@ class DeployableTest {
                      overlay + ": the namespace opts in to SinkBinding (Eventing's inclusion mode)");
     }
 
+    /**
+     * A function's Service carries the Secrets of what its process opens, and no others (Main opens only what the
+     * function holds, PlatformUse): REDIS_URL iff Redis, HISTORY_DB_* iff the history database. The step relay needs
+     * neither, so it cannot be kept from starting by a Secret it never uses.
+     */
+    @ParameterizedTest
+    @MethodSource("rendered")
+    void eachFunctionGetsTheSecretsOfWhatItOpensAndNoOthers(Manifests manifests) {
+        for (dev.drover.core.function.FunctionSpec spec : Functions.specs()) {
+            dev.drover.functions.PlatformUse use = Functions.use(spec.name());
+            Service service = manifests.knativeService(spec.name()).orElseThrow();
+            Set<String> env = service.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                    .map(EnvVar::getName).collect(Collectors.toSet());
+            assertEquals(use.redis(), env.contains("REDIS_URL"), manifests + ": " + spec.name() + " REDIS_URL (uses Redis: " + use.redis() + ")");
+            for (String history : List.of("HISTORY_DB_URL", "HISTORY_DB_USER", "HISTORY_DB_PASSWORD")) {
+                assertEquals(use.history(), env.contains(history),
+                             manifests + ": " + spec.name() + " " + history + " (uses the history database: " + use.history() + ")");
+            }
+        }
+    }
+
     /** Pod annotations of every Dapr-enabled workload, by name. */
     static Map<String, Map<String, String>> daprPods(Manifests manifests) {
         Map<String, Map<String, String>> pods = new java.util.TreeMap<>();
