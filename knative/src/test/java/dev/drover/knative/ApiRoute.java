@@ -33,7 +33,8 @@ final class ApiRoute {
             # The one API entry (knative/README.md, "One API host"): each public REST function's method and path, the
             # Host rewritten to the function's cluster-local name, sent to Knative's local gateway, which routes on it.
             # Templated path segments ({id}) are RE2 regular expressions matching one segment; the rules are mutually
-            # exclusive, so their order does not matter.
+            # exclusive, so their order does not matter. At most 16 rules per HTTPRoute (Gateway API's limit), so the
+            # rules are spread over drover-api-1, drover-api-2, ...: one Gateway, one host, merged by the Gateway.
             """;
 
     record Backend(String name, String namespace, int port) {
@@ -47,7 +48,19 @@ final class ApiRoute {
         return specs.stream().filter(s -> s.kind() == FunctionKind.REST && !eventingOnly.contains(s.name())).toList();
     }
 
-    static Map<String, Object> render(String namespace, List<FunctionSpec> routed, Backend backend) {
+    /** Gateway API's limit on the rules of one HTTPRoute (spec.rules maxItems): more functions take more routes. */
+    static final int MAX_RULES = 16;
+
+    /** The routes: {@code drover-api-1}, {@code drover-api-2}, ... of at most {@link #MAX_RULES} rules each, on one Gateway and host. */
+    static List<Map<String, Object>> render(String namespace, List<FunctionSpec> routed, Backend backend) {
+        List<Map<String, Object>> routes = new ArrayList<>();
+        for (int from = 0; from < routed.size(); from += MAX_RULES) {
+            routes.add(route("drover-api-" + (routes.size() + 1), namespace, routed.subList(from, Math.min(routed.size(), from + MAX_RULES)), backend));
+        }
+        return routes;
+    }
+
+    private static Map<String, Object> route(String name, String namespace, List<FunctionSpec> routed, Backend backend) {
         List<Object> rules = new ArrayList<>();
         for (FunctionSpec spec : routed) {
             Map<String, Object> path = new LinkedHashMap<>();
@@ -76,7 +89,7 @@ final class ApiRoute {
             rules.add(rule);
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", "drover-api");
+        metadata.put("name", name);
         Map<String, Object> labels = new LinkedHashMap<>(); // ordered: the file must be the same on every run
         labels.put("app.kubernetes.io/part-of", "drover");
         labels.put("app.kubernetes.io/component", "api");
@@ -105,14 +118,21 @@ final class ApiRoute {
         return out.append('$').toString();
     }
 
-    static String yaml(Map<String, Object> route) {
+    static String yaml(List<Map<String, Object>> routes) {
         try {
             ObjectMapper mapper = new ObjectMapper(YAMLFactory.builder()
                                                            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                                                            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                                                            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
                                                            .build());
-            return HEADER + mapper.writeValueAsString(route);
+            StringBuilder out = new StringBuilder(HEADER);
+            for (Map<String, Object> route : routes) {
+                if (route != routes.getFirst()) {
+                    out.append("---\n");
+                }
+                out.append(mapper.writeValueAsString(route));
+            }
+            return out.toString();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +62,7 @@ class ApiRouteTest {
         Path file = Manifests.ROOT.resolve(overlay.name()).resolve("api-route.yaml");
         ApiRoute.Backend backend = ApiRoute.DEFAULT_BACKEND;
         if (Files.exists(file) && Files.size(file) > 0) {
-            Map<String, Object> existing = Kustomize.Yaml.readOne(file);
+            Map<String, Object> existing = Kustomize.Yaml.readAll(file).getFirst();
             List<?> rules = Kustomize.list(Kustomize.map(existing.get("spec")).get("rules"));
             if (!rules.isEmpty()) {
                 Map<String, Object> ref = Kustomize.map(Kustomize.list(Kustomize.map(rules.getFirst()).get("backendRefs")).getFirst());
@@ -125,10 +126,21 @@ class ApiRouteTest {
         return hosts;
     }
 
+    /** The API's routes as one: their rules together (each route holds at most 16), on the same Gateway and host. */
     private static HTTPRoute route(Manifests overlay) {
         List<HTTPRoute> routes = overlay.of(HTTPRoute.class);
-        assertEquals(1, routes.size(), overlay + ": one HTTPRoute");
-        return routes.getFirst();
+        assertFalse(routes.isEmpty(), overlay + ": no HTTPRoute");
+        HTTPRoute first = routes.getFirst();
+        List<HTTPRouteRule> rules = new ArrayList<>();
+        for (HTTPRoute route : routes) {
+            assertEquals(first.getSpec().getParentRefs(), route.getSpec().getParentRefs(), overlay + ": every API route on the same Gateway");
+            assertEquals(first.getSpec().getHostnames(), route.getSpec().getHostnames(), overlay + ": every API route for the same host");
+            assertTrue(route.getSpec().getRules().size() <= ApiRoute.MAX_RULES, overlay + ": at most 16 rules in one HTTPRoute");
+            rules.addAll(route.getSpec().getRules());
+        }
+        HTTPRoute merged = new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder(first).build();
+        merged.getSpec().setRules(rules);
+        return merged;
     }
 
     @ParameterizedTest
