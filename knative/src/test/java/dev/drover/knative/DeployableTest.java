@@ -274,6 +274,34 @@ class DeployableTest {
         }
     }
 
+    /**
+     * Knative's webhook rules beyond the schema: one container port (at most one per Service), none of the
+     * variables Knative sets itself (PORT, K_SERVICE, K_CONFIGURATION, K_REVISION; K_SINK is the SinkBinding's), and
+     * Trigger filter attributes that are CloudEvents attribute names (lower-case letters and digits, at most 20).
+     */
+    @ParameterizedTest
+    @MethodSource("rendered")
+    void knativesWebhookRulesHold(Manifests manifests) {
+        Set<String> reserved = Set.of("PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION", "K_SINK", "K_CE_OVERRIDES");
+        for (Service service : manifests.knativeServices()) {
+            var containers = service.getSpec().getTemplate().getSpec().getContainers();
+            long ports = containers.stream().mapToLong(c -> c.getPorts() == null ? 0 : c.getPorts().size()).sum();
+            assertTrue(ports <= 1, manifests + ": " + service.getMetadata().getName() + " declares " + ports + " ports; Knative takes one");
+            for (var container : containers) {
+                for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+                    assertFalse(reserved.contains(variable.getName()),
+                                manifests + ": " + service.getMetadata().getName() + " sets " + variable.getName() + ", which Knative sets");
+                }
+            }
+        }
+        for (var trigger : manifests.triggers()) {
+            for (String attribute : trigger.getSpec().getFilter().getAttributes().keySet()) {
+                assertTrue(attribute.matches("[a-z0-9]{1,20}"), manifests + ": Trigger " + trigger.getMetadata().getName()
+                        + " filters on '" + attribute + "', not a CloudEvents attribute name");
+            }
+        }
+    }
+
     /** Pod annotations of every Dapr-enabled workload, by name. */
     static Map<String, Map<String, String>> daprPods(Manifests manifests) {
         Map<String, Map<String, String>> pods = new java.util.TreeMap<>();
