@@ -119,9 +119,9 @@ class EventingManifestTest {
         URI expected = URI.create("http://broker-ingress.knative-eventing.svc.cluster.local/" + namespace + "/" + triggerBrokers.iterator().next());
         assertEquals(expected, URI.create(manifests.config().getData().get("DROVER_BROKER_URL")),
                      manifests + ": DROVER_BROKER_URL in drover-config must be the Broker's address");
-        assertEquals(URI.create("http://step-callback." + namespace + ".svc.cluster.local"),
+        assertEquals(URI.create("http://drover-api." + namespace + ".svc.cluster.local"),
                      URI.create(manifests.config().getData().get("DROVER_CALLBACK_URL")),
-                     manifests + ": DROVER_CALLBACK_URL must be the step-callback Service's cluster-local address");
+                     manifests + ": DROVER_CALLBACK_URL must be the API host, whose route sends /event/{runId} to step-callback");
     }
 
     private static void assertResolves(Manifests manifests, String what, Destination destination) {

@@ -36,9 +36,16 @@ final class Functions {
     private Functions() {
     }
 
+    static final Platform PLATFORM = new Platform(NOWHERE, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
+                                                  URI.create("http://127.0.0.1:1/unused"), HISTORY, TRUST);
+
     static List<Function> all() {
-        return Catalog.all(new Platform(NOWHERE, new RunClient(new TemporalSettings("127.0.0.1:1", "default").client()),
-                                        URI.create("http://127.0.0.1:1/unused"), HISTORY, TRUST));
+        return Catalog.all(PLATFORM);
+    }
+
+    /** What the named function's process opens (Main opens what PlatformUse finds in the function). */
+    static dev.drover.functions.PlatformUse use(String name) {
+        return dev.drover.functions.PlatformUse.of(Catalog.select(all(), Optional.of(name)), PLATFORM);
     }
 
     static List<FunctionSpec> specs() {

@@ -83,7 +83,7 @@ class ImageConfigTest {
         return JSON.readTree(tar.get(manifest.get("Config").asText())).path("config");
     }
 
-    private static String repoTag(Path module) throws IOException {
+    static String repoTag(Path module) throws IOException {
         return JSON.readTree(readTar(module).get("manifest.json")).get(0).path("RepoTags").get(0).asText();
     }
 

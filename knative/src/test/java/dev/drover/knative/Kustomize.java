@@ -27,11 +27,14 @@ import java.util.Set;
  *   <li>{@code patches}: JSON 6902 ({@code add}, {@code replace}, {@code remove}) with a {@code target}
  *       (kind, name, group, version, labelSelector of {@code k=v} terms); strategic merge patches made of
  *       maps only (kustomize replaces whole lists in custom resources, so a patch with a list is refused)</li>
+ *   <li>{@code sortOptions} ({@code order: legacy} with {@code orderFirst} / {@code orderLast} kinds): the output's
+ *       order, which is the order kubectl applies in; without it the files' order is kept (tests compare by name)</li>
  * </ul>
  */
 final class Kustomize {
     private static final ObjectMapper YAML = new YAMLMapper();
-    private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "namespace", "images", "patches");
+    private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "namespace", "images", "patches",
+                                                          "sortOptions");
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
                                                              "CustomResourceDefinition");
 
@@ -64,7 +67,29 @@ final class Kustomize {
                     .filter(resource -> !CLUSTER_SCOPED.contains(resource.get("kind")))
                     .forEach(resource -> map(resource.get("metadata")).put("namespace", namespace));
         }
+        if (kustomization.get("sortOptions") instanceof Map<?, ?> sortOptions) {
+            sort(map(sortOptions), resources, dir);
+        }
         return resources;
+    }
+
+    /** kustomize's legacy order: the orderFirst kinds in that order, then the others by group/version/kind, then orderLast. */
+    private static void sort(Map<String, Object> options, List<Map<String, Object>> resources, Path dir) {
+        if (!"legacy".equals(options.get("order"))) {
+            throw new IllegalArgumentException(dir + ": only sortOptions.order legacy is supported by the tests' renderer");
+        }
+        Map<String, Object> legacy = options.containsKey("legacySortOptions") ? map(options.get("legacySortOptions")) : Map.of();
+        List<?> first = list(legacy.get("orderFirst"));
+        List<?> last = list(legacy.get("orderLast"));
+        java.util.Comparator<Map<String, Object>> rank = java.util.Comparator.comparingInt(r -> {
+            int f = first.indexOf(r.get("kind"));
+            int l = last.indexOf(r.get("kind"));
+            return f >= 0 ? f : l >= 0 ? first.size() + 1 + l : first.size();
+        });
+        resources.sort(rank.thenComparing(r -> first.contains(r.get("kind")) || last.contains(r.get("kind")) ? ""
+                        : r.get("apiVersion") + "/" + r.get("kind"))
+                .thenComparing(r -> String.valueOf(map(r.get("metadata")).get("namespace")))
+                .thenComparing(r -> String.valueOf(map(r.get("metadata")).get("name"))));
     }
 
     private static void patch(Path dir, Map<String, Object> entry, List<Map<String, Object>> resources) {

@@ -23,7 +23,8 @@ class ManifestModelTest {
     private static final Set<String> KINDS = Set.of(
             "v1/Namespace", "v1/ConfigMap", "v1/ServiceAccount", "apps/v1/Deployment",
             "serving.knative.dev/v1/Service", "eventing.knative.dev/v1/Broker", "eventing.knative.dev/v1/Trigger",
-            "sources.knative.dev/v1/PingSource", "dapr.io/v1alpha1/Component");
+            "sources.knative.dev/v1/PingSource", "sources.knative.dev/v1/SinkBinding", "dapr.io/v1alpha1/Component",
+            "v1/Service", "gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/HTTPRoute");
 
     static List<Manifests> rendered() {
         return Manifests.all();

@@ -48,12 +48,12 @@ class MockClusterTest {
         Service relay = knative.services().inNamespace(namespace).withName("step-relay").get();
         assertEquals("step-relay", relay.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
                 .filter(e -> e.getName().equals("FUNCTION")).findFirst().orElseThrow().getValue());
-        assertEquals("drover/drover-functions:dev", relay.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
+        assertEquals("dev.local/drover/drover-functions:0.1.0-SNAPSHOT", relay.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
         Trigger trigger = knative.triggers().inNamespace(namespace).withName("hello-migrator-steps").get();
         assertEquals(Map.of("type", "dev.drover.step.dispatched", "migratorapp", "hello-migrator"),
                      trigger.getSpec().getFilter().getAttributes());
         PingSource ping = knative.pingSources().inNamespace(namespace).withName("hello-migrator-discover").get();
-        assertEquals("*/5 * * * *", ping.getSpec().getSchedule());
+        assertEquals("*/15 * * * *", ping.getSpec().getSchedule());
         assertEquals("/discover", ping.getSpec().getSink().getUri());
 
         GenericKubernetesResource pubsub = client.genericKubernetesResources(context(dev.daprComponents().getFirst()))

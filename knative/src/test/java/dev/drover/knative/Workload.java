@@ -98,6 +98,16 @@ record Workload(String kind, String name, Optional<String> namespace, Map<String
             } else if (variable.getValueFrom().getSecretKeyRef() != null) {
                 SecretKeySelector ref = variable.getValueFrom().getSecretKeyRef();
                 env.put(variable.getName(), secret.apply(ref.getName(), ref.getKey()));
+            } else if (variable.getValueFrom().getConfigMapKeyRef() != null) {
+                var ref = variable.getValueFrom().getConfigMapKeyRef();
+                ConfigMap config = manifests.of(ConfigMap.class).stream()
+                        .filter(c -> c.getMetadata().getName().equals(ref.getName()))
+                        .findFirst().orElseThrow(() -> new AssertionError(name + " reads ConfigMap " + ref.getName() + ", which is not deployed"));
+                String value = config.getData().get(ref.getKey());
+                if (value == null) {
+                    throw new AssertionError(name + " reads key " + ref.getKey() + " of ConfigMap " + ref.getName() + ", which has none");
+                }
+                env.put(variable.getName(), value);
             } else if (variable.getValueFrom().getFieldRef() != null
                     && "metadata.namespace".equals(variable.getValueFrom().getFieldRef().getFieldPath())) {
                 env.put(variable.getName(), namespace);

@@ -29,52 +29,103 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Settings settings;
-        RedisState state;
-        History history;
-        List<Function> functions;
-        Trust trust;
+        Started started;
         try {
-            settings = Settings.fromEnvironment(System.getenv());
-            HistorySettings historySettings = HistorySettings.fromEnvironment(System.getenv());
-            trust = Trust.fromEnvironment(System.getenv());
-            state = RedisState.connect(settings.redisUrl(), settings.redisPrefix());
-            // Functions only read the history (their writes go to the Redis outbox): they start and serve while the
-            // database is down, and the worker's history writer migrates its schema.
-            history = History.connect(historySettings);
-            Platform platform = new Platform(state,
-                                             new RunClient(TemporalSettings.fromEnvironment(System.getenv()).client()),
-                                             brokerUrl(System.getenv()), history, trust);
-            functions = Catalog.select(Catalog.all(platform), settings.function());
-            if (trust.auth().appApiToken().isEmpty() && functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION)) {
-                throw new IllegalArgumentException("APP_API_TOKEN is not set: a subscription accepts events from the Dapr "
-                        + "sidecar alone, which proves itself with that token (Dapr's app API token)");
-            }
+            started = start(System.getenv());
         } catch (IllegalArgumentException e) {
             // A misconfigured process says what is wrong in one line and stops, rather than serving half.
             System.err.println("drover: " + e.getMessage());
             System.exit(2);
             return;
         }
-        JsonLogFormatter.function(settings.function().orElse("all"));
-        Authenticator auth = trust.authenticator();
-        WebServer server = FunctionServer.start(settings, functions, List.of(state.readiness()),
-                                                List.of(new OpenApiService(auth)), auth);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            history.close();
-            state.close();
-        }));
-        System.out.println("Drover API listening on http://localhost:" + server.port()
-                                   + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + ")");
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        System.out.println("Drover API listening on http://localhost:" + started.server().port()
+                                   + " (" + started.functions().size() + " function" + (started.functions().size() == 1 ? "" : "s") + ")");
     }
 
-    /** Where the step relay pushes: the Knative Broker's ingress ({@code DROVER_BROKER_URL}). */
-    static URI brokerUrl(Map<String, String> env) {
-        String url = env.getOrDefault("DROVER_BROKER_URL", "http://127.0.0.1:8081/drover/default");
+    /** A serving process: its server, its functions, what of the platform it opened. */
+    record Started(WebServer server, List<Function> functions, PlatformUse use, AutoCloseable resources) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.stop();
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Starts the functions {@code env} selects, opening only what they use ({@link PlatformUse}): the catalog is first
+     * built on inert stand-ins (a Redis client that never connected, a run client without a connection, a private
+     * in-memory history, none of which leave the process), its selected functions tell what they hold, and only
+     * that is opened for real. A REST read function opens no Temporal client and no history pool; the step relay
+     * neither Redis nor the database, and its readiness does not ask Redis.
+     *
+     * @throws IllegalArgumentException when a setting is missing or wrong (the message names it)
+     */
+    static Started start(Map<String, String> env) {
+        Settings settings = Settings.fromEnvironment(env);
+        Trust trust = Trust.fromEnvironment(env);
+        URI broker = brokerUrl(env);
+
+        RedisState inertState = RedisState.connect(URI.create("redis://127.0.0.1:1"), settings.redisPrefix());
+        RunClient inertRuns = new RunClient(null);
+        History inertHistory = History.open(HistorySettings.inMemory("drover-probe-" + java.util.UUID.randomUUID()));
+        PlatformUse use = PlatformUse.of(Catalog.select(Catalog.all(new Platform(inertState, inertRuns, broker, inertHistory, trust)),
+                                                        settings.function()), new Platform(inertState, inertRuns, broker, inertHistory, trust));
+        // What the functions do not hold stays the stand-in, closed: a use nobody foresaw fails loudly, never silently.
+        inertHistory.close();
+
+        RedisState state = use.redis() ? RedisState.connect(settings.redisUrl(), settings.redisPrefix()) : inertState;
+        if (use.redis()) {
+            inertState.close();
+        }
+        RunClient runs = use.runs() ? new RunClient(TemporalSettings.fromEnvironment(env).client()) : inertRuns;
+        // Functions only read the history (their writes go to the Redis outbox): they start and serve while the
+        // database is down, and the worker's history writer migrates its schema (ADR 0008).
+        History history = use.history() ? History.connect(HistorySettings.fromEnvironment(env)) : inertHistory;
         try {
-            return URI.create(url);
+            List<Function> functions = Catalog.select(Catalog.all(new Platform(state, runs, broker, history, trust)), settings.function());
+            if (trust.auth().appApiToken().isEmpty() && functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION)) {
+                throw new IllegalArgumentException("APP_API_TOKEN is not set: a subscription accepts events from the Dapr "
+                        + "sidecar alone, which proves itself with that token (Dapr's app API token)");
+            }
+            JsonLogFormatter.function(settings.function().orElse("all"));
+            Authenticator auth = trust.authenticator();
+            WebServer server = FunctionServer.start(settings, functions, use.redis() ? List.of(state.readiness()) : List.of(),
+                                                    List.of(new OpenApiService(auth)), auth);
+            return new Started(server, functions, use, () -> {
+                if (use.history()) {
+                    history.close();
+                }
+                state.close();
+            });
+        } catch (RuntimeException e) {
+            if (use.history()) {
+                history.close();
+            }
+            state.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Where the step relay pushes: {@code K_SINK}, which Knative sets from a SinkBinding (on Knative, the Broker's
+     * address, whatever its class), else {@code DROVER_BROKER_URL} (the local stack's broker).
+     */
+    static URI brokerUrl(Map<String, String> env) {
+        String name = env.get("K_SINK") != null && !env.get("K_SINK").isBlank() ? "K_SINK" : "DROVER_BROKER_URL";
+        String url = env.getOrDefault(name, "http://127.0.0.1:8081/drover/default");
+        try {
+            URI uri = URI.create(url);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DROVER_BROKER_URL=" + url + " is not a URL");
+            throw new IllegalArgumentException(name + "=" + url + " is not a URL");
         }
     }
 }

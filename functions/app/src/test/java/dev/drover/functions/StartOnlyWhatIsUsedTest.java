@@ -1,0 +1,80 @@
+package dev.drover.functions;
+
+import dev.drover.core.function.Function;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Each function process opens only what its function uses (Main.start, PlatformUse): nothing below is reachable
+ * (Redis, Temporal and PostgreSQL all point at closed ports) unless the test says so.
+ */
+class StartOnlyWhatIsUsedTest {
+    private static Map<String, String> env(String function) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DROVER_PORT", "0");
+        env.put("FUNCTION", function);
+        env.put("REDIS_URL", "redis://127.0.0.1:1");
+        env.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
+        env.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
+        env.put("DROVER_OIDC_ISSUER", TestTrust.ISSUER.issuer().toString());
+        env.put("DROVER_SIGNING_KEY", TestTrust.KEYS.secretJson());
+        env.put("APP_API_TOKEN", TestTrust.APP_API_TOKEN);
+        return env;
+    }
+
+    private static int get(Main.Started started, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + started.server().port() + path)).build(),
+                                               HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void theStepRelayStartsAndIsReadyWithoutRedisOrTheDatabase() throws Exception {
+        try (Main.Started relay = Main.start(env("step-relay"))) {
+            assertEquals(new PlatformUse(false, false, false), relay.use());
+            assertEquals(List.of("step-relay"), relay.functions().stream().map(f -> f.spec().name()).toList());
+            int ready = get(relay, "/observe/health/ready");
+            assertEquals(2, ready / 100, "ready (" + ready + "): its readiness asks no Redis");
+        }
+    }
+
+    @Test
+    void aRestReadFunctionOpensNeitherTemporalNorTheHistory() {
+        Map<String, String> env = env("migrations-list");
+        env.put("REDIS_URL", TestState.redisUrl().toString());
+        try (Main.Started list = Main.start(env)) {
+            assertEquals(new PlatformUse(true, false, false), list.use());
+        }
+    }
+
+    @Test
+    void whatAFunctionHoldsIsWhatItOpens() {
+        try (Main.Started keys = Main.start(env("platform-keys"))) {
+            assertEquals(new PlatformUse(false, false, false), keys.use());
+        }
+        // a history function opens the database, which is not there: it does not start
+        assertThrows(RuntimeException.class, () -> Main.start(env("history-totals")).close());
+    }
+
+    @Test
+    void theCatalogTellsEachFunctionsUse() {
+        Platform platform = TestPlatform.withoutRuns(dev.drover.core.state.RedisState.connect(URI.create("redis://127.0.0.1:1"), "unused:"));
+        Map<String, PlatformUse> uses = new HashMap<>();
+        for (Function f : Catalog.all(platform)) {
+            uses.put(f.spec().name(), PlatformUse.of(List.of(f), platform));
+        }
+        assertEquals(new PlatformUse(true, true, true), PlatformUse.of(Catalog.all(platform), platform), "all of them: everything");
+        assertEquals(new PlatformUse(false, false, false), uses.get("step-relay"));
+        assertEquals(new PlatformUse(true, true, true), uses.get("candidate-start"), "starts a run, records it");
+        assertEquals(new PlatformUse(true, false, true), uses.get("history-totals"));
+    }
+}
