@@ -15,6 +15,7 @@ import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Method;
+import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -83,6 +84,16 @@ public final class FunctionRouting {
         DaprStatus.RETRY.send(res, Status.SERVICE_UNAVAILABLE_503, reason);
     }
 
+    /** Whether Accept admits a metrics format; a type with q=0 is refused (RFC 9110 12.4.2), which isAccepted misses. */
+    private static boolean acceptsMetrics(ServerRequestHeaders headers) {
+        if (!headers.contains(HeaderNames.ACCEPT)) {
+            return true;
+        }
+        return headers.acceptedTypes().stream()
+                .filter(type -> type.qualityFactor() > 0)
+                .anyMatch(type -> METRICS_TYPES.stream().anyMatch(type::test));
+    }
+
     /** The route proves its caller before the function sees the request; the function reads who with {@link Principals}. */
     private static Handler guarded(Authenticator auth, Access access, Handler handler) {
         return (req, res) -> {
@@ -105,7 +116,7 @@ public final class FunctionRouting {
             if (req.path().rawPath().startsWith("/observe/metrics")) {
                 Principals.set(req, auth.authenticate(req, Access.AUTHENTICATED));
             }
-            if (req.path().rawPath().equals("/observe/metrics")) {
+            if (req.path().path().startsWith("/observe/metrics")) {
                 // Helidon's metrics observer answers other methods itself, and an Accept it cannot serve with an
                 // empty 406: both are answered here, in Drover's shape.
                 if (req.prologue().method() != Method.GET) {
@@ -113,7 +124,7 @@ public final class FunctionRouting {
                     Http.error(res, Status.METHOD_NOT_ALLOWED_405, "method_not_allowed", "only GET is allowed on /observe/metrics");
                     return;
                 }
-                if (!METRICS_TYPES.stream().anyMatch(req.headers()::isAccepted)) {
+                if (!acceptsMetrics(req.headers())) {
                     Http.error(res, Status.NOT_ACCEPTABLE_406, "not_acceptable", "metrics are served as "
                             + String.join(", ", METRICS_TYPES.stream().map(MediaType::text).toList()));
                     return;
