@@ -77,7 +77,7 @@ public final class StepRelay implements Function {
                 DaprStatus.SUCCESS.send(res, Status.OK_200);
             } else if (answer.statusCode() / 100 == 4 && answer.statusCode() != 404 && answer.statusCode() != 429) {
                 LOGGER.log(Level.ERROR, "the broker refused step event " + event.getId() + " for good (" + answer.statusCode() + "): " + answer.body());
-                DaprStatus.DROP.send(res, Status.OK_200);
+                DaprStatus.DROP.send(res, Status.OK_200, "the broker refused the event for good (" + answer.statusCode() + ")");
             } else {
                 LOGGER.log(Level.WARNING, "the broker answered " + answer.statusCode() + " for step event " + event.getId() + "; redelivery asked");
                 DaprStatus.RETRY.send(res, Status.SERVICE_UNAVAILABLE_503);
