@@ -229,6 +229,21 @@ class BadInputTest {
     }
 
     @Test
+    void aCloudEventWithNullDataIsRefusedNotAFailure() {
+        String event = "{\"specversion\":\"1.0\",\"id\":\"n\",\"source\":\"/test-migrator\",\"type\":\"%s\","
+                + "\"droverauth\":\"" + TestTrust.migrator("test-migrator") + "\",\"data\":null}";
+        Api.Reply announce = api.sidecar().send(Method.POST, "/registry/announce", Map.of("Content-Type", "application/cloudevents+json"),
+                                                event.formatted("dev.drover.migration.announced").getBytes());
+        assertEquals(200, announce.status(), announce.body());
+        assertEquals("DROP", announce.json().get("status").asText());
+        assertFalse(announce.json().path("message").asText().isBlank(), "a DROP says why");
+        Api.Reply deadLetter = api.anonymous().send(Method.POST, "/dead-letters", Map.of("Content-Type", "application/cloudevents+json"),
+                                                    event.formatted("dev.drover.step.dispatched").getBytes());
+        assertTrue(deadLetter.status() < 500, deadLetter.body());
+        assertNothingStored();
+    }
+
+    @Test
     void burndownBoundsAreAQueryErrorNotADateOverflow() {
         for (String at : List.of("%2B1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z", "%2B999999999-12-31T23:59:59Z",
                                  "-999999999-01-01T00:00:00Z")) {
