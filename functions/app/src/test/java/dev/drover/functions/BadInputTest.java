@@ -195,6 +195,8 @@ class BadInputTest {
         assertRefused(405, "method_not_allowed", api.send(Method.DELETE, "/migrations/" + M, Map.of(), null));
         assertRefused(405, "method_not_allowed", api.get("/migrations/" + M + "/candidates/a/start"));
         assertRefused(405, "method_not_allowed", api.send(Method.PUT, "/history/totals", Map.of(), new byte[0]));
+        assertRefused(405, "method_not_allowed", api.send(Method.DELETE, "/openapi.yaml", Map.of(), null));
+        assertRefused(405, "method_not_allowed", api.send(Method.POST, "/platform/keys", Map.of(), new byte[0]));
     }
 
     @Test

@@ -196,6 +196,8 @@ class FuzzTest {
                                                             response.contentType(), response.body()));
         } else if (response.status() == 405 && response.header("Allow").isEmpty()) {
             problems.add("a 405 without Allow");
+        } else if (response.status() == 404 && Contract.get().template(path).isPresent()) {
+            problems.add("a 404 for a path the spec has (another method): expected 405");
         } else if (!UNDECLARED.contains(response.status())) {
             problems.add("a " + response.status() + " for a method or path the spec does not have");
         }
