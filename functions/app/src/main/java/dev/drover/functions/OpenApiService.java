@@ -2,7 +2,9 @@ package dev.drover.functions;
 
 import dev.drover.core.auth.Access;
 import dev.drover.core.auth.Authenticator;
+import dev.drover.core.http.Http;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
@@ -34,6 +36,11 @@ public final class OpenApiService implements HttpService {
             auth.authenticate(req, Access.AUTHENTICATED);
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(spec);
+        });
+        // The routing's 405 knows the functions' routes only; this one is the service's own.
+        rules.any("/openapi.yaml", (req, res) -> {
+            res.header(HeaderNames.ALLOW, "GET");
+            Http.error(res, Status.METHOD_NOT_ALLOWED_405, "method_not_allowed", "only GET is allowed on /openapi.yaml");
         });
     }
 }

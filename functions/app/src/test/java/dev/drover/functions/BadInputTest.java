@@ -30,6 +30,8 @@ class BadInputTest {
     private static final RedisState STATE = TestState.create();
     private static final String M = "bad-input";
     private static final String SUBMIT = "/migrations/" + M + "/candidates";
+    /** For tests that need candidates: the tests of M check that nothing was stored. */
+    private static final String M2 = "bad-input-more";
 
     private final Api api;
 
@@ -48,6 +50,7 @@ class BadInputTest {
     @BeforeAll
     static void announce() {
         STATE.migrations().announce(Fixtures.migration(M), "test-migrator");
+        STATE.migrations().announce(Fixtures.migration(M2), "test-migrator");
     }
 
     @AfterAll
@@ -185,7 +188,70 @@ class BadInputTest {
         assertRefused(404, "migration_not_found", api.get("/migrations/unknown/candidates/a"));
         assertRefused(404, "candidate_not_found", api.get("/migrations/" + M + "/candidates/unknown"));
         assertRefused(404, "route_not_found", api.get("/nowhere"));
-        assertRefused(404, "route_not_found", api.send(Method.DELETE, "/migrations/" + M, Map.of(), null));
+    }
+
+    @Test
+    void aMethodTheRouteDoesNotHaveIs405WithAllow() {
+        assertRefused(405, "method_not_allowed", api.send(Method.DELETE, "/migrations/" + M, Map.of(), null));
+        assertRefused(405, "method_not_allowed", api.get("/migrations/" + M + "/candidates/a/start"));
+        assertRefused(405, "method_not_allowed", api.send(Method.PUT, "/history/totals", Map.of(), new byte[0]));
+        assertRefused(405, "method_not_allowed", api.send(Method.DELETE, "/openapi.yaml", Map.of(), null));
+        assertRefused(405, "method_not_allowed", api.send(Method.POST, "/platform/keys", Map.of(), new byte[0]));
+    }
+
+    @Test
+    void aContentTypeThatDoesNotParseIs400OnEveryOperationWithABody() {
+        STATE.candidates().merge(M2, List.of(Fixtures.candidate("ct", Map.of())));
+        List<String> paths = List.of("/migrations/" + M2 + "/candidates", "/migrations/" + M2 + "/dry-run", "/migrations/" + M2 + "/candidates/ct/start",
+                                     "/event/run-x", "/dead-letters");
+        for (String type : List.of("", ";;;", "/json", "application/json;;;;charset=utf-8", "application/json; charset=\"")) {
+            for (String path : paths) {
+                Api.Reply reply = api.send(Method.POST, path, Map.of("Content-Type", type), "{}".getBytes());
+                assertRefused(400, "bad_request", reply);
+            }
+            assertRefused(400, "bad_request", api.send(Method.PUT, "/migrations/" + M2 + "/owner", Map.of("Content-Type", type), "{}".getBytes()));
+            assertRefused(400, "bad_request", api.send(Method.PATCH, "/migrations/" + M2 + "/candidates/ct/inputs",
+                                                       Map.of("Content-Type", type), "{}".getBytes()));
+        }
+        assertEquals("not_started", api.get("/migrations/" + M2 + "/candidates/ct").json().get("status").asText());
+    }
+
+    @Test
+    void aJsonNullBodyIs400() {
+        STATE.candidates().merge(M2, List.of(Fixtures.candidate("nb", Map.of())));
+        for (String path : List.of("/migrations/" + M2 + "/candidates", "/migrations/" + M2 + "/dry-run", "/migrations/" + M2 + "/candidates/nb/start", "/event/run-x")) {
+            Api.Reply reply = api.post(path, "null");
+            assertEquals(400, reply.status(), path + ": " + reply.body());
+        }
+        assertRefused(400, "invalid_request", api.send(Method.PUT, "/migrations/" + M2 + "/owner", Map.of("Content-Type", "application/json"),
+                                                       "null".getBytes()));
+        assertRefused(400, "invalid_request", api.send(Method.PATCH, "/migrations/" + M2 + "/candidates/nb/inputs",
+                                                       Map.of("Content-Type", "application/json"), "null".getBytes()));
+        assertEquals("not_started", api.get("/migrations/" + M2 + "/candidates/nb").json().get("status").asText());
+    }
+
+    @Test
+    void aCloudEventWithNullDataIsRefusedNotAFailure() {
+        String event = "{\"specversion\":\"1.0\",\"id\":\"n\",\"source\":\"/test-migrator\",\"type\":\"%s\","
+                + "\"droverauth\":\"" + TestTrust.migrator("test-migrator") + "\",\"data\":null}";
+        Api.Reply announce = api.sidecar().send(Method.POST, "/registry/announce", Map.of("Content-Type", "application/cloudevents+json"),
+                                                event.formatted("dev.drover.migration.announced").getBytes());
+        assertEquals(200, announce.status(), announce.body());
+        assertEquals("DROP", announce.json().get("status").asText());
+        assertFalse(announce.json().path("message").asText().isBlank(), "a DROP says why");
+        Api.Reply deadLetter = api.anonymous().send(Method.POST, "/dead-letters", Map.of("Content-Type", "application/cloudevents+json"),
+                                                    event.formatted("dev.drover.step.dispatched").getBytes());
+        assertTrue(deadLetter.status() < 500, deadLetter.body());
+        assertNothingStored();
+    }
+
+    @Test
+    void burndownBoundsAreAQueryErrorNotADateOverflow() {
+        for (String at : List.of("%2B1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z", "%2B999999999-12-31T23:59:59Z",
+                                 "-999999999-01-01T00:00:00Z")) {
+            assertRefused(400, "invalid_query", api.get("/history/burndown?from=" + at));
+            assertRefused(400, "invalid_query", api.get("/history/burndown?to=" + at));
+        }
     }
 
     @Test

@@ -68,6 +68,9 @@ final class Contract {
     List<String> responseProblems(String method, String path, int status, String contentType, String body) {
         String template = template(path).orElse(null);
         String operation = template == null ? "" : pointer("paths", template, method.toLowerCase(Locale.ROOT));
+        if (template != null && at(operation).isMissingNode() && status == 405) {
+            return problems("/components/schemas/Error", body); // a path the spec has, with a method it does not (info: Errors)
+        }
         if (template == null || at(operation).isMissingNode()) {
             // A route the spec does not have may only answer the documented 404.
             if (status == 404) {
@@ -91,6 +94,11 @@ final class Contract {
             return List.of();
         }
         return problems(media + "/schema", body);
+    }
+
+    /** Whether the spec has {@code method} on the path template {@code path} matches. */
+    boolean declares(String method, String path) {
+        return template(path).map(t -> !at(pointer("paths", t, method.toLowerCase(Locale.ROOT))).isMissingNode()).orElse(false);
     }
 
     /** Problems with a request body as the spec sees them (for its JSON media type). */

@@ -34,9 +34,11 @@ class HistoryDownTest {
                                                                             Optional.empty(), Optional.empty(), 2));
 
     private final Api api;
+    private final URI uri;
 
-    HistoryDownTest(Http1Client client) {
+    HistoryDownTest(Http1Client client, URI uri) {
         this.api = new Api(client);
+        this.uri = uri;
     }
 
     @SetUpServer
@@ -81,5 +83,9 @@ class HistoryDownTest {
             assertEquals(503, reply.status(), path + " " + reply.body());
             assertEquals("history_unavailable", reply.errorCode(), path);
         }
+        RawHttp.Response raw = RawHttp.exchange(uri, "GET /history/totals HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+                + TestTrust.admin(), new byte[0]);
+        assertEquals(503, raw.status(), raw.body());
+        assertEquals(java.util.Optional.of("5"), raw.header("Retry-After"), "a transient fault says when to retry");
     }
 }

@@ -136,7 +136,7 @@ class StepRelayTest {
         for (CloudEvent forged : List.of(unsigned, otherKey, tampered, otherApp)) {
             HttpResponse<String> answer = deliver(relay, StepEvents.structured(forged), "application/cloudevents+json");
             assertEquals(200, answer.statusCode());
-            assertEquals("{\"status\":\"DROP\"}", answer.body(), "dropped, never pushed on");
+            assertEquals("DROP", Json.mapper().readTree(answer.body()).get("status").asText(), "dropped, never pushed on");
         }
         assertNull(received.poll(500, TimeUnit.MILLISECONDS), "no forged event reached the migrator");
         HttpResponse<String> noSidecar = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + relay.port() + "/relay/steps"))
@@ -160,9 +160,9 @@ class StepRelayTest {
     void somethingThatIsNotAStepEventIsDropped() throws Exception {
         HttpResponse<String> plain = deliver(relay, "{\"hello\":1}".getBytes(), "application/json");
         assertEquals(200, plain.statusCode());
-        assertEquals("{\"status\":\"DROP\"}", plain.body());
+        assertEquals("DROP", Json.mapper().readTree(plain.body()).get("status").asText()); // with a "message" saying why
         HttpResponse<String> malformed = deliver(relay, "{\"specversion\":\"1.0\"}".getBytes(), "application/cloudevents+json");
         assertEquals(200, malformed.statusCode(), "a 4xx would make Dapr redeliver it");
-        assertEquals("{\"status\":\"DROP\"}", malformed.body());
+        assertEquals("DROP", Json.mapper().readTree(malformed.body()).get("status").asText());
     }
 }

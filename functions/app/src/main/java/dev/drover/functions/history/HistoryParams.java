@@ -18,6 +18,9 @@ import java.util.Set;
  * was never announced is a 404, as everywhere else.
  */
 final class HistoryParams {
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private final ServerRequest req;
 
     private HistoryParams(ServerRequest req) {
@@ -80,11 +83,17 @@ final class HistoryParams {
 
     Optional<Instant> instant(String name) {
         return text(name).map(value -> {
+            Instant instant;
             try {
-                return Instant.parse(value);
+                instant = Instant.parse(value);
             } catch (DateTimeParseException e) {
                 throw invalid(name + " must be an ISO-8601 instant such as 2026-03-01T00:00:00Z, got '" + value + "'");
             }
+            // Instant reaches a billion years; dates, SQL timestamps and week arithmetic overflow long before.
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw invalid(name + " must be between " + EARLIEST + " and " + LATEST + ", got '" + value + "'");
+            }
+            return instant;
         });
     }
 

@@ -63,7 +63,13 @@ public final class StepRelay implements Function {
         }
         HttpRequest.Builder push = HttpRequest.newBuilder(broker).timeout(Duration.ofSeconds(10));
         byte[][] body = new byte[1][];
-        HttpMessageFactory.createWriter(push::header, bytes -> body[0] = bytes).writeBinary(event);
+        try {
+            HttpMessageFactory.createWriter(push::header, bytes -> body[0] = bytes).writeBinary(event);
+        } catch (IllegalArgumentException e) {
+            // Binary mode puts every attribute in a header: one with a control character (NUL, CR) cannot travel.
+            throw new InvalidInput("unrelayable_event", "step event " + event.getId() + " cannot be relayed: an attribute is not a valid "
+                    + "HTTP header value (" + e.getMessage() + ")");
+        }
         try {
             HttpResponse<String> answer = http.send(push.POST(HttpRequest.BodyPublishers.ofByteArray(body[0] == null ? new byte[0] : body[0])).build(),
                                                     HttpResponse.BodyHandlers.ofString());
@@ -71,7 +77,7 @@ public final class StepRelay implements Function {
                 DaprStatus.SUCCESS.send(res, Status.OK_200);
             } else if (answer.statusCode() / 100 == 4 && answer.statusCode() != 404 && answer.statusCode() != 429) {
                 LOGGER.log(Level.ERROR, "the broker refused step event " + event.getId() + " for good (" + answer.statusCode() + "): " + answer.body());
-                DaprStatus.DROP.send(res, Status.OK_200);
+                DaprStatus.DROP.send(res, Status.OK_200, "the broker refused the event for good (" + answer.statusCode() + ")");
             } else {
                 LOGGER.log(Level.WARNING, "the broker answered " + answer.statusCode() + " for step event " + event.getId() + "; redelivery asked");
                 DaprStatus.RETRY.send(res, Status.SERVICE_UNAVAILABLE_503);

@@ -1,5 +1,6 @@
 package dev.drover.core.event;
 
+import dev.drover.core.http.Http;
 import dev.drover.core.model.InvalidInput;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
@@ -21,7 +22,7 @@ public record EventDelivery(Optional<CloudEvent> event, byte[] data) {
     public static EventDelivery read(ServerRequest req) {
         byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
         boolean binary = req.headers().contains(io.helidon.http.HeaderNames.create("ce-specversion"));
-        boolean structured = req.headers().contentType()
+        boolean structured = Http.contentType(req)
                 .map(type -> type.mediaType().text().toLowerCase(Locale.ROOT).startsWith("application/cloudevents"))
                 .orElse(false);
         if (!binary && !structured) {

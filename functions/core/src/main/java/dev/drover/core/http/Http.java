@@ -2,11 +2,15 @@ package dev.drover.core.http;
 
 import dev.drover.core.json.Json;
 import dev.drover.core.model.Check;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Optional;
 
 /** The few things every function does with a request and a response. */
 public final class Http {
@@ -23,8 +27,51 @@ public final class Http {
         json(res, Status.OK_200, body);
     }
 
+    /** What a 503 asks a client to wait, in seconds: transient faults (Redis loading, a restart) pass in seconds. */
+    public static final String RETRY_AFTER_SECONDS = "5";
+
     public static void error(ServerResponse res, Status status, String code, String message) {
+        if (status.code() == Status.SERVICE_UNAVAILABLE_503.code()) {
+            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
         json(res, status, ErrorBody.of(code, message));
+    }
+
+    /**
+     * The stable code of a refusal that only has a status: Helidon's own (a request that does not parse,
+     * a protocol it does not speak) and the routing's.
+     */
+    public static String codeFor(Status status) {
+        return switch (status.code()) {
+            case 400 -> "bad_request";
+            case 403 -> "forbidden";
+            case 404 -> "route_not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "headers_too_large";
+            case 503 -> "unavailable";
+            case 505 -> "http_version_not_supported";
+            default -> status.code() >= 500 ? "internal" : "bad_request";
+        };
+    }
+
+    /**
+     * The request's declared media type. Helidon answers most Content-Types that do not parse with a
+     * BadRequestException, but a few it fails on with others (an unterminated quoted parameter, {@code
+     * charset="}, is a StringIndexOutOfBoundsException): all of them are the client's mistake.
+     */
+    public static Optional<HttpMediaType> contentType(ServerRequest req) {
+        try {
+            return req.headers().contentType();
+        } catch (HttpException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("bad_request", "the Content-Type header does not parse: "
+                    + req.headers().first(HeaderNames.CONTENT_TYPE).orElse(""));
+        }
     }
 
     /** A path parameter that must be a slug; anything else can name no stored object. */
@@ -39,7 +86,7 @@ public final class Http {
 
     /** The request body of a JSON endpoint; a body declared as something other than JSON is refused. */
     public static byte[] jsonBody(ServerRequest req) {
-        req.headers().contentType().ifPresent(type -> {
+        contentType(req).ifPresent(type -> {
             if (!isJson(type)) {
                 throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type",
                                        "expected a JSON body (application/json), got " + type.mediaType().text());

@@ -36,7 +36,7 @@ public final class Json {
     /** Reads {@code bytes} as a {@code type}; any problem is an {@link InvalidInput} naming where it is. */
     public static <T> T read(byte[] bytes, Class<T> type) {
         try {
-            return MAPPER.readValue(bytes, type);
+            return notNull(MAPPER.readValue(bytes, type));
         } catch (IOException e) {
             throw invalid(e);
         }
@@ -44,10 +44,18 @@ public final class Json {
 
     public static <T> T read(byte[] bytes, TypeReference<T> type) {
         try {
-            return MAPPER.readValue(bytes, type);
+            return notNull(MAPPER.readValue(bytes, type));
         } catch (IOException e) {
             throw invalid(e);
         }
+    }
+
+    /** A body of JSON {@code null} reads as Java null, which no caller expects: it is a body that says nothing. */
+    private static <T> T notNull(T value) {
+        if (value == null) {
+            throw new InvalidInput("at $: must not be null");
+        }
+        return value;
     }
 
     /** Reads JSON that Drover itself wrote (Redis); a failure here is a bug or corruption, not bad input. */
