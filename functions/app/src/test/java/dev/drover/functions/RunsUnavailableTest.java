@@ -43,5 +43,6 @@ class RunsUnavailableTest {
         assertEquals("not_started", api.get("/migrations/no-temporal/candidates/a").json().get("status").asText());
         assertEquals(1, STATE.migrations().find("no-temporal").orElseThrow().candidates().byStatus()
                 .get(dev.drover.core.model.CandidateStatus.NOT_STARTED));
+        assertEquals(Map.of(), STATE.runs().inputs("no-temporal", "a"), "the inputs of a start that did not happen are not saved");
     }
 }

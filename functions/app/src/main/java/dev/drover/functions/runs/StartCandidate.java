@@ -76,7 +76,8 @@ public final class StartCandidate implements Function {
         CandidateRef ref = CandidateRef.of(req, state);
         Body body = req.content().hasEntity() ? Json.read(Http.jsonBody(req), Body.class) : new Body(Map.of());
         Map<String, String> given = Inputs.declaredOnly(ref.migration(), body.inputs());
-        Map<String, String> inputs = new HashMap<>(state.runs().inputs(ref.migrationId(), ref.candidateId()));
+        Map<String, String> saved = state.runs().inputs(ref.migrationId(), ref.candidateId());
+        Map<String, String> inputs = new HashMap<>(saved);
         inputs.putAll(given);
         Inputs.requireAll(ref.migration(), inputs);
 
@@ -98,13 +99,17 @@ public final class StartCandidate implements Function {
         try {
             runs.start(new RunPlan(runId, ref.migrationId(), ref.candidateId(), attempt, steps));
         } catch (RunsUnavailable e) {
-            // The run never began: give the candidate back so it can be started once Temporal answers. Its start is
-            // in the history already, so its end goes there too (history would count it active forever otherwise).
+            // The run never began: give the candidate back so it can be started once Temporal answers, with the inputs
+            // it had (they were set first so that the first dispatch reads them). Its start is in the history already,
+            // so its end goes there too (history would count it active forever otherwise).
+            state.runs().restoreInputs(ref.migrationId(), ref.candidateId(), saved, given.keySet());
             RunRecord run = state.runs().find(runId).orElseThrow();
             Instant at = Instant.now();
             state.runs().finish(run, RunStatus.CANCELLED, OutboxEntry.encode(HistoryEvent.runEnded(
                     EventKind.RUN_CANCELLED, runId, ref.migrationId(), ref.candidateId(), attempt, at, Duration.between(now, at))));
-            throw RunsDown.answer(e);
+            RunsDown.answer(e); // logs it
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "runs_unavailable", "the run engine (Temporal) did not answer: "
+                    + "the run was not started (its attempt is kept, cancelled) and the inputs were not saved; retry later");
         }
         history.record(actors.action(req, now, "start", ref.migrationId(), ref.candidateId(), runId, given));
         LOGGER.log(Level.INFO, "started %s for %s/%s (attempt %d)".formatted(runId, ref.migrationId(), ref.candidateId(), attempt));

@@ -181,6 +181,24 @@ public final class RunStore {
         }
     }
 
+    /**
+     * Puts back the inputs a start set before its run failed to begin: each of {@code keys} to its value in
+     * {@code before}, or removed when it had none.
+     */
+    public void restoreInputs(String migrationId, String candidateId, Map<String, String> before, java.util.Set<String> keys) {
+        String hash = this.keys.candidateInputs(migrationId, candidateId);
+        try (var tx = redis.multi()) {
+            for (String key : keys) {
+                if (before.containsKey(key)) {
+                    tx.hset(hash, key, before.get(key));
+                } else {
+                    tx.hdel(hash, key);
+                }
+            }
+            tx.exec();
+        }
+    }
+
     /** Sets the inputs and appends their audit entry to the history outbox in one MULTI/EXEC. */
     public void setInputs(String migrationId, String candidateId, Map<String, String> inputs, String historyEntry) {
         try (var tx = redis.multi()) {
