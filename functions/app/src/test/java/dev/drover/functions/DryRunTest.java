@@ -1,5 +1,6 @@
 package dev.drover.functions;
 
+import dev.drover.core.auth.ProofRefused;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.model.Migration;
 import dev.drover.core.model.Step;
@@ -172,7 +173,7 @@ class DryRunTest {
                 SignatureVerifier.of(TestTrust.KEYS).verifyRequest(bearer.substring("Bearer ".length()), "probe-owner", "POST",
                                                                    "/dry-run", body);
                 seen.add(exchange.getRequestURI().getPath() + " signed");
-            } catch (SignatureVerifier.Refused | RuntimeException e) {
+            } catch (ProofRefused | RuntimeException e) {
                 seen.add(exchange.getRequestURI().getPath() + " unsigned: " + e.getMessage());
             }
             boolean redirect = exchange.getRequestURI().getPath().startsWith("/redirect");

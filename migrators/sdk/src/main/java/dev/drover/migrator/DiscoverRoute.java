@@ -1,5 +1,6 @@
 package dev.drover.migrator;
 
+import dev.drover.core.auth.ProofRefused;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSObject;
 import dev.drover.core.auth.Access;
@@ -66,7 +67,7 @@ final class DiscoverRoute implements Function {
         try {
             String subject = tokens.verify(token);
             LOGGER.log(Level.DEBUG, "discovery triggered by " + PlatformProof.abbreviate(subject));
-        } catch (IssuerTokens.Refused e) {
+        } catch (ProofRefused e) {
             if (e.unavailable()) {
                 LOGGER.log(Level.WARNING, "cannot check a discovery trigger now: " + e.getMessage());
                 throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "keys_unavailable", e.getMessage() + "; retry later");

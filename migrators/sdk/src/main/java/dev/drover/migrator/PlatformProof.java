@@ -1,5 +1,6 @@
 package dev.drover.migrator;
 
+import dev.drover.core.auth.ProofRefused;
 import dev.drover.core.auth.AuthErrors;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.signing.SignatureVerifier;
@@ -39,13 +40,13 @@ final class PlatformProof {
     }
 
     private interface Verification {
-        void run() throws SignatureVerifier.Refused;
+        void run() throws ProofRefused;
     }
 
     private static void check(String what, Verification verification) {
         try {
             verification.run();
-        } catch (SignatureVerifier.Refused e) {
+        } catch (ProofRefused e) {
             if (e.unavailable()) {
                 LOGGER.log(Level.WARNING, "cannot check " + what + " now: " + e.getMessage());
                 throw unavailable(e.getMessage());

@@ -1,5 +1,6 @@
 package dev.drover.migrator;
 
+import dev.drover.core.auth.ProofRefused;
 import dev.drover.core.auth.IssuerTokens;
 
 import java.util.Set;
@@ -19,11 +20,11 @@ final class TriggerTokens {
     }
 
     /** The token's subject, once it is proven to be the trigger issuer's for the trigger audience. */
-    String verify(String token) throws IssuerTokens.Refused {
+    String verify(String token) throws ProofRefused {
         try {
             return tokens.verify(token).getSubject();
-        } catch (IssuerTokens.Refused e) {
-            throw e.unavailable() ? e : new IssuerTokens.Refused("not a trigger token of " + trigger.issuer() + " for audience '"
+        } catch (ProofRefused e) {
+            throw e.unavailable() ? e : new ProofRefused("not a trigger token of " + trigger.issuer() + " for audience '"
                                                                          + trigger.audience() + "': " + e.getMessage(), false);
         }
     }

@@ -1,5 +1,6 @@
 package dev.drover.functions.registry;
 
+import dev.drover.core.auth.ProofRefused;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.TokenVerifier;
 import dev.drover.core.event.Announcement;
@@ -97,7 +98,7 @@ public final class RegistryAnnounce implements Function {
         Principal principal;
         try {
             principal = tokens.verify(token.toString());
-        } catch (TokenVerifier.Refused e) {
+        } catch (ProofRefused e) {
             if (e.unavailable()) {
                 throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "auth_unavailable", e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.core.auth.ProofRefused;
 import dev.drover.core.event.EventDelivery;
 import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
@@ -77,7 +78,7 @@ public final class DeadLetters implements Function {
         try {
             signatures.verifyEvent(extension(event, Signatures.EVENT_EXTENSION).orElse(null), addressee, event.getId(),
                                    event.getType(), event.getData().toBytes());
-        } catch (SignatureVerifier.Refused e) {
+        } catch (ProofRefused e) {
             throw new ApiException(Status.FORBIDDEN_403, "invalid_signature", e.getMessage());
         }
         StepEvent step = Json.read(event.getData().toBytes(), StepEvent.class);

@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.core.auth.ProofRefused;
 import dev.drover.core.event.DaprStatus;
 import dev.drover.core.event.EventDelivery;
 import dev.drover.core.function.Function;
@@ -58,7 +59,7 @@ public final class StepRelay implements Function {
         try {
             signatures.verifyEvent(signature == null ? null : signature.toString(), addressee == null ? "" : addressee.toString(),
                                    event.getId(), event.getType(), delivery.data());
-        } catch (SignatureVerifier.Refused e) {
+        } catch (ProofRefused e) {
             throw new InvalidInput("invalid_signature", "step event " + event.getId() + " is not the platform's: " + e.getMessage());
         }
         HttpRequest.Builder push = HttpRequest.newBuilder(broker).timeout(Duration.ofSeconds(10));

@@ -1,5 +1,6 @@
 package dev.drover.functions.trust;
 
+import dev.drover.core.auth.ProofRefused;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;
@@ -38,8 +39,8 @@ class TokenVerifierTest {
         ISSUER.close();
     }
 
-    private TokenVerifier.Refused refused(String token) {
-        return assertThrows(TokenVerifier.Refused.class, () -> verifier.verify(token));
+    private ProofRefused refused(String token) {
+        return assertThrows(ProofRefused.class, () -> verifier.verify(token));
     }
 
     @Test
@@ -102,7 +103,7 @@ class TokenVerifierTest {
     void anIssuerThatCannotBeReachedIsUnavailableNotInvalid() throws Exception {
         TokenVerifier down = new TokenVerifier(AuthSettings.of(URI.create("http://127.0.0.1:1"), Optional.empty()));
         String token = ISSUER.sign(new JWTClaimsSet.Builder(ISSUER.base("ann").build()).issuer("http://127.0.0.1:1").build());
-        TokenVerifier.Refused e = assertThrows(TokenVerifier.Refused.class, () -> down.verify(token));
+        ProofRefused e = assertThrows(ProofRefused.class, () -> down.verify(token));
         assertTrue(e.unavailable(), e.getMessage());
     }
 }

@@ -34,19 +34,6 @@ public final class IssuerTokens {
                                                                JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
                                                                JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
-    /** Why a token proves nothing; {@code unavailable} when the issuer's keys could not be fetched (try again later). */
-    public static final class Refused extends Exception {
-        private final boolean unavailable;
-
-        public Refused(String message, boolean unavailable) {
-            super(message);
-            this.unavailable = unavailable;
-        }
-
-        public boolean unavailable() {
-            return unavailable;
-        }
-    }
 
     private final URI issuer;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -65,26 +52,26 @@ public final class IssuerTokens {
         return issuer;
     }
 
-    public JWTClaimsSet verify(SignedJWT jwt) throws Refused {
+    public JWTClaimsSet verify(SignedJWT jwt) throws ProofRefused {
         try {
             return processor.process(jwt, null);
         } catch (BadJOSEException e) {
-            throw new Refused("the token is not valid: " + e.getMessage(), false);
+            throw new ProofRefused("the token is not valid: " + e.getMessage(), false);
         } catch (KeySourceException e) {
-            throw new Refused("the keys of issuer '" + issuer + "' cannot be fetched now: " + e.getMessage(), true);
+            throw new ProofRefused("the keys of issuer '" + issuer + "' cannot be fetched now: " + e.getMessage(), true);
         } catch (JOSEException e) {
-            throw new Refused("the token cannot be verified: " + e.getMessage(), false);
+            throw new ProofRefused("the token cannot be verified: " + e.getMessage(), false);
         }
     }
 
-    public JWTClaimsSet verify(String token) throws Refused {
+    public JWTClaimsSet verify(String token) throws ProofRefused {
         if (token.length() > TokenVerifier.MAX_TOKEN_LENGTH) {
-            throw new Refused("the token is longer than " + TokenVerifier.MAX_TOKEN_LENGTH + " characters", false);
+            throw new ProofRefused("the token is longer than " + TokenVerifier.MAX_TOKEN_LENGTH + " characters", false);
         }
         try {
             return verify(SignedJWT.parse(token));
         } catch (java.text.ParseException e) {
-            throw new Refused("the token is not a signed JWT", false);
+            throw new ProofRefused("the token is not a signed JWT", false);
         }
     }
 

@@ -50,7 +50,7 @@ public final class PlatformAuthenticator implements Authenticator {
         String token = AuthErrors.bearerToken(req);
         try {
             return tokens.verify(token);
-        } catch (TokenVerifier.Refused e) {
+        } catch (ProofRefused e) {
             if (e.unavailable()) {
                 throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "auth_unavailable", e.getMessage() + "; retry later");
             }

@@ -25,19 +25,6 @@ public final class TokenVerifier {
     /** Longer than any real access token; refused before parsing. */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
-    /** Why a token proves nothing; {@code unavailable} when its keys could not be fetched (try again later). */
-    public static final class Refused extends Exception {
-        private final boolean unavailable;
-
-        Refused(String message, boolean unavailable) {
-            super(message);
-            this.unavailable = unavailable;
-        }
-
-        public boolean unavailable() {
-            return unavailable;
-        }
-    }
 
     private final AuthSettings settings;
     private final Map<String, IssuerTokens> issuers = new HashMap<>();
@@ -50,9 +37,9 @@ public final class TokenVerifier {
         audiences.forEach((issuer, accepted) -> issuers.put(issuer, new IssuerTokens(URI.create(issuer), accepted)));
     }
 
-    public Principal verify(String token) throws Refused {
+    public Principal verify(String token) throws ProofRefused {
         if (token.length() > MAX_TOKEN_LENGTH) {
-            throw new Refused("the token is longer than " + MAX_TOKEN_LENGTH + " characters", false);
+            throw new ProofRefused("the token is longer than " + MAX_TOKEN_LENGTH + " characters", false);
         }
         SignedJWT jwt;
         String issuer;
@@ -60,34 +47,30 @@ public final class TokenVerifier {
             jwt = SignedJWT.parse(token);
             issuer = jwt.getJWTClaimsSet().getIssuer();
         } catch (ParseException e) {
-            throw new Refused("the token is not a signed JWT", false);
+            throw new ProofRefused("the token is not a signed JWT", false);
         }
         IssuerTokens tokens = issuer == null ? null : issuers.get(issuer);
         if (tokens == null) {
-            throw new Refused("tokens of issuer '" + issuer + "' are not trusted here", false);
+            throw new ProofRefused("tokens of issuer '" + issuer + "' are not trusted here", false);
         }
-        try {
-            return principal(issuer, tokens.verify(jwt));
-        } catch (IssuerTokens.Refused e) {
-            throw new Refused(e.getMessage(), e.unavailable());
-        }
+        return principal(issuer, tokens.verify(jwt));
     }
 
-    private Principal principal(String issuer, JWTClaimsSet claims) throws Refused {
+    private Principal principal(String issuer, JWTClaimsSet claims) throws ProofRefused {
         String subject = claims.getSubject();
         List<String> audience = claims.getAudience();
         if (issuer.equals(settings.migratorIssuer().toString()) && subject.startsWith(settings.migratorPrefix())) {
             String app = subject.substring(settings.migratorPrefix().length());
             if (!audience.contains(settings.migratorAudience())) {
-                throw new Refused("a migrator's token must be for audience '" + settings.migratorAudience() + "'", false);
+                throw new ProofRefused("a migrator's token must be for audience '" + settings.migratorAudience() + "'", false);
             }
             if (app.length() > Check.SLUG_MAX || !Check.SLUG.matcher(app).matches()) {
-                throw new Refused("the migrator subject '" + subject + "' names no app id (a slug)", false);
+                throw new ProofRefused("the migrator subject '" + subject + "' names no app id (a slug)", false);
             }
             return new Principal.Migrator(app);
         }
         if (!issuer.equals(settings.issuer().toString()) || !audience.contains(settings.audience())) {
-            throw new Refused("the token is neither an operator's (issuer " + settings.issuer() + ", audience "
+            throw new ProofRefused("the token is neither an operator's (issuer " + settings.issuer() + ", audience "
                                       + settings.audience() + ") nor a migrator's (subject " + settings.migratorPrefix() + "<app>)", false);
         }
         return new Principal.User(name(claims), role(claims));

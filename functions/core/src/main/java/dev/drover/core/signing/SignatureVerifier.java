@@ -16,7 +16,7 @@ import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
+import dev.drover.core.auth.ProofRefused;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -33,19 +33,6 @@ import java.util.function.Supplier;
 
 /** Checks the platform's signatures (see {@link Signatures}) against its public keys. */
 public final class SignatureVerifier {
-    /** Why a signature proves nothing; {@code unavailable} when the platform's keys could not be fetched. */
-    public static final class Refused extends Exception {
-        private final boolean unavailable;
-
-        public Refused(String message, boolean unavailable) {
-            super(message);
-            this.unavailable = unavailable;
-        }
-
-        public boolean unavailable() {
-            return unavailable;
-        }
-    }
 
     private final JWKSource<SecurityContext> keys;
 
@@ -73,9 +60,9 @@ public final class SignatureVerifier {
     }
 
     /** Checks a step event's signature: by the platform, for this migrator, of exactly this event. */
-    public void verifyEvent(String jws, String migratorApp, String eventId, String type, byte[] data) throws Refused {
+    public void verifyEvent(String jws, String migratorApp, String eventId, String type, byte[] data) throws ProofRefused {
         if (jws == null || jws.isBlank()) {
-            throw new Refused("the step event carries no platform signature (CloudEvent extension "
+            throw new ProofRefused("the step event carries no platform signature (CloudEvent extension "
                                       + Signatures.EVENT_EXTENSION + ")", false);
         }
         JWTClaimsSet claims = process(jws, Signatures.EVENT_TYPE, migratorApp);
@@ -83,24 +70,24 @@ public final class SignatureVerifier {
         try {
             digest = Signatures.dataDigest(data);
         } catch (IllegalArgumentException e) {
-            throw new Refused("the step event's data is not JSON", false);
+            throw new ProofRefused("the step event's data is not JSON", false);
         }
         if (!eventId.equals(claims.getSubject()) || !type.equals(claim(claims, "cetype"))
                 || !equal(digest, claim(claims, "data_sha256"))) {
-            throw new Refused("the platform's signature is not of this event (id, type or data differ)", false);
+            throw new ProofRefused("the platform's signature is not of this event (id, type or data differ)", false);
         }
     }
 
     /** Checks a request's signature: by the platform, for this migrator, of exactly this method, path and body. */
-    public void verifyRequest(String jws, String migratorApp, String method, String path, byte[] body) throws Refused {
+    public void verifyRequest(String jws, String migratorApp, String method, String path, byte[] body) throws ProofRefused {
         JWTClaimsSet claims = process(jws, Signatures.REQUEST_TYPE, migratorApp);
         if (!method.equals(claim(claims, "htm")) || !path.equals(claim(claims, "htu"))
                 || !equal(Signatures.digest(body), claim(claims, "body_sha256"))) {
-            throw new Refused("the platform's signature is not of this request (method, path or body differ)", false);
+            throw new ProofRefused("the platform's signature is not of this request (method, path or body differ)", false);
         }
     }
 
-    private JWTClaimsSet process(String jws, JOSEObjectType type, String audience) throws Refused {
+    private JWTClaimsSet process(String jws, JOSEObjectType type, String audience) throws ProofRefused {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(type));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, keys));
@@ -110,13 +97,13 @@ public final class SignatureVerifier {
         try {
             return processor.process(jws, null);
         } catch (ParseException e) {
-            throw new Refused("the platform signature is not a JWS", false);
+            throw new ProofRefused("the platform signature is not a JWS", false);
         } catch (BadJOSEException e) {
-            throw new Refused("the platform signature is not valid: " + e.getMessage(), false);
+            throw new ProofRefused("the platform signature is not valid: " + e.getMessage(), false);
         } catch (KeySourceException e) {
-            throw new Refused("the platform's keys cannot be fetched now: " + e.getMessage(), true);
+            throw new ProofRefused("the platform's keys cannot be fetched now: " + e.getMessage(), true);
         } catch (JOSEException e) {
-            throw new Refused("the platform signature cannot be verified: " + e.getMessage(), false);
+            throw new ProofRefused("the platform signature cannot be verified: " + e.getMessage(), false);
         }
     }
 
