@@ -43,9 +43,9 @@ final class Functions {
         return Catalog.all(PLATFORM);
     }
 
-    /** What the named function's process opens (Main opens what PlatformUse finds in the function). */
+    /** What the named function's process opens (Main opens what Catalog declares it uses). */
     static dev.drover.functions.PlatformUse use(String name) {
-        return dev.drover.functions.PlatformUse.of(Catalog.select(all(), Optional.of(name)), PLATFORM);
+        return Catalog.uses(Optional.of(name));
     }
 
     static List<FunctionSpec> specs() {

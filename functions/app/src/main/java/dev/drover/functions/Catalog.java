@@ -34,6 +34,7 @@ import dev.drover.functions.trust.Trust;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,6 +74,43 @@ public final class Catalog {
                        new HistorySteps(state.migrations(), history),
                        new HistoryFailures(state.migrations(), history),
                        new HistoryAudit(state.migrations(), history));
+    }
+
+    /**
+     * What each function uses of the platform: its process ({@code FUNCTION=<name>}) opens that and nothing else.
+     * Declared here, beside the list; {@code StartOnlyWhatIsUsedTest} checks it against what each function holds.
+     */
+    private static final Map<String, PlatformUse> USES = Map.ofEntries(
+            Map.entry("registry-announce", PlatformUse.STATE),
+            Map.entry("migrations-list", PlatformUse.STATE),
+            Map.entry("migration-get", PlatformUse.STATE),
+            Map.entry("migration-owner", PlatformUse.STATE),
+            Map.entry("candidates-submit", PlatformUse.STATE),
+            Map.entry("candidates-list", PlatformUse.STATE),
+            Map.entry("candidate-get", PlatformUse.STATE),
+            Map.entry("candidate-start", PlatformUse.STATE_AND_RUNS),
+            Map.entry("candidate-cancel", PlatformUse.STATE_AND_RUNS),
+            Map.entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS),
+            Map.entry("candidate-inputs", PlatformUse.STATE),
+            Map.entry("candidate-steps", PlatformUse.STATE),
+            Map.entry("step-callback", PlatformUse.STATE_AND_RUNS),
+            Map.entry("step-relay", PlatformUse.NONE),
+            Map.entry("dead-letters", PlatformUse.STATE_AND_RUNS),
+            Map.entry("migration-dry-run", PlatformUse.STATE),
+            Map.entry("platform-keys", PlatformUse.NONE),
+            Map.entry("history-totals", PlatformUse.STATE_AND_HISTORY),
+            Map.entry("history-burndown", PlatformUse.STATE_AND_HISTORY),
+            Map.entry("history-steps", PlatformUse.STATE_AND_HISTORY),
+            Map.entry("history-failures", PlatformUse.STATE_AND_HISTORY),
+            Map.entry("history-audit", PlatformUse.STATE_AND_HISTORY));
+
+    /** What the process serving {@code name} (or, with none named, every function) opens. */
+    public static PlatformUse uses(Optional<String> name) {
+        if (name.isEmpty()) {
+            return PlatformUse.of(USES.values());
+        }
+        return Optional.ofNullable(USES.get(name.get())).orElseThrow(() -> new IllegalArgumentException(
+                "FUNCTION=" + name.get() + " names no function; known: " + String.join(", ", new java.util.TreeSet<>(USES.keySet()))));
     }
 
     /** The functions one process serves: the one named, or all when none is named. */

@@ -57,11 +57,9 @@ public final class Main {
     }
 
     /**
-     * Starts the functions {@code env} selects, opening only what they use ({@link PlatformUse}): the catalog is first
-     * built on inert stand-ins (a Redis client that never connected, a run client without a connection, a private
-     * in-memory history, none of which leave the process), its selected functions tell what they hold, and only
-     * that is opened for real. A REST read function opens no Temporal client and no history pool; the step relay
-     * neither Redis nor the database, and its readiness does not ask Redis.
+     * Starts the functions {@code env} selects, opening only what they use ({@link Catalog#uses}): a REST read
+     * function opens no Temporal client and no history pool; the step relay neither Redis nor the database, and its
+     * readiness does not ask Redis.
      *
      * @throws IllegalArgumentException when a setting is missing or wrong (the message names it)
      */
@@ -70,12 +68,13 @@ public final class Main {
         Trust trust = Trust.fromEnvironment(env);
         URI broker = brokerUrl(env);
 
+        // What the function declares it uses is opened for real; the rest are stand-ins that never connect (a Redis
+        // client on a closed port, a run client without a connection, a closed in-memory history), so a use nobody
+        // declared fails loudly, never silently.
+        PlatformUse use = Catalog.uses(settings.function());
         RedisState inertState = RedisState.connect(URI.create("redis://127.0.0.1:1"), settings.redisPrefix());
         RunClient inertRuns = new RunClient(null);
-        History inertHistory = History.open(HistorySettings.inMemory("drover-probe-" + java.util.UUID.randomUUID()));
-        PlatformUse use = PlatformUse.of(Catalog.select(Catalog.all(new Platform(inertState, inertRuns, broker, inertHistory, trust)),
-                                                        settings.function()), new Platform(inertState, inertRuns, broker, inertHistory, trust));
-        // What the functions do not hold stays the stand-in, closed: a use nobody foresaw fails loudly, never silently.
+        History inertHistory = History.connect(HistorySettings.inMemory("drover-unused-" + java.util.UUID.randomUUID()));
         inertHistory.close();
 
         RedisState state = use.redis() ? RedisState.connect(settings.redisUrl(), settings.redisPrefix()) : inertState;

@@ -72,9 +72,12 @@ class StartOnlyWhatIsUsedTest {
         Platform platform = TestPlatform.withoutRuns(dev.drover.core.state.RedisState.connect(URI.create("redis://127.0.0.1:1"), "unused:"));
         Map<String, PlatformUse> uses = new HashMap<>();
         for (Function f : Catalog.all(platform)) {
-            uses.put(f.spec().name(), PlatformUse.of(List.of(f), platform));
+            uses.put(f.spec().name(), HeldParts.of(List.of(f), platform));
+            assertEquals(uses.get(f.spec().name()), Catalog.uses(java.util.Optional.of(f.spec().name())),
+                         f.spec().name() + ": what Catalog declares it uses is what it holds");
         }
-        assertEquals(new PlatformUse(true, true, true), PlatformUse.of(Catalog.all(platform), platform), "all of them: everything");
+        assertEquals(new PlatformUse(true, true, true), HeldParts.of(Catalog.all(platform), platform), "all of them: everything");
+        assertEquals(PlatformUse.ALL, Catalog.uses(java.util.Optional.empty()), "the all-in-one process opens everything");
         assertEquals(new PlatformUse(false, false, false), uses.get("step-relay"));
         assertEquals(new PlatformUse(true, true, false), uses.get("candidate-start"),
                      "starts a run; what it records goes to the history outbox in Redis (ADR 0008)");
