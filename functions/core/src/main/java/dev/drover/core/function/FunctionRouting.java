@@ -116,8 +116,6 @@ public final class FunctionRouting {
             // The decoded, normalized path, as routing matches it: /observe/./metrics is the same resource.
             if (req.path().path().startsWith("/observe/metrics")) {
                 Principals.set(req, auth.authenticate(req, Access.AUTHENTICATED));
-            }
-            if (req.path().path().startsWith("/observe/metrics")) {
                 // Helidon's metrics observer answers other methods itself, and an Accept it cannot serve with an
                 // empty 406: both are answered here, in Drover's shape.
                 if (req.prologue().method() != Method.GET) {
