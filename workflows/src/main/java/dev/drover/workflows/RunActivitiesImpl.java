@@ -105,11 +105,7 @@ public final class RunActivitiesImpl implements RunActivities {
     public void cancel(RunPlan plan) {
         RunRecord run = run(plan);
         Instant now = clock.instant();
-        state.runs().stepStates(plan.migrationId(), plan.candidateId()).values().stream()
-                .filter(step -> step.status().inProgress() || step.status() == StepStatus.FAILED)
-                .forEach(step -> state.runs().recordStep(run, new StepState(step.name(), StepStatus.CANCELLED, step.dispatches(),
-                                                                            step.metadata(), "cancelled by an operator",
-                                                                            step.startedAt(), now, now), Optional.empty()));
+        state.runs().cancelOpenSteps(run, "cancelled by an operator", now);
         finish(plan, RunStatus.CANCELLED, EventKind.RUN_CANCELLED);
     }
 

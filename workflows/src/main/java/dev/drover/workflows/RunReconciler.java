@@ -73,11 +73,7 @@ public final class RunReconciler {
 
     private boolean cancel(RunRecord run, Instant now) {
         // Steps first: if the process dies in between, the run is still running and the next pass ends it.
-        state.runs().stepStates(run.migrationId(), run.candidateId()).values().stream()
-                .filter(step -> step.status().inProgress() || step.status() == StepStatus.FAILED)
-                .forEach(step -> state.runs().recordStep(run, new StepState(step.name(), StepStatus.CANCELLED, step.dispatches(),
-                                                                            step.metadata(), "cancelled: the run's workflow is gone",
-                                                                            step.startedAt(), now, now), Optional.empty()));
+        state.runs().cancelOpenSteps(run, "cancelled: the run's workflow is gone", now);
         String ended = OutboxEntry.encode(HistoryEvent.runEnded(EventKind.RUN_CANCELLED, run.runId(), run.migrationId(),
                                                                 run.candidateId(), run.attempt(), now,
                                                                 run.startedAt() == null ? null : Duration.between(run.startedAt(), now)));

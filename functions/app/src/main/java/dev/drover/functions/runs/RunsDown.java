@@ -14,8 +14,12 @@ final class RunsDown {
     }
 
     static ApiException answer(RunsUnavailable e) {
+        return answer(e, "the run engine (Temporal) did not answer; nothing was changed, retry later");
+    }
+
+    /** With what the caller should know of what was kept (a start keeps its attempt). */
+    static ApiException answer(RunsUnavailable e, String message) {
         LOGGER.log(Level.WARNING, e.getMessage());
-        return new ApiException(Status.SERVICE_UNAVAILABLE_503, "runs_unavailable",
-                                "the run engine (Temporal) did not answer; nothing was changed, retry later");
+        return new ApiException(Status.SERVICE_UNAVAILABLE_503, "runs_unavailable", message);
     }
 }

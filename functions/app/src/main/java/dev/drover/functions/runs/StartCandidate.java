@@ -107,9 +107,8 @@ public final class StartCandidate implements Function {
             Instant at = Instant.now();
             state.runs().finish(run, RunStatus.CANCELLED, OutboxEntry.encode(HistoryEvent.runEnded(
                     EventKind.RUN_CANCELLED, runId, ref.migrationId(), ref.candidateId(), attempt, at, Duration.between(now, at))));
-            RunsDown.answer(e); // logs it
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "runs_unavailable", "the run engine (Temporal) did not answer: "
-                    + "the run was not started (its attempt is kept, cancelled) and the inputs were not saved; retry later");
+            throw RunsDown.answer(e, "the run engine (Temporal) did not answer: the run was not started (its attempt is kept, "
+                    + "cancelled) and the inputs were not saved; retry later");
         }
         history.record(actors.action(req, now, "start", ref.migrationId(), ref.candidateId(), runId, given));
         LOGGER.log(Level.INFO, "started %s for %s/%s (attempt %d)".formatted(runId, ref.migrationId(), ref.candidateId(), attempt));

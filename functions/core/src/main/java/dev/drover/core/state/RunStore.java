@@ -146,6 +146,19 @@ public final class RunStore {
         return stored != null || hash.get("token") == null ? stored : dev.drover.core.signing.CallbackTokens.hash(hash.get("token"));
     }
 
+    /**
+     * Marks every step of the run that is under way or failed {@code cancelled}, with {@code message}: what ending a run
+     * early does to its steps, whether an operator cancelled it or its workflow is gone. Guarded like any step write:
+     * nothing is written once the run no longer owns the candidate.
+     */
+    public void cancelOpenSteps(RunRecord run, String message, Instant now) {
+        stepStates(run.migrationId(), run.candidateId()).values().stream()
+                .filter(step -> step.status().inProgress() || step.status() == dev.drover.core.run.StepStatus.FAILED)
+                .forEach(step -> recordStep(run, new StepState(step.name(), dev.drover.core.run.StepStatus.CANCELLED, step.dispatches(),
+                                                               step.metadata(), message, step.startedAt(), now, now),
+                                            Optional.empty()));
+    }
+
     /** The steps a run was started with, in order (frozen at start). */
     public List<Step> steps(String runId) {
         String steps = redis.hget(keys.run(runId), "steps");
