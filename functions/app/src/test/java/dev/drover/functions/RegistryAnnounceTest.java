@@ -217,4 +217,16 @@ class RegistryAnnounceTest {
         });
         assertEquals(Map.of("migration-registry", "/registry/announce", "migration-steps", "/relay/steps"), routes);
     }
+
+    @Test
+    void thePlatformsKeysArePublicOnlyAndOnlyForCallersWithAnIdentity() throws Exception {
+        Api.Reply keys = api.as(TestTrust.migrator("app-chart-migrator")).get("/platform/keys");
+        assertEquals(200, keys.status(), keys.body());
+        JsonNode key = keys.json().get("keys").get(0);
+        assertEquals("EC", key.get("kty").asText());
+        assertEquals(TestTrust.KEYS.publicKeys().getKeys().getFirst().getKeyID(), key.get("kid").asText());
+        assertEquals(false, key.has("d"), "the private scalar never leaves the platform: " + keys.body());
+        assertEquals(401, api.anonymous().get("/platform/keys").status());
+        assertEquals(403, api.as(TestTrust.ISSUER.userToken("nobody", java.util.Optional.empty())).get("/platform/keys").status());
+    }
 }
