@@ -107,7 +107,11 @@ class BadInputTest {
 
     @Test
     void malformedJsonIsItsOwnCode() {
-        assertRefused(400, "malformed_json", api.post(SUBMIT, "[{\"id\":\"a\","));
+        Api.Reply cut = api.post(SUBMIT, "[{\"id\":\"a\",");
+        assertRefused(400, "malformed_json", cut);
+        // Where the JSON breaks, in the caller's terms; not the parser's own wording ("Unexpected end-of-input", token names).
+        String message = cut.json().get("error").get("message").asText();
+        assertTrue(message.matches("malformed JSON at line 1, column \\d+"), message);
         assertRefused(400, "malformed_json", api.post(SUBMIT, "[{\"id\":\"a\"}] trailing"));
         assertRefused(400, "invalid_request", api.send(Method.POST, SUBMIT, Map.of("Content-Type", "application/json"), new byte[0]));
         assertNothingStored();

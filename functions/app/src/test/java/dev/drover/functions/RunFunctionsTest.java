@@ -273,7 +273,9 @@ class RunFunctionsTest {
         JsonNode steps = steps(candidate);
         assertEquals("cancelled", steps.get("runStatus").asText());
         assertEquals("cancelled", steps.get("steps").get(0).get("status").asText());
-        assertEquals("not_running", api.post(candidate + "/cancel", "").errorCode());
+        Api.Reply again = api.post(candidate + "/cancel", "");
+        assertEquals("not_running", again.errorCode());
+        assertTrue(again.body().contains("its last run (attempt 1) was cancelled"), again.body());
 
         Api.Reply restarted = start(candidate, "3.0.0");
         assertEquals(2, restarted.json().get("attempt").asInt());
@@ -281,6 +283,7 @@ class RunFunctionsTest {
         Api.Reply late = callback(old, "succeeded", Map.of());
         assertEquals(409, late.status());
         assertEquals("run_ended", late.errorCode());
+        assertTrue(late.body().contains("(attempt 1) was cancelled"), late.body());
         assertEquals(200, callback(fresh, "pending", Map.of()).status());
     }
 
@@ -297,7 +300,9 @@ class RunFunctionsTest {
                                           "{\"colour\":\"red\"}".getBytes());
         assertEquals("unknown_input", patchUnknown.errorCode());
         assertEquals("not_started", api.get(candidate).json().get("status").asText(), "nothing started");
-        assertEquals("not_running", api.post(candidate + "/retry-step", "").errorCode());
+        Api.Reply neverStarted = api.post(candidate + "/retry-step", "");
+        assertEquals("not_running", neverStarted.errorCode());
+        assertTrue(neverStarted.body().contains("it has never been started"), neverStarted.body());
         assertEquals("candidate_not_found", api.post("/migrations/runs-inputs/candidates/nobody/start", "").errorCode());
     }
 }

@@ -67,8 +67,8 @@ public final class StepCallbackFunction implements Function {
                     + callback.stepName() + "' of run '" + runId + "': " + (app == null ? "no such step" : "it is " + app + "'s"));
         }
         if (run.status() != RunStatus.RUNNING) {
-            throw new ApiException(Status.CONFLICT_409, "run_ended", "run '" + runId + "' (attempt " + run.attempt() + ") has "
-                    + run.status().wire() + "; its callbacks change nothing");
+            throw new ApiException(Status.CONFLICT_409, "run_ended", "run '" + runId + "' (attempt " + run.attempt() + ") "
+                    + (run.status() == RunStatus.CANCELLED ? "was cancelled" : "has completed") + "; its callbacks change nothing");
         }
         try {
             CallbackOutcome outcome = runs.callback(runId, new StepCallback(callback.stepName(), callback.dispatch(),

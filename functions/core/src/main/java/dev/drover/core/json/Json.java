@@ -94,10 +94,11 @@ public final class Json {
     private static InvalidInput invalid(IOException e) {
         if (e instanceof StreamReadException || e.getCause() instanceof StreamReadException) {
             StreamReadException read = e instanceof StreamReadException r ? r : (StreamReadException) e.getCause();
-            return new InvalidInput(InvalidInput.MALFORMED_JSON, "malformed JSON: " + firstLine(read.getOriginalMessage()));
+            // Where, not Jackson's own wording: its messages name its internals ("code 125", "START_OBJECT token").
+            return new InvalidInput(InvalidInput.MALFORMED_JSON, "malformed JSON" + where(read));
         }
         if (!(e instanceof JsonMappingException mapping)) {
-            return new InvalidInput(InvalidInput.MALFORMED_JSON, "unreadable body: " + e.getMessage());
+            return new InvalidInput(InvalidInput.MALFORMED_JSON, "the body could not be read as JSON");
         }
         String at = "at " + path(mapping) + ": ";
         if (mapping.getCause() instanceof InvalidInput rule) {
@@ -111,7 +112,14 @@ public final class Json {
         if (mapping instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             return new InvalidInput(at + "must be " + describe(mismatch.getTargetType()));
         }
-        return new InvalidInput(at + firstLine(mapping.getOriginalMessage()));
+        return new InvalidInput(at + "is not a valid value here");
+    }
+
+    private static String where(StreamReadException e) {
+        if (e.getLocation() == null || e.getLocation().getLineNr() < 1) {
+            return "";
+        }
+        return " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     /** The JSON name of what a Java type reads, for messages a client can act on. */
@@ -147,14 +155,6 @@ public final class Json {
             }
         }
         return path.isEmpty() ? "$" : path.toString();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "invalid value";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static ObjectMapper createMapper() {
