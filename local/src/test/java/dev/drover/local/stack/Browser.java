@@ -1,0 +1,81 @@
+package dev.drover.local.stack;
+
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A real headless Chromium (Debian's {@code chromium} through its {@code chromedriver}; {@code ./drover test} installs
+ * both), for the console's browser tests. The paths are fixed so Selenium Manager never tries to download a browser.
+ */
+final class Browser implements AutoCloseable {
+    static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
+
+    private final ChromeDriver driver;
+
+    private Browser(ChromeDriver driver) {
+        this.driver = driver;
+    }
+
+    static Browser start() {
+        Path binary = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        Path chromedriver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
+        if (!Files.isExecutable(binary) || !Files.isExecutable(chromedriver)) {
+            throw new IllegalStateException("the console's browser tests need " + binary + " and " + chromedriver
+                                                    + ": apt-get install chromium chromium-driver (./drover test does it)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(binary.toFile());
+        // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                             "--window-size=1280,900", "--lang=en-GB");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort().build();
+        return new Browser(new ChromeDriver(service, options));
+    }
+
+    WebDriver driver() {
+        return driver;
+    }
+
+    WebDriverWait waiting(Duration patience) {
+        return new WebDriverWait(driver, patience);
+    }
+
+    /** Opens {@code uri} with the API token as the console's session cookie, as sign-in would leave it. */
+    void signedIn(URI uri, String token) {
+        driver.get(uri.resolve("/console/assets/").toString());
+        driver.manage().addCookie(new Cookie.Builder("drover_session", token).path("/console").isHttpOnly(true).build());
+        driver.get(uri.toString());
+    }
+
+    /** Keeps a screenshot and the page's HTML under target/browser-screenshots, named for the test. */
+    void keep(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(SCREENSHOTS.resolve(name + ".html"), driver.getPageSource(), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not keep a screenshot of " + name + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
