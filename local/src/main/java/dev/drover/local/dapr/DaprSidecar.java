@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local stack's Dapr sidecar: the pub/sub part of the sidecar API that Drover's apps use, over the
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     <li>gRPC {@code dapr.proto.runtime.v1.Dapr/PublishEvent}, what {@code DaprClient.publishEvent} calls;</li>
  *     <li>HTTP {@code POST /v1.0/publish/{pubsub}/{topic}}, {@code GET /v1.0/healthz} and
  *     {@code /v1.0/healthz/outbound} (what {@code DaprClient.waitForSidecar} polls);</li>
+ *     <li>the metadata API, HTTP {@code GET /v1.0/metadata} and gRPC {@code GetMetadata}, which SDKs read before
+ *     they publish;</li>
  *     <li>delivery to each app's programmatic subscriptions ({@code GET /dapr/subscribe}) as structured
  *     CloudEvents, with Dapr's SUCCESS / RETRY / DROP answers, redelivery and dead letters;</li>
  *     <li>daprd's API tokens: {@code dapr-api-token} required on both APIs when an API token is configured,
@@ -61,13 +64,17 @@ public final class DaprSidecar implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         ApiToken apiToken = new ApiToken(config.apiToken());
+        // The subscriptions exist once the APIs are bound and the apps are read; until then the metadata lists none.
+        AtomicReference<Subscribers> serving = new AtomicReference<>();
+        SidecarMetadata metadata = new SidecarMetadata(config.source(), config.pubsubNames(),
+                                                       () -> serving.get() == null ? List.of() : serving.get().current());
         ExecutorService grpcExecutor = Executors.newVirtualThreadPerTaskExecutor();
         Server grpc;
         try {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
                     .executor(grpcExecutor)
                     .intercept(new ApiTokenInterceptor(apiToken))
-                    .addService(new PublishGrpc(publisher))
+                    .addService(new PublishGrpc(publisher, metadata))
                     .build()
                     .start();
         } catch (IOException e) {
@@ -80,7 +87,7 @@ public final class DaprSidecar implements AutoCloseable {
                     .host(config.host())
                     .port(config.httpPort())
                     .featuresDiscoverServices(false)
-                    .routing(routing -> routing.addFilter(new ApiTokenFilter(apiToken)).register(new PublishHttp(publisher)))
+                    .routing(routing -> routing.addFilter(new ApiTokenFilter(apiToken)).register(new PublishHttp(publisher, metadata)))
                     .build()
                     .start();
         } catch (RuntimeException e) {
@@ -89,6 +96,7 @@ public final class DaprSidecar implements AutoCloseable {
             throw e;
         }
         Subscribers subscribers = new Subscribers(config, keys, http, clock);
+        serving.set(subscribers);
         DaprSidecar sidecar = new DaprSidecar(grpc, grpcExecutor, web, subscribers, http);
         config.apps().forEach(subscribers::add);
         LOGGER.log(Level.INFO, "Dapr sidecar stand-in: gRPC on %s:%d, HTTP on %s:%d, pub/sub %s, topics under %sdapr:, %s, %s"

@@ -2,19 +2,30 @@ package dev.drover.local.dapr;
 
 import com.google.protobuf.Empty;
 import io.dapr.v1.DaprGrpc;
+import io.dapr.v1.DaprMetadataProtos.GetMetadataRequest;
+import io.dapr.v1.DaprMetadataProtos.GetMetadataResponse;
 import io.dapr.v1.DaprPubsubProtos.PublishEventRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /**
- * {@code dapr.proto.runtime.v1.Dapr/PublishEvent}, what {@code DaprClient.publishEvent} calls. Every
- * other method of the Dapr service answers UNIMPLEMENTED, as the generated base class does.
+ * {@code dapr.proto.runtime.v1.Dapr/PublishEvent}, what {@code DaprClient.publishEvent} calls, and
+ * {@code GetMetadata}, what SDKs read about the sidecar. Every other method of the Dapr service answers
+ * UNIMPLEMENTED, as the generated base class does.
  */
 final class PublishGrpc extends DaprGrpc.DaprImplBase {
     private final Publisher publisher;
+    private final SidecarMetadata metadata;
 
-    PublishGrpc(Publisher publisher) {
+    PublishGrpc(Publisher publisher, SidecarMetadata metadata) {
         this.publisher = publisher;
+        this.metadata = metadata;
+    }
+
+    @Override
+    public void getMetadata(GetMetadataRequest request, StreamObserver<GetMetadataResponse> response) {
+        response.onNext(metadata.proto());
+        response.onCompleted();
     }
 
     @Override

@@ -26,16 +26,24 @@ final class PublishHttp implements HttpService {
     }
 
     private final Publisher publisher;
+    private final SidecarMetadata metadata;
 
-    PublishHttp(Publisher publisher) {
+    PublishHttp(Publisher publisher, SidecarMetadata metadata) {
         this.publisher = publisher;
+        this.metadata = metadata;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.post("/v1.0/publish/{pubsub}/{+topic}", this::publish)
+                .get("/v1.0/metadata", this::metadata)
                 .get("/v1.0/healthz", this::health)
                 .get("/v1.0/healthz/outbound", this::health);
+    }
+
+    private void metadata(ServerRequest req, ServerResponse res) {
+        res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        res.send(Json.bytes(metadata.json()));
     }
 
     private void publish(ServerRequest req, ServerResponse res) {

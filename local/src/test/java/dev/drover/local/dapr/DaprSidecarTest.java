@@ -11,6 +11,9 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
+import dev.drover.core.json.Json;
+import io.dapr.client.domain.SubscriptionMetadata;
+import io.dapr.client.domain.DaprMetadata;
 import io.dapr.client.domain.PublishEventRequest;
 import io.dapr.config.Properties;
 import io.dapr.exceptions.DaprException;
@@ -515,6 +518,36 @@ class DaprSidecarTest {
         client("localhost:1", fakeSidecar.baseUrl().toString(), token).waitForSidecar(5000).block();
         Received health = fakeSidecar.received("/v1.0/healthz/outbound").getFirst();
         assertEquals(token, health.header("dapr-api-token"));
+    }
+
+    @Test
+    void theMetadataApiAnswersOnBothApisAsDaprdDoesForTheSdksThatReadItBeforePublishing() throws Exception {
+        String token = "api-" + UUID.randomUUID();
+        String topic = topic();
+        TestApp app = app(subscription(topic, "/orders"));
+        DaprSidecar sidecar = start(config().withApiToken(token));
+        sidecar.addApp(new DaprApp("orders-app", app.baseUrl()));
+        sidecar.refreshSubscriptions();
+
+        // gRPC GetMetadata through the official Java SDK
+        DaprMetadata metadata = client("localhost:" + sidecar.grpcPort(), "http://localhost:" + sidecar.httpPort(), token)
+                .getMetadata().block(PUBLISH_TIMEOUT);
+        assertEquals("pubsub", metadata.getComponents().getFirst().getName());
+        assertEquals("pubsub.redis", metadata.getComponents().getFirst().getType());
+        SubscriptionMetadata served = metadata.getSubscriptions().stream().filter(s -> s.getTopic().equals(topic)).findFirst()
+                .orElseThrow(() -> new AssertionError("the app's subscription is listed: " + metadata.getSubscriptions()));
+        assertEquals("pubsub", served.getPubsubname());
+        assertEquals("/orders", served.getRules().getFirst().getPath());
+
+        // HTTP GET /v1.0/metadata, daprd's JSON field names (what @dapr/dapr reads on start)
+        HttpResponse<String> http = httpCall(sidecar, "GET", "/v1.0/metadata", Map.of("dapr-api-token", token));
+        assertEquals(200, http.statusCode(), http.body());
+        JsonNode body = Json.mapper().readTree(http.body());
+        assertFalse(body.get("runtimeVersion").asText().isEmpty());
+        assertEquals("pubsub.redis", body.get("components").get(0).get("type").asText());
+        JsonNode subscription = body.get("subscriptions").get(0);
+        assertEquals(topic, subscription.get("topic").asText());
+        assertEquals("/orders", subscription.get("rules").get("rules").get(0).get("path").asText());
     }
 
     @Test
