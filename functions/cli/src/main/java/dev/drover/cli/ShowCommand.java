@@ -52,7 +52,8 @@ final class ShowCommand extends ApiCommand {
         for (JsonNode step : steps.path("steps")) {
             String started = Format.text(step, "startedAt");
             String finished = Format.text(step, "finishedAt");
-            String took = finished.isEmpty() ? (started.isEmpty() ? "" : "… " + Format.ago(started, java.time.Instant.now()))
+            // A step still going shows how long so far, with "…" for "and counting".
+            String took = finished.isEmpty() ? (started.isEmpty() ? "" : Format.took(started, java.time.Instant.now().toString()) + "…")
                                              : Format.took(started, finished);
             timeline.row(String.valueOf(++n), Format.text(step, "name"), Format.text(step, "status"),
                          Format.text(step, "dispatches"), Format.time(started), took, Format.text(step, "message"));
