@@ -172,7 +172,8 @@ final class ApiClient {
         }
         String line = method + " " + uri + ": " + status + " " + detail;
         if (status == 401) {
-            line += " (a new token: " + Connection.TOKEN_HINT + (LocalStackFile.read(home).isPresent() ? ")" : ", on the local stack)");
+            line += Connection.isLocalStack(connection.api(), home) ? " (a new token: " + Connection.TOKEN_HINT + ")"
+                                                                    : " (get a new token from the identity provider)";
         }
         int code = status == 404 ? ExitCodes.NOT_FOUND : status >= 500 ? ExitCodes.UNAVAILABLE : ExitCodes.REFUSED;
         return new CliFailure(code, line);

@@ -48,14 +48,15 @@ record Connection(URI api, String token) {
             token = Optional.ofNullable(env.get("DROVER_TOKEN")).map(String::trim).orElse("");
             if (token.isEmpty()) {
                 throw new CliFailure(ExitCodes.USAGE, "no token for " + api + ": set DROVER_TOKEN or pass --token-file FILE"
-                        + localHint(home));
+                        + (isLocalStack(api, home) ? "; the local stack runs, so: " + TOKEN_HINT : ""));
             }
         }
         return new Connection(api, token);
     }
 
-    /** When a local stack runs, the command that gets a token from it. */
-    static String localHint(Path home) {
-        return LocalStackFile.read(home).isPresent() ? "; the local stack runs, so: " + TOKEN_HINT : "";
+    /** The API is the running local stack's, whose issuer {@code ./drover token} asks for a token. */
+    static boolean isLocalStack(URI api, Path home) {
+        return LocalStackFile.read(home).flatMap(LocalStackFile::apiUrl)
+                .map(url -> url.replaceAll("/+$", "").equals(api.toString().replaceAll("/+$", ""))).orElse(false);
     }
 }

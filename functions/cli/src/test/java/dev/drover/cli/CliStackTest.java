@@ -229,6 +229,15 @@ class CliStackTest {
         assertEquals(0, listed.exit(), listed.toString());
         assertTrue(listed.out().contains("hello-world"));
 
+        Cli.Result expired = beside.with("DROVER_TOKEN", "not-a-jwt").run("migrations");
+        assertEquals(ExitCodes.REFUSED, expired.exit(), expired.toString());
+        assertTrue(expired.err().startsWith("drover: GET " + stack.apiUri().resolve("/migrations") + ": 401 invalid_credential: "), expired.err());
+        assertTrue(expired.err().endsWith("(a new token: export DROVER_TOKEN=$(./drover token --role operator | tail -1))\n"), expired.err());
+
+        // Another API than the local stack's: no hint about the local stack's issuer.
+        Cli.Result elsewhere = beside.run("migrations", "--api", "http://127.0.0.1:9");
+        assertEquals("drover: no token for http://127.0.0.1:9: set DROVER_TOKEN or pass --token-file FILE\n", elsewhere.err());
+
         Path tokenFile = Files.writeString(home.resolve("token"), stack.issuer().userToken("cli-vic", Role.VIEWER) + "\n");
         assertEquals(0, anonymous.run("migrations", "--token-file", tokenFile.toString()).exit());
     }
@@ -238,7 +247,7 @@ class CliStackTest {
         Cli.Result invalid = operator.with("DROVER_TOKEN", "not-a-jwt").run("migrations");
         assertEquals(ExitCodes.REFUSED, invalid.exit(), invalid.toString());
         assertTrue(invalid.err().startsWith("drover: GET " + stack.apiUri().resolve("/migrations") + ": 401 invalid_credential: "), invalid.err());
-        assertTrue(invalid.err().contains("./drover token --role operator"), invalid.err());
+        assertTrue(invalid.err().endsWith("(get a new token from the identity provider)\n"), invalid.err());
 
         Cli viewer = operator.with("DROVER_TOKEN", stack.issuer().userToken("cli-vic", Role.VIEWER));
         Cli.Result forbidden = viewer.run("start", "hello-world", "project-06");
