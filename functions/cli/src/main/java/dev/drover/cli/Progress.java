@@ -15,7 +15,6 @@ final class Progress {
     private final Terminal terminal;
     private final Style style;
     private final PrintWriter out;
-    private JsonNode counts;
     private String bar = "";
     private String lastPlain = "";
 
@@ -26,12 +25,7 @@ final class Progress {
         this.out = out;
     }
 
-    JsonNode counts() {
-        return counts;
-    }
-
     void counts(JsonNode counts) {
-        this.counts = counts;
         if (terminal.tty()) {
             bar = bar(counts);
             out.print(CLEAR_LINE + bar);

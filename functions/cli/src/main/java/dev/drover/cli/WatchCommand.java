@@ -28,6 +28,12 @@ final class WatchCommand extends ApiCommand {
     @Option(names = "--until-done", description = "Stop once no candidate and no rollout is running.")
     boolean untilDone;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table",
+            description = "table (default: the progress line) or json: one line per event, {\"event\": TYPE, \"data\": <the API's event data>}.")
+    Output output;
+
+    private JsonNode counts;
+
     private final Set<String> runningRollouts = new HashSet<>();
     private Progress progress;
 
@@ -41,7 +47,7 @@ final class WatchCommand extends ApiCommand {
     @Override
     public Integer call() throws InterruptedException {
         progress = new Progress(migration, terminal(), style(), out());
-        if (terminal().tty()) {
+        if (terminal().tty() && output == Output.table) {
             Runtime.getRuntime().addShutdownHook(new Thread(progress::end));
         }
         String path = ApiClient.path("migrations", migration, "events");
@@ -60,12 +66,14 @@ final class WatchCommand extends ApiCommand {
                         throw e;
                     }
                 }
-                progress.event("(the event stream ended; reconnecting)");
+                if (output == Output.table) {
+                    progress.event("(the event stream ended; reconnecting)");
+                }
                 Thread.sleep(1000);
             }
         } catch (Done done) {
             progress.end();
-            return progress.counts() != null && Progress.by(progress.counts(), "failed") > 0 ? ExitCodes.ENDED_BADLY : ExitCodes.OK;
+            return counts != null && Progress.by(counts, "failed") > 0 ? ExitCodes.ENDED_BADLY : ExitCodes.OK;
         }
     }
 
@@ -94,22 +102,40 @@ final class WatchCommand extends ApiCommand {
         } catch (JsonProcessingException e) {
             return;
         }
+        boolean table = output == Output.table;
         switch (event.type()) {
-            case "counts" -> progress.counts(data);
-            case "candidate" -> progress.event(candidateLine(data));
+            case "counts" -> {
+                counts = data;
+                if (table) {
+                    progress.counts(data);
+                }
+            }
+            case "candidate" -> {
+                if (table) {
+                    progress.event(candidateLine(data));
+                }
+            }
             case "rollout" -> {
                 if (Rollouts.status(data).equals("running") || Rollouts.status(data).equals("paused")) {
                     runningRollouts.add(Rollouts.id(data));
                 } else {
                     runningRollouts.remove(Rollouts.id(data));
                 }
-                progress.event(Rollouts.line(data, style()));
+                if (table) {
+                    progress.event(Rollouts.line(data, style()));
+                }
             }
             default -> {
                 return;
             }
         }
-        JsonNode counts = progress.counts();
+        if (!table) {
+            com.fasterxml.jackson.databind.node.ObjectNode line = ApiClient.JSON.createObjectNode();
+            line.put("event", event.type());
+            line.set("data", data);
+            out().println(line.toString());
+            out().flush();
+        }
         if (untilDone && counts != null && Progress.by(counts, "running") == 0 && runningRollouts.isEmpty()) {
             throw new Done();
         }

@@ -232,6 +232,49 @@ class FleetCommandsTest {
     }
 
     @Test
+    void watchPrintsEachEventAsAJsonLineForScripts() throws Exception {
+        aStreamThatEnds(false);
+        Cli.Result result = cli.run("watch", "chart", "--until-done", "-o", "json");
+        assertEquals(0, result.exit(), result.toString());
+        List<String> lines = result.out().lines().toList();
+        assertEquals(List.of("counts", "candidate", "counts", "rollout"),
+                     lines.stream().map(l -> readJson(l).path("event").asText()).toList(), result.out());
+        assertEquals(2, readJson(lines.get(0)).path("data").path("byStatus").path("running").asInt());
+        assertEquals("pull request open", readJson(lines.get(1)).path("data").path("run").path("step").path("message").asText());
+    }
+
+    private static JsonNode readJson(String line) {
+        try {
+            return ApiClient.JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not a JSON line: " + line, e);
+        }
+    }
+
+    @Test
+    void aFailingApiExitsThreeWithItsCodeAndMessage() {
+        api.on("GET", "/migrations", request -> FakeApi.Answer.json(503,
+                "{\"error\": {\"code\": \"state_unavailable\", \"message\": \"Redis is unavailable; retry later\"}}"));
+        Cli.Result result = cli.run("migrations");
+        assertEquals(ExitCodes.UNAVAILABLE, result.exit(), result.toString());
+        assertEquals("drover: GET " + api.url() + "/migrations: 503 state_unavailable: Redis is unavailable; retry later\n", result.err());
+
+        api.on("GET", "/migrations", request -> new FakeApi.Answer(502, "text/html", "<html><body>Bad Gateway</body></html>"));
+        Cli.Result proxy = cli.run("migrations");
+        assertEquals(ExitCodes.UNAVAILABLE, proxy.exit());
+        assertEquals("drover: GET " + api.url() + "/migrations: 502 <html><body>Bad Gateway</body></html>\n", proxy.err(),
+                     "what a proxy answers instead of the API, as it came");
+    }
+
+    @Test
+    void aTokenFileThatCannotBeReadIsAUsageError() {
+        Cli.Result result = cli.run("migrations", "--token-file", home.resolve("nowhere").toString());
+        assertEquals(ExitCodes.USAGE, result.exit());
+        assertEquals("drover: cannot read the token file " + home.resolve("nowhere") + " (NoSuchFileException)\n", result.err());
+        assertTrue(api.requests.isEmpty(), "nothing was sent");
+    }
+
+    @Test
     void watchNamesTheUrlWhenTheApiIsDown() {
         String down = api.url();
         api.close();
