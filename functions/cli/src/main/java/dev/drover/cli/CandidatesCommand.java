@@ -73,12 +73,13 @@ final class CandidatesCommand extends ApiCommand {
             return ExitCodes.OK;
         }
         Instant now = Instant.now();
+        Style style = style();
         Table table = new Table("CANDIDATE", "STATUS", "STEP", "UPDATED", "CHANGE", "METADATA");
         for (JsonNode candidate : items) {
             JsonNode step = candidate.path("run").path("step");
-            String stepText = step.isObject() ? Format.text(step, "name") + " " + Format.text(step, "status") : "-";
+            String stepText = step.isObject() ? Format.text(step, "name") + " " + style.status(Format.text(step, "status")) : "-";
             String change = step.path("metadata").path("changeUrl").asText("");
-            table.row(Format.text(candidate, "id"), Format.text(candidate, "status"), stepText,
+            table.row(Format.text(candidate, "id"), style.status(Format.text(candidate, "status")), stepText,
                       Format.ago(Format.text(candidate, "updatedAt"), now), Format.orDash(change),
                       Format.pairs(candidate.path("metadata")));
         }

@@ -44,10 +44,11 @@ final class RolloutsCommand extends ApiCommand {
             return ExitCodes.OK;
         }
         Instant now = Instant.now();
+        Style style = style();
         Table table = new Table("ROLLOUT", "STATUS", "WAVE", "SELECTED", "STARTED", "RUNNING", "SUCCEEDED", "FAILED", "BY", "CREATED");
         for (JsonNode r : items) {
             JsonNode counts = r.path("counts");
-            table.row(Rollouts.id(r), Rollouts.status(r), Format.orDash(Rollouts.wave(r)),
+            table.row(Rollouts.id(r), style.status(Rollouts.status(r)), Format.orDash(Rollouts.wave(r)),
                       String.valueOf(Format.count(counts, "selected")), String.valueOf(Format.count(counts, "started")),
                       String.valueOf(Format.count(counts, "running")), String.valueOf(Format.count(counts, "succeeded")),
                       String.valueOf(Format.count(counts, "failed")), Format.text(r, "createdBy"),

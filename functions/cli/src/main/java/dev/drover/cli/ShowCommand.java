@@ -55,7 +55,7 @@ final class ShowCommand extends ApiCommand {
             // A step still going shows how long so far, with "…" for "and counting".
             String took = finished.isEmpty() ? (started.isEmpty() ? "" : Format.took(started, java.time.Instant.now().toString()) + "…")
                                              : Format.took(started, finished);
-            timeline.row(String.valueOf(++n), Format.text(step, "name"), Format.text(step, "status"),
+            timeline.row(String.valueOf(++n), Format.text(step, "name"), style.status(Format.text(step, "status")),
                          Format.text(step, "dispatches"), Format.time(started), took, Format.text(step, "message"));
         }
         timeline.print(out(), terminal().width());

@@ -8,10 +8,12 @@ import java.util.List;
 /**
  * A plain text table that fits a width: columns take what their widest cell needs; when the sum is too wide, the
  * widest column gives up a character at a time (down to its header's width, at least 4) and cut cells end in "…".
+ * Cells may carry ANSI colours ({@link Style}): widths count what shows, and a cut cell loses its colour.
  */
 final class Table {
     private static final String GAP = "  ";
     private static final int NARROWEST = 4;
+    private static final java.util.regex.Pattern ESCAPE = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
 
@@ -80,11 +82,14 @@ final class Table {
         if (length(text) <= width) {
             return text;
         }
+        text = ESCAPE.matcher(text).replaceAll("");
         int end = text.offsetByCodePoints(0, Math.max(0, width - 1));
         return text.substring(0, end) + "…";
     }
 
+    /** The columns the text takes on a terminal: its characters, without colour codes. */
     static int length(String text) {
-        return text.codePointCount(0, text.length());
+        String shown = ESCAPE.matcher(text).replaceAll("");
+        return shown.codePointCount(0, shown.length());
     }
 }

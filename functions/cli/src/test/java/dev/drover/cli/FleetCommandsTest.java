@@ -100,6 +100,20 @@ class FleetCommandsTest {
         assertFalse(piped.out().contains("…"), "a pipe gets every character: " + piped.out());
     }
 
+    @Test
+    void coloursOnATerminalKeepTheColumnsAligned() {
+        twoPages();
+        Cli.Result coloured = cli.on(new Terminal(true, 200, true)).run("candidates", "chart", "--all");
+        List<String> lines = coloured.out().lines().toList();
+        assertTrue(lines.get(1).contains("\u001b[33mrunning\u001b[0m") && lines.get(1).contains("bump-chart \u001b[33mpending\u001b[0m"), coloured.out());
+        List<String> shown = lines.stream().map(l -> l.replaceAll("\u001b\\[[0-9;]*m", "")).toList();
+        int step = shown.get(0).indexOf("STEP");
+        assertEquals(step, shown.get(1).indexOf("bump-chart"), "colour codes take no column: " + shown);
+        assertEquals(step, shown.get(2).indexOf("-  "), shown.toString());
+        assertEquals(shown, cli.on(new Terminal(true, 200, false)).run("candidates", "chart", "--all").out().lines().toList(),
+                     "the same table without colour");
+    }
+
     private static String rollout(String status, String waiting, int succeeded, int failed) {
         return """
                {"rolloutId": "r-1", "migrationId": "chart", "status": "%s", "pausedReason": %s,
