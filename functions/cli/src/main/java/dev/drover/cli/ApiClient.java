@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,12 @@ final class ApiClient {
     private static final Duration ANSWER = Duration.ofSeconds(90);
 
     private final Connection connection;
-    private final java.nio.file.Path home;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT).build();
+    private final Path home;
+    /** HTTP/1.1 without an h2c upgrade: what every proxy in front of the API passes, event streams included. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT).build();
+    private static final String USER_AGENT = "drover-cli/0.1.0";
 
-    ApiClient(Connection connection, java.nio.file.Path home) {
+    ApiClient(Connection connection, Path home) {
         this.connection = connection;
         this.home = home;
     }
@@ -80,7 +83,7 @@ final class ApiClient {
         URI uri = uri(pathAndQuery);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER)
                 .header("Authorization", "Bearer " + connection.token())
-                .header("Accept", "application/json");
+                .header("Accept", "application/json").header("User-Agent", USER_AGENT);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -105,7 +108,7 @@ final class ApiClient {
     void stream(String path, Consumer<ServerSentEvent> events) {
         URI uri = uri(path);
         HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + connection.token())
-                .header("Accept", "text/event-stream").GET().build();
+                .header("Accept", "text/event-stream").header("User-Agent", USER_AGENT).GET().build();
         HttpResponse<Stream<String>> answer = exchange("GET", uri, request, HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = answer.body()) {
             if (answer.statusCode() != 200) {
