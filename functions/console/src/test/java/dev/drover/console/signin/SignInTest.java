@@ -67,7 +67,7 @@ class SignInTest {
                 .build().start();
         SignInSettings settings = SignInSettings.local(issuer.issuer(), consoleUri(""));
         issuer.registerRedirectUri(settings.redirectUri());
-        signIn = new SignIn(settings, tokens, SigningKeys.generate(), CLOCK);
+        signIn = new SignIn(() -> settings, tokens, SigningKeys.generate(), CLOCK);
         // The API's door, as every function has it: a route for operators that says who called.
         Function whoAmI = new Function() {
             @Override
@@ -196,7 +196,7 @@ class SignInTest {
         DevIssuer gone = DevIssuer.start("127.0.0.1", 0);
         URI goneIssuer = gone.issuer();
         gone.close();
-        SignIn nowhere = new SignIn(SignInSettings.local(goneIssuer, consoleUri("")), tokens, SigningKeys.generate(), CLOCK);
+        SignIn nowhere = new SignIn(SignInSettings.local(goneIssuer, consoleUri("")), tokens, SigningKeys.generate());
         SignIn before = signIn;
         signIn = nowhere;
         try {
@@ -204,6 +204,21 @@ class SignInTest {
             assertEquals(503, page.statusCode());
             assertTrue(page.body().contains("The sign-in service cannot be reached"), page.body());
             assertTrue(page.body().contains("Sign in again"), page.body());
+        } finally {
+            signIn = before;
+        }
+    }
+
+    @Test
+    void aConsoleWithoutSettingsSaysWhatIsMissing() throws Exception {
+        SignIn before = signIn;
+        signIn = new SignIn(() -> SignInSettings.fromEnvironment(Map.of("DROVER_OIDC_ISSUER", issuer.issuer().toString())),
+                            tokens, SigningKeys.generate());
+        try {
+            HttpResponse<String> page = Browser.get(consoleUri("/console/sign-in"));
+            assertEquals(503, page.statusCode());
+            assertTrue(page.body().contains("DROVER_CONSOLE_REDIRECT_URI is not set"), page.body());
+            assertEquals(404, Browser.get(consoleUri("/console/migrations")).statusCode(), "other paths are not sign-in's");
         } finally {
             signIn = before;
         }
