@@ -44,6 +44,7 @@ public final class SignIn {
     public static final String SIGN_IN_PATH = "/console/sign-in";
     public static final String SIGN_OUT_PATH = "/console/sign-out";
     static final String PENDING_COOKIE = "drover_sign_in";
+    private static final String MOVED = "moved";
     private static final String KEY_PURPOSE = "drover console sign-in v1";
 
     private final Supplier<SignInSettings> configured;
@@ -115,6 +116,13 @@ public final class SignIn {
 
     private void signIn(ServerRequest req, ServerResponse res) {
         String next = NextPage.of(req.query().first("next").asOptional());
+        if (!atCallbackOrigin(req) && query(req, MOVED).isEmpty()) {
+            // The sign-in cookie must be set where the callback will be asked for (localhost is not 127.0.0.1 to a
+            // browser): start again there, once (a proxy that rewrites Host must not make this a loop).
+            redirect(res, URI.create(origin(settings().redirectUri()) + SIGN_IN_PATH + "?next="
+                                             + URLEncoder.encode(next, StandardCharsets.UTF_8) + "&" + MOVED + "=1"));
+            return;
+        }
         OidcDiscovery.SignInEndpoints found;
         try {
             found = endpoints();
@@ -259,6 +267,16 @@ public final class SignIn {
     private void clearPending(ServerRequest req, ServerResponse res) {
         res.headers().addCookie(SetCookie.builder(PENDING_COOKIE, "").path(SignInSettings.CALLBACK_PATH).httpOnly(true)
                                         .secure(secure(req)).sameSite(SetCookie.SameSite.LAX).maxAge(Duration.ZERO).expires(Instant.EPOCH).build());
+    }
+
+    /** Whether the browser asked at the origin of the callback (by its Host header; default ports left out alike). */
+    private boolean atCallbackOrigin(ServerRequest req) {
+        URI callback = settings().redirectUri();
+        int port = callback.getPort() != -1 ? callback.getPort() : "https".equals(callback.getScheme()) ? 443 : 80;
+        String expected = (callback.getHost() + ":" + port).toLowerCase(java.util.Locale.ROOT);
+        String host = req.headers().first(HeaderNames.HOST).orElse("").trim().toLowerCase(java.util.Locale.ROOT);
+        String withPort = host.matches(".*:\\d+$") && !host.endsWith("]") ? host : host + ":" + port;
+        return withPort.equals(expected);
     }
 
     /** Secure cookies when this request came over https, or the browser reaches the console over https (a proxy's TLS). */

@@ -115,6 +115,19 @@ class SignInTest {
     }
 
     @Test
+    void aSignInStartedAtAnotherNameOfTheHostMovesToTheCallbacksOrigin() throws Exception {
+        URI atLocalhost = URI.create("http://localhost:" + console.port() + "/console/sign-in?next=/console/migrations");
+        HttpResponse<String> moved = Browser.get(atLocalhost);
+        assertEquals(303, moved.statusCode());
+        assertEquals(consoleUri("/console/sign-in?next=%2Fconsole%2Fmigrations&moved=1"), Browser.location(moved));
+        assertTrue(Browser.setCookie(moved, SignIn.PENDING_COOKIE).isEmpty(), "no cookie where the callback will not see it");
+
+        HttpResponse<String> once = Browser.get(URI.create(atLocalhost + "&moved=1"));
+        assertEquals(303, once.statusCode());
+        assertTrue(Browser.location(once).toString().startsWith(issuer.authorizationEndpoint().toString()), "moved once, never in a loop");
+    }
+
+    @Test
     void aSignInEndsInASessionCookieWhoseTokenTheApiAccepts() throws Exception {
         HttpResponse<String> callback = signInAs("otto", "operator", "/console/migrations/hello?status=failed");
         assertEquals(303, callback.statusCode(), callback.body());
