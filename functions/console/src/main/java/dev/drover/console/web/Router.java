@@ -117,6 +117,12 @@ public final class Router {
                 return;
             }
             errors.apiError(page, res, e);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.ERROR, "console page " + page.http().path().rawPath() + " failed", e);
+            if (!res.isSent()) {
+                errors.show(res, Status.INTERNAL_SERVER_ERROR_500, "Something went wrong",
+                            "The console failed to show this page; the server log says why.", page.person(), Optional.of(page.pathAndQuery()));
+            }
         }
     }
 }
