@@ -177,7 +177,8 @@ public final class LocalStack implements AutoCloseable {
         keys = SigningKeys.generate();
         Trust trust = Trust.of(AuthSettings.of(issuer.issuer(), Optional.of(appApiToken)), keys,
                                new MigratorUrls(MigratorUrls.LOOPBACK), new TrustedProxies(""));
-        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust);
+        // The console calls the API over HTTP like any client: here, this stack's own API server.
+        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust, this::apiUri);
         Authenticator auth = trust.authenticator();
         api = FunctionServer.start(bind, settings.functions().withPort(apiPort), Catalog.all(platform),
                                    List.of(state.readiness()), List.of(new OpenApiService(auth)), auth);
@@ -436,6 +437,7 @@ public final class LocalStack implements AutoCloseable {
     public String describe() {
         List<String> lines = new ArrayList<>(List.of(
                 "Drover API           " + apiUri() + "  (spec: " + apiUri() + "/openapi.yaml; every call needs a token)",
+                "Console              " + apiUri() + "/console/  (in a browser: a token in the drover_session cookie, README \"Console\")",
                 "OIDC issuer          " + issuer.issuer() + "  (development; ./drover token --role viewer|operator|admin)",
                 "Temporal             " + temporalAddress,
                 "Dapr sidecar API     grpc " + connectHost + ":" + dapr.grpcPort() + ", http http://" + connectHost + ":"
