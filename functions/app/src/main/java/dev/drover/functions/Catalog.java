@@ -1,6 +1,7 @@
 package dev.drover.functions;
 
 import dev.drover.console.Console;
+import dev.drover.console.signin.SignIn;
 import dev.drover.console.api.ConsoleApi;
 import dev.drover.core.function.Function;
 import dev.drover.core.state.RedisState;
@@ -76,7 +77,7 @@ public final class Catalog {
                        new HistorySteps(state.migrations(), history),
                        new HistoryFailures(state.migrations(), history),
                        new HistoryAudit(state.migrations(), history),
-                       new Console(new ConsoleApi(platform.apiUrl())));
+                       new Console(new ConsoleApi(platform.apiUrl()), new SignIn(platform.signIn(), trust.tokens(), trust.keys())));
     }
 
     /**

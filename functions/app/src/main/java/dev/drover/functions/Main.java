@@ -89,7 +89,7 @@ public final class Main {
         java.util.concurrent.atomic.AtomicReference<WebServer> self = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.function.Supplier<URI> api = apiUrl(env, settings.function(), () -> self.get().port());
         try {
-            List<Function> functions = Catalog.select(Catalog.all(new Platform(state, runs, broker, history, trust, api)), settings.function());
+            List<Function> functions = Catalog.select(Catalog.all(new Platform(state, runs, broker, history, trust, api, () -> dev.drover.console.signin.SignInSettings.fromEnvironment(env))), settings.function());
             if (trust.auth().appApiToken().isEmpty() && functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION)) {
                 throw new IllegalArgumentException("APP_API_TOKEN is not set: a subscription accepts events from the Dapr "
                         + "sidecar alone, which proves itself with that token (Dapr's app API token)");

@@ -1,5 +1,6 @@
 package dev.drover.functions;
 
+import dev.drover.console.signin.SignInSettings;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.trust.Trust;
 import dev.drover.history.History;
@@ -14,11 +15,19 @@ import java.util.function.Supplier;
  * callers apart, and where the API is for the console, which calls it over HTTP like any client ({@code DROVER_API_URL};
  * a supplier, since an all-in-one process knows its own port only once it listens).
  */
-public record Platform(RedisState state, RunClient runs, URI brokerUrl, History history, Trust trust, Supplier<URI> apiUrl) {
+public record Platform(RedisState state, RunClient runs, URI brokerUrl, History history, Trust trust, Supplier<URI> apiUrl,
+                       Supplier<SignInSettings> signIn) {
     /** A platform whose console has no API to call (a process that serves no console, tests of other functions). */
     public Platform(RedisState state, RunClient runs, URI brokerUrl, History history, Trust trust) {
         this(state, runs, brokerUrl, history, trust, () -> {
             throw new IllegalStateException("no API address for the console: set DROVER_API_URL");
+        });
+    }
+
+    /** A platform whose console cannot sign anyone in (its sign-in pages say so). */
+    public Platform(RedisState state, RunClient runs, URI brokerUrl, History history, Trust trust, Supplier<URI> apiUrl) {
+        this(state, runs, brokerUrl, history, trust, apiUrl, () -> {
+            throw new IllegalArgumentException("the console's sign-in is not configured: set DROVER_CONSOLE_REDIRECT_URI");
         });
     }
 }

@@ -55,7 +55,7 @@ class ConsoleLiveTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         URI api = URI.create("http://127.0.0.1:" + UPSTREAM.getAddress().getPort());
-        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(new Console(new ConsoleApi(() -> api))),
+        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(new Console(new ConsoleApi(() -> api), new dev.drover.console.signin.SignIn(() -> { throw new IllegalArgumentException("no sign-in here"); }, TestTrust.TRUST.tokens(), TestTrust.TRUST.keys()))),
                                  List.of(), List.of(), TestTrust.TRUST.authenticator());
     }
 

@@ -1,6 +1,7 @@
 package dev.drover.console;
 
 import dev.drover.console.api.ConsoleApi;
+import dev.drover.console.signin.SignIn;
 import dev.drover.console.pages.BulkAction;
 import dev.drover.console.pages.LiveRelay;
 import dev.drover.console.pages.MigrationPage;
@@ -28,8 +29,11 @@ import io.helidon.webserver.http.ServerResponse;
 public final class Console implements Function {
     private final Router router;
     private final ErrorPages errors;
+    // Sign-in, callback and sign-out come without a credential: they are answered before the router, and on refusal.
+    private final SignIn signIn;
 
-    public Console(ConsoleApi api) {
+    public Console(ConsoleApi api, SignIn signIn) {
+        this.signIn = signIn;
         Assets assets = new Assets();
         Layout layout = new Layout(assets);
         this.errors = new ErrorPages(layout);
@@ -51,11 +55,17 @@ public final class Console implements Function {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        if (signIn.handle(req.path().path(), req, res)) {
+            return;
+        }
         router.serve(req, res);
     }
 
     @Override
     public boolean answerRefusal(ServerRequest req, ServerResponse res, ApiException refusal) {
+        if (signIn.handle(req.path().path(), req, res)) {
+            return true;
+        }
         return errors.refusal(req, res, refusal);
     }
 }

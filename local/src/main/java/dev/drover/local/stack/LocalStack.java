@@ -178,7 +178,7 @@ public final class LocalStack implements AutoCloseable {
         Trust trust = Trust.of(AuthSettings.of(issuer.issuer(), Optional.of(appApiToken)), keys,
                                new MigratorUrls(MigratorUrls.LOOPBACK), new TrustedProxies(""));
         // The console calls the API over HTTP like any client: here, this stack's own API server.
-        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust, this::apiUri);
+        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust, this::apiUri, () -> signIn);
         Authenticator auth = trust.authenticator();
         api = FunctionServer.start(bind, settings.functions().withPort(apiPort), Catalog.all(platform),
                                    List.of(state.readiness()), List.of(new OpenApiService(auth)), auth);

@@ -87,6 +87,36 @@ class ConsoleSignInTest {
     }
 
     @Test
+    void aBrowserSignsInToTheConsoleAndSeesItsPages() throws Exception {
+        URI console = stack.apiUri().resolve("/console/migrations");
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(console).header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(anonymous.statusCode() == 302 || anonymous.statusCode() == 303, anonymous.body());
+        URI signIn = console.resolve(anonymous.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> toIssuer = HTTP.send(HttpRequest.newBuilder(signIn).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, toIssuer.statusCode(), signIn + " " + toIssuer.body());
+        String pending = toIssuer.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("drover_sign_in=")).findFirst().orElseThrow().split(";")[0];
+        URI authorize = URI.create(toIssuer.headers().firstValue("Location").orElseThrow());
+        Map<String, String> fields = new LinkedHashMap<>(query(authorize));
+        fields.put("user", "otto");
+        fields.put("role", "operator");
+        fields.put("action", "sign-in");
+        HttpResponse<String> posted = post(stack.issuer().authorizationEndpoint(), fields);
+        URI back = URI.create(posted.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> callback = HTTP.send(HttpRequest.newBuilder(back).header("Cookie", pending).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, callback.statusCode(), callback.body());
+        assertEquals("/console/migrations", callback.headers().firstValue("Location").orElseThrow());
+        String session = callback.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("drover_session=")).findFirst().orElseThrow().split(";")[0];
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(console).header("Cookie", session).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("otto"), page.body());
+        HttpResponse<String> out = HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve("/console/sign-out")).header("Cookie", session)
+                                                     .header("Origin", stack.apiUri().toString().replaceAll("/$", ""))
+                                                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, out.statusCode(), out.body());
+        assertTrue(out.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("drover_session=;")), out.headers().toString());
+    }
+
+    @Test
     void noOtherRedirectUriIsRedirectedTo() throws Exception {
         String elsewhere = "http://127.0.0.1:" + FreePort.pick() + "/console/callback";
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(stack.issuer().authorizationEndpoint() + "?"
