@@ -7,6 +7,8 @@ import dev.drover.core.model.CandidateStatus;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.FileGroup;
 import dev.drover.core.model.Step;
+import dev.drover.core.run.RunSummary;
+import dev.drover.core.run.StepState;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -98,10 +100,14 @@ public final class CandidateStore {
     private List<Candidate> read(String migrationId, List<String> ids) {
         List<Response<Map<String, String>>> hashes = new ArrayList<>(ids.size());
         List<Response<Map<String, String>>> metadata = new ArrayList<>(ids.size());
+        List<Response<List<String>>> steps = new ArrayList<>(ids.size());
+        // One round trip for the whole page, run summaries included: the step states are keyed by candidate, not by
+        // run, so they are read beside the candidate without knowing its run id first.
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (String id : ids) {
                 hashes.add(pipeline.hgetAll(keys.candidate(migrationId, id)));
                 metadata.add(pipeline.hgetAll(keys.candidateMetadata(migrationId, id)));
+                steps.add(pipeline.hvals(keys.candidateSteps(migrationId, id)));
             }
             pipeline.sync();
         }
@@ -109,14 +115,17 @@ public final class CandidateStore {
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> hash = hashes.get(i).get();
             if (hash.containsKey("status")) {
+                CandidateStatus status = CandidateStatus.fromWire(hash.get("status"));
+                List<StepState> states = steps.get(i).get().stream().map(json -> Json.readStored(json, StepState.class)).toList();
                 result.add(new Candidate(ids.get(i),
                                          hash.get("kind"),
                                          new TreeMap<>(metadata.get(i).get()),
                                          Json.readStored(hash.get("files"), FILES),
                                          Json.readStored(hash.get("steps"), STEPS),
-                                         CandidateStatus.fromWire(hash.get("status")),
+                                         status,
                                          Instant.parse(hash.get("createdAt")),
-                                         Instant.parse(hash.get("updatedAt"))));
+                                         Instant.parse(hash.get("updatedAt")),
+                                         RunSummary.of(hash.get("run"), hash.get("attempts"), status, states).orElse(null)));
             }
         }
         return result;
