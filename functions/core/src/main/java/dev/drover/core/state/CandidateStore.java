@@ -82,7 +82,10 @@ public final class CandidateStore {
         return read(migrationId, List.of(candidateId)).stream().findFirst();
     }
 
-    /** One page of a migration's candidates in id order, filtered by status and metadata. */
+    /**
+     * One page of a migration's candidates in id order, filtered by status, metadata and id prefix; the prefix bounds
+     * the walk over the index (ZRANGEBYLEX), so it costs what the matching ids cost, not the migration's size.
+     */
     public CandidatePage page(String migrationId, CandidateQuery query) {
         List<String> indexes = new ArrayList<>();
         indexes.add(query.status().map(s -> keys.status(migrationId, s)).orElse(keys.candidates(migrationId)));
@@ -90,7 +93,8 @@ public final class CandidateStore {
         @SuppressWarnings("unchecked")
         List<Object> reply = (List<Object>) PAGE.run(redis, indexes, List.of(query.afterId(),
                                                                               Integer.toString(query.limit()),
-                                                                              Integer.toString(SCAN_BUDGET)));
+                                                                              Integer.toString(SCAN_BUDGET),
+                                                                              query.idPrefix()));
         @SuppressWarnings("unchecked")
         List<String> ids = (List<String>) reply.get(0);
         String next = (String) reply.get(1);
