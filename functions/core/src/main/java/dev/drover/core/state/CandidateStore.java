@@ -55,9 +55,11 @@ public final class CandidateStore {
 
     /** Merges, and appends {@code historyEntry} ('' for none) with the counts to the history outbox in the same script. */
     public MergeResult merge(String migrationId, List<DiscoveredCandidate> batch, String historyEntry) {
-        List<String> args = new ArrayList<>(2 + batch.size() * 8);
+        List<String> args = new ArrayList<>(4 + batch.size() * 8);
         args.add(clock.instant().toString());
         args.add(historyEntry);
+        args.add(keys.events(migrationId));
+        args.add(migrationId);
         for (DiscoveredCandidate candidate : batch) {
             args.add(candidate.id());
             args.add(candidate.kind());
