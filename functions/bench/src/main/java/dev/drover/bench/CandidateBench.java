@@ -51,6 +51,8 @@ public final class CandidateBench {
     private static final int PAGE_LIMIT = 50;
     private static final String TEAM = "t3";
     private static final int TEAMS = 10;
+    /** How many candidates the run-summary measurement starts. */
+    private static final int RUN_ROWS = 5000;
 
     /** What to run; see the class comment for the names and defaults. */
     record Config(int candidates, int batch, int reads, int counts, int warmup, long seed) {
@@ -159,6 +161,7 @@ public final class CandidateBench {
                                                           List.of(new Step("s1", "", "noop", "", Map.of())), List.of()), "noop");
                 measure(api, state.redis());
                 measureAuthentication(api, unchecked);
+                measureRowsWithRuns(api, state);
             }
             ok = true;
         } catch (Api.Failed | Mismatch e) {
@@ -282,6 +285,55 @@ public final class CandidateBench {
         line("  %-22s %s", "unchecked", baseline.summary());
         line("  cost per request: p50 %+.3f ms (ratio %.2f)", (verified.p50() - baseline.p50()) / 1e6,
              (double) verified.p50() / Math.max(1, baseline.p50()));
+    }
+
+    /**
+     * What a row's run summary costs: starts runs (claims, as the start function does, with a pending first step that
+     * has a message and a changeUrl) for the first {@link #RUN_ROWS} candidates, then reads random 50-row pages of
+     * {@code status=running} (every row with a run) and of {@code status=not_started} (no row with one), alternating,
+     * so both see the same machine load.
+     */
+    private void measureRowsWithRuns(Api api, RedisState state) {
+        int started = Math.min(RUN_ROWS, config.candidates());
+        List<Step> steps = List.of(new Step("bump", "", "noop", "", Map.of()), new Step("merge", "", "noop", "", Map.of()),
+                                   new Step("verify", "", "noop", "", Map.of()));
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 1; i <= started; i++) {
+            String runId = "run-bench-" + i;
+            state.runs().claim(MIGRATION, idFormat.formatted(i), runId, "bench", steps);
+            state.runs().recordStep(state.runs().find(runId).orElseThrow(),
+                                    new dev.drover.core.run.StepState("bump", dev.drover.core.run.StepStatus.PENDING, 1,
+                                                                      Map.of("changeUrl", "https://git.example/pr/" + i),
+                                                                      "pull request open", now, now, null),
+                                    Optional.empty());
+        }
+        Query running = new Query("status=running", "&status=running", started,
+                                  item -> "pending".equals(item.path("run").path("step").path("status").asText()));
+        Query notStarted = new Query("status=not_started", "&status=not_started", config.candidates() - started,
+                                     item -> item.path("run").isNull());
+        Walk runningWalk = walk(api, running);
+        Walk notStartedWalk = walk(api, notStarted);
+        expect(runningWalk.items() == started, "walking status=running saw " + runningWalk.items() + ", expected " + started);
+        expect(notStartedWalk.items() == config.candidates() - started, "walking status=not_started saw " + notStartedWalk.items());
+        Random random = new Random(config.seed());
+        for (int i = 0; i < config.warmup(); i++) {
+            readRandomPage(api, running, runningWalk, random);
+            readRandomPage(api, notStarted, notStartedWalk, random);
+        }
+        Latencies withRuns = new Latencies();
+        Latencies withoutRuns = new Latencies();
+        for (int i = 0; i < config.reads(); i++) {
+            withRuns.add(readRandomPage(api, running, runningWalk, random));
+            withoutRuns.add(readRandomPage(api, notStarted, notStartedWalk, random));
+        }
+        line("");
+        line("Rows with runs: %d candidates started (claim + a pending step with message and changeUrl); random pages of %d,"
+                     + " alternating", started, PAGE_LIMIT);
+        line("  %-22s %6s %9s %9s %9s", "query", "n", "p50 ms", "p99 ms", "max ms");
+        line("  %-22s %s", "status=running", withRuns.summary());
+        line("  %-22s %s", "status=not_started", withoutRuns.summary());
+        line("  a row's run summary: p50 %+.3f ms per page (ratio %.2f)", (withRuns.p50() - withoutRuns.p50()) / 1e6,
+             (double) withRuns.p50() / Math.max(1, withoutRuns.p50()));
     }
 
     /** Submits candidates 1..N in batches, one request at a time; times each request. */
