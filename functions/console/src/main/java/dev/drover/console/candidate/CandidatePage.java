@@ -93,7 +93,7 @@ public final class CandidatePage {
         metadata(html, view.candidate().path("metadata"));
         files(html, view.candidate().path("files"));
         html.close("div");
-        html.add(StepTimeline.render(view.run(), view.refresh()));
+        html.add(StepTimeline.liveWrapper(view.run(), view.refresh()));
         dryRun(html, view);
         return html;
     }

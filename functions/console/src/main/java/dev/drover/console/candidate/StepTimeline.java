@@ -20,8 +20,12 @@ public final class StepTimeline {
         record Poll(String url, int seconds) implements Refresh {
         }
 
-        /** htmx's SSE extension: the element re-fetches {@code url} whenever the stream at {@code stream} sends {@code event}. */
-        record Live(String stream, String event, String url) implements Refresh {
+        /**
+         * htmx's SSE extension: the page holds a connection to {@code stream} (see {@link #liveWrapper}); the timeline
+         * re-reads {@code url} whenever it sends {@code event}, and every {@code fallbackSeconds} in case an event
+         * was missed while the stream reconnected.
+         */
+        record Live(String stream, String event, String url, int fallbackSeconds) implements Refresh {
         }
 
         /** Rendered once (after an action, in a test). */
@@ -39,8 +43,9 @@ public final class StepTimeline {
                                                 "aria-live", "polite", "hx-get", poll.url(),
                                                 "hx-trigger", "every " + poll.seconds() + "s", "hx-swap", "outerHTML");
             case Refresh.Live live -> html.open("section", "id", "timeline", "class", "timeline", "data-testid", "timeline",
-                                                "aria-live", "polite", "hx-ext", "sse", "sse-connect", live.stream(),
-                                                "hx-get", live.url(), "hx-trigger", "sse:" + live.event(), "hx-swap", "outerHTML");
+                                                "aria-live", "polite", "hx-get", live.url(),
+                                                "hx-trigger", "sse:" + live.event() + ", every " + live.fallbackSeconds() + "s",
+                                                "hx-swap", "outerHTML");
             case Refresh.None none -> html.open("section", "id", "timeline", "class", "timeline", "data-testid", "timeline");
         }
         html.element("h2", "Steps");
@@ -60,6 +65,22 @@ public final class StepTimeline {
         }
         html.close("ol");
         return html.close("section");
+    }
+
+    /**
+     * The timeline inside what keeps it live: with {@link Refresh.Live}, an element that holds the event stream
+     * (htmx swaps the timeline, never this element, so the connection stays open) and says whether it is connected.
+     */
+    public static Html liveWrapper(JsonNode run, Refresh refresh) {
+        if (!(refresh instanceof Refresh.Live live)) {
+            return render(run, refresh);
+        }
+        return new Html().open("div", "id", "timeline-live", "hx-ext", "sse", "sse-connect", live.stream(), "data-testid", "timeline-live")
+                .open("p", "class", "live")
+                .element("span", "connecting\u2026", "class", "live-state", "aria-live", "polite", "data-testid", "live-state")
+                .close("p")
+                .add(render(run, refresh))
+                .close("div");
     }
 
     /**
