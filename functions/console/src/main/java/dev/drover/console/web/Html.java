@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * HTML built in code, escaped by default: text and attribute values always go through {@link #escape}; tag and
- * attribute names are the code's own constants and must look like names. Nothing else reaches the page, so ids,
+ * attribute names are the code's own constants and must look like names (SVG's are camelCase: {@code viewBox}). Nothing else reaches the page, so ids,
  * metadata and messages that migrators and discovery wrote (untrusted, like every event's content) stay text.
  *
  * <pre>{@code
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Html {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]*");
 
     private final StringBuilder out = new StringBuilder(256);
 
