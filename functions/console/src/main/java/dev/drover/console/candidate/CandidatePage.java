@@ -131,6 +131,9 @@ public final class CandidatePage {
             html.close("fieldset");
             html.element("button", "Start", "type", "submit", "class", "primary", "data-testid", "action-start");
             html.close("form");
+        } else {
+            // What the dry-run includes (hx-include="#start-inputs"): empty without a start form, so htmx finds it.
+            html.element("div", "", "id", "start-inputs", "hidden", "");
         }
         if (status.equals("running") || status.equals("failed")) {
             html.open("form", "method", "post", "action", base + "/cancel", "class", "action-form", "data-testid", "cancel-form")
