@@ -1,8 +1,5 @@
 package dev.drover.functions;
 
-import dev.drover.console.Console;
-import dev.drover.console.api.ConsoleApi;
-import dev.drover.console.signin.SignIn;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import io.helidon.webserver.WebServerConfig;
@@ -30,10 +27,7 @@ class ConsoleApiDownTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         URI nowhere = URI.create("http://127.0.0.1:1"); // nothing listens on port 1
-        SignIn signIn = new SignIn(() -> {
-            throw new IllegalArgumentException("no sign-in here");
-        }, TestTrust.TRUST.tokens(), TestTrust.TRUST.keys());
-        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(new Console(new ConsoleApi(() -> nowhere), signIn)),
+        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(TestConsoles.over(nowhere)),
                                  List.of(), List.of(), TestTrust.TRUST.authenticator());
     }
 

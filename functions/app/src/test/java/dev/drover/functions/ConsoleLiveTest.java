@@ -2,8 +2,6 @@ package dev.drover.functions;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.drover.console.Console;
-import dev.drover.console.api.ConsoleApi;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import io.helidon.webserver.WebServerConfig;
@@ -55,7 +53,7 @@ class ConsoleLiveTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         URI api = URI.create("http://127.0.0.1:" + UPSTREAM.getAddress().getPort());
-        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(new Console(new ConsoleApi(() -> api), new dev.drover.console.signin.SignIn(() -> { throw new IllegalArgumentException("no sign-in here"); }, TestTrust.TRUST.tokens(), TestTrust.TRUST.keys()))),
+        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(TestConsoles.over(api)),
                                  List.of(), List.of(), TestTrust.TRUST.authenticator());
     }
 
