@@ -1,5 +1,7 @@
 package dev.drover.functions;
 
+import dev.drover.console.Console;
+import dev.drover.console.api.ConsoleApi;
 import dev.drover.core.function.Function;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.HistoryQueries;
@@ -73,7 +75,8 @@ public final class Catalog {
                        new HistoryBurndown(state.migrations(), history, Clock.systemUTC()),
                        new HistorySteps(state.migrations(), history),
                        new HistoryFailures(state.migrations(), history),
-                       new HistoryAudit(state.migrations(), history));
+                       new HistoryAudit(state.migrations(), history),
+                       new Console(new ConsoleApi(platform.apiUrl())));
     }
 
     /**
@@ -102,7 +105,9 @@ public final class Catalog {
             Map.entry("history-burndown", PlatformUse.STATE_AND_HISTORY),
             Map.entry("history-steps", PlatformUse.STATE_AND_HISTORY),
             Map.entry("history-failures", PlatformUse.STATE_AND_HISTORY),
-            Map.entry("history-audit", PlatformUse.STATE_AND_HISTORY));
+            Map.entry("history-audit", PlatformUse.STATE_AND_HISTORY),
+            // The console calls the API over HTTP with the person's token: no store of its own.
+            Map.entry("console", PlatformUse.NONE));
 
     /** What the process serving {@code name} (or, with none named, every function) opens. */
     public static PlatformUse uses(Optional<String> name) {

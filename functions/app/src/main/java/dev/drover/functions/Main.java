@@ -85,8 +85,11 @@ public final class Main {
         // Functions only read the history (their writes go to the Redis outbox): they start and serve while the
         // database is down, and the worker's history writer migrates its schema (ADR 0008).
         History history = use.history() ? History.connect(HistorySettings.fromEnvironment(env)) : inertHistory;
+        // The console calls the API over HTTP: DROVER_API_URL, or, when this process serves the API too, itself.
+        java.util.concurrent.atomic.AtomicReference<WebServer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Supplier<URI> api = apiUrl(env, settings.function(), () -> self.get().port());
         try {
-            List<Function> functions = Catalog.select(Catalog.all(new Platform(state, runs, broker, history, trust)), settings.function());
+            List<Function> functions = Catalog.select(Catalog.all(new Platform(state, runs, broker, history, trust, api)), settings.function());
             if (trust.auth().appApiToken().isEmpty() && functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION)) {
                 throw new IllegalArgumentException("APP_API_TOKEN is not set: a subscription accepts events from the Dapr "
                         + "sidecar alone, which proves itself with that token (Dapr's app API token)");
@@ -95,6 +98,7 @@ public final class Main {
             Authenticator auth = trust.authenticator();
             WebServer server = FunctionServer.start(settings, functions, use.redis() ? List.of(state.readiness()) : List.of(),
                                                     List.of(new OpenApiService(auth)), auth);
+            self.set(server);
             return new Started(server, functions, use, () -> {
                 if (use.history()) {
                     history.close();
@@ -108,6 +112,31 @@ public final class Main {
             state.close();
             throw e;
         }
+    }
+
+    /**
+     * Where the console finds the API: {@code DROVER_API_URL}; without it, a process that serves every function (the
+     * API among them) calls itself on loopback; a process serving the console alone cannot guess and refuses to start.
+     */
+    static java.util.function.Supplier<URI> apiUrl(Map<String, String> env, java.util.Optional<String> function,
+                                                   java.util.function.IntSupplier ownPort) {
+        String url = env.get("DROVER_API_URL");
+        if (url != null && !url.isBlank()) {
+            URI uri;
+            try {
+                uri = URI.create(url.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("DROVER_API_URL=" + url + " is not a URL");
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("DROVER_API_URL=" + url + " is not an http(s) URL");
+            }
+            return () -> uri;
+        }
+        if (function.isPresent() && function.get().equals("console")) {
+            throw new IllegalArgumentException("DROVER_API_URL is not set: the console calls the API there, with each person's token");
+        }
+        return () -> URI.create("http://127.0.0.1:" + ownPort.getAsInt());
     }
 
     /**

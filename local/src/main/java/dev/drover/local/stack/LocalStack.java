@@ -169,7 +169,8 @@ public final class LocalStack implements AutoCloseable {
         keys = SigningKeys.generate();
         Trust trust = Trust.of(AuthSettings.of(issuer.issuer(), Optional.of(appApiToken)), keys,
                                new MigratorUrls(MigratorUrls.LOOPBACK), new TrustedProxies(""));
-        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust);
+        // The console calls the API over HTTP like any client: here, this stack's own API server.
+        Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust, this::apiUri);
         Authenticator auth = trust.authenticator();
         api = FunctionServer.start(bind, settings.functions().withPort(settings.api()), Catalog.all(platform),
                                    List.of(state.readiness()), List.of(new OpenApiService(auth)), auth);

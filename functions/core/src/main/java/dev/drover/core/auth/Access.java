@@ -4,6 +4,12 @@ package dev.drover.core.auth;
 public enum Access {
     /** A person with the viewer role or more. */
     VIEW,
+    /**
+     * A person with the viewer role or more, by a bearer token or, from a browser, the same token in the
+     * {@code drover_session} cookie (see {@link SessionCredential}): the console's pages. What the person may do
+     * beyond reading, the API decides when the console calls it with that token.
+     */
+    SESSION,
     /** A viewer, or a migrator app; the function limits a migrator to the migrations it owns. */
     VIEW_OR_MIGRATOR,
     /** A person with the operator role or more. */

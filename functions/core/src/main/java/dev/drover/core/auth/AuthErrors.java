@@ -28,7 +28,7 @@ public final class AuthErrors {
             default -> principal.actor();
         };
         String needs = switch (access) {
-            case VIEW -> "the viewer role";
+            case VIEW, SESSION -> "the viewer role";
             case VIEW_OR_MIGRATOR -> "the viewer role or a migrator's identity";
             case OPERATE -> "the operator role";
             case ADMIN -> "the admin role";

@@ -11,8 +11,8 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * The platform functions' door: a bearer JWT for people and migrators, Dapr's app API token for
- * subscriptions, and nothing (but the function's own check of its content) for {@link Access#CONTENT}.
+ * The platform functions' door: a bearer JWT for people and migrators (for the console's pages also from the
+ * session cookie), Dapr's app API token for subscriptions, and nothing (but the function's own check of its content) for {@link Access#CONTENT}.
  */
 public final class PlatformAuthenticator implements Authenticator {
     public static final HeaderName DAPR_API_TOKEN = HeaderNames.create("dapr-api-token");
@@ -30,7 +30,8 @@ public final class PlatformAuthenticator implements Authenticator {
         return switch (access) {
             case CONTENT -> new Principal.Bearer();
             case SIDECAR -> sidecar(req);
-            default -> allow(bearer(req), access);
+            case SESSION -> allow(verify(SessionCredential.of(req).token()), access);
+            default -> allow(verify(AuthErrors.bearerToken(req)), access);
         };
     }
 
@@ -46,8 +47,7 @@ public final class PlatformAuthenticator implements Authenticator {
         return new Principal.Sidecar();
     }
 
-    private Principal bearer(ServerRequest req) {
-        String token = AuthErrors.bearerToken(req);
+    private Principal verify(String token) {
         try {
             return tokens.verify(token);
         } catch (ProofRefused e) {
@@ -62,7 +62,7 @@ public final class PlatformAuthenticator implements Authenticator {
     static Principal allow(Principal principal, Access access) {
         boolean allowed = switch (principal) {
             case Principal.User user -> switch (access) {
-                case VIEW, VIEW_OR_MIGRATOR, AUTHENTICATED -> user.has(Role.VIEWER);
+                case VIEW, SESSION, VIEW_OR_MIGRATOR, AUTHENTICATED -> user.has(Role.VIEWER);
                 case OPERATE -> user.has(Role.OPERATOR);
                 case ADMIN, MIGRATOR -> user.has(Role.ADMIN);
                 case SIDECAR, CONTENT -> false;

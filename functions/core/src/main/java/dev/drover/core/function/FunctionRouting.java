@@ -102,6 +102,21 @@ public final class FunctionRouting {
         };
     }
 
+    /** As above, and a refused caller may be answered in the function's own terms (a sign-in page for a browser). */
+    private static Handler guarded(Authenticator auth, Function function, Handler handler) {
+        return (req, res) -> {
+            try {
+                Principals.set(req, auth.authenticate(req, function.spec().access()));
+            } catch (ApiException refusal) {
+                if (function.answerRefusal(req, res, refusal)) {
+                    return;
+                }
+                throw refusal;
+            }
+            handler.handle(req, res);
+        };
+    }
+
     /**
      * @param extraServices routes of their own that authenticate their callers themselves (a code host's webhook
      *                      checks its signature)
@@ -131,10 +146,17 @@ public final class FunctionRouting {
             }
             chain.proceed();
         });
-        for (Function function : functions) {
+        // Pages under a prefix go last: Helidon takes the first route that matches, and an exact or templated route
+        // beneath the prefix (a sign-in callback) wins over the prefix, as Gateway API ranks its matches.
+        List<Function> ordered = java.util.stream.Stream.concat(
+                functions.stream().filter(f -> f.spec().kind() != FunctionKind.PAGES),
+                functions.stream().filter(f -> f.spec().kind() == FunctionKind.PAGES)).toList();
+        for (Function function : ordered) {
             FunctionSpec spec = function.spec();
-            routing.route(spec.method(), spec.path(),
-                          guarded(auth, spec.access(), spec.kind() == FunctionKind.SUBSCRIPTION ? subscription(function) : function));
+            for (Method method : spec.methods()) {
+                routing.route(method, spec.path(),
+                              guarded(auth, function, spec.kind() == FunctionKind.SUBSCRIPTION ? subscription(function) : function));
+            }
         }
         DaprSubscriptions subscriptions = new DaprSubscriptions(pubsub, functions);
         routing.get("/dapr/subscribe", guarded(auth, Access.SIDECAR, subscriptions::handle));

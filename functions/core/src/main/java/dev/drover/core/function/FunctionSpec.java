@@ -22,10 +22,32 @@ public record FunctionSpec(String name, FunctionKind kind, Method method, String
         if (kind == FunctionKind.SUBSCRIPTION && access != Access.SIDECAR) {
             throw new IllegalArgumentException("only the Dapr sidecar delivers to a subscription: " + name);
         }
+        if (kind == FunctionKind.PAGES && !path.matches("(/[a-z0-9-]+)+/\\*")) {
+            throw new IllegalArgumentException("pages are served under a prefix of plain segments, '/<prefix>/*': " + path);
+        }
     }
 
     public static FunctionSpec rest(String name, Method method, String path, Access access) {
         return new FunctionSpec(name, FunctionKind.REST, method, path, Optional.empty(), access);
+    }
+
+    /**
+     * Pages for people's browsers: {@code GET} and {@code POST} on {@code prefix} and everything under it (Helidon's
+     * {@code /prefix/*} matches {@code /prefix}, {@code /prefix/} and below, as a Gateway API {@code PathPrefix} does).
+     * The function routes within the prefix itself.
+     */
+    public static FunctionSpec pages(String name, String prefix, Access access) {
+        return new FunctionSpec(name, FunctionKind.PAGES, Method.GET, prefix + "/*", Optional.empty(), access);
+    }
+
+    /** The methods the function serves: its one method, or GET and POST for pages. */
+    public java.util.List<Method> methods() {
+        return kind == FunctionKind.PAGES ? java.util.List.of(Method.GET, Method.POST) : java.util.List.of(method);
+    }
+
+    /** For pages, the prefix they are served under ({@code /console}); for others, the path itself. */
+    public String prefix() {
+        return kind == FunctionKind.PAGES ? path.substring(0, path.length() - 2) : path;
     }
 
     /** Dapr delivers a topic's events by POST to the route the app declares in GET /dapr/subscribe. */

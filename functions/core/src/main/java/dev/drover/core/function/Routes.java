@@ -26,7 +26,9 @@ final class Routes {
 
     Routes(List<Function> functions) {
         for (Function function : functions) {
-            routes.add(new Route(PathMatchers.create(function.spec().path()), function.spec().method()));
+            for (Method method : function.spec().methods()) {
+                routes.add(new Route(PathMatchers.create(function.spec().path()), method));
+            }
         }
         for (String path : GET_ONLY) {
             routes.add(new Route(PathMatchers.exact(path), Method.GET));

@@ -1,0 +1,61 @@
+package dev.drover.console;
+
+import dev.drover.console.api.ConsoleApi;
+import dev.drover.console.pages.BulkAction;
+import dev.drover.console.pages.LiveRelay;
+import dev.drover.console.pages.MigrationPage;
+import dev.drover.console.pages.MigrationsPage;
+import dev.drover.console.web.Assets;
+import dev.drover.console.web.ErrorPages;
+import dev.drover.console.web.Layout;
+import dev.drover.console.web.Router;
+import dev.drover.console.web.Urls;
+import dev.drover.core.auth.Access;
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.http.ApiException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The console: server-rendered pages at {@code /console} and below, for people in a browser (docs/adr/0009-console.md).
+ * A backend for the frontend: each page asks the API over HTTP with the person's own token and renders HTML; htmx and
+ * its SSE extension make the pages live. It holds no state and opens no store.
+ *
+ * <p>Access {@link Access#SESSION}: the routing proves the person from the bearer header or the session cookie
+ * before any page runs; a browser without one is sent to sign in, an API-style client gets 401.
+ */
+public final class Console implements Function {
+    private final Router router;
+    private final ErrorPages errors;
+
+    public Console(ConsoleApi api) {
+        Assets assets = new Assets();
+        Layout layout = new Layout(assets);
+        this.errors = new ErrorPages(layout);
+        MigrationsPage migrations = new MigrationsPage(api, layout);
+        // The console's routes: one small Page class each; how to add one is in Router's comment.
+        this.router = new Router(errors)
+                .get("/", migrations)
+                .get("/migrations", migrations)
+                .get("/migrations/{id}", new MigrationPage(api, layout))
+                .get("/migrations/{id}/live", new LiveRelay(api))
+                .post("/migrations/{id}/bulk", new BulkAction(api))
+                .get("/assets/{fingerprint}/{name}", assets.page());
+    }
+
+    @Override
+    public FunctionSpec spec() {
+        return FunctionSpec.pages("console", Urls.ROOT, Access.SESSION);
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        router.serve(req, res);
+    }
+
+    @Override
+    public boolean answerRefusal(ServerRequest req, ServerResponse res, ApiException refusal) {
+        return errors.refusal(req, res, refusal);
+    }
+}
