@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** GET /migrations/{id}/candidates: paging, status and metadata filters, and their combinations. */
+/** GET /migrations/{id}/candidates: paging, status, metadata and id-prefix filters, and their combinations. */
 @ServerTest
 class CandidatePagingTest {
     private static final RedisState STATE = TestState.create();
@@ -119,6 +119,47 @@ class CandidatePagingTest {
     }
 
     @Test
+    void idPrefixFiltersAndPagesAndCombinesWithTheOtherFilters() {
+        assertEquals(expected(i -> i >= 100 && i < 200), walk("idPrefix=app-001", 7));
+        assertEquals(expected(i -> i >= 1200), walk("idPrefix=app-012", 50));
+        assertEquals(expected(i -> i == 1233), walk("idPrefix=app-01233", 50));
+        assertEquals(expected(i -> true), walk("idPrefix=app-", 500));
+        assertEquals(List.of(), walk("idPrefix=app-1", 50));
+        assertEquals(List.of(), walk("idPrefix=zzz", 50));
+        assertEquals(List.of(), walk("idPrefix=a.", 50), "'.' sorts before digits: the range must not leak into app-");
+        assertEquals(expected(i -> i >= 100 && i < 200 && i % 7 == 3), walk("idPrefix=app-001&meta.team=t3", 2));
+        assertEquals(expected(i -> i >= 1000 && i % 10 == 0 && i % 25 != 0), walk("idPrefix=app-01&status=running", 3));
+        assertEquals(expected(i -> i >= 1000 && i % 2 == 0 && i % 7 == 0 && i % 25 == 0),
+                     walk("idPrefix=app-01&status=completed&meta.env=prod&meta.team=t0", 1));
+    }
+
+    @Test
+    void idPrefixReadsOnlyItsRangeOfTheIndexNotTheIdsBeforeIt() {
+        // More ids before the prefix than one page read may look at (5000): a walk from the start would stop there
+        // with an empty page; the prefix's range starts at its first id.
+        String m = "paging-prefix";
+        STATE.migrations().announce(Fixtures.migration(m), "test-migrator");
+        List<DiscoveredCandidate> batch = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            batch.add(Fixtures.candidate("a-%05d".formatted(i), Map.of()));
+            if (batch.size() == 2000) {
+                STATE.candidates().merge(m, batch);
+                batch.clear();
+            }
+        }
+        STATE.candidates().merge(m, List.of(Fixtures.candidate("zz-1", Map.of()), Fixtures.candidate("zz-2", Map.of())));
+        JsonNode page = api.get("/migrations/" + m + "/candidates?idPrefix=zz-").json();
+        assertEquals(2, page.get("items").size(), page.toString());
+        assertTrue(page.get("nextCursor").isNull());
+        JsonNode withStatus = api.get("/migrations/" + m + "/candidates?idPrefix=zz-&status=not_started&limit=1").json();
+        assertEquals("zz-1", withStatus.get("items").get(0).get("id").asText());
+        JsonNode next = api.get("/migrations/" + m + "/candidates?idPrefix=zz-&status=not_started&limit=1&cursor="
+                                        + withStatus.get("nextCursor").asText()).json();
+        assertEquals("zz-2", next.get("items").get(0).get("id").asText());
+        assertTrue(next.get("nextCursor").isNull());
+    }
+
+    @Test
     void everyItemOfAPageIsAFullCandidate() {
         JsonNode first = api.get("/migrations/" + M + "/candidates?limit=1&meta.env=prod").json().get("items").get(0);
         assertEquals(id(0), first.get("id").asText());
@@ -146,7 +187,8 @@ class CandidatePagingTest {
     void badQueriesAreRefusedWithAStableCode() {
         String base = "/migrations/" + M + "/candidates";
         for (String query : new String[] {"?limit=0", "?limit=501", "?limit=ten", "?status=done", "?stauts=running",
-                "?limit=5&limit=6", "?meta.=x", "?meta.b%20ad=x"}) {
+                "?limit=5&limit=6", "?meta.=x", "?meta.b%20ad=x", "?idPrefix=", "?idPrefix=App", "?idPrefix=-app",
+                "?idPrefix=a%20b", "?idPrefix=a&idPrefix=b", "?idPrefix=" + "a".repeat(101)}) {
             Api.Reply reply = api.get(base + query);
             assertEquals(400, reply.status(), query + " -> " + reply.body());
             assertEquals("invalid_query", reply.errorCode(), query);

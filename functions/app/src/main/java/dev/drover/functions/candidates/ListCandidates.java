@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /migrations/{id}/candidates?status=&meta.<key>=&cursor=&limit=}: one page of candidates
- * in id order; filters are served from Redis indexes, and every filter given must match.
+ * {@code GET /migrations/{id}/candidates?status=&meta.<key>=&idPrefix=&cursor=&limit=}: one page of candidates
+ * in id order, each with its run's summary; filters are served from Redis indexes, and every filter given must match.
  */
 public final class ListCandidates implements Function {
     private static final String META_PREFIX = "meta.";
@@ -63,6 +63,7 @@ public final class ListCandidates implements Function {
     static CandidateQuery query(Parameters params) {
         Optional<CandidateStatus> status = Optional.empty();
         Map<String, String> metadata = new HashMap<>();
+        String idPrefix = "";
         String afterId = "";
         int limit = CandidateQuery.DEFAULT_LIMIT;
         for (String name : params.names()) {
@@ -74,6 +75,12 @@ public final class ListCandidates implements Function {
             if (name.equals("status")) {
                 status = Optional.of(CandidateStatus.parse(value).orElseThrow(
                         () -> invalid("status '" + value + "' is not one of " + CandidateStatus.names())));
+            } else if (name.equals("idPrefix")) {
+                if (value.length() > Check.SLUG_MAX || !Check.SLUG_PREFIX.matcher(value).matches()) {
+                    throw invalid("idPrefix must be the start of a candidate id (lower-case letters, digits, '-', '.', '_'; "
+                                          + "at most " + Check.SLUG_MAX + " characters)");
+                }
+                idPrefix = value;
             } else if (name.equals("limit")) {
                 limit = limit(value);
             } else if (name.equals("cursor")) {
@@ -85,10 +92,10 @@ public final class ListCandidates implements Function {
                 }
                 metadata.put(key, value);
             } else {
-                throw invalid("unknown query parameter '" + name + "'; expected status, meta.<key>, cursor or limit");
+                throw invalid("unknown query parameter '" + name + "'; expected status, meta.<key>, idPrefix, cursor or limit");
             }
         }
-        return new CandidateQuery(status, metadata, afterId, limit);
+        return new CandidateQuery(status, metadata, idPrefix, afterId, limit);
     }
 
     private static int limit(String value) {

@@ -1,10 +1,16 @@
 package dev.drover.core.model;
 
+import dev.drover.core.run.RunSummary;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A candidate as the platform stores it: what discovery said, plus where it stands. */
+/**
+ * A candidate as the platform stores it: what discovery said, plus where it stands.
+ *
+ * @param run its current (or last) run and that run's current step; null before its first start
+ */
 public record Candidate(String id,
                         String kind,
                         Map<String, String> metadata,
@@ -12,5 +18,6 @@ public record Candidate(String id,
                         List<Step> steps,
                         CandidateStatus status,
                         Instant createdAt,
-                        Instant updatedAt) {
+                        Instant updatedAt,
+                        RunSummary run) {
 }

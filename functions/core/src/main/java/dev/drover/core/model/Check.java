@@ -12,6 +12,8 @@ public final class Check {
     /** Lower-case letters, digits and inner '-', '.', '_': safe in URLs, Redis keys and Kubernetes labels. */
     public static final Pattern SLUG = Pattern.compile("[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
     public static final int SLUG_MAX = 100;
+    /** The start of a slug (a search by id prefix): it may end in '-', '.' or '_'. */
+    public static final Pattern SLUG_PREFIX = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     /** Metadata keys travel in query strings ({@code meta.<key>=}) so they keep to a URL-safe alphabet. */
     public static final Pattern META_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*");
     public static final int META_KEY_MAX = 128;

@@ -7,6 +7,8 @@ import dev.drover.core.model.CandidateStatus;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.FileGroup;
 import dev.drover.core.model.Step;
+import dev.drover.core.run.RunSummary;
+import dev.drover.core.run.StepState;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -53,9 +55,11 @@ public final class CandidateStore {
 
     /** Merges, and appends {@code historyEntry} ('' for none) with the counts to the history outbox in the same script. */
     public MergeResult merge(String migrationId, List<DiscoveredCandidate> batch, String historyEntry) {
-        List<String> args = new ArrayList<>(2 + batch.size() * 8);
+        List<String> args = new ArrayList<>(4 + batch.size() * 8);
         args.add(clock.instant().toString());
         args.add(historyEntry);
+        args.add(keys.events(migrationId));
+        args.add(migrationId);
         for (DiscoveredCandidate candidate : batch) {
             args.add(candidate.id());
             args.add(candidate.kind());
@@ -80,7 +84,10 @@ public final class CandidateStore {
         return read(migrationId, List.of(candidateId)).stream().findFirst();
     }
 
-    /** One page of a migration's candidates in id order, filtered by status and metadata. */
+    /**
+     * One page of a migration's candidates in id order, filtered by status, metadata and id prefix; the prefix bounds
+     * the walk over the index (ZRANGEBYLEX), so it costs what the matching ids cost, not the migration's size.
+     */
     public CandidatePage page(String migrationId, CandidateQuery query) {
         List<String> indexes = new ArrayList<>();
         indexes.add(query.status().map(s -> keys.status(migrationId, s)).orElse(keys.candidates(migrationId)));
@@ -88,7 +95,8 @@ public final class CandidateStore {
         @SuppressWarnings("unchecked")
         List<Object> reply = (List<Object>) PAGE.run(redis, indexes, List.of(query.afterId(),
                                                                               Integer.toString(query.limit()),
-                                                                              Integer.toString(SCAN_BUDGET)));
+                                                                              Integer.toString(SCAN_BUDGET),
+                                                                              query.idPrefix()));
         @SuppressWarnings("unchecked")
         List<String> ids = (List<String>) reply.get(0);
         String next = (String) reply.get(1);
@@ -98,10 +106,14 @@ public final class CandidateStore {
     private List<Candidate> read(String migrationId, List<String> ids) {
         List<Response<Map<String, String>>> hashes = new ArrayList<>(ids.size());
         List<Response<Map<String, String>>> metadata = new ArrayList<>(ids.size());
+        List<Response<List<String>>> steps = new ArrayList<>(ids.size());
+        // One round trip for the whole page, run summaries included: the step states are keyed by candidate, not by
+        // run, so they are read beside the candidate without knowing its run id first.
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (String id : ids) {
                 hashes.add(pipeline.hgetAll(keys.candidate(migrationId, id)));
                 metadata.add(pipeline.hgetAll(keys.candidateMetadata(migrationId, id)));
+                steps.add(pipeline.hvals(keys.candidateSteps(migrationId, id)));
             }
             pipeline.sync();
         }
@@ -109,14 +121,17 @@ public final class CandidateStore {
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> hash = hashes.get(i).get();
             if (hash.containsKey("status")) {
+                CandidateStatus status = CandidateStatus.fromWire(hash.get("status"));
+                List<StepState> states = steps.get(i).get().stream().map(json -> Json.readStored(json, StepState.class)).toList();
                 result.add(new Candidate(ids.get(i),
                                          hash.get("kind"),
                                          new TreeMap<>(metadata.get(i).get()),
                                          Json.readStored(hash.get("files"), FILES),
                                          Json.readStored(hash.get("steps"), STEPS),
-                                         CandidateStatus.fromWire(hash.get("status")),
+                                         status,
                                          Instant.parse(hash.get("createdAt")),
-                                         Instant.parse(hash.get("updatedAt"))));
+                                         Instant.parse(hash.get("updatedAt")),
+                                         RunSummary.of(hash.get("run"), hash.get("attempts"), status, states).orElse(null)));
             }
         }
         return result;

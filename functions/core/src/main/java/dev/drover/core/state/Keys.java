@@ -30,6 +30,26 @@ public final class Keys {
         return prefix + "history:outbox";
     }
 
+    /**
+     * Pub/sub channel (not a key): a migration's changes, as JSON {@code {"type": "candidate"|"counts"|"rollout", ...}}.
+     * The scripts that change a candidate's status, run or step PUBLISH {@code {"type":"candidate","migrationId",
+     * "candidateId","status"}} to it in the same script (a new candidate's message also says {@code "run": null});
+     * the events function adds the run's summary when it relays one. Lossy by design: a live view refetches on reconnect.
+     */
+    public String events(String migrationId) {
+        return prefix + "events:" + migrationId;
+    }
+
+    /** The pattern of every migration's event channel, for one PSUBSCRIBE per process. */
+    public String eventsPattern() {
+        return prefix + "events:*";
+    }
+
+    /** The migration id of an event channel, from {@link #events}. */
+    public String migrationOfEvents(String channel) {
+        return channel.substring((prefix + "events:").length());
+    }
+
     /** Sorted set of every migration id (all scores 0: ordered by id). */
     public String migrations() {
         return prefix + "migrations";

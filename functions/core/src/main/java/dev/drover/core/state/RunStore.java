@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Runs in Redis: which run owns a candidate, each run's record, the candidate's step states and inputs.
  * Every write that a stale run could make is guarded in its script by "is this still the candidate's
- * current run", so an old attempt can never overwrite a newer one.
+ * current run", so an old attempt can never overwrite a newer one. Every script that changes a candidate's status,
+ * run or step publishes the change on the migration's event channel ({@link Keys#events}) in the same script.
  */
 public final class RunStore {
     private static final LuaScript CLAIM = LuaScript.load("claim-run.lua");
@@ -73,6 +74,7 @@ public final class RunStore {
         args.add(clock.instant().toString());
         args.add(Json.string(steps));
         args.add(historyEntry);
+        args.add(keys.events(migrationId));
         for (Step step : steps) {
             args.add(step.name());
             args.add(Json.string(StepState.notStarted(step.name())));
@@ -101,7 +103,8 @@ public final class RunStore {
         Object written = RECORD_STEP.run(redis, List.of(keys.migration(run.migrationId()), keys.historyOutbox()),
                                          List.of(run.candidateId(), run.runId(), state.name(), Json.string(state),
                                                  candidateStatus.map(CandidateStatus::wire).orElse(""),
-                                                 clock.instant().toString(), historyEntry));
+                                                 clock.instant().toString(), historyEntry,
+                                                 keys.events(run.migrationId()), run.migrationId()));
         return Long.valueOf(1).equals(written);
     }
 
@@ -125,7 +128,8 @@ public final class RunStore {
         Object written = FINISH.run(redis, List.of(keys.migration(run.migrationId()), keys.run(run.runId()),
                                                    keys.historyOutbox()),
                                     List.of(run.candidateId(), run.runId(), status.wire(), candidate.wire(),
-                                            clock.instant().toString(), historyEntry));
+                                            clock.instant().toString(), historyEntry,
+                                            keys.events(run.migrationId()), run.migrationId()));
         return Long.valueOf(1).equals(written);
     }
 

@@ -3,7 +3,7 @@
 -- KEYS[1] the migration's hash; KEYS[2] the run's hash; KEYS[3] the history outbox (a stream).
 -- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] migration id, ARGV[4] the callback token's hash, ARGV[5] now,
 -- ARGV[6] the run's steps (JSON), ARGV[7] the history entry to append when claimed ('' for none; stored with the attempt, which only this
--- script knows),
+-- script knows), ARGV[8] the migration's event channel (PUBLISHed to when claimed, see Keys#events),
 -- then pairs of (step name, initial step state JSON).
 -- Returns {'claimed', attempt}, {'missing'}, or {'busy', status, current run id}.
 local m = KEYS[1]
@@ -22,7 +22,7 @@ redis.call('ZADD', m .. ':s:running', 0, id)
 redis.call('HSET', c, 'status', 'running', 'run', ARGV[2], 'updatedAt', ARGV[5])
 redis.call('ZADD', c .. ':runs', attempt, ARGV[2])
 redis.call('DEL', c .. ':steps')
-for i = 8, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   redis.call('HSET', c .. ':steps', ARGV[i], ARGV[i + 1])
 end
 redis.call('HSET', KEYS[2], 'migrationId', ARGV[3], 'candidateId', id, 'attempt', attempt,
@@ -32,4 +32,5 @@ redis.call('HSET', KEYS[2], 'migrationId', ARGV[3], 'candidateId', id, 'attempt'
 if ARGV[7] ~= '' then
   redis.call('XADD', KEYS[3], '*', 'e', ARGV[7], 'attempt', attempt)
 end
+redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'candidate', migrationId = ARGV[3], candidateId = id, status = 'running'}))
 return {'claimed', attempt}

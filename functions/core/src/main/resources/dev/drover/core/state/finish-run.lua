@@ -5,6 +5,8 @@
 -- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] run status, ARGV[4] candidate status, ARGV[5] now,
 -- ARGV[6] the history entry to append when the run ends here ('' for none): appended as soon as the run's
 -- record ends, even when the candidate has moved on to a newer run, so history never counts it active.
+-- ARGV[7] the migration's event channel (PUBLISHed to when the candidate changes here, see Keys#events),
+-- ARGV[8] the migration id.
 local m = KEYS[1]
 local id = ARGV[1]
 local c = m .. ':c:' .. id
@@ -25,4 +27,5 @@ if status ~= ARGV[4] then
   redis.call('HSET', c, 'status', ARGV[4])
 end
 redis.call('HSET', c, 'updatedAt', ARGV[5])
+redis.call('PUBLISH', ARGV[7], cjson.encode({type = 'candidate', migrationId = ARGV[8], candidateId = id, status = ARGV[4]}))
 return 1

@@ -7,7 +7,9 @@
 -- KEYS[1] the migration's hash. Every other key of the migration is KEYS[1] plus a suffix and
 -- shares its {hash tag}. KEYS[2] the history outbox (a stream).
 -- ARGV[1] now; ARGV[2] the submission's history entry ('' for none), appended with the counts (fields
--- m.added, m.updated, m.unchanged, m.untouched, which the writer puts in its metadata); then per candidate: id, kind, files JSON, steps JSON, n, then n triples of
+-- m.added, m.updated, m.unchanged, m.untouched, which the writer puts in its metadata); ARGV[3] the migration's
+-- event channel (each new candidate is PUBLISHed there, see Keys#events); ARGV[4] the migration id;
+-- then per candidate: id, kind, files JSON, steps JSON, n, then n triples of
 -- (metadata key, metadata value, metadata index key suffix).
 -- Returns {added, updated, unchanged, untouched}, or {-1} when the migration does not exist.
 local m = KEYS[1]
@@ -16,7 +18,7 @@ if redis.call('EXISTS', m) == 0 then
 end
 local now = ARGV[1]
 local added, updated, unchanged, untouched = 0, 0, 0, 0
-local i = 3
+local i = 5
 while i <= #ARGV do
   local id, kind, files, steps = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local metaFirst = i + 5
@@ -33,6 +35,9 @@ while i <= #ARGV do
       redis.call('HSET', c .. ':meta', ARGV[j], ARGV[j + 1])
       redis.call('ZADD', m .. ':x:' .. ARGV[j + 2], 0, id)
     end
+    -- A new candidate has no run: the message is complete as it is.
+    redis.call('PUBLISH', ARGV[3], cjson.encode({type = 'candidate', migrationId = ARGV[4], candidateId = id,
+      status = 'not_started', run = cjson.null}))
     added = added + 1
   elseif status == 'not_started' then
     local stored = redis.call('HMGET', c, 'kind', 'files', 'steps')

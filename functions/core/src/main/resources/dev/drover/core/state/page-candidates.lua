@@ -2,12 +2,19 @@
 -- (all candidates, one status, metadata key=value), walking the smallest set and probing the others.
 -- KEYS: the index sorted sets (all members scored 0, so ordered by id).
 -- ARGV[1] cursor: the last id of the previous page, '' for the first page; ARGV[2] limit;
--- ARGV[3] scan budget: the most ids to look at, so one call stays cheap however sparse a filter is.
+-- ARGV[3] scan budget: the most ids to look at, so one call stays cheap however sparse a filter is;
+-- ARGV[4] id prefix: only ids that start with it ('' for all). Ids are ASCII slugs, so every id with the
+-- prefix sorts in the lexicographic range [prefix, prefix .. '\255'): the walk reads that range alone.
 -- Returns {ids, next cursor}; the next cursor is '' when the walk reached the end.
+local prefix = ARGV[4] or ''
+local min, max = '-', '+'
+if prefix ~= '' then
+  min, max = '[' .. prefix, '(' .. prefix .. '\255'
+end
 local smallest = 1
-local smallestSize = redis.call('ZCARD', KEYS[1])
+local smallestSize = redis.call('ZLEXCOUNT', KEYS[1], min, max)
 for k = 2, #KEYS do
-  local size = redis.call('ZCARD', KEYS[k])
+  local size = redis.call('ZLEXCOUNT', KEYS[k], min, max)
   if size < smallestSize then
     smallest, smallestSize = k, size
   end
@@ -19,11 +26,11 @@ local budget = tonumber(ARGV[3])
 local ids = {}
 local scanned = 0
 while true do
-  local from = '-'
-  if cursor ~= '' then
+  local from = min
+  if cursor ~= '' and (prefix == '' or cursor >= prefix) then
     from = '(' .. cursor
   end
-  local batch = redis.call('ZRANGEBYLEX', walk, from, '+', 'LIMIT', 0, 200)
+  local batch = redis.call('ZRANGEBYLEX', walk, from, max, 'LIMIT', 0, 200)
   if #batch == 0 then
     return {ids, ''}
   end
@@ -41,7 +48,7 @@ while true do
       ids[#ids + 1] = id
     end
     if #ids == limit or scanned >= budget then
-      if #redis.call('ZRANGEBYLEX', walk, '(' .. id, '+', 'LIMIT', 0, 1) == 0 then
+      if #redis.call('ZRANGEBYLEX', walk, '(' .. id, max, 'LIMIT', 0, 1) == 0 then
         return {ids, ''}
       end
       return {ids, id}

@@ -4,7 +4,8 @@
 -- KEYS[1] the migration's hash; KEYS[2] the history outbox (a stream).
 -- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] step name, ARGV[4] step state JSON,
 -- ARGV[5] new candidate status or '' to leave it, ARGV[6] now,
--- ARGV[7] the history entry to append when written ('' for none).
+-- ARGV[7] the history entry to append when written ('' for none), ARGV[8] the migration's event channel
+-- (PUBLISHed to when written, see Keys#events), ARGV[9] the migration id.
 local m = KEYS[1]
 local id = ARGV[1]
 local c = m .. ':c:' .. id
@@ -22,4 +23,6 @@ redis.call('HSET', c, 'updatedAt', ARGV[6])
 if ARGV[7] ~= '' then
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[7])
 end
+redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'candidate', migrationId = ARGV[9], candidateId = id,
+  status = redis.call('HGET', c, 'status')}))
 return 1
