@@ -1,5 +1,6 @@
 package dev.drover.local.stack;
 
+import dev.drover.console.signin.SignInSettings;
 import dev.drover.core.auth.AuthSettings;
 import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.FunctionServer;
@@ -92,6 +93,7 @@ public final class LocalStack implements AutoCloseable {
     private WorkflowClient workerClient;
     private Migrator demo;
     private DevIssuer issuer;
+    private SignInSettings signIn;
     private SigningKeys keys;
     private Migrator chartDemo;
 
@@ -166,13 +168,19 @@ public final class LocalStack implements AutoCloseable {
         issuer = DevIssuer.start(bind, settings.issuer());
         parts.push(issuer);
         listeners.add(new Listener("issuer", bind, issuer.port()));
+        // People sign in to the console at the same issuer, which sends them back to the console's callback on the
+        // API's port: registered before anything listens there, as a redirect URI is registered with a real IdP. So the
+        // port is known now (picked, when any will do, as the demo migrators' are).
+        int apiPort = settings.api() == 0 ? FreePort.pick() : settings.api();
+        signIn = SignInSettings.local(issuer.issuer(), URI.create("http://" + connectHost + ":" + apiPort));
+        issuer.registerRedirectUri(signIn.redirectUri());
         keys = SigningKeys.generate();
         Trust trust = Trust.of(AuthSettings.of(issuer.issuer(), Optional.of(appApiToken)), keys,
                                new MigratorUrls(MigratorUrls.LOOPBACK), new TrustedProxies(""));
         // The console calls the API over HTTP like any client: here, this stack's own API server.
         Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust, this::apiUri);
         Authenticator auth = trust.authenticator();
-        api = FunctionServer.start(bind, settings.functions().withPort(settings.api()), Catalog.all(platform),
+        api = FunctionServer.start(bind, settings.functions().withPort(apiPort), Catalog.all(platform),
                                    List.of(state.readiness()), List.of(new OpenApiService(auth)), auth);
         parts.push(api::stop);
         listeners.add(new Listener("api", bind, api.port()));
@@ -312,6 +320,14 @@ public final class LocalStack implements AutoCloseable {
      */
     public TokenSource migratorTokens(String app) {
         return TokenSource.clientCredentials(issuer.tokenEndpoint(), issuer.clientId(), issuer.clientSecret(), Map.of("migrator", app));
+    }
+
+    /**
+     * How the console signs people in on this stack: at its development issuer, as client {@code drover-console},
+     * back to {@code <api>/console/callback} (registered with the issuer).
+     */
+    public SignInSettings signInSettings() {
+        return signIn;
     }
 
     /** The platform's signing key of this run of the stack (step events, dry-run requests, callback tokens). */

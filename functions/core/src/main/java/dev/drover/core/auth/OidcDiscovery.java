@@ -14,9 +14,10 @@ import java.time.Duration;
 /**
  * OIDC discovery (OpenID Connect Discovery 1.0, section 4): the issuer's configuration names its JWKS.
  * The document must name the issuer exactly as configured, or tokens could be checked against keys of
- * someone else's choosing.
+ * someone else's choosing. The functions read the JWKS it names; the console's sign-in its authorization and token
+ * endpoints.
  */
-final class OidcDiscovery {
+public final class OidcDiscovery {
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(3))
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -25,8 +26,40 @@ final class OidcDiscovery {
     private OidcDiscovery() {
     }
 
+    /** Where a browser signs in ({@code authorization_endpoint}) and where its code is exchanged ({@code token_endpoint}). */
+    public record SignInEndpoints(URI authorization, URI token) {
+    }
+
     /** The issuer's {@code jwks_uri}; an {@link IOException} when the issuer cannot be asked or answers nonsense. */
     static URL jwksUri(URI issuer) throws IOException {
+        JsonNode document = document(issuer);
+        String jwks = document.path("jwks_uri").asText("");
+        return endpoint(issuer, "jwks_uri", jwks).toURL();
+    }
+
+    /**
+     * The issuer's endpoints for the authorization code grant; an {@link IOException} when the issuer cannot be
+     * asked, answers nonsense, or names no such endpoints (an issuer for machines only).
+     */
+    public static SignInEndpoints signInEndpoints(URI issuer) throws IOException {
+        JsonNode document = document(issuer);
+        return new SignInEndpoints(endpoint(issuer, "authorization_endpoint", document.path("authorization_endpoint").asText("")),
+                                   endpoint(issuer, "token_endpoint", document.path("token_endpoint").asText("")));
+    }
+
+    private static URI endpoint(URI issuer, String name, String value) throws IOException {
+        try {
+            URI uri = URI.create(value);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw new IOException("the OIDC configuration of " + issuer + " names no http(s) " + name + ": '" + value + "'");
+    }
+
+    private static JsonNode document(URI issuer) throws IOException {
         String base = issuer.toString().endsWith("/") ? issuer.toString().substring(0, issuer.toString().length() - 1)
                                                       : issuer.toString();
         URI configuration = URI.create(base + "/.well-known/openid-configuration");
@@ -46,15 +79,6 @@ final class OidcDiscovery {
         if (!named.equals(issuer.toString()) && !named.equals(base)) {
             throw new IOException(configuration + " names issuer '" + named + "', not " + issuer);
         }
-        String jwks = document.path("jwks_uri").asText("");
-        try {
-            URI uri = URI.create(jwks);
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                throw new IOException(configuration + " names no http(s) jwks_uri: '" + jwks + "'");
-            }
-            return uri.toURL();
-        } catch (IllegalArgumentException e) {
-            throw new IOException(configuration + " names a jwks_uri that is no URL: '" + jwks + "'");
-        }
+        return document;
     }
 }
