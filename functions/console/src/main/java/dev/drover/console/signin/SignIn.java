@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The console's sign-in (docs/adr/0007-security.md, "Console sign-in"): the authorization code grant with PKCE at the
@@ -43,9 +44,11 @@ public final class SignIn {
     public static final String SIGN_IN_PATH = "/console/sign-in";
     public static final String SIGN_OUT_PATH = "/console/sign-out";
     static final String PENDING_COOKIE = "drover_sign_in";
+    private static final String MOVED = "moved";
     private static final String KEY_PURPOSE = "drover console sign-in v1";
 
-    private final SignInSettings settings;
+    private final Supplier<SignInSettings> configured;
+    private volatile SignInSettings settings;
     private final TokenVerifier tokens;
     private final byte[] key;
     private final Clock clock;
@@ -53,11 +56,20 @@ public final class SignIn {
 
     /** {@code keys}: the platform's signing key, from which the sign-in cookie's key is derived (every instance alike). */
     public SignIn(SignInSettings settings, TokenVerifier tokens, SigningKeys keys) {
+        this(() -> settings, tokens, keys, Clock.systemUTC());
+    }
+
+    /**
+     * Settings read when first needed ({@code () -> SignInSettings.fromEnvironment(env)}): a process that builds every
+     * function but serves another needs none of the console's settings. Until they are right, the sign-in routes
+     * answer a page that names what is missing.
+     */
+    public SignIn(Supplier<SignInSettings> settings, TokenVerifier tokens, SigningKeys keys) {
         this(settings, tokens, keys, Clock.systemUTC());
     }
 
-    SignIn(SignInSettings settings, TokenVerifier tokens, SigningKeys keys, Clock clock) {
-        this.settings = settings;
+    SignIn(Supplier<SignInSettings> settings, TokenVerifier tokens, SigningKeys keys, Clock clock) {
+        this.configured = settings;
         this.tokens = tokens;
         this.key = keys.derive(KEY_PURPOSE);
         this.clock = clock;
@@ -68,6 +80,17 @@ public final class SignIn {
      * false, having sent nothing, for any other path.
      */
     public boolean handle(String path, ServerRequest req, ServerResponse res) {
+        if (!path.equals(SIGN_IN_PATH) && !path.equals(SignInSettings.CALLBACK_PATH) && !path.equals(SIGN_OUT_PATH)) {
+            return false;
+        }
+        try {
+            settings();
+        } catch (IllegalArgumentException e) {
+            SignInPages.problem(res, Status.SERVICE_UNAVAILABLE_503, "Sign-in is not configured",
+                                "This console does not know where to sign people in yet; its operator must set it up.",
+                                e.getMessage(), NextPage.HOME);
+            return true;
+        }
         switch (path) {
             case SIGN_IN_PATH -> {
                 if (allowed(Method.GET, req, res)) {
@@ -93,12 +116,19 @@ public final class SignIn {
 
     private void signIn(ServerRequest req, ServerResponse res) {
         String next = NextPage.of(req.query().first("next").asOptional());
+        if (!atCallbackOrigin(req) && query(req, MOVED).isEmpty()) {
+            // The sign-in cookie must be set where the callback will be asked for (localhost is not 127.0.0.1 to a
+            // browser): start again there, once (a proxy that rewrites Host must not make this a loop).
+            redirect(res, URI.create(origin(settings().redirectUri()) + SIGN_IN_PATH + "?next="
+                                             + URLEncoder.encode(next, StandardCharsets.UTF_8) + "&" + MOVED + "=1"));
+            return;
+        }
         OidcDiscovery.SignInEndpoints found;
         try {
             found = endpoints();
         } catch (IOException e) {
             SignInPages.problem(res, Status.SERVICE_UNAVAILABLE_503, "The sign-in service cannot be reached",
-                                "Drover signs you in at " + settings.issuer() + ", which does not answer now. Try again in a moment.",
+                                "Drover signs you in at " + settings().issuer() + ", which does not answer now. Try again in a moment.",
                                 why(e), next);
             return;
         }
@@ -108,9 +138,9 @@ public final class SignIn {
                                         .maxAge(PendingSignIn.LIFETIME).build());
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
-        query.put("client_id", settings.clientId());
-        query.put("redirect_uri", settings.redirectUri().toString());
-        query.put("scope", settings.scope());
+        query.put("client_id", settings().clientId());
+        query.put("redirect_uri", settings().redirectUri().toString());
+        query.put("scope", settings().scope());
         query.put("state", pending.state());
         query.put("code_challenge", pending.challenge());
         query.put("code_challenge_method", "S256");
@@ -138,7 +168,7 @@ public final class SignIn {
         if (pending.isEmpty()) {
             SignInPages.problem(res, Status.BAD_REQUEST_400, "This sign-in has expired",
                                 "It was started more than " + PendingSignIn.LIFETIME.toMinutes() + " minutes ago, in another "
-                                        + "browser, or at another address than " + origin(settings.redirectUri()) + ". Start again.",
+                                        + "browser, or at another address than " + origin(settings().redirectUri()) + ". Start again.",
                                 "", next);
             return;
         }
@@ -150,9 +180,9 @@ public final class SignIn {
             return;
         }
         Optional<String> iss = query(req, "iss");
-        if (iss.isPresent() && !iss.get().equals(settings.issuer().toString())) { // RFC 9207: another issuer's answer
+        if (iss.isPresent() && !iss.get().equals(settings().issuer().toString())) { // RFC 9207: another issuer's answer
             SignInPages.problem(res, Status.BAD_REQUEST_400, "The answer came from another identity provider",
-                                "Drover signs you in at " + settings.issuer() + ", not " + iss.get() + ".", "", next);
+                                "Drover signs you in at " + settings().issuer() + ", not " + iss.get() + ".", "", next);
             return;
         }
         Optional<String> code = query(req, "code");
@@ -163,11 +193,11 @@ public final class SignIn {
         }
         String token;
         try {
-            token = CodeExchange.accessToken(endpoints().token(), settings, code.get(), pending.get().verifier());
+            token = CodeExchange.accessToken(endpoints().token(), settings(), code.get(), pending.get().verifier());
         } catch (IOException e) {
             endpoints = null; // discovered again next time: the issuer may have moved
             SignInPages.problem(res, Status.SERVICE_UNAVAILABLE_503, "The sign-in service cannot be reached",
-                                "Drover could not exchange the sign-in code at " + settings.issuer() + ". Try again in a moment.",
+                                "Drover could not exchange the sign-in code at " + settings().issuer() + ". Try again in a moment.",
                                 why(e), next);
             return;
         } catch (CodeExchange.Refused e) {
@@ -205,7 +235,7 @@ public final class SignIn {
         // Another site's form must not sign a person out: a browser names the page a post comes from.
         Optional<String> from = req.headers().first(HeaderNames.ORIGIN);
         Optional<String> site = req.headers().first(HeaderNames.create("Sec-Fetch-Site"));
-        if (from.isPresent() && !from.get().equals(origin(settings.redirectUri()))
+        if (from.isPresent() && !from.get().equals(origin(settings().redirectUri()))
                 || site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
             SignInPages.problem(res, Status.FORBIDDEN_403, "Sign-out refused",
                                 "Signing out is done from the console's own pages, not from another site.", "", NextPage.HOME);
@@ -215,11 +245,20 @@ public final class SignIn {
         SignInPages.signedOut(res);
     }
 
+    private SignInSettings settings() {
+        SignInSettings resolved = settings;
+        if (resolved == null) {
+            resolved = configured.get();
+            settings = resolved;
+        }
+        return resolved;
+    }
+
     /** The issuer's endpoints, discovered once and again after a failure. */
     private OidcDiscovery.SignInEndpoints endpoints() throws IOException {
         OidcDiscovery.SignInEndpoints found = endpoints;
         if (found == null) {
-            found = OidcDiscovery.signInEndpoints(settings.issuer());
+            found = OidcDiscovery.signInEndpoints(settings().issuer());
             endpoints = found;
         }
         return found;
@@ -230,9 +269,19 @@ public final class SignIn {
                                         .secure(secure(req)).sameSite(SetCookie.SameSite.LAX).maxAge(Duration.ZERO).expires(Instant.EPOCH).build());
     }
 
+    /** Whether the browser asked at the origin of the callback (by its Host header; default ports left out alike). */
+    private boolean atCallbackOrigin(ServerRequest req) {
+        URI callback = settings().redirectUri();
+        int port = callback.getPort() != -1 ? callback.getPort() : "https".equals(callback.getScheme()) ? 443 : 80;
+        String expected = (callback.getHost() + ":" + port).toLowerCase(java.util.Locale.ROOT);
+        String host = req.headers().first(HeaderNames.HOST).orElse("").trim().toLowerCase(java.util.Locale.ROOT);
+        String withPort = host.matches(".*:\\d+$") && !host.endsWith("]") ? host : host + ":" + port;
+        return withPort.equals(expected);
+    }
+
     /** Secure cookies when this request came over https, or the browser reaches the console over https (a proxy's TLS). */
     private boolean secure(ServerRequest req) {
-        return req.isSecure() || settings.httpsOnly();
+        return req.isSecure() || settings().httpsOnly();
     }
 
     private static boolean allowed(Method method, ServerRequest req, ServerResponse res) {

@@ -45,7 +45,8 @@ public record SignInSettings(URI issuer, String clientId, URI redirectUri, Strin
                                                        + "browser reaches it (https://<console host>" + CALLBACK_PATH
                                                        + "), registered with the issuer for the console's client");
         }
-        return new SignInSettings(URI.create(issuer.trim()),
+        boolean own = !env.getOrDefault("DROVER_CONSOLE_ISSUER", "").isBlank();
+        return new SignInSettings(httpUrl(issuer.trim(), own ? "DROVER_CONSOLE_ISSUER" : "DROVER_OIDC_ISSUER"),
                                   env.getOrDefault("DROVER_CONSOLE_CLIENT_ID", DEFAULT_CLIENT_ID).trim(),
                                   URI.create(redirect.trim()),
                                   env.getOrDefault("DROVER_CONSOLE_SCOPE", DEFAULT_SCOPE).trim());

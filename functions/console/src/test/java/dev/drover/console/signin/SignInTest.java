@@ -67,7 +67,7 @@ class SignInTest {
                 .build().start();
         SignInSettings settings = SignInSettings.local(issuer.issuer(), consoleUri(""));
         issuer.registerRedirectUri(settings.redirectUri());
-        signIn = new SignIn(settings, tokens, SigningKeys.generate(), CLOCK);
+        signIn = new SignIn(() -> settings, tokens, SigningKeys.generate(), CLOCK);
         // The API's door, as every function has it: a route for operators that says who called.
         Function whoAmI = new Function() {
             @Override
@@ -112,6 +112,19 @@ class SignInTest {
         Map<String, String> again = Browser.query(Browser.location(Browser.get(consoleUri("/console/sign-in"))));
         assertNotEquals(query.get("state"), again.get("state"));
         assertNotEquals(query.get("code_challenge"), again.get("code_challenge"));
+    }
+
+    @Test
+    void aSignInStartedAtAnotherNameOfTheHostMovesToTheCallbacksOrigin() throws Exception {
+        URI atLocalhost = URI.create("http://localhost:" + console.port() + "/console/sign-in?next=/console/migrations");
+        HttpResponse<String> moved = Browser.get(atLocalhost);
+        assertEquals(303, moved.statusCode());
+        assertEquals(consoleUri("/console/sign-in?next=%2Fconsole%2Fmigrations&moved=1"), Browser.location(moved));
+        assertTrue(Browser.setCookie(moved, SignIn.PENDING_COOKIE).isEmpty(), "no cookie where the callback will not see it");
+
+        HttpResponse<String> once = Browser.get(URI.create(atLocalhost + "&moved=1"));
+        assertEquals(303, once.statusCode());
+        assertTrue(Browser.location(once).toString().startsWith(issuer.authorizationEndpoint().toString()), "moved once, never in a loop");
     }
 
     @Test
@@ -196,7 +209,7 @@ class SignInTest {
         DevIssuer gone = DevIssuer.start("127.0.0.1", 0);
         URI goneIssuer = gone.issuer();
         gone.close();
-        SignIn nowhere = new SignIn(SignInSettings.local(goneIssuer, consoleUri("")), tokens, SigningKeys.generate(), CLOCK);
+        SignIn nowhere = new SignIn(SignInSettings.local(goneIssuer, consoleUri("")), tokens, SigningKeys.generate());
         SignIn before = signIn;
         signIn = nowhere;
         try {
@@ -204,6 +217,21 @@ class SignInTest {
             assertEquals(503, page.statusCode());
             assertTrue(page.body().contains("The sign-in service cannot be reached"), page.body());
             assertTrue(page.body().contains("Sign in again"), page.body());
+        } finally {
+            signIn = before;
+        }
+    }
+
+    @Test
+    void aConsoleWithoutSettingsSaysWhatIsMissing() throws Exception {
+        SignIn before = signIn;
+        signIn = new SignIn(() -> SignInSettings.fromEnvironment(Map.of("DROVER_OIDC_ISSUER", issuer.issuer().toString())),
+                            tokens, SigningKeys.generate());
+        try {
+            HttpResponse<String> page = Browser.get(consoleUri("/console/sign-in"));
+            assertEquals(503, page.statusCode());
+            assertTrue(page.body().contains("DROVER_CONSOLE_REDIRECT_URI is not set"), page.body());
+            assertEquals(404, Browser.get(consoleUri("/console/migrations")).statusCode(), "other paths are not sign-in's");
         } finally {
             signIn = before;
         }
