@@ -32,9 +32,10 @@ final class ApiRoute {
             #
             # The one API entry (knative/README.md, "One API host"): each public REST function's method and path, the
             # Host rewritten to the function's cluster-local name, sent to Knative's local gateway, which routes on it.
-            # Templated path segments ({id}) are RE2 regular expressions matching one segment; the rules are mutually
-            # exclusive, so their order does not matter. At most 16 rules per HTTPRoute (Gateway API's limit), so the
-            # rules are spread over drover-api-1, drover-api-2, ...: one Gateway, one host, merged by the Gateway.
+            # Templated path segments ({id}) are RE2 regular expressions matching one segment; pages (the console) are
+            # a PathPrefix, for each method they serve. The rules are mutually exclusive, so their order does not
+            # matter. At most 16 rules per HTTPRoute (Gateway API's limit), so the rules are spread over drover-api-1,
+            # drover-api-2, ...: one Gateway, one host, merged by the Gateway.
             """;
 
     record Backend(String name, String namespace, int port) {
@@ -43,9 +44,13 @@ final class ApiRoute {
     private ApiRoute() {
     }
 
-    /** The REST functions on the public route: all but those only Knative Eventing reaches (dead-letter sinks). */
+    /**
+     * The functions on the public route: REST functions but those only Knative Eventing reaches (dead-letter sinks),
+     * and pages (the console).
+     */
     static List<FunctionSpec> routed(List<FunctionSpec> specs, Set<String> eventingOnly) {
-        return specs.stream().filter(s -> s.kind() == FunctionKind.REST && !eventingOnly.contains(s.name())).toList();
+        return specs.stream().filter(s -> s.kind() == FunctionKind.PAGES
+                || s.kind() == FunctionKind.REST && !eventingOnly.contains(s.name())).toList();
     }
 
     /** Gateway API's limit on the rules of one HTTPRoute (spec.rules maxItems): more functions take more routes. */
@@ -64,16 +69,24 @@ final class ApiRoute {
         List<Object> rules = new ArrayList<>();
         for (FunctionSpec spec : routed) {
             Map<String, Object> path = new LinkedHashMap<>();
-            if (spec.path().contains("{")) {
+            if (spec.kind() == FunctionKind.PAGES) {
+                // /console matches /console, /console/ and below, and not /consolex: Helidon's /console/* as well.
+                path.put("type", "PathPrefix");
+                path.put("value", spec.prefix());
+            } else if (spec.path().contains("{")) {
                 path.put("type", "RegularExpression");
                 path.put("value", regex(spec.path()));
             } else {
                 path.put("type", "Exact");
                 path.put("value", spec.path());
             }
-            Map<String, Object> match = new LinkedHashMap<>();
-            match.put("path", path);
-            match.put("method", spec.method().text());
+            List<Object> matches = new ArrayList<>();
+            for (io.helidon.http.Method method : spec.methods()) {
+                Map<String, Object> match = new LinkedHashMap<>();
+                match.put("path", path);
+                match.put("method", method.text());
+                matches.add(match);
+            }
             Map<String, Object> rewrite = new LinkedHashMap<>();
             rewrite.put("type", "URLRewrite");
             rewrite.put("urlRewrite", Map.of("hostname", spec.name() + "." + namespace + ".svc.cluster.local"));
@@ -83,7 +96,7 @@ final class ApiRoute {
             ref.put("namespace", backend.namespace());
             ref.put("port", backend.port());
             Map<String, Object> rule = new LinkedHashMap<>();
-            rule.put("matches", List.of(match));
+            rule.put("matches", matches);
             rule.put("filters", List.of(rewrite));
             rule.put("backendRefs", List.of(ref));
             rules.add(rule);

@@ -86,6 +86,10 @@ class ApiRouteTest {
         String namespace = namespace(overlay);
         Set<String> internal = eventingOnly(overlay);
         for (FunctionSpec spec : Functions.specs()) {
+            if (spec.kind() == FunctionKind.PAGES) {
+                pagesAreRoutedByPrefix(overlay, route, spec);
+                continue;
+            }
             String path = spec.path().replaceAll("\\{[^}]+}", "x-1");
             List<String> hosts = matching(route, spec.method().text(), path);
             if (spec.kind() == FunctionKind.REST && !internal.contains(spec.name())) {
@@ -98,7 +102,7 @@ class ApiRouteTest {
             }
             // another method on the same path reaches no function that does not serve it
             for (String other : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
-                if (Functions.specs().stream().noneMatch(s -> s.method().text().equals(other)
+                if (Functions.specs().stream().noneMatch(s -> s.methods().stream().anyMatch(m -> m.text().equals(other))
                         && s.path().replaceAll("\\{[^}]+}", "x-1").equals(path))) {
                     assertEquals(List.of(), matching(route, other, path), overlay + ": " + other + " " + path + " is routed");
                 }
@@ -106,6 +110,22 @@ class ApiRouteTest {
         }
         assertEquals(List.of(), matching(route, "GET", "/migrations/a/b/c/d/e"), "one segment per path parameter");
         assertEquals(List.of(), matching(route, "GET", "/observe/metrics"), "metrics are not on the API route");
+    }
+
+    /** Pages (the console): GET and POST on the prefix and everything under it reach the function, nothing else does. */
+    private static void pagesAreRoutedByPrefix(Manifests overlay, HTTPRoute route, FunctionSpec spec) {
+        String host = spec.name() + "." + namespace(overlay) + ".svc.cluster.local";
+        String prefix = spec.prefix();
+        for (String path : List.of(prefix, prefix + "/", prefix + "/migrations/x-1", prefix + "/assets/a/b.js")) {
+            for (String method : List.of("GET", "POST")) {
+                assertEquals(List.of(host), matching(route, method, path), overlay + ": " + method + " " + path + " must reach " + spec.name());
+            }
+            for (String method : List.of("PUT", "PATCH", "DELETE")) {
+                assertEquals(List.of(), matching(route, method, path), overlay + ": " + method + " " + path + " is routed");
+            }
+        }
+        assertEquals(List.of(), matching(route, "GET", prefix + "x"), overlay + ": a prefix matches whole segments only");
+        assertTrue(overlay.knativeService(spec.name()).isPresent(), spec.name());
     }
 
     /** The host names of the rules whose match takes this request. */
@@ -116,6 +136,8 @@ class ApiRouteTest {
                 boolean pathMatches = switch (match.getPath().getType()) {
                     case "Exact" -> match.getPath().getValue().equals(path);
                     case "RegularExpression" -> Pattern.compile(match.getPath().getValue()).matcher(path).matches();
+                    // Gateway API: a prefix of whole path elements
+                    case "PathPrefix" -> path.equals(match.getPath().getValue()) || path.startsWith(match.getPath().getValue() + "/");
                     default -> throw new AssertionError("path match type " + match.getPath().getType());
                 };
                 if (pathMatches && method.equals(match.getMethod())) {

@@ -218,7 +218,7 @@ class TrustBoundaryTest {
                        manifests + ": " + workload + " mounts a ServiceAccount token, which only migrators need");
         }
         for (FunctionSpec spec : Functions.specs()) {
-            if (spec.kind() == FunctionKind.REST) {
+            if (spec.kind() != FunctionKind.SUBSCRIPTION) {
                 assertEquals(Optional.of(false), workload(manifests, spec.name()).automountToken(),
                              manifests + ": REST function " + spec.name() + " calls no Kubernetes API: automountServiceAccountToken false");
             }

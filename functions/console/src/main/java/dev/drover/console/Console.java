@@ -1,6 +1,12 @@
 package dev.drover.console;
 
 import dev.drover.console.api.ConsoleApi;
+import dev.drover.console.candidate.CandidateAction;
+import dev.drover.console.candidate.CandidateLive;
+import dev.drover.console.candidate.CandidateRoute;
+import dev.drover.console.candidate.DryRunRoute;
+import dev.drover.console.candidate.TimelineRoute;
+import dev.drover.console.history.HistoryRoute;
 import dev.drover.console.pages.BulkAction;
 import dev.drover.console.pages.LiveRelay;
 import dev.drover.console.pages.MigrationPage;
@@ -41,6 +47,15 @@ public final class Console implements Function {
                 .get("/migrations/{id}", new MigrationPage(api, layout))
                 .get("/migrations/{id}/live", new LiveRelay(api))
                 .post("/migrations/{id}/bulk", new BulkAction(api))
+                .get("/migrations/{id}/history", new HistoryRoute(api, layout, assets))
+                .get("/migrations/{id}/candidates/{cid}", new CandidateRoute(api, layout))
+                .get("/migrations/{id}/candidates/{cid}/timeline", new TimelineRoute(api))
+                .get("/migrations/{id}/candidates/{cid}/live", new CandidateLive(api))
+                .post("/migrations/{id}/candidates/{cid}/start", new CandidateAction(api, layout, CandidateAction.Kind.START))
+                .post("/migrations/{id}/candidates/{cid}/cancel", new CandidateAction(api, layout, CandidateAction.Kind.CANCEL))
+                .post("/migrations/{id}/candidates/{cid}/retry-step",
+                      new CandidateAction(api, layout, CandidateAction.Kind.RETRY_STEP))
+                .post("/migrations/{id}/candidates/{cid}/dry-run", new DryRunRoute(api))
                 .get("/assets/{fingerprint}/{name}", assets.page());
     }
 

@@ -62,7 +62,7 @@ public final class CandidatePage {
     public static Html render(View view) {
         String status = view.candidate().path("status").asText("not_started");
         Html html = new Html();
-        html.open("nav", "class", "breadcrumbs", "aria-label", "Breadcrumbs")
+        html.open("nav", "class", "crumbs", "aria-label", "Breadcrumb")
             .element("a", "Migrations", "href", Urls.console("migrations"))
             .text(" / ")
             .element("a", view.migration().path("name").asText(view.migrationId()), "href", Urls.migration(view.migrationId()),

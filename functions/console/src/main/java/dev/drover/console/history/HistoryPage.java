@@ -59,7 +59,7 @@ public final class HistoryPage {
     public static Html render(View view) {
         String name = view.migration().path("name").asText(view.migrationId());
         Html html = new Html();
-        html.open("nav", "class", "breadcrumbs", "aria-label", "Breadcrumbs")
+        html.open("nav", "class", "crumbs", "aria-label", "Breadcrumb")
             .element("a", "Migrations", "href", Urls.console("migrations"))
             .text(" / ")
             .element("a", name, "href", Urls.migration(view.migrationId()), "data-testid", "migration-link")

@@ -35,6 +35,7 @@ public final class Assets {
         webjar("uPlot.min.css", "uplot", "dist/uPlot.min.css");
         own("console.css");
         own("console.js");
+        own("history.js");
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             files.forEach((name, asset) -> {
