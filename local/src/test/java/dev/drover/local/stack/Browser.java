@@ -57,9 +57,18 @@ final class Browser implements AutoCloseable {
 
     /** Opens {@code uri} with the API token as the console's session cookie, as sign-in would leave it. */
     void signedIn(URI uri, String token) {
-        driver.get(uri.resolve("/console/assets/").toString());
+        signedOut(uri);
         driver.manage().addCookie(new Cookie.Builder("drover_session", token).path("/console").isHttpOnly(true).build());
         driver.get(uri.toString());
+    }
+
+    /**
+     * Forgets every cookie of {@code uri}'s origin. A cookie can only be set or deleted from a page of its origin, so
+     * the browser first opens one that answers without redirecting (a console page would send nobody to sign in).
+     */
+    void signedOut(URI uri) {
+        driver.get(uri.resolve("/favicon.ico").toString());
+        driver.manage().deleteAllCookies();
     }
 
     /** Keeps a screenshot and the page's HTML under target/browser-screenshots, named for the test. */
