@@ -44,6 +44,7 @@ class ConsoleLiveTest {
     private static final HttpServer UPSTREAM = upstream();
     private static final AtomicReference<String> FORWARDED = new AtomicReference<>();
     private static final CountDownLatch UPSTREAM_CLOSED = new CountDownLatch(1);
+    private static final java.util.concurrent.BlockingQueue<String> POSTED = new java.util.concurrent.LinkedBlockingQueue<>();
 
     private final URI console;
 
@@ -66,7 +67,13 @@ class ConsoleLiveTest {
     private static HttpServer upstream() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/migrations/", ConsoleLiveTest::events);
+            server.createContext("/migrations/", exchange -> {
+                if (exchange.getRequestMethod().equals("POST")) {
+                    bulk(exchange);
+                } else {
+                    events(exchange);
+                }
+            });
             server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             server.start();
             return server;
@@ -113,6 +120,51 @@ class ConsoleLiveTest {
         } finally {
             exchange.close();
         }
+    }
+
+    /** The bulk API as brief §3 fixes it: what was asked is kept for the test, the answer says what was applied. */
+    private static void bulk(HttpExchange exchange) throws IOException {
+        POSTED.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                           + exchange.getRequestHeaders().getFirst("Authorization") + " "
+                           + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        byte[] body = "{\"action\":\"retry\",\"selected\":3,\"applied\":2,\"skipped\":1}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(202, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Test
+    void theBulkBarPostsTheTickedRowsOrTheFilterAsTheSelectorWithThePersonsToken() throws Exception {
+        String token = TestTrust.operator();
+        HttpRequest.Builder post = HttpRequest.newBuilder(console.resolve("/console/migrations/beta/bulk"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", "drover_session=" + token)
+                .header("Sec-Fetch-Site", "same-origin");
+        HttpResponse<String> ticked = HttpClient.newHttpClient().send(
+                post.copy().POST(HttpRequest.BodyPublishers.ofString("action=retry&ids=topic-007&ids=topic-010&ids=%3Cscript%3E")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, ticked.statusCode(), ticked.body());
+        assertEquals("/console/migrations/beta?done=retry&selected=3&applied=2&skipped=1", ticked.headers().firstValue("Location").orElse(""));
+        assertEquals("POST /migrations/beta/bulk/retry Bearer " + token + " {\"selector\":{\"ids\":[\"topic-007\",\"topic-010\"]}}",
+                     POSTED.poll(), "only ids that can name a candidate are sent");
+
+        HttpResponse<String> filtered = HttpClient.newHttpClient().send(
+                post.copy().POST(HttpRequest.BodyPublishers.ofString("action=cancel&scope=filter&status=running&meta=team%3Dt1&q=topic-0"
+                                                                             + "&ids=topic-007")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, filtered.statusCode());
+        assertTrue(filtered.headers().firstValue("Location").orElse("").startsWith(
+                "/console/migrations/beta?status=running&meta=team%3Dt1&q=topic-0&done=cancel"), filtered.headers().toString());
+        assertEquals("POST /migrations/beta/bulk/cancel Bearer " + token
+                             + " {\"selector\":{\"idPrefix\":\"topic-0\",\"metadata\":{\"team\":\"t1\"},\"status\":[\"running\"]}}",
+                     POSTED.poll(), "everything matching the filter");
+
+        HttpResponse<String> rollout = HttpClient.newHttpClient().send(
+                post.copy().POST(HttpRequest.BodyPublishers.ofString("action=start&scope=filter&status=not_started&concurrency=5")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, rollout.statusCode());
+        assertEquals("POST /migrations/beta/rollouts Bearer " + token
+                             + " {\"concurrency\":5,\"selector\":{\"status\":[\"not_started\"]}}", POSTED.poll());
     }
 
     private static void write(OutputStream out, String text) throws IOException {

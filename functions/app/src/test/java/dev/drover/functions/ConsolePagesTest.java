@@ -212,6 +212,14 @@ class ConsolePagesTest {
     }
 
     @Test
+    void aPersonWithoutADroverRoleGetsAPageSayingSo() throws Exception {
+        HttpResponse<String> page = browser.page("/console/migrations", TestTrust.ISSUER.userToken("nora", java.util.Optional.empty()));
+        assertEquals(403, page.statusCode());
+        assertEquals(1, ConsoleBrowser.count(page.body(), "error-state"));
+        assertTrue(page.body().contains("no Drover role"), page.body());
+    }
+
+    @Test
     void anUnknownMigrationIsANotFoundPage() throws Exception {
         HttpResponse<String> page = browser.page("/console/migrations/nope", TestTrust.viewer());
         assertEquals(404, page.statusCode());

@@ -68,6 +68,21 @@ class StartOnlyWhatIsUsedTest {
     }
 
     @Test
+    void theConsoleOpensNoStoreAndMustBeToldWhereTheApiIs() {
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                                                                                          () -> Main.start(env("console")));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("DROVER_API_URL"), refused.getMessage());
+        Map<String, String> env = env("console");
+        env.put("DROVER_API_URL", "http://drover-api.drover.svc.cluster.local");
+        try (Main.Started console = Main.start(env)) {
+            assertEquals(new PlatformUse(false, false, false), console.use());
+            assertEquals(List.of("console"), console.functions().stream().map(f -> f.spec().name()).toList());
+        }
+        env.put("DROVER_API_URL", "file:///etc/passwd");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Main.start(env));
+    }
+
+    @Test
     void theCatalogTellsEachFunctionsUse() {
         Platform platform = TestPlatform.withoutRuns(dev.drover.core.state.RedisState.connect(URI.create("redis://127.0.0.1:1"), "unused:"));
         Map<String, PlatformUse> uses = new HashMap<>();

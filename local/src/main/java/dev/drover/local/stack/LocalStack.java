@@ -437,6 +437,7 @@ public final class LocalStack implements AutoCloseable {
     public String describe() {
         List<String> lines = new ArrayList<>(List.of(
                 "Drover API           " + apiUri() + "  (spec: " + apiUri() + "/openapi.yaml; every call needs a token)",
+                "Console              " + apiUri() + "/console/  (in a browser: a token in the drover_session cookie, README \"Console\")",
                 "OIDC issuer          " + issuer.issuer() + "  (development; ./drover token --role viewer|operator|admin)",
                 "Temporal             " + temporalAddress,
                 "Dapr sidecar API     grpc " + connectHost + ":" + dapr.grpcPort() + ", http http://" + connectHost + ":"

@@ -96,6 +96,23 @@ class LocalStackTest {
         }
     }
 
+    /** The console in the stack calls the stack's own API (its DROVER_API_URL) with the person's token. */
+    @Test
+    void theConsoleShowsTheStacksMigrationsToAPersonSignedInWithTheCookie() throws Exception {
+        api.announceAndDiscover(MIGRATOR, "e2e-console", List.of("bump"), List.of("one", "two"));
+        String viewer = stack.issuer().userToken("vic", Role.VIEWER);
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve("/console/migrations/e2e-console"))
+                                                      .header("Accept", "text/html").header("Cookie", "drover_session=" + viewer).build(),
+                                              HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("data-candidate=\"one\"") && page.body().contains("data-candidate=\"two\""), page.body());
+        assertTrue(page.body().contains("vic · viewer"), "who is signed in");
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(stack.apiUri().resolve("/console/")).header("Accept", "text/html").build(),
+                                                   HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, anonymous.statusCode());
+        assertEquals("/console/sign-in?next=%2Fconsole%2F", anonymous.headers().firstValue("Location").orElse(""));
+    }
+
     @Test
     void candidatesRunFromAnnouncementToCompletion() throws Exception {
         api.announceAndDiscover(MIGRATOR, "e2e-happy", List.of("bump", "merge", "verify"), List.of("alpha", "beta", "gamma"));

@@ -109,28 +109,30 @@ public final class CandidatePage {
         String base = Urls.candidate(view.migrationId(), view.candidateId());
         if (status.equals("not_started")) {
             html.open("form", "method", "post", "action", base + "/start", "class", "action-form", "data-testid", "start-form");
-            html.open("fieldset", "id", "start-inputs", "data-testid", "start-inputs");
-            html.element("legend", "Inputs");
             JsonNode inputs = view.migration().path("requiredInputs");
             if (inputs.isEmpty()) {
-                html.element("p", "This migration declares no inputs.", "class", "muted");
-            }
-            for (JsonNode input : inputs) {
-                String name = input.path("name").asText();
-                String id = "input-" + name;
-                html.open("div", "class", "field")
-                    .element("label", input.path("label").asText(name), "for", id)
-                    .empty("input", "type", "text", "id", id, "name", "input." + name, "data-testid", "start-input-" + name,
-                           "autocomplete", "off", "placeholder", "saved value")
-                    .element("small", input.path("description").asText(""), "class", "muted")
-                    .close("div");
-            }
-            if (!inputs.isEmpty()) {
+                html.element("div", "", "id", "start-inputs", "hidden", ""); // what the dry-run includes: nothing
+            } else {
+                html.open("fieldset", "id", "start-inputs", "data-testid", "start-inputs");
+                html.element("legend", "Inputs");
+                for (JsonNode input : inputs) {
+                    String name = input.path("name").asText();
+                    String id = "input-" + name;
+                    html.open("div", "class", "field")
+                        .element("label", input.path("label").asText(name), "for", id)
+                        .empty("input", "type", "text", "id", id, "name", "input." + name, "data-testid", "start-input-" + name,
+                               "autocomplete", "off", "placeholder", "saved value")
+                        .element("small", input.path("description").asText(""), "class", "muted")
+                        .close("div");
+                }
                 html.element("p", "Leave an input blank to keep the value already saved for this candidate.", "class", "muted");
+                html.close("fieldset");
             }
-            html.close("fieldset");
             html.element("button", "Start", "type", "submit", "class", "primary", "data-testid", "action-start");
             html.close("form");
+        } else {
+            // What the dry-run includes (hx-include="#start-inputs"): empty without a start form, so htmx finds it.
+            html.element("div", "", "id", "start-inputs", "hidden", "");
         }
         if (status.equals("running") || status.equals("failed")) {
             html.open("form", "method", "post", "action", base + "/cancel", "class", "action-form", "data-testid", "cancel-form")

@@ -18,15 +18,28 @@ import java.util.Optional;
 public final class DryRunView {
     /** Rows one file shows before "N more lines". */
     public static final int MAX_ROWS = 400;
+    /** Rows one dry-run shows in all: a migration that rewrites a thousand files must not make a page of megabytes. */
+    public static final int MAX_TOTAL_ROWS = 4000;
 
     private final int maxRows;
+    private final int maxTotalRows;
 
     public DryRunView() {
-        this(MAX_ROWS);
+        this(MAX_ROWS, MAX_TOTAL_ROWS);
     }
 
-    DryRunView(int maxRows) {
+    DryRunView(int maxRows, int maxTotalRows) {
         this.maxRows = maxRows;
+        this.maxTotalRows = maxTotalRows;
+    }
+
+    /** The rows one rendering may still show. */
+    private static final class Budget {
+        int left;
+
+        Budget(int left) {
+            this.left = left;
+        }
     }
 
     /**
@@ -46,8 +59,9 @@ public final class DryRunView {
             .append(". Nothing was written.</p>");
         toggle(html, layout, action);
         html.append("</div>");
+        Budget budget = new Budget(maxTotalRows);
         for (int i = 0; i < steps.size(); i++) {
-            step(html, i + 1, steps.get(i), layout);
+            step(html, i + 1, steps.get(i), layout, budget);
         }
         if (steps.isEmpty()) {
             html.append("<p class=\"muted\">The migrator answered no steps.</p>");
@@ -67,7 +81,7 @@ public final class DryRunView {
         html.append("</div>");
     }
 
-    private void step(StringBuilder html, int number, StepPreview step, DiffLayout layout) {
+    private void step(StringBuilder html, int number, StepPreview step, DiffLayout layout, Budget budget) {
         List<FileChange> changes = step.changes() == null ? List.of() : step.changes();
         html.append("<section class=\"dry-run-step\" data-testid=\"dry-run-step\" data-step=\"")
             .append(Html.escape(step.step())).append("\"><h3>").append(number).append(". ")
@@ -83,12 +97,12 @@ public final class DryRunView {
             html.append("<p class=\"muted\" data-testid=\"dry-run-no-changes\">Changes no file.</p>");
         }
         for (FileChange change : changes) {
-            file(html, change, layout);
+            file(html, change, layout, budget);
         }
         html.append("</section>");
     }
 
-    private void file(StringBuilder html, FileChange change, DiffLayout layout) {
+    private void file(StringBuilder html, FileChange change, DiffLayout layout, Budget budget) {
         String status = change.status() == null ? "modified" : change.status().wire();
         Optional<FileDiff> diff = FileDiff.of(change.before(), change.after());
         List<DiffRow> rows = diff.map(d -> d.rows(layout)).orElseGet(() -> UnifiedText.rows(change.diff()));
@@ -97,7 +111,7 @@ public final class DryRunView {
         int added = diff.map(FileDiff::added).orElseGet(() -> count(rows, DiffRow.Kind.ADDED));
         int deleted = diff.map(FileDiff::deleted).orElseGet(() -> count(rows, DiffRow.Kind.DELETED));
 
-        html.append("<details open class=\"diff-file\" data-testid=\"diff-file\" data-path=\"")
+        html.append(budget.left > 0 ? "<details open" : "<details").append(" class=\"diff-file\" data-testid=\"diff-file\" data-path=\"")
             .append(Html.escape(change.path())).append("\" data-status=\"").append(status).append("\"><summary>")
             .append("<span class=\"badge badge-").append(status).append("\" data-testid=\"diff-badge\">")
             .append(status).append("</span> <code class=\"diff-path\">").append(Html.escape(change.path()))
@@ -109,15 +123,21 @@ public final class DryRunView {
         if (rows.isEmpty()) {
             html.append("<p class=\"muted\">No line changes (an empty file).</p>");
         } else {
-            table(html, rows, shown, change.path());
+            table(html, rows, shown, change.path(), budget);
         }
         html.append("</details>");
     }
 
-    private void table(StringBuilder html, List<DiffRow> rows, DiffLayout layout, String path) {
+    private void table(StringBuilder html, List<DiffRow> rows, DiffLayout layout, String path, Budget budget) {
         html.append("<table class=\"diff diff-").append(layout.wire()).append("\" aria-label=\"Changes to ")
-            .append(Html.escape(path)).append("\"><tbody>");
-        int shown = Math.min(rows.size(), maxRows);
+            .append(Html.escape(path)).append("\">")
+            // Column widths from a colgroup: with a fixed layout the first row would decide them, and it may be a gap.
+            .append(layout == DiffLayout.UNIFIED
+                    ? "<colgroup><col class=\"ln\"><col class=\"ln\"><col class=\"sign\"><col></colgroup>"
+                    : "<colgroup><col class=\"ln\"><col><col class=\"ln\"><col></colgroup>")
+            .append("<tbody>");
+        int shown = Math.min(rows.size(), Math.min(maxRows, budget.left));
+        budget.left -= shown;
         for (DiffRow row : rows.subList(0, shown)) {
             if (layout == DiffLayout.UNIFIED) {
                 unifiedRow(html, row);
@@ -130,7 +150,8 @@ public final class DryRunView {
                 .mapToLong(r -> r.kind() == DiffRow.Kind.GAP ? r.skipped() : 1).sum();
         if (more > 0) {
             html.append("<p class=\"diff-more\" data-testid=\"diff-more\">").append(more)
-                .append(more == 1 ? " more line" : " more lines").append(" not shown.</p>");
+                .append(more == 1 ? " more line" : " more lines").append(" not shown")
+                .append(budget.left > 0 ? "." : " (this dry-run changes more than one page shows).").append("</p>");
         }
     }
 

@@ -14,9 +14,12 @@
     var fg = color(el, "--fg"), line = color(el, "--line");
     var done = color(el, "--completed"), left = color(el, "--running");
     var axis = { stroke: fg, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
+    var counts = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
     var opts = {
       width: Math.max(el.clientWidth, 300),
       height: 280,
+      // The table and the API speak UTC; so does the chart, whatever the browser's zone.
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
       scales: { x: { time: true }, done: {}, left: {} },
       series: [
         {},
@@ -26,8 +29,8 @@
       ],
       axes: [
         Object.assign({}, axis),
-        Object.assign({ scale: "done", label: "completed" }, axis),
-        Object.assign({ scale: "left", side: 1, label: "remaining", grid: { show: false } }, axis)
+        Object.assign({ scale: "done", label: "completed", incrs: counts }, axis),
+        Object.assign({}, axis, { scale: "left", side: 1, label: "remaining", incrs: counts, grid: { show: false } })
       ]
     };
     return new uPlot(opts, [d.t, d.completed, d.remaining], el);

@@ -113,13 +113,26 @@ class DryRunViewTest {
 
     @Test
     void aLongFileStopsAtTheCapAndSaysHowManyLinesAreLeft() {
-        String html = new DryRunView(400).render(oneFile(new FileChange("big.txt", ChangeStatus.NEW, null, numbered(1, 1000), "")),
+        String html = new DryRunView(400, 4000).render(oneFile(new FileChange("big.txt", ChangeStatus.NEW, null, numbered(1, 1000), "")),
                                                  DiffLayout.UNIFIED, ACTION);
 
         assertEquals(400, rows(html).size());
         assertTrue(html.contains("<p class=\"diff-more\" data-testid=\"diff-more\">600 more lines not shown.</p>"), html);
         assertTrue(html.contains("line 400<"), html);
         assertFalse(html.contains("line 401<"), html);
+    }
+
+    @Test
+    void aDryRunOfManyFilesStopsAtTheWholeCapAndLeavesTheRestFolded() {
+        List<FileChange> files = List.of("a", "b", "c").stream()
+                .map(name -> new FileChange(name, ChangeStatus.NEW, null, numbered(1, 30), "")).toList();
+        String html = new DryRunView(400, 50).render(new DryRunResult("m", "c", List.of(new StepPreview("s", null, files, null))),
+                                                     DiffLayout.UNIFIED, ACTION);
+
+        assertEquals(3, html.split("data-testid=\"diff-file\"", -1).length - 1, html);
+        assertEquals(2, html.split("<details open", -1).length - 1, "the third file is folded: " + html);
+        assertTrue(html.contains("10 more lines not shown (this dry-run changes more than one page shows).</p>"), html);
+        assertTrue(html.contains("30 more lines not shown (this dry-run changes more than one page shows).</p>"), html);
     }
 
     @Test
