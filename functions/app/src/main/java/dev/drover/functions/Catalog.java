@@ -12,6 +12,8 @@ import dev.drover.functions.candidates.ListCandidates;
 import dev.drover.functions.candidates.SubmitCandidates;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
+import dev.drover.functions.events.EventHub;
+import dev.drover.functions.events.MigrationEvents;
 import dev.drover.functions.history.Actors;
 import dev.drover.functions.history.HistoryAudit;
 import dev.drover.functions.history.HistoryBurndown;
@@ -61,6 +63,7 @@ public final class Catalog {
                        new SubmitCandidates(state.migrations(), state.candidates(), recorder, actors),
                        new ListCandidates(state.migrations(), state.candidates()),
                        new GetCandidate(state.migrations(), state.candidates()),
+                       new MigrationEvents(state.migrations(), new EventHub(state)),
                        new StartCandidate(state, platform.runs(), recorder, actors, trust.callbackTokens()),
                        new CancelCandidate(state, platform.runs(), recorder, actors),
                        new RetryStep(state, platform.runs(), recorder, actors),
@@ -91,6 +94,7 @@ public final class Catalog {
             Map.entry("candidates-submit", PlatformUse.STATE),
             Map.entry("candidates-list", PlatformUse.STATE),
             Map.entry("candidate-get", PlatformUse.STATE),
+            Map.entry("migration-events", PlatformUse.STATE),
             Map.entry("candidate-start", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-cancel", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS),

@@ -62,6 +62,9 @@ final class RawHttp {
         try {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 read.write(buffer, 0, n);
+                if (firstEventOfAStream(read)) {
+                    break; // an event stream never ends by itself: its head and first event are the answer
+                }
             }
         } catch (IOException e) {
             // A reset once the answer is in (the server closed with our unread bytes pending) is fine: keep what came.
@@ -97,6 +100,13 @@ final class RawHttp {
             rest = java.util.Arrays.copyOf(rest, Math.min(length, rest.length));
         }
         return new Response(Integer.parseInt(statusLine[1]), headers, new String(rest, StandardCharsets.UTF_8));
+    }
+
+    private static boolean firstEventOfAStream(ByteArrayOutputStream read) {
+        String text = read.toString(StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return end > 0 && text.substring(0, end).toLowerCase(Locale.ROOT).contains("content-type: text/event-stream")
+                && text.indexOf("\n\n", end + 4) > 0;
     }
 
     private static byte[] dechunk(byte[] chunked) {

@@ -83,6 +83,18 @@ public final class MigrationStore {
         return redis.exists(keys.migration(migrationId));
     }
 
+    /** The candidate counts alone, in one round trip; empty when the migration does not exist. */
+    public Optional<CandidateCounts> counts(String migrationId) {
+        Response<Boolean> exists;
+        CountsResponse counts;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            exists = pipeline.exists(keys.migration(migrationId));
+            counts = CountsResponse.queue(pipeline, keys, migrationId);
+            pipeline.sync();
+        }
+        return exists.get() ? Optional.of(counts.get()) : Optional.empty();
+    }
+
     /** The announced definition alone: one read, no counts (what run operations need). */
     public Optional<Migration> definition(String migrationId) {
         return Optional.ofNullable(redis.hget(keys.migration(migrationId), "definition"))

@@ -3,10 +3,13 @@ package dev.drover.core.state;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisURIHelper;
 
 import java.net.URI;
 import java.time.Clock;
@@ -18,8 +21,15 @@ public final class RedisState implements AutoCloseable {
     private final MigrationStore migrations;
     private final CandidateStore candidates;
     private final RunStore runs;
+    /** Where Redis is, for connections of their own (a subscriber's); null when built around a given client. */
+    private final URI url;
 
     public RedisState(UnifiedJedis redis, String prefix, Clock clock) {
+        this(redis, prefix, clock, null);
+    }
+
+    private RedisState(UnifiedJedis redis, String prefix, Clock clock, URI url) {
+        this.url = url;
         this.redis = redis;
         this.keys = new Keys(prefix);
         this.migrations = new MigrationStore(redis, keys, clock);
@@ -28,7 +38,26 @@ public final class RedisState implements AutoCloseable {
     }
 
     public static RedisState connect(URI url, String prefix) {
-        return new RedisState(RedisClient.create(url), prefix, Clock.systemUTC());
+        return new RedisState(RedisClient.create(url), prefix, Clock.systemUTC(), url);
+    }
+
+    /**
+     * A connection of its own, outside the pool, named {@code clientName} in CLIENT LIST: for a subscriber, which holds
+     * its connection for as long as it listens. The caller closes it.
+     */
+    public Connection newConnection(String clientName) {
+        if (url == null) {
+            throw new IllegalStateException("this state was built around a client, not a URL: it cannot open connections");
+        }
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .clientName(clientName)
+                .user(JedisURIHelper.getUser(url))
+                .password(JedisURIHelper.getPassword(url))
+                .ssl(JedisURIHelper.isRedisSSLScheme(url));
+        if (JedisURIHelper.hasDbIndex(url)) {
+            config.database(JedisURIHelper.getDBIndex(url));
+        }
+        return new Connection(JedisURIHelper.getHostAndPort(url), config.build());
     }
 
     public MigrationStore migrations() {
