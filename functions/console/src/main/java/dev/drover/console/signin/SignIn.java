@@ -45,6 +45,7 @@ public final class SignIn {
     public static final String SIGN_OUT_PATH = "/console/sign-out";
     static final String PENDING_COOKIE = "drover_sign_in";
     private static final String MOVED = "moved";
+    private static final System.Logger LOGGER = System.getLogger(SignIn.class.getName());
     private static final String KEY_PURPOSE = "drover console sign-in v1";
 
     private final Supplier<SignInSettings> configured;
@@ -227,7 +228,13 @@ public final class SignIn {
                                         + "then sign in again.", "", next);
             return;
         }
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            SignInPages.problem(res, Status.BAD_REQUEST_400, "This sign-in has expired",
+                                "The identity provider gave a token that has expired already; check the clocks of both.", "", next);
+            return;
+        }
         SessionCookie.set(res, token, lifetime, secure(req));
+        LOGGER.log(System.Logger.Level.INFO, "console sign-in: " + user.name() + " (" + user.roleLabel() + ")");
         redirect(res, URI.create(next));
     }
 
