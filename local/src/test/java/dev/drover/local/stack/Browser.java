@@ -25,9 +25,13 @@ final class Browser implements AutoCloseable {
     static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
 
     private final ChromeDriver driver;
+    /** Quits the browser if the JVM ends before {@link #close()} (a forked test JVM told to exit): no Chromium stays behind. */
+    private final Thread quitAtExit;
 
     private Browser(ChromeDriver driver) {
         this.driver = driver;
+        this.quitAtExit = new Thread(driver::quit, "quit-chromium");
+        Runtime.getRuntime().addShutdownHook(quitAtExit);
     }
 
     static Browser start() {
@@ -85,6 +89,12 @@ final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(quitAtExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: the hook quits the browser
+            return;
+        }
         driver.quit();
     }
 }
