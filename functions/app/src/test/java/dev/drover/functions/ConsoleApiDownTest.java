@@ -29,8 +29,32 @@ class ConsoleApiDownTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         URI nowhere = URI.create("http://127.0.0.1:1"); // nothing listens on port 1
-        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(new Console(new ConsoleApi(() -> nowhere))),
+        // The sign-in page is another function (the sign-in pages' own), listed after the console: an exact route
+        // beneath the prefix still wins over it, as on the Gateway.
+        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), List.of(new Console(new ConsoleApi(() -> nowhere)), new SignIn()),
                                  List.of(), List.of(), TestTrust.TRUST.authenticator());
+    }
+
+    /** Stands where the sign-in pages will be: reachable without a credential, by its own declaration. */
+    private static final class SignIn implements dev.drover.core.function.Function {
+        @Override
+        public dev.drover.core.function.FunctionSpec spec() {
+            return dev.drover.core.function.FunctionSpec.rest("console-sign-in", io.helidon.http.Method.GET, "/console/sign-in",
+                                                              dev.drover.core.auth.Access.CONTENT);
+        }
+
+        @Override
+        public void handle(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+            res.send("sign in here");
+        }
+    }
+
+    @Test
+    void anExactRouteBeneathThePrefixWinsOverThePages() throws Exception {
+        HttpResponse<String> signIn = browser.page("/console/sign-in?next=%2Fconsole%2F", null);
+        assertEquals(200, signIn.statusCode());
+        assertEquals("sign in here", signIn.body());
+        assertEquals(302, browser.page("/console/sign-in/other", null).statusCode(), "anything else below the prefix is the console's");
     }
 
     @Test

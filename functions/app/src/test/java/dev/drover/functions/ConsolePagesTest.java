@@ -190,6 +190,21 @@ class ConsolePagesTest {
     }
 
     @Test
+    void anHtmxRequestWithoutCredentialsIsToldWhereToSignIn() throws Exception {
+        HttpResponse<String> answer = ConsoleBrowser.send(browser.request("/console/migrations/beta").header("HX-Request", "true").GET().build());
+        assertEquals(401, answer.statusCode());
+        assertEquals("/console/sign-in?next=%2Fconsole%2Fmigrations%2Fbeta", answer.headers().firstValue("HX-Redirect").orElse(""));
+    }
+
+    @Test
+    void theMigrationPageSaysWhatTheLastBulkActionDid() throws Exception {
+        String html = browser.page("/console/migrations/beta?done=retry&selected=3&applied=2&skipped=1", TestTrust.operator()).body();
+        assertTrue(html.contains(">Retry asked: 2 candidates retried, 1 skipped.</p>"), html);
+        String forged = browser.page("/console/migrations/beta?done=%3Cb%3E&applied=%3Cscript%3E", TestTrust.operator()).body();
+        assertEquals(0, ConsoleBrowser.count(forged, "notice"), "only known actions and numbers are shown");
+    }
+
+    @Test
     void aBearerHeaderWorksAsWellAsTheCookie() throws Exception {
         HttpResponse<String> page = browser.script("/console/migrations", TestTrust.viewer());
         assertEquals(200, page.statusCode());

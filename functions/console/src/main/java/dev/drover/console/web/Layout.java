@@ -74,6 +74,7 @@ public final class Layout {
         h.empty("meta", "name", "htmx-config",
                 "content", "{\"allowEval\":false,\"includeIndicatorStyles\":false,\"allowScriptTags\":false,\"selfRequestsOnly\":true}");
         h.element("title", title + " · Drover");
+        h.empty("link", "rel", "icon", "href", "data:,"); // no favicon request, no 404 in every browser's log
         h.empty("link", "rel", "stylesheet", "href", assets.url("console.css"));
         h.open("script", "src", assets.url("htmx.min.js"), "defer", "").close("script");
         h.open("script", "src", assets.url("sse.js"), "defer", "").close("script");
