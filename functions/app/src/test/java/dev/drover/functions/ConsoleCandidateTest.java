@@ -260,6 +260,8 @@ class ConsoleCandidateTest {
         awaitStatus("gamma", "completed");
         TestPlatform.drain(RUNS.platform);
 
+        assertEquals("/console/migrations/ui-upgrade/history",
+                     ConsoleBrowser.href(page("/console/migrations/ui-upgrade", TestTrust.viewer()), "history-link"));
         String viewer = page("/console/migrations/ui-upgrade/history?bucket=hour", TestTrust.viewer());
         assertTrue(viewer.contains("data-testid=\"bucket-hour\" aria-current=\"true\""), viewer);
         assertTrue(viewer.contains("data-testid=\"burndown-chart\" data-burndown="), viewer);

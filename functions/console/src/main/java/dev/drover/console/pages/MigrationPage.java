@@ -55,6 +55,7 @@ public final class MigrationPage implements Page {
         main.open("p", "class", "meta");
         main.element("span", id, "class", "id");
         main.text(" · owner ").element("span", migration.path("owner").asText("—"), "data-testid", "migration-owner");
+        main.text(" · ").element("a", "history", "href", Urls.console("migrations", id, "history"), "data-testid", "history-link");
         main.close("p");
         if (!migration.path("description").asText("").isEmpty()) {
             main.element("p", migration.path("description").asText(), "class", "description", "data-testid", "migration-description");
