@@ -166,7 +166,7 @@ class MigrationEventsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (subscribers() != 0) {
             assertTrue(System.nanoTime() < deadline, "subscribers: " + subscribers() + ", expected none");
-            for (String m : List.of("live-one", "live-two", "live-shared-a", "live-shared-b", "live-refused")) {
+            for (String m : List.of("live-one", "live-two", "live-shared-a", "live-shared-b", "live-refused", "live-idle")) {
                 STATE.redis().publish(STATE.keys().events(m), "{\"type\":\"counts\"}");
             }
             Thread.sleep(100);
@@ -254,6 +254,18 @@ class MigrationEventsTest {
             assertEquals("{\"rolloutId\":\"r-1\",\"migrationId\":\"live-shared-b\",\"status\":\"paused\"}", rollout.data());
         }
         awaitNoSubscriber();
+    }
+
+    @Test
+    void anIdleStreamSaysItIsAliveEveryFifteenSeconds() throws Exception {
+        migration("live-idle", "i1");
+        try (EventClient stream = new EventClient("live-idle")) {
+            stream.await("counts", data -> true, 5);
+            long start = System.nanoTime();
+            Event keepalive = stream.events.poll(17, TimeUnit.SECONDS);
+            assertEquals(new Event("comment", ": keepalive"), keepalive, "an idle stream's only line");
+            assertTrue(System.nanoTime() - start > TimeUnit.SECONDS.toNanos(14), "not before the 15 s are up");
+        }
     }
 
     @Test
