@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real headless Chromium (Debian's {@code chromium} through its {@code chromedriver}; {@code ./drover test} installs
@@ -49,6 +53,11 @@ final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().build();
         return new Browser(new ChromeDriver(service, options));
+    }
+
+    /** The chromedriver and Chromium processes running now: this JVM's descendants (one browser at a time per test JVM). */
+    static List<ProcessHandle> processes() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false)).toList();
     }
 
     WebDriver driver() {
@@ -95,6 +104,20 @@ final class Browser implements AutoCloseable {
             // the JVM is already exiting: the hook quits the browser
             return;
         }
+        List<ProcessHandle> running = processes();
         driver.quit();
+        // chromedriver ends Chromium as it quits; whatever still runs 10 s later is ended here.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle process : running) {
+            try {
+                process.onExit().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                System.err.println("Chromium process " + process.pid() + " outlived its driver; ending it");
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
     }
 }
