@@ -157,7 +157,7 @@ public final class DryRunView {
 
     private static void unifiedRow(StringBuilder html, DiffRow row) {
         switch (row.kind()) {
-            case GAP -> gap(html, row, 3);
+            case GAP -> gap(html, row, 4);
             case SAME -> line(html.append("<tr class=\"same\">"), row.before(), row.after(), ' ', row.before().text());
             case DELETED -> line(html.append("<tr class=\"del\">"), row.before(), DiffRow.Side.NONE, '-', row.before().text());
             case ADDED, CHANGED -> line(html.append("<tr class=\"add\">"), DiffRow.Side.NONE, row.after(), '+', row.after().text());
@@ -195,6 +195,7 @@ public final class DryRunView {
         html.append("</td>");
     }
 
+    /** A gap row spans the table's four columns (either layout has four). */
     private static void gap(StringBuilder html, DiffRow row, int columns) {
         html.append("<tr class=\"gap\"><td colspan=\"").append(columns).append("\">");
         if (row.skipped() > 0) {

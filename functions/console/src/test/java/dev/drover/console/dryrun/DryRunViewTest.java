@@ -55,6 +55,7 @@ class DryRunViewTest {
                              "del|10||-|line 10", "add||10|+|line ten",
                              "same|11|11| |line 11", "same|12|12| |line 12", "same|13|13| |line 13",
                              "gap|&#8943; 7 unchanged lines"), rows(html));
+        assertTrue(html.contains("<tr class=\"gap\"><td colspan=\"4\">"), "a gap spans the whole table: " + html);
         assertTrue(html.contains("data-status=\"modified\""), html);
         assertTrue(html.contains("<span class=\"add\">+1</span> <span class=\"del\">&minus;1</span>"), html);
         assertTrue(html.contains("data-testid=\"diff-layout-unified\" aria-pressed=\"true\""), html);
