@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real headless Chromium (Debian's {@code chromium} through its {@code chromedriver}; {@code ./drover test} installs
@@ -25,9 +29,13 @@ final class Browser implements AutoCloseable {
     static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
 
     private final ChromeDriver driver;
+    /** Quits the browser if the JVM ends before {@link #close()} (a forked test JVM told to exit): no Chromium stays behind. */
+    private final Thread quitAtExit;
 
     private Browser(ChromeDriver driver) {
         this.driver = driver;
+        this.quitAtExit = new Thread(driver::quit, "quit-chromium");
+        Runtime.getRuntime().addShutdownHook(quitAtExit);
     }
 
     static Browser start() {
@@ -47,6 +55,11 @@ final class Browser implements AutoCloseable {
         return new Browser(new ChromeDriver(service, options));
     }
 
+    /** The chromedriver and Chromium processes running now: this JVM's descendants (one browser at a time per test JVM). */
+    static List<ProcessHandle> processes() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false)).toList();
+    }
+
     WebDriver driver() {
         return driver;
     }
@@ -57,9 +70,18 @@ final class Browser implements AutoCloseable {
 
     /** Opens {@code uri} with the API token as the console's session cookie, as sign-in would leave it. */
     void signedIn(URI uri, String token) {
-        driver.get(uri.resolve("/console/assets/").toString());
+        signedOut(uri);
         driver.manage().addCookie(new Cookie.Builder("drover_session", token).path("/console").isHttpOnly(true).build());
         driver.get(uri.toString());
+    }
+
+    /**
+     * Forgets every cookie of {@code uri}'s origin. A cookie can only be set or deleted from a page of its origin, so
+     * the browser first opens one that answers without redirecting (a console page would send nobody to sign in).
+     */
+    void signedOut(URI uri) {
+        driver.get(uri.resolve("/favicon.ico").toString());
+        driver.manage().deleteAllCookies();
     }
 
     /** Keeps a screenshot and the page's HTML under target/browser-screenshots, named for the test. */
@@ -76,6 +98,26 @@ final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(quitAtExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: the hook quits the browser
+            return;
+        }
+        List<ProcessHandle> running = processes();
         driver.quit();
+        // chromedriver ends Chromium as it quits; whatever still runs 10 s later is ended here.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle process : running) {
+            try {
+                process.onExit().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                System.err.println("Chromium process " + process.pid() + " outlived its driver; ending it");
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
     }
 }
