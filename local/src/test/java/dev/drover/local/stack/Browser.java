@@ -76,12 +76,13 @@ final class Browser implements AutoCloseable {
     }
 
     /**
-     * Forgets every cookie of {@code uri}'s origin. A cookie can only be set or deleted from a page of its origin, so
-     * the browser first opens one that answers without redirecting (a console page would send nobody to sign in).
+     * Forgets every cookie, of every path and origin: WebDriver's own delete reaches only the cookies the current page
+     * sees, and the console's live under {@code /console}. Then opens a page of {@code uri}'s origin that answers without
+     * redirecting (a console page would send nobody to sign in), so a cookie can be set next.
      */
     void signedOut(URI uri) {
+        driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
         driver.get(uri.resolve("/favicon.ico").toString());
-        driver.manage().deleteAllCookies();
     }
 
     /** Keeps a screenshot and the page's HTML under target/browser-screenshots, named for the test. */

@@ -209,6 +209,44 @@ class ConsoleBrowserTest {
         return browser.driver().findElements(By.cssSelector("[data-testid=candidate-row]"));
     }
 
+    @Test
+    void signingInThroughTheIssuersPageAsOperatorShowsActionsAndAsViewerHidesThem() {
+        browser.driver().get(console("/console/migrations/hello-world/candidates/project-11").toString());
+        // Nobody is signed in: the console sends the browser to the issuer's development sign-in page.
+        browser.waiting(PATIENCE).until(ExpectedConditions.presenceOfElementLocated(By.name("user")));
+        assertTrue(browser.driver().getCurrentUrl().startsWith(demo.stack().issuer().authorizationEndpoint().toString()),
+                   browser.driver().getCurrentUrl());
+        signInOnIssuerPage("otto", Role.OPERATOR);
+        waitFor("candidate-title");
+        assertTrue(browser.driver().getCurrentUrl().endsWith("/console/migrations/hello-world/candidates/project-11"),
+                   "back where the person was going: " + browser.driver().getCurrentUrl());
+        assertEquals("otto · operator", testid("who").getText());
+        assertTrue(testid("action-start").isDisplayed());
+        assertTrue(testid("dry-run-button").isDisplayed());
+
+        testid("sign-out").click();
+        browser.waiting(PATIENCE).until(d -> browser.driver().manage().getCookieNamed("drover_session") == null);
+        browser.driver().get(console("/console/migrations/hello-world/candidates/project-11").toString());
+        browser.waiting(PATIENCE).until(ExpectedConditions.presenceOfElementLocated(By.name("user")));
+        signInOnIssuerPage("vera", Role.VIEWER);
+        waitFor("candidate-title");
+        assertEquals("vera · viewer", testid("who").getText());
+        assertTrue(testid("actions-viewer").isDisplayed());
+        assertTrue(browser.driver().findElements(By.cssSelector("[data-testid=action-start]")).isEmpty());
+        assertTrue(browser.driver().findElements(By.cssSelector("[data-testid=dry-run-button]")).isEmpty());
+        testid("migration-link").click();
+        waitFor("candidates-table");
+        assertTrue(browser.driver().findElements(By.cssSelector("[data-testid=bulk-bar]")).isEmpty(), "no bulk bar for a viewer");
+    }
+
+    private static void signInOnIssuerPage(String name, Role role) {
+        WebElement user = browser.driver().findElement(By.name("user"));
+        user.clear();
+        user.sendKeys(name);
+        browser.driver().findElement(By.cssSelector("input[name=role][value=" + role.wire() + "]")).click();
+        browser.driver().findElement(By.cssSelector("button[name=action][value=sign-in]")).click();
+    }
+
     private static WebElement row(String candidateId) {
         return browser.driver().findElement(By.id("row-" + candidateId));
     }

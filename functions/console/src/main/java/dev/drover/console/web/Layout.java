@@ -97,6 +97,12 @@ public final class Layout {
             h.text(person.name()).text(" · ").text(person.role().map(Role::wire).orElse("no role"));
         }
         h.close("span");
+        if (person != null) {
+            // A form, not a link: signing out changes state, so it is a POST the sign-out page checks is same-origin.
+            h.open("form", "method", "post", "action", Urls.ROOT + "/sign-out", "class", "sign-out");
+            h.element("button", "Sign out", "type", "submit", "data-testid", "sign-out");
+            h.close("form");
+        }
         h.close("header");
         h.open("main", "id", "main", "tabindex", "-1");
         h.add(main);
