@@ -29,6 +29,7 @@ import dev.drover.functions.runs.RetryStep;
 import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
+import dev.drover.workflows.RunStarter;
 import dev.drover.functions.trust.Trust;
 
 import java.time.Clock;
@@ -59,7 +60,7 @@ public final class Catalog {
                        new SubmitCandidates(state.migrations(), state.candidates(), recorder, actors),
                        new ListCandidates(state.migrations(), state.candidates()),
                        new GetCandidate(state.migrations(), state.candidates()),
-                       new StartCandidate(state, platform.runs(), recorder, actors, trust.callbackTokens()),
+                       new StartCandidate(state, new RunStarter(state, platform.runs(), recorder, trust.callbackTokens()), actors),
                        new CancelCandidate(state, platform.runs(), recorder, actors),
                        new RetryStep(state, platform.runs(), recorder, actors),
                        new EditInputs(state, actors),
