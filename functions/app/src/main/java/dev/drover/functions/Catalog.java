@@ -29,6 +29,11 @@ import dev.drover.functions.runs.RetryStep;
 import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
+import dev.drover.functions.rollouts.BulkAction;
+import dev.drover.functions.rollouts.CreateRollout;
+import dev.drover.functions.rollouts.GetRollout;
+import dev.drover.functions.rollouts.ListRollouts;
+import dev.drover.functions.rollouts.RolloutAction;
 import dev.drover.workflows.RunStarter;
 import dev.drover.functions.trust.Trust;
 
@@ -74,7 +79,16 @@ public final class Catalog {
                        new HistoryBurndown(state.migrations(), history, Clock.systemUTC()),
                        new HistorySteps(state.migrations(), history),
                        new HistoryFailures(state.migrations(), history),
-                       new HistoryAudit(state.migrations(), history));
+                       new HistoryAudit(state.migrations(), history),
+                       new CreateRollout(state, platform.runs(), recorder, actors),
+                       new ListRollouts(state),
+                       new GetRollout(state),
+                       new RolloutAction("pause", state, platform.runs(), recorder, actors),
+                       new RolloutAction("resume", state, platform.runs(), recorder, actors),
+                       new RolloutAction("promote", state, platform.runs(), recorder, actors),
+                       new RolloutAction("abort", state, platform.runs(), recorder, actors),
+                       new BulkAction("retry", state, platform.runs(), recorder, actors),
+                       new BulkAction("cancel", state, platform.runs(), recorder, actors));
     }
 
     /**
@@ -103,7 +117,16 @@ public final class Catalog {
             Map.entry("history-burndown", PlatformUse.STATE_AND_HISTORY),
             Map.entry("history-steps", PlatformUse.STATE_AND_HISTORY),
             Map.entry("history-failures", PlatformUse.STATE_AND_HISTORY),
-            Map.entry("history-audit", PlatformUse.STATE_AND_HISTORY));
+            Map.entry("history-audit", PlatformUse.STATE_AND_HISTORY),
+            Map.entry("rollout-create", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollouts-list", PlatformUse.STATE),
+            Map.entry("rollout-get", PlatformUse.STATE),
+            Map.entry("rollout-pause", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollout-resume", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollout-promote", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollout-abort", PlatformUse.STATE_AND_RUNS),
+            Map.entry("bulk-retry", PlatformUse.STATE_AND_RUNS),
+            Map.entry("bulk-cancel", PlatformUse.STATE_AND_RUNS));
 
     /** What the process serving {@code name} (or, with none named, every function) opens. */
     public static PlatformUse uses(Optional<String> name) {
