@@ -18,8 +18,9 @@ import java.util.Map;
  * Starts the runs of a selection, page by page, never more than {@code concurrency} in flight, at most
  * {@code ratePerMinute}, wave by wave, pausing when the failure budget is spent. It learns how runs end from
  * their signals (and a periodic look at Redis, in case one was lost), saves its progress to Redis through an
- * activity after each change, and continues as new every {@value #STARTS_PER_RUN} starts, so its history and
- * memory stay bounded for any number of candidates.
+ * activity (a change of status or wave at once, counts at most once a second), and continues as new every
+ * {@value #STARTS_PER_RUN} starts or {@value #HISTORY_PER_RUN} history events, so its history and memory stay
+ * bounded for any number of candidates.
  * <p>
  * Exactly once per candidate: the selection is one walk in id order (each id is met once); each start carries a
  * run id picked here, so a start Temporal retries is the same start; a candidate already running, failed or
@@ -28,7 +29,12 @@ import java.util.Map;
 public final class RolloutWorkflow implements Rollout {
     static final int PAGE = 100;
     static final int STARTS_PER_RUN = 200;
-    static final int HISTORY_PER_RUN = 8000;
+    static final int HISTORY_PER_RUN = 2000;
+    /**
+     * Counts are saved at most this often; a change of status, wave or an operator's action at once. Runs ending
+     * one after another would otherwise cost a save activity each.
+     */
+    static final Duration SAVE_EVERY = Duration.ofSeconds(1);
     /** How often the rollout checks its runs in flight in Redis, in case a run's signal never came. */
     static final Duration RECONCILE = Duration.ofSeconds(30);
     /** How long to wait before starting again when Temporal did not answer a start. */
@@ -69,7 +75,11 @@ public final class RolloutWorkflow implements Rollout {
     private int startsThisRun;
     private boolean promoteRequested;
     private boolean abortRequested;
+    /** Counts changed since the last save. */
     private boolean dirty;
+    /** Something an operator (or a watcher) must see at once changed: status, wave, waiting. */
+    private boolean urgent;
+    private long lastSaveAt;
 
     @WorkflowInit
     public RolloutWorkflow(RolloutState state) {
@@ -100,7 +110,7 @@ public final class RolloutWorkflow implements Rollout {
     public void run(RolloutState state) {
         if (selected == null) {
             selected = activities.count(spec.migrationId(), spec.selector());
-            dirty = true;
+            urgent = true;
         }
         long nextReconcile = Workflow.currentTimeMillis() + RECONCILE.toMillis();
         while (true) {
@@ -124,10 +134,13 @@ public final class RolloutWorkflow implements Rollout {
                 save();
                 return;
             }
-            if (dirty) {
+            if (urgent || (dirty && Workflow.currentTimeMillis() - lastSaveAt >= SAVE_EVERY.toMillis())) {
                 save();
             }
             if (startsThisRun >= STARTS_PER_RUN || Workflow.getInfo().getHistoryLength() > HISTORY_PER_RUN) {
+                if (dirty) {
+                    save();
+                }
                 Workflow.continueAsNew(snapshot());
                 return;
             }
@@ -143,6 +156,9 @@ public final class RolloutWorkflow implements Rollout {
                 continue;
             }
             long wake = nextReconcile;
+            if (dirty) {
+                wake = Math.min(wake, lastSaveAt + SAVE_EVERY.toMillis());
+            }
             if (waitUntil > 0) {
                 wake = Math.min(wake, waitUntil);
             }
@@ -150,7 +166,7 @@ public final class RolloutWorkflow implements Rollout {
                 wake = Math.min(wake, Math.max(nextStartAt, retryAt));
             }
             Workflow.await(Duration.ofMillis(Math.max(1, wake - now)),
-                           () -> !ends.isEmpty() || abortRequested || promoteRequested || dirty);
+                           () -> !ends.isEmpty() || abortRequested || promoteRequested || urgent);
         }
     }
 
@@ -178,7 +194,7 @@ public final class RolloutWorkflow implements Rollout {
             pausedReason = "failure budget spent: " + (failed - failedBase) + " of " + (started - startedBase)
                     + " runs started since the rollout " + (startedBase == 0 && failedBase == 0 ? "began" : "was resumed")
                     + " failed (budget: " + (budget.count() != null ? budget.count() + " failures" : budget.percent() + "%") + ")";
-            dirty = true;
+            urgent = true;
         }
     }
 
@@ -192,7 +208,7 @@ public final class RolloutWorkflow implements Rollout {
                 waitUntil = 0;
                 waveIndex++;
                 waveStarted = 0;
-                dirty = true;
+                urgent = true;
             }
             return;
         }
@@ -209,7 +225,7 @@ public final class RolloutWorkflow implements Rollout {
                 waitUntil = Workflow.currentTimeMillis() + wave.waitFor().toMillis();
                 waiting = Instant.ofEpochMilli(waitUntil).toString();
             }
-            dirty = true;
+            urgent = true;
         }
     }
 
@@ -291,6 +307,8 @@ public final class RolloutWorkflow implements Rollout {
         version++;
         activities.save(spec, progress());
         dirty = false;
+        urgent = false;
+        lastSaveAt = Workflow.currentTimeMillis();
     }
 
     private RolloutProgress progress() {
@@ -321,7 +339,7 @@ public final class RolloutWorkflow implements Rollout {
     public String pause(String actor) {
         status = RolloutProgress.PAUSED;
         pausedReason = "paused by " + actor;
-        dirty = true;
+        urgent = true;
         return status;
     }
 
@@ -339,7 +357,7 @@ public final class RolloutWorkflow implements Rollout {
         // The budget counts again from here: the operator has seen the failures so far.
         failedBase = failed;
         startedBase = started;
-        dirty = true;
+        urgent = true;
         return status;
     }
 
