@@ -387,6 +387,23 @@ class RolloutTest {
     }
 
     @Test
+    void aRateSpacesTheStarts() throws Exception {
+        migration("rollout-rate", candidates("t", 3, Map.of()));
+        String rolloutId = rollout("rollout-rate", Map.of("selector", Map.of(), "concurrency", 3, "ratePerMinute", 60));
+        List<Long> arrivedAt = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Execution next = next(PATIENCE);
+            assertTrue(next != null, "run " + (i + 1) + " started");
+            arrivedAt.add(System.nanoTime());
+            next.report(CallbackStatus.SUCCEEDED, "rate");
+        }
+        // 60 a minute: one a second, although 3 slots were free from the start
+        assertTrue(arrivedAt.get(2) - arrivedAt.get(0) >= Duration.ofMillis(1800).toNanos(),
+                   "3 starts took " + (arrivedAt.get(2) - arrivedAt.get(0)) / 1_000_000 + " ms");
+        awaitRollout("rollout-rate", rolloutId, "completed", r -> r.get("status").asText().equals("completed"));
+    }
+
+    @Test
     void badRolloutRequestsAreRefusedWithStableCodes() throws Exception {
         migration("rollout-refused", candidates("x", 1, Map.of()));
         String operator = stack.issuer().userToken("olga", Role.OPERATOR);
