@@ -9,6 +9,8 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
+import dev.drover.workflows.rollout.Rollout;
+import dev.drover.workflows.rollout.RunEnd;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -69,10 +71,14 @@ public final class CandidateRunWorkflow implements CandidateRun {
                 runStep(plan.steps().get(i));
             }
             activities.complete(plan);
+            tellRollout(RunEnd.SUCCEEDED);
         } catch (RuntimeException e) {
             if (CancellationScope.current().isCancelRequested()) {
                 // The run's own scope is cancelled; cleanup needs a scope of its own to run at all.
-                Workflow.newDetachedCancellationScope(() -> activities.cancel(plan)).run();
+                Workflow.newDetachedCancellationScope(() -> {
+                    activities.cancel(plan);
+                    tellRollout(RunEnd.CANCELLED);
+                }).run();
             }
             throw e;
         }
@@ -85,12 +91,16 @@ public final class CandidateRunWorkflow implements CandidateRun {
                 status = StepStatus.FAILED;
                 activities.record(plan, step.name(), dispatch, StepStatus.FAILED, Map.of(), "deadline of "
                         + step.config().get(Deadlines.CONFIG_KEY) + " passed before the migrator reported the step done");
+                tellRollout(RunEnd.FAILED);
                 continue;
             }
             while (!inbox.isEmpty()) {
                 StepCallback callback = inbox.removeFirst();
                 activities.record(plan, callback.stepName(), callback.dispatch(), callback.status().stepStatus(),
                                   callback.metadata(), callback.message());
+                if (callback.status().stepStatus() == StepStatus.FAILED) {
+                    tellRollout(RunEnd.FAILED);
+                }
             }
             if (status.done()) {
                 return;
@@ -111,6 +121,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
             // Nothing a migrator does can fix a malformed deadline: fail the step without dispatching it.
             status = StepStatus.FAILED;
             activities.record(plan, step.name(), dispatch, StepStatus.FAILED, Map.of(), e.getMessage());
+            tellRollout(RunEnd.FAILED);
             return Long.MAX_VALUE;
         }
         status = StepStatus.DISPATCHED;
@@ -126,6 +137,22 @@ public final class CandidateRunWorkflow implements CandidateRun {
         }
         long remaining = deadlineAt - Workflow.currentTimeMillis();
         return remaining > 0 && Workflow.await(Duration.ofMillis(remaining), () -> !inbox.isEmpty() || retryRequested);
+    }
+
+    /**
+     * Tells the rollout that started this run (if one did) how the run came out, so the rollout learns it without
+     * polling. A rollout that has ended (aborted, completed) cannot be told: that is fine, it no longer counts.
+     */
+    private void tellRollout(String outcome) {
+        if (plan.rolloutId() == null) {
+            return;
+        }
+        try {
+            Workflow.newUntypedExternalWorkflowStub(plan.rolloutId())
+                    .signal(Rollout.RUN_ENDED, new RunEnd(plan.candidateId(), plan.runId(), outcome));
+        } catch (RuntimeException e) {
+            Workflow.getLogger(CandidateRunWorkflow.class).info("rollout " + plan.rolloutId() + " was not told: " + e.getMessage());
+        }
     }
 
     @Override

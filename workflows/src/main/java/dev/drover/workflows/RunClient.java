@@ -26,6 +26,11 @@ public final class RunClient {
         this.client = client;
     }
 
+    /** The connection to Temporal, for the rollout client (which drives its workflows through the same one). */
+    public WorkflowClient workflowClient() {
+        return client;
+    }
+
     /** @throws RunsUnavailable when Temporal does not answer */
     public void start(RunPlan plan) {
         CandidateRun run = client.newWorkflowStub(CandidateRun.class, WorkflowOptions.newBuilder()

@@ -3,6 +3,10 @@ package dev.drover.workflows;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
+import dev.drover.history.HistoryRecorder;
+import dev.drover.workflows.outbox.RedisOutbox;
+import dev.drover.workflows.rollout.RolloutActivitiesImpl;
+import dev.drover.workflows.rollout.RolloutWorkflow;
 import io.dapr.client.DaprClient;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -15,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Temporal worker of runs: polls the {@value RunClient#TASK_QUEUE} task queue, runs
- * {@link CandidateRunWorkflow}s and their activities. One deployment serves every migration.
+ * {@link CandidateRunWorkflow}s, {@link RolloutWorkflow}s and their activities. One deployment serves every migration.
  */
 public final class RunWorker implements AutoCloseable {
     private final WorkerFactory factory;
@@ -52,10 +56,13 @@ public final class RunWorker implements AutoCloseable {
                 ? factory.newWorker(RunClient.TASK_QUEUE)
                 : factory.newWorker(RunClient.TASK_QUEUE, WorkerOptions.newBuilder()
                         .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
-        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
+        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class, RolloutWorkflow.class);
+        CallbackTokens tokens = new CallbackTokens(keys);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub, keys),
-                                                                       callbackBaseUrl, Clock.systemUTC(),
-                                                                       new CallbackTokens(keys)));
+                                                                       callbackBaseUrl, Clock.systemUTC(), tokens),
+                                                 new RolloutActivitiesImpl(state, new RunStarter(
+                                                         state, new RunClient(client),
+                                                         new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())), tokens)));
         factory.start();
         return new RunWorker(factory);
     }

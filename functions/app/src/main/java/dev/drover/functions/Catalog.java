@@ -34,6 +34,12 @@ import dev.drover.functions.runs.RetryStep;
 import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
+import dev.drover.functions.rollouts.BulkAction;
+import dev.drover.functions.rollouts.CreateRollout;
+import dev.drover.functions.rollouts.GetRollout;
+import dev.drover.functions.rollouts.ListRollouts;
+import dev.drover.functions.rollouts.RolloutAction;
+import dev.drover.workflows.RunStarter;
 import dev.drover.functions.trust.Trust;
 
 import java.time.Clock;
@@ -65,7 +71,7 @@ public final class Catalog {
                        new ListCandidates(state.migrations(), state.candidates()),
                        new GetCandidate(state.migrations(), state.candidates()),
                        new MigrationEvents(state.migrations(), new EventHub(state)),
-                       new StartCandidate(state, platform.runs(), recorder, actors, trust.callbackTokens()),
+                       new StartCandidate(state, new RunStarter(state, platform.runs(), recorder, trust.callbackTokens()), actors),
                        new CancelCandidate(state, platform.runs(), recorder, actors),
                        new RetryStep(state, platform.runs(), recorder, actors),
                        new EditInputs(state, actors),
@@ -80,6 +86,15 @@ public final class Catalog {
                        new HistorySteps(state.migrations(), history),
                        new HistoryFailures(state.migrations(), history),
                        new HistoryAudit(state.migrations(), history),
+                       new CreateRollout(state, platform.runs(), recorder, actors),
+                       new ListRollouts(state),
+                       new GetRollout(state),
+                       new RolloutAction("pause", state, platform.runs(), recorder, actors),
+                       new RolloutAction("resume", state, platform.runs(), recorder, actors),
+                       new RolloutAction("promote", state, platform.runs(), recorder, actors),
+                       new RolloutAction("abort", state, platform.runs(), recorder, actors),
+                       new BulkAction("retry", state, platform.runs(), recorder, actors),
+                       new BulkAction("cancel", state, platform.runs(), recorder, actors),
                        new Console(new ConsoleApi(platform.apiUrl()), new SignIn(platform.signIn(), trust.tokens(), trust.keys())));
     }
 
@@ -111,6 +126,15 @@ public final class Catalog {
             Map.entry("history-steps", PlatformUse.STATE_AND_HISTORY),
             Map.entry("history-failures", PlatformUse.STATE_AND_HISTORY),
             Map.entry("history-audit", PlatformUse.STATE_AND_HISTORY),
+            Map.entry("rollout-create", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollouts-list", PlatformUse.STATE),
+            Map.entry("rollout-get", PlatformUse.STATE),
+            Map.entry("rollout-pause", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollout-resume", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollout-promote", PlatformUse.STATE_AND_RUNS),
+            Map.entry("rollout-abort", PlatformUse.STATE_AND_RUNS),
+            Map.entry("bulk-retry", PlatformUse.STATE_AND_RUNS),
+            Map.entry("bulk-cancel", PlatformUse.STATE_AND_RUNS),
             // The console calls the API over HTTP with the person's token: no store of its own.
             Map.entry("console", PlatformUse.NONE));
 

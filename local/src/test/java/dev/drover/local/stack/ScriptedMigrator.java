@@ -82,6 +82,11 @@ final class ScriptedMigrator implements AutoCloseable {
         throw new AssertionError("no step of " + runId + " reached " + appId);
     }
 
+    /** The next step of any run the migrator executed, or null when none came within {@code patience}. */
+    Execution nextAny(Duration patience) throws InterruptedException {
+        return executed.poll(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** How many times the migrator executed the run's step. */
     int executions(String runId, String step) {
         AtomicInteger count = executions.get(runId + "/" + step);

@@ -22,12 +22,12 @@ public record Actors(TrustedProxies proxies) {
         return new OperatorAction(at, actor(req), action, migrationId, candidateId, runId, source(req), detail);
     }
 
-    static String actor(ServerRequest req) {
+    public static String actor(ServerRequest req) {
         String actor = Principals.of(req).actor();
         return actor.length() > MAX_LENGTH ? actor.substring(0, MAX_LENGTH) : actor;
     }
 
-    String source(ServerRequest req) {
+    public String source(ServerRequest req) {
         return proxies.source(req.remotePeer().host(), req.headers().first(HeaderNames.X_FORWARDED_FOR));
     }
 }

@@ -1,0 +1,149 @@
+package dev.drover.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.auth.Role;
+import dev.drover.core.function.Settings;
+import dev.drover.core.json.Json;
+import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.core.model.Migration;
+import dev.drover.core.model.Step;
+import dev.drover.core.state.RedisState;
+import dev.drover.local.stack.LocalStack;
+import dev.drover.local.stack.LocalStackSettings;
+import dev.drover.migrator.Migrator;
+import dev.drover.migrator.MigratorSettings;
+import dev.drover.migrator.StepResult;
+
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One rollout of N candidates × 3 no-op steps at a concurrency (200 by default) through the whole local stack:
+ * the rollout's workflow pages the selection, starts the runs through the same path as {@code POST .../start}, and
+ * learns how they end from their signals. Reports the time from the rollout's creation to its completion, runs/s
+ * and steps/s, and the most runs the rollout had in flight (sampled from its record). A harness, not a test.
+ */
+public final class RolloutBench {
+    private static final String MIGRATION = "bench-rollout";
+    private static final String APP = "bench-rollout-migrator";
+    private static final int STEPS = 3;
+
+    private RolloutBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1) {
+                System.err.println("arguments are name=value, e.g. candidates=1000 concurrency=200");
+                System.exit(2);
+            }
+            props.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        int n = Integer.parseInt(props.getOrDefault("candidates", "1000").replace("_", ""));
+        int concurrency = Integer.parseInt(props.getOrDefault("concurrency", "200"));
+        String prefix = "drover-bench-" + UUID.randomUUID() + ":";
+        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
+                                                             "DROVER_REDIS_PREFIX", prefix));
+        int temporalPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            temporalPort = socket.getLocalPort();
+        }
+        System.out.printf(Locale.ROOT, "Drover rollout benchmark: %d candidates x %d steps, concurrency %d, %d CPUs, java %s%n",
+                          n, STEPS, concurrency, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        List<DiscoveredCandidate> candidates = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            candidates.add(new DiscoveredCandidate("c-%06d".formatted(i), "bench", Map.of(), List.of(), List.of()));
+        }
+        boolean ok = false;
+        try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(functions, temporalPort).withoutDemo());
+             Migrator migrator = noopMigrator(stack, candidates)) {
+            stack.addMigrator(APP, migrator.stepsUri());
+            quietLogs();
+            awaitDiscovery(stack, n);
+            HttpClient http = HttpClient.newHttpClient();
+            String token = stack.issuer().userToken("bench", Role.OPERATOR);
+            long start = System.nanoTime();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(stack.apiUri().resolve("/migrations/" + MIGRATION + "/rollouts"))
+                                                             .header("Authorization", "Bearer " + token)
+                                                             .header("Content-Type", "application/json")
+                                                             .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(
+                                                                     Map.of("selector", Map.of(), "concurrency", concurrency))))
+                                                             .build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 202) {
+                throw new IllegalStateException("the rollout was not created: " + created.statusCode() + " " + created.body());
+            }
+            String rolloutId = Json.mapper().readTree(created.body()).get("rolloutId").asText();
+            long most = 0;
+            JsonNode rollout;
+            long deadline = start + Duration.ofMinutes(60).toNanos();
+            while (true) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(stack.apiUri().resolve(
+                                "/migrations/" + MIGRATION + "/rollouts/" + rolloutId)).header("Authorization", "Bearer " + token).build(),
+                                                        HttpResponse.BodyHandlers.ofString());
+                rollout = Json.mapper().readTree(answer.body());
+                most = Math.max(most, rollout.get("counts").get("running").asLong());
+                if (!rollout.get("status").asText().equals("running") || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "%nRollout  %s: %s in %.2f s = %.1f runs/s, %.1f steps/s; most runs in flight seen: %d%n",
+                              rolloutId, rollout.get("status").asText(), seconds, n / seconds, n * STEPS / seconds, most);
+            System.out.println("Counts   " + rollout.get("counts"));
+            ok = rollout.get("status").asText().equals("completed") && rollout.get("counts").get("succeeded").asLong() == n
+                    && most <= concurrency;
+        } finally {
+            try (RedisState state = RedisState.connect(functions.redisUrl(), prefix)) {
+                state.deleteAllKeys();
+            }
+        }
+        System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static void quietLogs() {
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        for (var handler : root.getHandlers()) {
+            handler.setLevel(Level.WARNING);
+        }
+    }
+
+    private static void awaitDiscovery(LocalStack stack, int n) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (stack.state().migrations().find(MIGRATION).map(m -> m.candidates().total()).orElse(0L) < n) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the migrator's discovery did not submit " + n + " candidates in 2 minutes");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A migrator on the SDK whose every step succeeds at once: what is measured is Drover, not a migration. */
+    private static Migrator noopMigrator(LocalStack stack, List<DiscoveredCandidate> candidates) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 1; i <= STEPS; i++) {
+            steps.add(new Step("step-" + i, "", APP, "noop", Map.of()));
+        }
+        return Migrator.builder(APP, new Migration(MIGRATION, "Rollout bench", "", List.of(), steps, List.of()))
+                .discovery(() -> candidates)
+                .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to change"))
+                .dapr(stack.daprClient())
+                .tokens(stack.migratorTokens(APP))
+                .start(MigratorSettings.local(stack.apiUri()));
+    }
+}
