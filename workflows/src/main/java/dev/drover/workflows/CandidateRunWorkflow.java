@@ -145,9 +145,12 @@ public final class CandidateRunWorkflow implements CandidateRun {
             throw refuse(RefusalCodes.STALE_DISPATCH, "the callback answers dispatch " + callback.dispatch()
                     + " of step '" + callback.stepName() + "', but the step is at dispatch " + dispatch);
         }
-        if (!status.inProgress()) {
+        // An operator may also finish a failed step by hand (its change was merged outside the migrator's knowledge).
+        boolean finishesFailed = callback.byOperator() && status == StepStatus.FAILED && callback.status().stepStatus().done();
+        if (!status.inProgress() && !finishesFailed) {
             throw refuse(RefusalCodes.STEP_NOT_IN_PROGRESS, "step '" + callback.stepName() + "' is " + status.wire()
-                    + ", not waiting for its migrator");
+                    + (callback.byOperator() ? "; an operator completes a step in progress, or marks a failed one done"
+                                             : ", not waiting for its migrator"));
         }
     }
 

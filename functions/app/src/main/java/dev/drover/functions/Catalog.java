@@ -22,6 +22,7 @@ import dev.drover.functions.migrations.TransferOwner;
 import dev.drover.functions.platform.PlatformKeys;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
+import dev.drover.functions.runs.CompleteStep;
 import dev.drover.functions.runs.DeadLetters;
 import dev.drover.functions.runs.EditInputs;
 import dev.drover.functions.runs.GetSteps;
@@ -62,6 +63,7 @@ public final class Catalog {
                        new StartCandidate(state, platform.runs(), recorder, actors, trust.callbackTokens()),
                        new CancelCandidate(state, platform.runs(), recorder, actors),
                        new RetryStep(state, platform.runs(), recorder, actors),
+                       new CompleteStep(state, platform.runs(), recorder, actors),
                        new EditInputs(state, actors),
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
@@ -91,6 +93,7 @@ public final class Catalog {
             Map.entry("candidate-start", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-cancel", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS),
+            Map.entry("candidate-step-complete", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-inputs", PlatformUse.STATE),
             Map.entry("candidate-steps", PlatformUse.STATE),
             Map.entry("step-callback", PlatformUse.STATE_AND_RUNS),
