@@ -113,8 +113,15 @@ public final class CandidateRunWorkflow implements CandidateRun {
             activities.record(plan, step.name(), dispatch, StepStatus.FAILED, Map.of(), e.getMessage());
             return Long.MAX_VALUE;
         }
-        status = StepStatus.DISPATCHED;
-        activities.dispatch(plan, current, dispatch);
+        // A manual step goes to no migrator: it waits for an operator's completion (ADR 0012). The version marker keeps
+        // runs started before this existed (a step typed "manual" was dispatched then) replaying as they ran.
+        if (Step.manual(step) && Workflow.getVersion("manual-steps", Workflow.DEFAULT_VERSION, 1) == 1) {
+            status = StepStatus.PENDING;
+            activities.awaitOperator(plan, current, dispatch);
+        } else {
+            status = StepStatus.DISPATCHED;
+            activities.dispatch(plan, current, dispatch);
+        }
         return deadline.map(d -> Workflow.currentTimeMillis() + d.toMillis()).orElse(Long.MAX_VALUE);
     }
 
@@ -140,6 +147,9 @@ public final class CandidateRunWorkflow implements CandidateRun {
         if (index != current) {
             throw refuse(RefusalCodes.NOT_CURRENT_STEP, "step '" + callback.stepName() + "' is not the current step"
                     + (current >= 0 ? " ('" + plan.steps().get(current).name() + "' is)" : ""));
+        }
+        if (!callback.byOperator() && Step.manual(plan.steps().get(index)) && status == StepStatus.PENDING) {
+            throw refuse(RefusalCodes.MANUAL_STEP, "step '" + callback.stepName() + "' is manual: an operator completes it");
         }
         if (callback.dispatch() != dispatch) {
             throw refuse(RefusalCodes.STALE_DISPATCH, "the callback answers dispatch " + callback.dispatch()
