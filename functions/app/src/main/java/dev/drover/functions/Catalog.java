@@ -20,6 +20,7 @@ import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.migrations.TransferOwner;
 import dev.drover.functions.platform.PlatformKeys;
+import dev.drover.functions.registry.AnnouncementOutcome;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
 import dev.drover.functions.runs.CompleteStep;
@@ -53,7 +54,8 @@ public final class Catalog {
         HistoryQueries history = platform.history().queries();
         Trust trust = platform.trust();
         Actors actors = new Actors(trust.proxies());
-        return List.of(new RegistryAnnounce(state.migrations(), trust.tokens(), trust.migratorUrls(), recorder),
+        return List.of(new RegistryAnnounce(state.migrations(), state.candidates(), state.announcements(), trust.tokens(), trust.migratorUrls(), recorder),
+                       new AnnouncementOutcome(state.announcements()),
                        new ListMigrations(state.migrations()),
                        new GetMigration(state.migrations()),
                        new TransferOwner(state.migrations(), actors),
@@ -84,6 +86,7 @@ public final class Catalog {
      */
     private static final Map<String, PlatformUse> USES = Map.ofEntries(
             Map.entry("registry-announce", PlatformUse.STATE),
+            Map.entry("registry-announcements", PlatformUse.STATE),
             Map.entry("migrations-list", PlatformUse.STATE),
             Map.entry("migration-get", PlatformUse.STATE),
             Map.entry("migration-owner", PlatformUse.STATE),

@@ -18,6 +18,7 @@ public final class RedisState implements AutoCloseable {
     private final MigrationStore migrations;
     private final CandidateStore candidates;
     private final RunStore runs;
+    private final AnnouncementOutcomes announcements;
 
     public RedisState(UnifiedJedis redis, String prefix, Clock clock) {
         this.redis = redis;
@@ -25,6 +26,7 @@ public final class RedisState implements AutoCloseable {
         this.migrations = new MigrationStore(redis, keys, clock);
         this.candidates = new CandidateStore(redis, keys, clock);
         this.runs = new RunStore(redis, keys, clock);
+        this.announcements = new AnnouncementOutcomes(redis, keys);
     }
 
     public static RedisState connect(URI url, String prefix) {
@@ -37,6 +39,10 @@ public final class RedisState implements AutoCloseable {
 
     public CandidateStore candidates() {
         return candidates;
+    }
+
+    public AnnouncementOutcomes announcements() {
+        return announcements;
     }
 
     public RunStore runs() {
