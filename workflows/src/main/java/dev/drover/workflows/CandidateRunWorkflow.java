@@ -124,8 +124,15 @@ public final class CandidateRunWorkflow implements CandidateRun {
             tellRollout(RunEnd.FAILED);
             return Long.MAX_VALUE;
         }
-        status = StepStatus.DISPATCHED;
-        activities.dispatch(plan, current, dispatch);
+        // A manual step goes to no migrator: it waits for an operator's completion (ADR 0013). The version marker keeps
+        // runs started before this existed (a step typed "manual" was dispatched then) replaying as they ran.
+        if (Step.manual(step) && Workflow.getVersion("manual-steps", Workflow.DEFAULT_VERSION, 1) == 1) {
+            status = StepStatus.PENDING;
+            activities.awaitOperator(plan, current, dispatch);
+        } else {
+            status = StepStatus.DISPATCHED;
+            activities.dispatch(plan, current, dispatch);
+        }
         return deadline.map(d -> Workflow.currentTimeMillis() + d.toMillis()).orElse(Long.MAX_VALUE);
     }
 
@@ -168,13 +175,19 @@ public final class CandidateRunWorkflow implements CandidateRun {
             throw refuse(RefusalCodes.NOT_CURRENT_STEP, "step '" + callback.stepName() + "' is not the current step"
                     + (current >= 0 ? " ('" + plan.steps().get(current).name() + "' is)" : ""));
         }
+        if (!callback.byOperator() && Step.manual(plan.steps().get(index)) && status == StepStatus.PENDING) {
+            throw refuse(RefusalCodes.MANUAL_STEP, "step '" + callback.stepName() + "' is manual: an operator completes it");
+        }
         if (callback.dispatch() != dispatch) {
             throw refuse(RefusalCodes.STALE_DISPATCH, "the callback answers dispatch " + callback.dispatch()
                     + " of step '" + callback.stepName() + "', but the step is at dispatch " + dispatch);
         }
-        if (!status.inProgress()) {
+        // An operator may also finish a failed step by hand (its change was merged outside the migrator's knowledge).
+        boolean finishesFailed = callback.byOperator() && status == StepStatus.FAILED && callback.status().stepStatus().done();
+        if (!status.inProgress() && !finishesFailed) {
             throw refuse(RefusalCodes.STEP_NOT_IN_PROGRESS, "step '" + callback.stepName() + "' is " + status.wire()
-                    + ", not waiting for its migrator");
+                    + (callback.byOperator() ? "; an operator completes a step in progress, or marks a failed one done"
+                                             : ", not waiting for its migrator"));
         }
     }
 

@@ -15,9 +15,11 @@ public final class RefusalCodes {
     public static final String STALE_DISPATCH = "stale_dispatch";
     public static final String STEP_NOT_IN_PROGRESS = "step_not_in_progress";
     public static final String NO_FAILED_STEP = "no_failed_step";
+    /** A migrator's callback for a manual step, which only an operator completes. */
+    public static final String MANUAL_STEP = "manual_step";
 
     private static final Set<String> ALL = Set.of(UNKNOWN_STEP, NOT_CURRENT_STEP, STALE_DISPATCH, STEP_NOT_IN_PROGRESS,
-                                                  NO_FAILED_STEP);
+                                                  NO_FAILED_STEP, MANUAL_STEP);
 
     private RefusalCodes() {
     }

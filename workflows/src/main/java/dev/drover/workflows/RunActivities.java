@@ -11,6 +11,12 @@ public interface RunActivities {
     /** Marks the step dispatched (the candidate running) and publishes its step event. Idempotent. */
     void dispatch(RunPlan plan, int stepIndex, int dispatch);
 
+    /**
+     * Marks a manual step waiting for an operator ({@code pending}, metadata {@code waitingFor: operator}; the candidate
+     * running) and publishes nothing: no migrator executes it. Idempotent.
+     */
+    void awaitOperator(RunPlan plan, int stepIndex, int dispatch);
+
     /** Persists what happened to a step: a callback's status, metadata and message, or a passed deadline. */
     void record(RunPlan plan, String stepName, int dispatch, StepStatus status, Map<String, String> metadata, String message);
 

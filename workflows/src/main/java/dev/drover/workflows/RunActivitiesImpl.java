@@ -24,6 +24,11 @@ import java.util.Optional;
  * change carries its history entry into its own script (the history outbox, ADR 0008).
  */
 public final class RunActivitiesImpl implements RunActivities {
+    /** The step metadata that says a manual step waits for an operator: what the console and the CLI show as "waiting for you". */
+    public static final String WAITING_FOR = "waitingFor";
+    public static final String OPERATOR = "operator";
+    static final String WAITING_MESSAGE = "manual step: waiting for an operator to complete it (succeeded, merged or failed)";
+
     private final RedisState state;
     private final StepPublisher publisher;
     private final String callbackBaseUrl;
@@ -72,6 +77,19 @@ public final class RunActivitiesImpl implements RunActivities {
     }
 
     @Override
+    public void awaitOperator(RunPlan plan, int stepIndex, int dispatch) {
+        RunRecord run = run(plan);
+        Step step = plan.steps().get(stepIndex);
+        Instant now = clock.instant();
+        Map<String, String> metadata = new HashMap<>(state.runs().stepState(plan.migrationId(), plan.candidateId(), step.name())
+                                                             .map(StepState::metadata).orElse(Map.of()));
+        metadata.put(WAITING_FOR, OPERATOR);
+        StepState waiting = new StepState(step.name(), StepStatus.PENDING, dispatch, metadata, WAITING_MESSAGE, now, now, null);
+        // Recorded as a dispatch (to a person): the step's duration and the history's counts run from here as for any step.
+        state.runs().recordStep(run, waiting, Optional.of(CandidateStatus.RUNNING), RunHistory.dispatched(plan, step.name(), dispatch, now));
+    }
+
+    @Override
     public void record(RunPlan plan, String stepName, int dispatch, StepStatus status, Map<String, String> metadata,
                        String message) {
         RunRecord run = run(plan);
@@ -79,6 +97,9 @@ public final class RunActivitiesImpl implements RunActivities {
                 .orElse(StepState.notStarted(stepName));
         Map<String, String> merged = new HashMap<>(previous.metadata());
         merged.putAll(metadata);
+        if (status != StepStatus.PENDING) {
+            merged.remove(WAITING_FOR); // a manual step that is done (or failed) waits for no one
+        }
         Instant now = clock.instant();
         boolean ended = status.done() || status == StepStatus.FAILED;
         StepState next = new StepState(stepName, status, dispatch, merged, message.isEmpty() ? previous.message() : message,

@@ -25,8 +25,10 @@ import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.migrations.TransferOwner;
 import dev.drover.functions.platform.PlatformKeys;
+import dev.drover.functions.registry.AnnouncementOutcome;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
+import dev.drover.functions.runs.CompleteStep;
 import dev.drover.functions.runs.DeadLetters;
 import dev.drover.functions.runs.EditInputs;
 import dev.drover.functions.runs.GetSteps;
@@ -63,7 +65,8 @@ public final class Catalog {
         HistoryQueries history = platform.history().queries();
         Trust trust = platform.trust();
         Actors actors = new Actors(trust.proxies());
-        return List.of(new RegistryAnnounce(state.migrations(), trust.tokens(), trust.migratorUrls(), recorder),
+        return List.of(new RegistryAnnounce(state.migrations(), state.candidates(), state.announcements(), trust.tokens(), trust.migratorUrls(), recorder),
+                       new AnnouncementOutcome(state.announcements()),
                        new ListMigrations(state.migrations()),
                        new GetMigration(state.migrations()),
                        new TransferOwner(state.migrations(), actors),
@@ -74,6 +77,7 @@ public final class Catalog {
                        new StartCandidate(state, new RunStarter(state, platform.runs(), recorder, trust.callbackTokens()), actors),
                        new CancelCandidate(state, platform.runs(), recorder, actors),
                        new RetryStep(state, platform.runs(), recorder, actors),
+                       new CompleteStep(state, platform.runs(), recorder, actors),
                        new EditInputs(state, actors),
                        new GetSteps(state),
                        new StepCallbackFunction(state, platform.runs()),
@@ -104,6 +108,7 @@ public final class Catalog {
      */
     private static final Map<String, PlatformUse> USES = Map.ofEntries(
             Map.entry("registry-announce", PlatformUse.STATE),
+            Map.entry("registry-announcements", PlatformUse.STATE),
             Map.entry("migrations-list", PlatformUse.STATE),
             Map.entry("migration-get", PlatformUse.STATE),
             Map.entry("migration-owner", PlatformUse.STATE),
@@ -114,6 +119,7 @@ public final class Catalog {
             Map.entry("candidate-start", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-cancel", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS),
+            Map.entry("candidate-step-complete", PlatformUse.STATE_AND_RUNS),
             Map.entry("candidate-inputs", PlatformUse.STATE),
             Map.entry("candidate-steps", PlatformUse.STATE),
             Map.entry("step-callback", PlatformUse.STATE_AND_RUNS),

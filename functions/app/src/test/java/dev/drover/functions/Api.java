@@ -73,6 +73,20 @@ final class Api {
                                               .build()));
     }
 
+    /** Delivers an announcement whose data is {@code data} as it stands (any JSON), as the Dapr sidecar would, from {@code app}. */
+    Reply announceJson(String data, String app) {
+        return sidecar().send(Method.POST, "/registry/announce", Map.of("Content-Type", JsonFormat.CONTENT_TYPE),
+                              EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(
+                                      CloudEventBuilder.v1()
+                                              .withId(UUID.randomUUID().toString())
+                                              .withSource(URI.create("/" + app))
+                                              .withType(Announcement.TYPE)
+                                              .withExtension(Announcement.TOKEN_EXTENSION, TestTrust.migrator(app))
+                                              .withDataContentType("application/json")
+                                              .withData(data.getBytes(StandardCharsets.UTF_8))
+                                              .build()));
+    }
+
     /** One response: its status, content type, request id and body. */
     record Reply(int status, String contentType, String requestId, String body) {
         JsonNode json() {

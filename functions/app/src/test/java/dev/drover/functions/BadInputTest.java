@@ -81,7 +81,7 @@ class BadInputTest {
                 Map.entry("metadata value null", "[{\"id\":\"a\",\"metadata\":{\"team\":null}}]"),
                 Map.entry("metadata key with a space", "[{\"id\":\"a\",\"metadata\":{\"my team\":\"x\"}}]"),
                 Map.entry("metadata value too long", "[{\"id\":\"a\",\"metadata\":{\"k\":\"" + "v".repeat(4097) + "\"}}]"),
-                Map.entry("unknown field", "[{\"id\":\"a\",\"status\":\"completed\"}]"),
+                Map.entry("unknown field", "[{\"id\":\"a\",\"colour\":\"red\"}]"),
                 Map.entry("files not an array", "[{\"id\":\"a\",\"files\":{}}]"),
                 Map.entry("file without path", "[{\"id\":\"a\",\"files\":[{\"name\":\"prod\",\"files\":[{\"url\":\"u\"}]}]}]"),
                 Map.entry("step without app", "[{\"id\":\"a\",\"steps\":[{\"name\":\"s\"}]}]"),

@@ -7,7 +7,7 @@ import java.util.Map;
  * One operator action for the audit log: who did what to which candidate, when and from where.
  *
  * @param actor  who: the authenticated principal (a person's name from their token, {@code migrator:<app>})
- * @param action what: start, cancel, retry-step or inputs
+ * @param action what: start, cancel, retry-step, complete-step, inputs, ...
  * @param source from where: the peer address, or what a trusted proxy says in X-Forwarded-For ({@code dapr} for
  *               what the sidecar delivered)
  * @param candidateId the candidate, or null for an action on a whole migration (an ownership transfer)

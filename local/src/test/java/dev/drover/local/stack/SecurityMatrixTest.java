@@ -50,8 +50,8 @@ class SecurityMatrixTest {
     /** One operation of the spec and the credentials its security requirement accepts. */
     private record Operation(String method, String template, List<String> roles, boolean sidecar, boolean signature) {
         String path() {
-            return template.replace("{id}", MIGRATION).replace("{cid}", "alpha").replace("{runId}", "run-matrix")
-                    .replace("{rid}", "rollout-matrix");
+            return template.replace("{id}", MIGRATION).replace("{migrationId}", MIGRATION).replace("{cid}", "alpha")
+                    .replace("{step}", "step-one").replace("{runId}", "run-matrix").replace("{rid}", "rollout-matrix");
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.drover.migrator;
 
 import dev.drover.core.event.Announcement;
 import dev.drover.core.json.Json;
+import dev.drover.core.state.AnnouncementOutcomes;
 import dev.drover.core.model.Migration;
 import dev.failsafe.Failsafe;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -84,6 +86,27 @@ final class Announcer {
         return true;
     }
 
+    /**
+     * Dapr took the event, so publishing said nothing of what the platform made of it: when the platform dropped this
+     * announcement (its outcome since {@code publishedAt} says so), that is logged as a warning, with the reason, and told.
+     */
+    private String dropped(Instant publishedAt) {
+        try {
+            Optional<AnnouncementOutcomes.Outcome> outcome = platform.announcementOutcome(migration.id());
+            if (outcome.isPresent() && AnnouncementOutcomes.Outcome.DROPPED.equals(outcome.get().outcome())
+                    && !outcome.get().at().isBefore(publishedAt)) {
+                String why = ": the platform dropped the announcement (" + outcome.get().code() + ": " + outcome.get().reason() + ")";
+                LOGGER.log(Level.WARNING, appId + " announced " + migration.id() + why);
+                return why;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.DEBUG, "no announcement outcome for " + migration.id() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "";
+    }
+
     private void publish() throws IOException {
         byte[] event = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(
                 CloudEventBuilder.v1()
@@ -105,6 +128,7 @@ final class Announcer {
      * owners were kept answers 403 until the registry has processed this announcement and made this app its owner.
      */
     private void awaitStored() throws IOException, InterruptedException {
+        Instant publishedAt = Instant.now().minusSeconds(1);
         long until = System.nanoTime() + STORED_WITHIN.toNanos();
         while (true) {
             Optional<Migration> stored;
@@ -121,7 +145,7 @@ final class Announcer {
                 return;
             }
             if (System.nanoTime() > until) {
-                throw new IOException("the platform does not serve " + migration.id() + " as announced yet");
+                throw new IOException("the platform does not serve " + migration.id() + " as announced yet" + dropped(publishedAt));
             }
             Thread.sleep(100);
         }

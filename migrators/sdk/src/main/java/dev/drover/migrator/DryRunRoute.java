@@ -11,6 +11,7 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.Check;
+import dev.drover.core.model.Step;
 import dev.drover.core.run.StepEvent;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -64,13 +65,19 @@ final class DryRunRoute implements Function {
         }
         List<StepHandler> chosen = new ArrayList<>();
         for (StepEvent.StepRef step : request.steps()) {
-            chosen.add(handlers.find(step).orElseThrow(() -> unprocessable("unknown_step_type", handlers.unknown(step))));
+            // A manual step is a person's (ADR 0013): nothing to simulate, and no handler for it.
+            chosen.add(Step.MANUAL.equals(step.type()) ? null
+                               : handlers.find(step).orElseThrow(() -> unprocessable("unknown_step_type", handlers.unknown(step))));
         }
         List<StepPreview> previews = new ArrayList<>();
         try (FileSource source = files.open(request.candidate())) {
             LayeredDraft draft = new LayeredDraft(source);
             for (int i = 0; i < chosen.size(); i++) {
                 StepEvent.StepRef step = request.steps().get(i);
+                if (chosen.get(i) == null) {
+                    previews.add(new StepPreview(step.name(), step.type(), List.of(), "manual step: an operator completes it"));
+                    continue;
+                }
                 StepContext context = new StepContext(request.migrationId(), "dry-run", step, request.candidate(),
                                                       request.inputs() == null ? java.util.Map.of() : request.inputs());
                 try {

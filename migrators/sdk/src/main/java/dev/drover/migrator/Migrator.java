@@ -5,6 +5,7 @@ import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.Migration;
+import dev.drover.core.model.Step;
 import dev.drover.core.signing.SignatureVerifier;
 import dev.failsafe.Failsafe;
 import io.dapr.client.DaprClient;
@@ -289,7 +290,7 @@ public final class Migrator implements AutoCloseable {
         /** Serves the migrator, then announces and discovers in the background. */
         public Migrator start(MigratorSettings settings) {
             for (var step : migration.steps()) {
-                if (step.migratorApp().equals(appId) && !handlers.containsKey(step.type())) {
+                if (step.migratorApp().equals(appId) && !Step.manual(step) && !handlers.containsKey(step.type())) {
                     throw new IllegalStateException("step " + step.name() + " of " + migration.id() + " has type '"
                             + step.type() + "' but no handler is registered for it");
                 }

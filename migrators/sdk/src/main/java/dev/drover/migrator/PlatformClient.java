@@ -2,6 +2,7 @@ package dev.drover.migrator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.core.json.Json;
+import dev.drover.core.state.AnnouncementOutcomes;
 import dev.drover.core.model.Check;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.Migration;
@@ -64,6 +65,21 @@ final class PlatformClient {
         ObjectNode stored = (ObjectNode) Json.mapper().readTree(answer.body());
         stored.remove(List.of("owner", "createdAt", "updatedAt", "candidates"));
         return Optional.of(Json.mapper().treeToValue(stored, Migration.class));
+    }
+
+    /**
+     * The platform's last word on this app's announcement of {@code id} ({@code GET /registry/announcements/{id}}):
+     * accepted, or dropped and why; empty while it has read none.
+     */
+    Optional<AnnouncementOutcomes.Outcome> announcementOutcome(String id) throws IOException, InterruptedException {
+        String what = "GET /registry/announcements/" + id;
+        HttpResponse<byte[]> answer = http.send(authorized(HttpRequest.newBuilder(route("/registry/announcements/" + id)))
+                                                        .timeout(Duration.ofSeconds(10)).build(),
+                                                HttpResponse.BodyHandlers.ofByteArray());
+        expect2xx(answer, what);
+        var items = Json.mapper().readTree(answer.body()).path("items");
+        return items.isEmpty() ? Optional.empty()
+                               : Optional.of(Json.mapper().treeToValue(items.get(0), AnnouncementOutcomes.Outcome.class));
     }
 
     void submit(String migrationId, List<DiscoveredCandidate> candidates) throws IOException, InterruptedException {

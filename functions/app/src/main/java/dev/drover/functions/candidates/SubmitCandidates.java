@@ -1,11 +1,9 @@
 package dev.drover.functions.candidates;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.Http;
-import dev.drover.core.json.Json;
 import dev.drover.core.model.Check;
 import dev.drover.core.model.DiscoveredCandidate;
 import dev.drover.core.model.InvalidInput;
@@ -35,7 +33,10 @@ import java.util.UUID;
  */
 public final class SubmitCandidates implements Function {
     public static final int MAX_BATCH = 5000;
-    private static final TypeReference<List<DiscoveredCandidate>> BATCH = new TypeReference<>() { };
+
+    /** The answer: what the merge did, and what of the submission was ignored (a candidate's {@code status}). */
+    public record Submitted(long added, long updated, long unchanged, long untouched, List<String> warnings) {
+    }
 
     private final MigrationStore migrations;
     private final CandidateStore candidates;
@@ -63,7 +64,8 @@ public final class SubmitCandidates implements Function {
             history.record(actors.action(req, Instant.now(), "submit-refused", migrationId, null, null, Map.of()));
             throw e;
         }
-        List<DiscoveredCandidate> batch = Json.read(Http.jsonBody(req), BATCH);
+        CandidateList submitted = CandidateList.read(Http.jsonBody(req));
+        List<DiscoveredCandidate> batch = submitted.candidates();
         if (batch == null) {
             throw new InvalidInput("the body must be a JSON array of candidates, not null");
         }
@@ -81,6 +83,7 @@ public final class SubmitCandidates implements Function {
         // updated. The merge script appends it with its counts, atomically with the merge.
         MergeResult merged = candidates.merge(migrationId, batch, OutboxEntry.encode(HistoryEvent.candidatesSubmitted(
                 "submission-" + UUID.randomUUID(), migrationId, 0, 0, 0, 0, Instant.now())));
-        Http.json(res, merged);
+        Http.json(res, new Submitted(merged.added(), merged.updated(), merged.unchanged(), merged.untouched(),
+                                     submitted.warnings()));
     }
 }

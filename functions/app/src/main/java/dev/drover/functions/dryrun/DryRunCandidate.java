@@ -76,7 +76,7 @@ public final class DryRunCandidate implements Function {
         inputs.putAll(Inputs.declaredOnly(migration, body.inputs()));
         List<Step> steps = candidate.steps().isEmpty() ? migration.steps() : candidate.steps();
         DryRunRequest request = new DryRunRequest(migrationId, StepEvent.CandidateRef.of(candidate, inputs),
-                                                  steps.stream().map(s -> new StepEvent.StepRef(s.name(), s.type(), s.config())).toList(),
+                                                  steps.stream().map(s -> new StepEvent.StepRef(s.name(), s.type(), s.config(), s.migratorApp())).toList(),
                                                   inputs);
         Http.json(res, migrators.dryRun(migration.migratorUrl(), owner, request));
     }

@@ -21,7 +21,7 @@ import java.util.Set;
  * newest first, one page at a time.
  */
 public final class HistoryAudit implements Function {
-    public static final List<String> ACTIONS = List.of("start", "cancel", "retry-step", "inputs", "transfer-owner",
+    public static final List<String> ACTIONS = List.of("start", "cancel", "retry-step", "complete-step", "inputs", "transfer-owner",
                                                        "announce-refused", "submit-refused");
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;

@@ -12,7 +12,16 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.json.Json;
 import dev.drover.core.model.InvalidInput;
 import dev.drover.core.model.Migration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drover.core.model.Check;
+import dev.drover.core.state.AnnouncementOutcomes;
+import dev.drover.core.state.CandidateStore;
+import dev.drover.core.state.MergeResult;
 import dev.drover.core.state.MigrationStore;
+import dev.drover.functions.candidates.CandidateList;
+import dev.drover.history.HistoryEvent;
+import dev.drover.history.OutboxEntry;
 import dev.drover.functions.trust.MigratorUrls;
 import dev.drover.history.HistoryRecorder;
 import dev.drover.history.OperatorAction;
@@ -23,7 +32,9 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Takes a migrator's announcement off the {@code migration-registry} topic and upserts the migration:
@@ -44,12 +55,17 @@ public final class RegistryAnnounce implements Function {
     private static final System.Logger LOGGER = System.getLogger(RegistryAnnounce.class.getName());
 
     private final MigrationStore migrations;
+    private final CandidateStore candidates;
+    private final AnnouncementOutcomes outcomes;
     private final TokenVerifier tokens;
     private final MigratorUrls migratorUrls;
     private final HistoryRecorder history;
 
-    public RegistryAnnounce(MigrationStore migrations, TokenVerifier tokens, MigratorUrls migratorUrls, HistoryRecorder history) {
+    public RegistryAnnounce(MigrationStore migrations, CandidateStore candidates, AnnouncementOutcomes outcomes,
+                            TokenVerifier tokens, MigratorUrls migratorUrls, HistoryRecorder history) {
         this.migrations = migrations;
+        this.candidates = candidates;
+        this.outcomes = outcomes;
         this.tokens = tokens;
         this.migratorUrls = migratorUrls;
         this.history = history;
@@ -69,7 +85,24 @@ public final class RegistryAnnounce implements Function {
             throw new InvalidInput("event type '" + event.getType() + "' is not " + EVENT_TYPE);
         }
         String app = announcer(event);
-        Migration migration = Json.read(delivery.data(), Migration.class);
+        JsonNode data = Json.read(delivery.data(), JsonNode.class);
+        String migrationId = data.path("id").isTextual() ? data.get("id").asText() : "";
+        try {
+            String did = store(data, app);
+            outcome(migrationId, app, AnnouncementOutcomes.Outcome.ACCEPTED, null, did);
+        } catch (InvalidInput e) {
+            // The sender is proven (its token was verified): it may read why its announcement was dropped.
+            outcome(migrationId, app, AnnouncementOutcomes.Outcome.DROPPED, e.code(), e.getMessage());
+            throw e;
+        }
+        DaprStatus.SUCCESS.send(res, Status.OK_200);
+    }
+
+    /** Stores the announcement; answers what it did. Candidates in it (as the seed system's carry) are a first discovery. */
+    private String store(JsonNode data, String app) {
+        JsonNode listed = data instanceof ObjectNode object ? object.remove("candidates") : null;
+        Migration migration = Json.read(Json.bytes(data), Migration.class);
+        CandidateList discovered = listed == null || listed.isNull() ? new CandidateList(List.of(), List.of()) : CandidateList.of(listed);
         if (!migration.migratorUrl().isEmpty()) {
             migratorUrls.refusal(migration.migratorUrl()).ifPresent(why -> {
                 throw new InvalidInput("migrator_url_not_allowed", "announcement of '" + migration.id() + "' by " + app + ": " + why);
@@ -85,7 +118,25 @@ public final class RegistryAnnounce implements Function {
                         + "': it belongs to " + refused.owner() + " (an admin can transfer it)");
             }
         }
-        DaprStatus.SUCCESS.send(res, Status.OK_200);
+        String did = "definition stored";
+        if (!discovered.candidates().isEmpty()) {
+            // Merged as a discovery submission is: never replacing, a running or completed candidate untouched.
+            MergeResult merged = candidates.merge(migration.id(), discovered.candidates(), OutboxEntry.encode(
+                    HistoryEvent.candidatesSubmitted("announcement-" + UUID.randomUUID(), migration.id(), 0, 0, 0, 0, Instant.now())));
+            did += "; its " + discovered.candidates().size() + " candidate(s) merged as a discovery (added " + merged.added()
+                    + ", updated " + merged.updated() + ", unchanged " + merged.unchanged() + ", untouched " + merged.untouched() + ")";
+        }
+        for (String warning : discovered.warnings()) {
+            did += "; " + warning;
+            LOGGER.log(Level.WARNING, "announcement of '%s' by %s: %s".formatted(migration.id(), app, warning));
+        }
+        return did;
+    }
+
+    private void outcome(String migrationId, String app, String outcome, String code, String reason) {
+        if (migrationId.length() <= Check.SLUG_MAX && Check.SLUG.matcher(migrationId).matches()) {
+            outcomes.record(new AnnouncementOutcomes.Outcome(migrationId, app, outcome, code, reason, Instant.now()));
+        }
     }
 
     /** The app whose token the announcement carries; a missing or invalid one can never be stored. */

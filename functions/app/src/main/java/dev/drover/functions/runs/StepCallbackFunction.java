@@ -66,6 +66,10 @@ public final class StepCallbackFunction implements Function {
             throw new ApiException(Status.FORBIDDEN_403, "wrong_migrator", caller.actor() + " may not call back for step '"
                     + callback.stepName() + "' of run '" + runId + "': " + (app == null ? "no such step" : "it is " + app + "'s"));
         }
+        if (callback.candidateId() != null && !callback.candidateId().equals(run.candidateId())) {
+            throw new ApiException(Status.CONFLICT_409, "wrong_candidate", "run '" + runId + "' is candidate '" + run.candidateId()
+                    + "''s, not '" + callback.candidateId() + "''s");
+        }
         if (run.status() != RunStatus.RUNNING) {
             throw new ApiException(Status.CONFLICT_409, "run_ended", "run '" + runId + "' (attempt " + run.attempt() + ") "
                     + (run.status() == RunStatus.CANCELLED ? "was cancelled" : "has completed") + "; its callbacks change nothing");

@@ -35,6 +35,18 @@ public final class Check {
         return value;
     }
 
+    /** An input's name: also a metadata key (inputs apply over a candidate's metadata), so its alphabet, e.g. {@code repoName}. */
+    public static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
+
+    public static String inputName(String field, String value) {
+        present(field, value);
+        if (value.length() > SLUG_MAX || !INPUT_NAME.matcher(value).matches()) {
+            throw new InvalidInput(field + " must be letters, digits and inner '-', '.', '_' (at most " + SLUG_MAX
+                                           + " characters), got '" + abbreviate(value) + "'");
+        }
+        return value;
+    }
+
     public static String text(String field, String value, int max) {
         present(field, value);
         if (value.isBlank()) {

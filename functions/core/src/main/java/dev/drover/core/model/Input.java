@@ -3,7 +3,7 @@ package dev.drover.core.model;
 /** An input an operator must give before a migration's candidates can start. */
 public record Input(String name, String label, String description) {
     public Input {
-        Check.slug("name", name);
+        Check.inputName("name", name);
         label = Check.optionalText("label", label, Check.NAME_MAX);
         description = Check.optionalText("description", description, Check.TEXT_MAX);
     }

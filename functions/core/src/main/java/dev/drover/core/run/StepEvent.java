@@ -31,7 +31,15 @@ public record StepEvent(String runId,
     /** The pub/sub topic step events are published on. */
     public static final String TOPIC = "migration-steps";
 
-    public record StepRef(String name, String type, Map<String, String> config) {
+    /**
+     * A step as a migrator sees it. {@code migratorApp} is sent in a dry-run request only (the request carries every
+     * step, and a migrator skips the ones another app executes); a step event leaves it out: it is addressed already.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record StepRef(String name, String type, Map<String, String> config, String migratorApp) {
+        public StepRef(String name, String type, Map<String, String> config) {
+            this(name, type, config, null);
+        }
     }
 
     public record CandidateRef(String id, String kind, Map<String, String> metadata, List<FileGroup> files) {

@@ -91,6 +91,10 @@ public final class Keys {
     }
 
     /** Hash: one run's record (migrationId, candidateId, attempt, status, token, steps JSON, times). */
+    public String announcements(String migrationId) {
+        return prefix + "announcements:{" + migrationId + "}";
+    }
+
     public String run(String runId) {
         return prefix + "run:" + runId;
     }

@@ -21,6 +21,7 @@ public final class RedisState implements AutoCloseable {
     private final MigrationStore migrations;
     private final CandidateStore candidates;
     private final RunStore runs;
+    private final AnnouncementOutcomes announcements;
     /** Where Redis is, for connections of their own (a subscriber's); null when built around a given client. */
     private final URI url;
 
@@ -35,6 +36,7 @@ public final class RedisState implements AutoCloseable {
         this.migrations = new MigrationStore(redis, keys, clock);
         this.candidates = new CandidateStore(redis, keys, clock);
         this.runs = new RunStore(redis, keys, clock);
+        this.announcements = new AnnouncementOutcomes(redis, keys);
     }
 
     public static RedisState connect(URI url, String prefix) {
@@ -66,6 +68,10 @@ public final class RedisState implements AutoCloseable {
 
     public CandidateStore candidates() {
         return candidates;
+    }
+
+    public AnnouncementOutcomes announcements() {
+        return announcements;
     }
 
     public RunStore runs() {

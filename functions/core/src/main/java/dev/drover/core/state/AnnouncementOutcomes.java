@@ -1,0 +1,46 @@
+package dev.drover.core.state;
+
+import dev.drover.core.json.Json;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The last outcome of each migrator app's announcement of each migration. An announcement arrives through Dapr, which
+ * answers its publisher before the platform has read it, so a dropped one would otherwise be silent: its sender reads
+ * why here ({@code GET /registry/announcements/{migrationId}}). Kept per app, so a refused app's outcome never
+ * overwrites the owner's. Only an authenticated announcer's outcome is kept: nobody can write in another app's name.
+ */
+public final class AnnouncementOutcomes {
+    /**
+     * @param outcome {@code accepted} or {@code dropped}
+     * @param code    for a dropped one, the stable code of why (for example {@code not_owner}); null when accepted
+     * @param reason  for a dropped one, the reason in words; for an accepted one, what it did
+     */
+    public record Outcome(String migrationId, String app, String outcome, String code, String reason, Instant at) {
+        public static final String ACCEPTED = "accepted";
+        public static final String DROPPED = "dropped";
+    }
+
+    private final UnifiedJedis redis;
+    private final Keys keys;
+
+    AnnouncementOutcomes(UnifiedJedis redis, Keys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    public void record(Outcome outcome) {
+        redis.hset(keys.announcements(outcome.migrationId()), outcome.app(), Json.string(outcome));
+    }
+
+    /** Every app's last outcome for the migration, by app. */
+    public List<Outcome> of(String migrationId) {
+        return redis.hgetAll(keys.announcements(migrationId)).values().stream()
+                .map(json -> Json.readStored(json, Outcome.class))
+                .sorted(Comparator.comparing(Outcome::app))
+                .toList();
+    }
+}
