@@ -134,13 +134,15 @@ class ConsoleBrowserTest {
     void aFailedStepIsRetriedFromTheCandidatePage() {
         signInAs("olga", Role.OPERATOR, "/console/migrations/hello-world/candidates/project-03");
         waitFor("action-start").click();
+        waitFor("action-notice");
+        markPage();
         // project-03 is LOCKED: its first step fails once.
         eventually(d -> "failed".equals(stepStatus("greet")));
         assertTrue(step("greet").getText().contains("LOCKED"), step("greet").getText());
-        // The actions come with the page; the timeline is what changes live.
-        browser.driver().navigate().refresh();
+        // The actions follow the run with the timeline: Retry appears without a reload.
         WebElement retry = waitFor("action-retry");
         assertEquals("Retry greet", retry.getText());
+        assertPageNotReloaded();
         retry.click();
         browser.waiting(PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=action-notice]")));
         assertEquals("The failed step is dispatched again.", testid("action-notice").getText());
@@ -155,7 +157,6 @@ class ConsoleBrowserTest {
         waitFor("action-start").click();
         // project-02 is SLOW (60 s a step): it is still on its first step when cancelled.
         eventually(d -> "dispatched".equals(stepStatus("greet")));
-        browser.driver().navigate().refresh();
         waitFor("action-cancel").click();
         browser.waiting(PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=action-notice]")));
         String notice = testid("action-notice").getText();

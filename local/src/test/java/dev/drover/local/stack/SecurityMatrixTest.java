@@ -124,20 +124,20 @@ class SecurityMatrixTest {
             checkSignedEvent(op);
             return;
         }
-        HttpResponse<String> none = send(op, Map.of());
+        Answer none = send(op, Map.of());
         assertEquals(401, none.statusCode(), op + " without a credential: " + none.body());
         assertTrue(none.headers().firstValue("WWW-Authenticate").isPresent() || op.sidecar(), op + " names its scheme");
         if (op.sidecar()) {
-            HttpResponse<String> bearer = send(op, Map.of("Authorization", "Bearer " + token("admin")));
+            Answer bearer = send(op, Map.of("Authorization", "Bearer " + token("admin")));
             assertEquals(401, bearer.statusCode(), op + " with an admin's token instead of the sidecar's: " + bearer.body());
-            HttpResponse<String> wrong = send(op, Map.of("dapr-api-token", "guess"));
+            Answer wrong = send(op, Map.of("dapr-api-token", "guess"));
             assertEquals(401, wrong.statusCode(), op + " with a wrong Dapr token: " + wrong.body());
             assertAnswered(op, send(op, Map.of("dapr-api-token", stack.appApiToken())));
             return;
         }
-        HttpResponse<String> wrong = send(op, Map.of("Authorization", "Bearer " + token(wrongFor(op.roles()))));
+        Answer wrong = send(op, Map.of("Authorization", "Bearer " + token(wrongFor(op.roles()))));
         assertEquals(403, wrong.statusCode(), op + " as " + wrongFor(op.roles()) + ": " + wrong.body());
-        HttpResponse<String> garbage = send(op, Map.of("Authorization", "Bearer not.a.token"));
+        Answer garbage = send(op, Map.of("Authorization", "Bearer not.a.token"));
         assertEquals(401, garbage.statusCode(), op + " with a token that is no JWT: " + garbage.body());
         assertAnswered(op, send(op, Map.of("Authorization", "Bearer " + token(op.roles().getFirst()))));
     }
@@ -157,7 +157,7 @@ class SecurityMatrixTest {
                      "signed by the platform, the event is judged by its run's token next: " + signed.body());
     }
 
-    private static void assertAnswered(Operation op, HttpResponse<String> answer) throws Exception {
+    private static void assertAnswered(Operation op, Answer answer) throws Exception {
         assertNotEquals(401, answer.statusCode(), op + " with the right credential: " + answer.body());
         if (answer.statusCode() == 403) {
             // A route may still refuse what the credential does not cover (a callback for a run that is not the caller's),
@@ -190,7 +190,11 @@ class SecurityMatrixTest {
         };
     }
 
-    private static HttpResponse<String> send(Operation op, Map<String, String> headers) throws Exception {
+    /** What an operation answered; the body of an event stream is not read, since it never ends. */
+    private record Answer(int statusCode, java.net.http.HttpHeaders headers, String body) {
+    }
+
+    private static Answer send(Operation op, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUri() + op.path()))
                 .method(op.method(), op.method().equals("GET") ? HttpRequest.BodyPublishers.noBody()
                                                                 : HttpRequest.BodyPublishers.ofString("{}"));
@@ -198,7 +202,12 @@ class SecurityMatrixTest {
             request.header("Content-Type", "application/json");
         }
         headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<InputStream> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = answer.body()) {
+            boolean stream = answer.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+            return new Answer(answer.statusCode(), answer.headers(),
+                              stream ? "" : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     private static HttpResponse<String> sendEvent(Operation op, StepEvent event, SigningKeys keys) throws Exception {

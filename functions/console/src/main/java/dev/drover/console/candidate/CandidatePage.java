@@ -88,7 +88,7 @@ public final class CandidatePage {
                 .text(refusal.message().isBlank() ? "the API answered " + refusal.status() : refusal.message())
                 .text(" ").element("code", refusal.code())
                 .close("div"));
-        actions(html, view, status);
+        actions(html, view, status, false);
         html.open("div", "class", "columns");
         metadata(html, view.candidate().path("metadata"));
         files(html, view.candidate().path("files"));
@@ -98,8 +98,19 @@ public final class CandidatePage {
         return html;
     }
 
-    private static void actions(Html html, View view, String status) {
-        html.open("section", "id", "actions", "class", "actions", "data-testid", "actions", "aria-label", "Actions");
+    /**
+     * The actions as an out-of-band swap, for the timeline's refresh: when the run moves, what an operator may do
+     * changes with it (Retry once a step fails, Cancel once it runs), with no reload.
+     */
+    public static Html actionsOutOfBand(View view) {
+        Html html = new Html();
+        actions(html, view, view.candidate().path("status").asText("not_started"), true);
+        return html;
+    }
+
+    private static void actions(Html html, View view, String status, boolean outOfBand) {
+        html.open("section", "id", "actions", "class", "actions", "data-testid", "actions", "aria-label", "Actions",
+                  "hx-swap-oob", outOfBand ? "true" : null);
         if (!view.canOperate()) {
             html.element("p", "You can read this candidate; starting, cancelling, retrying and dry-runs need the operator role.",
                          "class", "muted", "data-testid", "actions-viewer");
