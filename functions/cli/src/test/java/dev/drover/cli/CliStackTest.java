@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -183,6 +185,37 @@ class CliStackTest {
                        "show", "hello-world", "project-03", "-o", "json");
         assertTrue(operator.run("show", "hello-world", "project-03").out().lines()
                            .anyMatch(l -> l.matches("1\\s+greet\\s+succeeded\\s+2\\s+.*")), "two dispatches of greet");
+    }
+
+    @Test
+    void aRolloutsCanaryIsPromotedWatchedToItsEndAndListed() throws Exception {
+        Cli.Result started = operator.run("rollout", "hello-world", "--ids", "project-09,project-10", "--concurrency", "1",
+                                          "--canary", "1", "-o", "json");
+        assertEquals(0, started.exit(), started.toString());
+        String rollout = started.json().path("rolloutId").asText();
+        operator.await("the canary's wave waiting for a promotion", PATIENCE,
+                       shown -> "promote".equals(shown.path("wave").path("waiting").asText()), "rollouts", "hello-world", rollout, "-o", "json");
+
+        // watch --until-done follows the event stream until no run and no rollout is going, the promoted rest included.
+        CompletableFuture<Cli.Result> watching = CompletableFuture.supplyAsync(
+                () -> operator.run("watch", "hello-world", "--until-done", "-o", "json"));
+        Cli.Result promoted = operator.run("promote", "hello-world", rollout);
+        assertEquals(0, promoted.exit(), promoted.toString());
+        Cli.Result watched = watching.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(watched.exit() == 0 || watched.exit() == ExitCodes.ENDED_BADLY, watched.toString());
+        assertTrue(watched.out().lines().anyMatch(line -> line.startsWith("{\"event\":\"counts\"")), watched.out());
+
+        JsonNode done = operator.await("the rollout completed", PATIENCE, shown -> "completed".equals(shown.path("status").asText()),
+                                       "rollouts", "hello-world", rollout, "-o", "json");
+        assertEquals(2, done.path("counts").path("started").asInt(), done.toString());
+        assertTrue(operator.run("rollouts", "hello-world").out().contains(rollout), "listed");
+        for (String candidate : List.of("project-09", "project-10")) {
+            assertEquals("completed", operator.run("show", "hello-world", candidate, "-o", "json").json()
+                    .path("candidate").path("status").asText(), candidate);
+        }
+        Cli.Result late = operator.run("promote", "hello-world", rollout);
+        assertEquals(ExitCodes.REFUSED, late.exit(), late.toString());
+        assertTrue(late.err().contains(": 409 rollout_ended"), late.err());
     }
 
     @Test
