@@ -93,7 +93,8 @@ class ConsoleCandidateTest {
         STATE.candidates().merge("ui-upgrade", List.of(Fixtures.candidate("alpha", Map.of("team", HOSTILE)),
                                                        Fixtures.candidate("beta", Map.of()),
                                                        Fixtures.candidate("gamma", Map.of()),
-                                                       Fixtures.candidate("delta", Map.of("team", "payments"))));
+                                                       Fixtures.candidate("delta", Map.of("team", "payments")),
+                                                       Fixtures.candidate("epsilon", Map.of())));
     }
 
     private static Migration greetings(String url) {
@@ -221,6 +222,35 @@ class ConsoleCandidateTest {
         assertEquals(303, cancelled.statusCode(), cancelled.body());
         assertTrue(cancelled.headers().firstValue("Location").orElse("").matches(".*\\?done=(cancelled|cancelling)"));
         awaitStatus("beta", "not_started");
+    }
+
+    @Test
+    void anOperatorCompletesTheCurrentStepByHandAndTheRunGoesOn() throws Exception {
+        assertEquals(202, api.as(TestTrust.operator()).postJson("/migrations/ui-upgrade/candidates/epsilon/start",
+                                                                 Map.of("inputs", Map.of("target-version", "3.0.0"))).status());
+        StepEvent first = RUNS.nextEvent();
+        callback(first, "pending", Map.of(), "waiting for a review");
+
+        String html = page("/console/migrations/ui-upgrade/candidates/epsilon", TestTrust.operator());
+        assertTrue(html.contains("data-testid=\"action-complete\">Complete bump-chart</button>"), html);
+        assertEquals(0, ConsoleBrowser.count(page("/console/migrations/ui-upgrade/candidates/epsilon", TestTrust.viewer()),
+                                             "action-complete"), "a viewer completes nothing");
+
+        HttpResponse<String> completed = post("/console/migrations/ui-upgrade/candidates/epsilon/complete-step", TestTrust.operator(),
+                                              "step=bump-chart&outcome=merged&message=merged+by+hand", false);
+        assertEquals(303, completed.statusCode(), completed.body());
+        assertEquals("/console/migrations/ui-upgrade/candidates/epsilon?done=step-completed",
+                     completed.headers().firstValue("Location").orElse(""));
+        assertEquals("await-merge", RUNS.nextEvent().step().name(), "the run went on to the next step");
+        String after = page("/console/migrations/ui-upgrade/candidates/epsilon?done=step-completed", TestTrust.operator());
+        assertTrue(after.contains("data-step=\"bump-chart\" data-status=\"merged\""), after);
+        assertTrue(after.contains("merged by hand"), after);
+
+        // The step is over: completing it again is the API's 409, shown on the page.
+        HttpResponse<String> again = post("/console/migrations/ui-upgrade/candidates/epsilon/complete-step", TestTrust.operator(),
+                                          "step=bump-chart&outcome=succeeded", false);
+        assertEquals(409, again.statusCode(), again.body());
+        assertTrue(again.body().contains("data-testid=\"action-error\""), again.body());
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.Map;
                         "Each command talks to the API (--api, DROVER_API_URL) with a bearer token (DROVER_TOKEN or --token-file).",
                         "--output json prints the API's own JSON: the contract's shape (schemas/openapi.yaml), stable for scripts."},
          subcommands = {MigrationsCommand.class, CandidatesCommand.class, ShowCommand.class, DryRunCommand.class,
-                        StartCommand.class, CancelCommand.class, RetryCommand.class, RolloutCommand.class,
+                        StartCommand.class, CancelCommand.class, RetryCommand.class, CompleteCommand.class, RolloutCommand.class,
                         RolloutsCommand.class, WatchCommand.class},
          synopsisSubcommandLabel = "COMMAND")
 public final class DroverCli {

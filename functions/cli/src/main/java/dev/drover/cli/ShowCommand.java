@@ -55,7 +55,10 @@ final class ShowCommand extends ApiCommand {
             // A step still going shows how long so far, with "…" for "and counting".
             String took = finished.isEmpty() ? (started.isEmpty() ? "" : Format.took(started, java.time.Instant.now().toString()) + "…")
                                              : Format.took(started, finished);
-            timeline.row(String.valueOf(++n), Format.text(step, "name"), style.status(Format.text(step, "status")),
+            // A manual step (ADR 0013) is pending until an operator completes it: say whose move it is.
+            String status = style.status(Format.text(step, "status"))
+                    + ("operator".equals(Format.text(step.path("metadata"), "waitingFor")) ? " (waiting for you)" : "");
+            timeline.row(String.valueOf(++n), Format.text(step, "name"), status,
                          Format.text(step, "dispatches"), Format.time(started), took, Format.text(step, "message"));
         }
         timeline.print(out(), terminal().width());

@@ -219,6 +219,31 @@ class CliStackTest {
     }
 
     @Test
+    void anOperatorCompletesAStepByHandAndTheRunGoesOn() throws Exception {
+        // app-chart-upgrade's await-merge waits for the change request to merge: here it was merged elsewhere.
+        assertEquals(0, operator.run("start", "app-chart-upgrade", "ledger").exit());
+        operator.await("ledger waiting for its merge", PATIENCE,
+                       shown -> shown.path("steps").path("steps").path(1).path("status").asText().equals("pending"),
+                       "show", "app-chart-upgrade", "ledger", "-o", "json");
+        Cli.Result early = operator.run("complete", "app-chart-upgrade", "ledger", "bump-chart");
+        assertEquals(ExitCodes.REFUSED, early.exit(), "a step that is over is not the current one: " + early);
+
+        Cli.Result completed = operator.run("complete", "app-chart-upgrade", "ledger", "await-merge", "--outcome", "merged",
+                                            "--message", "merged by hand");
+        assertEquals(0, completed.exit(), completed.toString());
+        assertEquals("completed app-chart-upgrade/ledger: step await-merge merged\n", completed.out());
+        // The run goes on to its next step, verify (which checks the main branch: that is the migrator's business).
+        operator.await("ledger's verify step dispatched", PATIENCE,
+                       shown -> !shown.path("steps").path("steps").path(2).path("status").asText().equals("not_started"),
+                       "show", "app-chart-upgrade", "ledger", "-o", "json");
+        assertTrue(operator.run("show", "app-chart-upgrade", "ledger").out().lines()
+                           .anyMatch(l -> l.matches("2\\s+await-merge\\s+merged\\s+.*merged by hand.*")), "the timeline says it");
+        Cli.Result viewer = Cli.of(stack.apiUri().toString(), stack.issuer().userToken("cli-vic", Role.VIEWER), home)
+                .run("complete", "app-chart-upgrade", "ledger", "await-merge");
+        assertEquals(ExitCodes.REFUSED, viewer.exit(), viewer.toString());
+    }
+
+    @Test
     void dryRunPrintsTheDiffColouredOnlyOnATerminal() {
         Cli.Result plain = operator.run("dry-run", "hello-world", "project-05");
         assertEquals(0, plain.exit(), plain.toString());

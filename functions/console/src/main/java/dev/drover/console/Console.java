@@ -59,6 +59,8 @@ public final class Console implements Function {
                 .post("/migrations/{id}/candidates/{cid}/cancel", new CandidateAction(api, layout, CandidateAction.Kind.CANCEL))
                 .post("/migrations/{id}/candidates/{cid}/retry-step",
                       new CandidateAction(api, layout, CandidateAction.Kind.RETRY_STEP))
+                .post("/migrations/{id}/candidates/{cid}/complete-step",
+                      new CandidateAction(api, layout, CandidateAction.Kind.COMPLETE_STEP))
                 .post("/migrations/{id}/candidates/{cid}/dry-run", new DryRunRoute(api))
                 .get("/assets/{fingerprint}/{name}", assets.page());
     }

@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@code POST /console/migrations/{id}/candidates/{cid}/start|cancel|retry-step}: the candidate page's action forms.
+ * {@code POST /console/migrations/{id}/candidates/{cid}/start|cancel|retry-step|complete-step}: the candidate page's action
+ * forms.
  * Each calls the API's route of the same name with the person's token; what took effect answers 303 to the page
  * (which says so), what the API refused re-renders the page with its status, code and message (409
  * {@code already_running}, 403 for a viewer, 503 while Temporal is down). Same-origin is checked by the router.
@@ -25,7 +26,7 @@ import java.util.TreeMap;
 public final class CandidateAction implements Page {
     /** The three actions: the API route each calls and the console's name for it. */
     public enum Kind {
-        START("start", "Start"), CANCEL("cancel", "Cancel"), RETRY_STEP("retry-step", "Retry");
+        START("start", "Start"), CANCEL("cancel", "Cancel"), RETRY_STEP("retry-step", "Retry"), COMPLETE_STEP("complete-step", "Complete");
 
         private final String route;
         private final String label;
@@ -54,16 +55,27 @@ public final class CandidateAction implements Page {
     public void serve(PageRequest req, ServerResponse res) {
         String id = req.param("id");
         String cid = req.param("cid");
-        Map<String, Object> body = kind == Kind.START ? Map.of("inputs", inputs(form(req))) : Map.of();
+        String route = kind.route;
+        Map<String, Object> body = Map.of();
+        if (kind == Kind.START) {
+            body = Map.of("inputs", inputs(form(req)));
+        } else if (kind == Kind.COMPLETE_STEP) {
+            // The API's route names the step: /steps/{step}/complete, with the outcome and message in the body.
+            Parameters form = form(req);
+            route = "steps/" + Urls.encode(form.first("step").asOptional().orElse("")) + "/complete";
+            body = Map.of("outcome", form.first("outcome").asOptional().orElse(""),
+                          "message", form.first("message").asOptional().orElse(""));
+        }
         CandidatePage.Notice notice;
         try {
-            var answer = api.post("/migrations/" + Urls.encode(id) + "/candidates/" + Urls.encode(cid) + "/" + kind.route, body,
+            var answer = api.post("/migrations/" + Urls.encode(id) + "/candidates/" + Urls.encode(cid) + "/" + route, body,
                                   req.token());
             notice = switch (kind) {
                 case START -> CandidatePage.Notice.STARTED;
                 case CANCEL -> "cancelling".equals(answer.path("status").asText()) ? CandidatePage.Notice.CANCELLING
                         : CandidatePage.Notice.CANCELLED;
                 case RETRY_STEP -> CandidatePage.Notice.RETRIED;
+                case COMPLETE_STEP -> CandidatePage.Notice.COMPLETED;
             };
         } catch (ApiError e) {
             if (e.status() == 401) {

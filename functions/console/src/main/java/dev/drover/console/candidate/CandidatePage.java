@@ -24,7 +24,8 @@ public final class CandidatePage {
         STARTED("started", "Run started."),
         CANCELLED("cancelled", "Run cancelled; the candidate is back to not started."),
         CANCELLING("cancelling", "Cancelling: the run's cleanup is still going."),
-        RETRIED("retried", "The failed step is dispatched again.");
+        RETRIED("retried", "The failed step is dispatched again."),
+        COMPLETED("step-completed", "The step is completed as you chose; the run goes on from there.");
 
         private final String wire;
         private final String words;
@@ -150,6 +151,7 @@ public final class CandidatePage {
                 .element("button", "Cancel run", "type", "submit", "class", "danger", "data-testid", "action-cancel")
                 .close("form");
         }
+        currentStep(view.run()).ifPresent(step -> completeForm(html, base, step));
         Optional<String> failed = failedStep(view.run());
         if (failed.isPresent()) {
             html.open("form", "method", "post", "action", base + "/retry-step", "class", "action-form", "data-testid", "retry-form")
@@ -157,6 +159,43 @@ public final class CandidatePage {
                 .close("form");
         }
         html.close("section");
+    }
+
+    /**
+     * Completing a step by hand (ADR 0013): a manual step waits for it, and an operator may also settle a step the
+     * migrator cannot (a change merged elsewhere, a review done): succeeded, merged or failed, with a message.
+     */
+    private static void completeForm(Html html, String base, JsonNode step) {
+        String name = step.path("name").asText();
+        boolean waitingForYou = "operator".equals(step.path("metadata").path("waitingFor").asText());
+        html.open("form", "method", "post", "action", base + "/complete-step", "class", "action-form complete-form",
+                  "data-testid", "complete-form");
+        html.empty("input", "type", "hidden", "name", "step", "value", name);
+        html.open("label", "for", "complete-outcome").text(waitingForYou ? name + " waits for you: " : "Complete " + name + " as ")
+            .close("label");
+        html.open("select", "id", "complete-outcome", "name", "outcome", "data-testid", "complete-outcome");
+        for (String outcome : new String[] {"succeeded", "merged", "failed"}) {
+            html.element("option", outcome, "value", outcome);
+        }
+        html.close("select");
+        html.empty("input", "type", "text", "name", "message", "aria-label", "Message", "placeholder", "message (optional)",
+                   "maxlength", "1000", "data-testid", "complete-message");
+        html.element("button", "Complete " + name, "type", "submit", "data-testid", "action-complete");
+        html.close("form");
+    }
+
+    /** The step a person may complete: the running run's step that is dispatched, pending or failed. */
+    static Optional<JsonNode> currentStep(JsonNode run) {
+        if (!"running".equals(run.path("runStatus").asText())) {
+            return Optional.empty();
+        }
+        for (JsonNode step : run.path("steps")) {
+            String status = step.path("status").asText();
+            if (status.equals("dispatched") || status.equals("pending") || status.equals("failed")) {
+                return Optional.of(step);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The step an operator would retry: the run's failed one, while the run still waits on it. */

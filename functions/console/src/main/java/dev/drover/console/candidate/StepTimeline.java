@@ -110,6 +110,10 @@ public final class StepTimeline {
             .element("strong", name, "class", "step-name")
             .text(" ")
             .element("span", status.replace('_', ' '), "class", "status step-" + status, "data-testid", "step-status");
+        if (status.equals("pending") && "operator".equals(step.path("metadata").path("waitingFor").asText())) {
+            // A manual step (ADR 0013): nobody but an operator moves it on.
+            html.text(" ").element("span", "waiting for you", "class", "status step-waiting", "data-testid", "step-waiting");
+        }
         int dispatches = step.path("dispatches").asInt(0);
         if (dispatches > 0) {
             html.text(" ").element("span", dispatches == 1 ? "dispatched once" : "dispatched " + dispatches + " times",
