@@ -60,6 +60,8 @@ class AnnouncerTest {
     private final AtomicReference<byte[]> stored = new AtomicReference<>();
     private final AtomicInteger ownerRefusals = new AtomicInteger();
     private volatile boolean ownedByAnother;
+    /** When set, the platform drops the announcement for this reason: it never serves the migration, and says why. */
+    private volatile String droppedFor;
     private Server sidecar;
     private WebServer platform;
 
@@ -93,7 +95,7 @@ class AnnouncerTest {
                         ownerRefusals.incrementAndGet();
                         res.status(Status.FORBIDDEN_403).send("{\"error\":{\"code\":\"not_owner\",\"message\":\"migrator app m does "
                                                                       + "not own migration 'announced' (other does)\"}}");
-                    } else if (stored.get() == null) {
+                    } else if (stored.get() == null || droppedFor != null) {
                         res.status(Status.NOT_FOUND_404).send();
                     } else {
                         // As the platform serves it: the definition plus owner, timestamps and counts.
@@ -101,6 +103,15 @@ class AnnouncerTest {
                         served.put("owner", "m").put("createdAt", "2026-01-01T00:00:00Z").put("updatedAt", "2026-01-01T00:00:00Z");
                         served.putObject("candidates").put("total", 0);
                         res.send(Json.bytes(served));
+                    }
+                })
+                .get("/registry/announcements/{id}", (req, res) -> {
+                    if (droppedFor == null) {
+                        res.send("{\"items\":[]}");
+                    } else {
+                        res.send(Json.bytes(Map.of("items", List.of(Map.of(
+                                "migrationId", "announced", "app", "m", "outcome", "dropped", "code", "invalid_migration",
+                                "reason", droppedFor, "at", java.time.Instant.now().toString())))));
                     }
                 })
                 .post("/migrations/{id}/candidates", (req, res) -> {
@@ -161,6 +172,43 @@ class AnnouncerTest {
             int refusals = ownerRefusals.get();
             Thread.sleep(500);
             assertEquals(refusals, ownerRefusals.get(), "no retrying");
+        }
+    }
+
+    @Test
+    void anAnnouncementThePlatformDroppedIsLoggedWithTheReason() throws Exception {
+        droppedFor = "step 'noop' names no migrator app";
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Announcer.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try (Migrator migrator = start()) {
+            assertNotNull(published.poll(10, TimeUnit.SECONDS), "Dapr took it: publishing alone says nothing of the outcome");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (warnings.stream().noneMatch(r -> r.getMessage().contains("dropped")) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            String message = warnings.stream().map(java.util.logging.LogRecord::getMessage).filter(m -> m.contains("dropped"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no warning says the announcement was dropped: " + warnings));
+            assertEquals("m announced announced: the platform dropped the announcement (invalid_migration: " + droppedFor + ")", message);
+            assertNull(submissions.poll(200, TimeUnit.MILLISECONDS), "no candidates for a migration the platform does not serve");
+        } finally {
+            logger.removeHandler(capture);
         }
     }
 
