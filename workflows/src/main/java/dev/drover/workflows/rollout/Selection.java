@@ -14,9 +14,7 @@ import java.util.Optional;
  * Walks the candidates a {@link Selector} matches, in id order, one page at a time through the listing's own
  * paging ({@link CandidateStore#page}): one walk, so each candidate is met once however its status changes
  * meanwhile. One status walks that status's index; several walk every candidate (or the metadata indexes) and
- * keep those in one of the statuses. {@code idPrefix} is applied here, not by {@link CandidateQuery} (which has
- * no prefix filter on this branch): the walk begins just after the prefix itself (ids sort by ZRANGEBYLEX, so
- * every id starting with the prefix follows it, contiguously) and ends at the first id that does not start with it.
+ * keep those in one of the statuses; {@code idPrefix} is the listing's own range of the id index.
  */
 public final class Selection {
     /** Where a walk stands: after which id, and whether it is over. */
@@ -65,21 +63,11 @@ public final class Selection {
     private Page walk(String migrationId, Selector selector, Cursor cursor, int limit, List<String> ids) {
         List<CandidateStatus> statuses = selector.statuses();
         Optional<CandidateStatus> index = statuses.size() == 1 ? Optional.of(statuses.getFirst()) : Optional.empty();
-        String prefix = selector.idPrefix();
         String after = cursor.afterId();
-        if (!prefix.isEmpty() && after.compareTo(prefix) < 0) {
-            // The prefix may itself be an id; the walk proper starts after it.
-            candidates.find(migrationId, prefix).filter(c -> selector.matches(c.id(), c.status(), c.metadata()))
-                    .ifPresent(c -> ids.add(c.id()));
-            after = prefix;
-        }
         for (int read = 0; read < READS_PER_CALL && ids.size() < limit; read++) {
-            CandidatePage page = candidates.page(migrationId, new CandidateQuery(index, selector.metadata(), after,
+            CandidatePage page = candidates.page(migrationId, new CandidateQuery(index, selector.metadata(), selector.idPrefix(), after,
                                                                                  Math.min(CandidateQuery.MAX_LIMIT, limit - ids.size())));
             for (Candidate candidate : page.items()) {
-                if (!candidate.id().startsWith(prefix)) {
-                    return new Page(ids, new Cursor(candidate.id(), true));
-                }
                 after = candidate.id();
                 if (selector.matches(candidate.id(), candidate.status(), candidate.metadata())) {
                     ids.add(candidate.id());
