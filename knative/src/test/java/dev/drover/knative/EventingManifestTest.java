@@ -1,6 +1,6 @@
 package dev.drover.knative;
 
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.run.StepEvent;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.duck.v1.KReference;
 import io.fabric8.knative.eventing.v1.Broker;

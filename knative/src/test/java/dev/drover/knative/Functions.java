@@ -3,7 +3,7 @@ package dev.drover.knative;
 import dev.drover.core.auth.AuthSettings;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
 import dev.drover.functions.Platform;

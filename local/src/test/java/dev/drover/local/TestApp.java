@@ -1,7 +1,7 @@
 package dev.drover.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

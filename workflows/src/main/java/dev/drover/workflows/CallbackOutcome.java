@@ -1,6 +1,6 @@
 package dev.drover.workflows;
 
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.StepStatus;
 
 /**
  * What a callback did: {@code applied} is false when it was a redelivery of one already applied.

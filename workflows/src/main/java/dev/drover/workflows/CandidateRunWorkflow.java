@@ -1,7 +1,7 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.Step;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.StepStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

@@ -1,7 +1,7 @@
 package dev.drover.workflows;
 
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.SigningKeys;
 import io.cloudevents.jackson.JsonFormat;
 import io.dapr.client.DaprClient;
 import io.dapr.client.domain.PublishEventRequest;

@@ -1,6 +1,6 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.Step;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,6 +1,6 @@
 package dev.drover.workflows;
 
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.StepStatus;
 import io.temporal.activity.ActivityInterface;
 
 import java.util.Map;

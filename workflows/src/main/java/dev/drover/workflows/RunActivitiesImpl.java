@@ -1,13 +1,13 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Step;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.run.StepState;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.run.StepState;
+import dev.drover.contract.run.StepStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.EventKind;

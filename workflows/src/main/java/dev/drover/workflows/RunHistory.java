@@ -1,8 +1,8 @@
 package dev.drover.workflows;
 
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.StepState;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.StepState;
+import dev.drover.contract.run.StepStatus;
 import dev.drover.history.EventKind;
 import dev.drover.history.HistoryEvent;
 import dev.drover.history.OutboxEntry;

@@ -1,12 +1,12 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateStatus;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateStatus;
 import dev.drover.core.model.StoredMigration;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepState;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepState;
+import dev.drover.contract.run.StepStatus;
 import dev.drover.core.state.CandidatePage;
 import dev.drover.core.state.CandidateQuery;
 import dev.drover.core.state.RedisState;

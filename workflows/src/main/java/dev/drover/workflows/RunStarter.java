@@ -1,12 +1,12 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Input;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
+import dev.drover.contract.run.RunStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;

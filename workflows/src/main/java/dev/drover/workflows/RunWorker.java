@@ -1,7 +1,7 @@
 package dev.drover.workflows;
 
 import dev.drover.core.signing.CallbackTokens;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.outbox.RedisOutbox;

@@ -1,9 +1,9 @@
 package dev.drover.workflows;
 
-import dev.drover.core.json.Json;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.Signatures;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;

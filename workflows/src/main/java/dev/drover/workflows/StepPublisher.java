@@ -1,6 +1,6 @@
 package dev.drover.workflows;
 
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.run.StepEvent;
 
 /** Publishes a step event to the migrator it names. Must throw when the event was not accepted, so the activity retries. */
 public interface StepPublisher {

@@ -2,7 +2,7 @@ package dev.drover.workflows;
 
 import dev.drover.core.function.DaprSubscriptions;
 import dev.drover.core.function.Settings;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.HistorySettings;
 import dev.drover.workflows.outbox.HistoryOutboxWriters;

@@ -1,12 +1,12 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.core.signing.CallbackTokens;
-import dev.drover.core.run.StepState;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.StepState;
+import dev.drover.contract.run.StepStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.drover.core.run.CallbackStatus.FAILED;
-import static dev.drover.core.run.CallbackStatus.MERGED;
-import static dev.drover.core.run.CallbackStatus.PENDING;
-import static dev.drover.core.run.CallbackStatus.SUCCEEDED;
+import static dev.drover.contract.run.CallbackStatus.FAILED;
+import static dev.drover.contract.run.CallbackStatus.MERGED;
+import static dev.drover.contract.run.CallbackStatus.PENDING;
+import static dev.drover.contract.run.CallbackStatus.SUCCEEDED;
 import static dev.drover.workflows.RunHarness.callback;
 import static dev.drover.workflows.RunHarness.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,12 +1,12 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.core.signing.CallbackTokens;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RunStore;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
@@ -95,7 +95,7 @@ final class RunHarness implements AutoCloseable {
         return event;
     }
 
-    static StepCallback callback(StepEvent event, dev.drover.core.run.CallbackStatus status, Map<String, String> metadata,
+    static StepCallback callback(StepEvent event, dev.drover.contract.run.CallbackStatus status, Map<String, String> metadata,
                                  String message) {
         return new StepCallback(event.step().name(), event.dispatch(), status, metadata, message);
     }

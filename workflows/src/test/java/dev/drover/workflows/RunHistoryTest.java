@@ -1,7 +1,7 @@
 package dev.drover.workflows;
 
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.run.StepStatus;
 import dev.drover.history.Metrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.drover.core.run.CallbackStatus.FAILED;
-import static dev.drover.core.run.CallbackStatus.PENDING;
-import static dev.drover.core.run.CallbackStatus.SUCCEEDED;
+import static dev.drover.contract.run.CallbackStatus.FAILED;
+import static dev.drover.contract.run.CallbackStatus.PENDING;
+import static dev.drover.contract.run.CallbackStatus.SUCCEEDED;
 import static dev.drover.workflows.RunHarness.callback;
 import static dev.drover.workflows.RunHarness.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;

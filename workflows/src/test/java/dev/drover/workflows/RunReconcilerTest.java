@@ -1,8 +1,8 @@
 package dev.drover.workflows;
 
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RunStore;
 import dev.drover.history.HistoryEvent;
@@ -44,9 +44,9 @@ class RunReconcilerTest {
         RunPlan other = harness.start("other", List.of(step("bump", Map.of())));
         harness.nextEvent();
         String migrationId = "m-orphan";
-        harness.state.migrations().announce(new dev.drover.core.model.Migration(migrationId, "Orphan", "", List.of(),
+        harness.state.migrations().announce(new dev.drover.contract.model.Migration(migrationId, "Orphan", "", List.of(),
                                                                                  List.of(step("bump", Map.of())), List.of()), "test-migrator");
-        harness.state.candidates().merge(migrationId, List.of(new dev.drover.core.model.DiscoveredCandidate("orphan", "app", Map.of(), List.of(), List.of())));
+        harness.state.candidates().merge(migrationId, List.of(new dev.drover.contract.model.DiscoveredCandidate("orphan", "app", Map.of(), List.of(), List.of())));
         RunStore.Claim claim = harness.state.runs().claim(migrationId, "orphan", "run-orphan", CallbackTokens.hash("t"),
                                                           List.of(step("bump", Map.of())),
                                                           OutboxEntry.encode(HistoryEvent.runStarted("run-orphan", migrationId, "orphan", 0, Instant.now())));

@@ -1,13 +1,13 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Step;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Step;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepState;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepState;
+import dev.drover.contract.run.StepStatus;
 import dev.drover.core.state.RedisState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

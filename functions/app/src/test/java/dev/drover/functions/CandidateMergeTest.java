@@ -1,10 +1,10 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.FileRef;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.FileRef;
+import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;

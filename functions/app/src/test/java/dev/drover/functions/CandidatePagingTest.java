@@ -1,8 +1,8 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.core.state.RedisState;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;

@@ -1,8 +1,8 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.model.Migration;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;

@@ -1,7 +1,7 @@
 package dev.drover.functions;
 
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.core.state.CandidatePage;
 import dev.drover.core.state.CandidateQuery;
 import dev.drover.core.state.RedisState;

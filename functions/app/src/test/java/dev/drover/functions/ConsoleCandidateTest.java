@@ -1,10 +1,10 @@
 package dev.drover.functions;
 
-import dev.drover.core.model.Input;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.SignatureVerifier;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.SignatureVerifier;
 import dev.drover.core.state.RedisState;
 import dev.drover.migrator.Draft;
 import dev.drover.migrator.Migrator;

@@ -1,10 +1,10 @@
 package dev.drover.functions;
 
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Input;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;

@@ -7,9 +7,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.InvalidInput;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.model.Migration;
 import dev.drover.core.state.RedisState;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;
@@ -149,12 +149,12 @@ class ContractTest {
 
     @Test
     void theStepEventSchemaDescribesWhatTheWorkflowPublishes() throws Exception {
-        Schema event = eventSchema("step-dispatched.schema.json", dev.drover.core.run.StepEvent.class);
+        Schema event = eventSchema("step-dispatched.schema.json", dev.drover.contract.run.StepEvent.class);
         JsonMapper json = JsonMapper.builder().build();
-        var published = new dev.drover.core.run.StepEvent(
-                "run-1", 2, 3, "m", new dev.drover.core.run.StepEvent.StepRef("bump", "bump", Map.of("k", "v")),
-                new dev.drover.core.run.StepEvent.CandidateRef("c", "app", Map.of("team", "t"), Fixtures.candidate("c", Map.of()).files()),
-                Map.of("target-version", "3"), new dev.drover.core.run.StepEvent.Callback("http://x/event/run-1", "tok"));
+        var published = new dev.drover.contract.run.StepEvent(
+                "run-1", 2, 3, "m", new dev.drover.contract.run.StepEvent.StepRef("bump", "bump", Map.of("k", "v")),
+                new dev.drover.contract.run.StepEvent.CandidateRef("c", "app", Map.of("team", "t"), Fixtures.candidate("c", Map.of()).files()),
+                Map.of("target-version", "3"), new dev.drover.contract.run.StepEvent.Callback("http://x/event/run-1", "tok"));
         assertEquals(List.of(), event.validate(json.readTree(Json.string(published))));
         assertFalse(event.validate(json.readTree("{\"runId\":\"r\"}")).isEmpty());
     }

@@ -1,10 +1,10 @@
 package dev.drover.functions;
 
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
-import dev.drover.core.signing.SignatureVerifier;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.signing.SignatureVerifier;
 import dev.drover.migrator.TokenSource;
 import dev.drover.core.state.RedisState;
 import dev.drover.migrator.Migrator;
@@ -83,7 +83,7 @@ class DryRunTest {
         return new Migration(id, "Greetings", "", List.of(),
                              List.of(new Step("write", "", "greeter", "write", Map.of()),
                                      new Step("sign", "", "greeter", "sign", Map.of("signature", "the fleet"))),
-                             List.of(new dev.drover.core.model.Input("name", "Who to greet", "")), url);
+                             List.of(new dev.drover.contract.model.Input("name", "Who to greet", "")), url);
     }
 
     @BeforeAll

@@ -1,11 +1,11 @@
 package dev.drover.functions;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.FileRef;
-import dev.drover.core.model.Input;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.FileRef;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import dev.drover.core.state.RedisState;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -57,7 +57,7 @@ class FuzzTest {
         STATE.candidates().merge(M, List.of(Fixtures.candidate(CANDIDATE, Map.of())));
         // Completed, so start, cancel and retry-step answer 409 at once: with Temporal absent each would otherwise
         // wait seconds for its client to give up (RunsUnavailableTest covers that answer).
-        TestState.runTo(STATE, M, CANDIDATE, dev.drover.core.model.CandidateStatus.COMPLETED);
+        TestState.runTo(STATE, M, CANDIDATE, dev.drover.contract.model.CandidateStatus.COMPLETED);
     }
 
     @AfterAll

@@ -55,9 +55,9 @@ class HistoryDownTest {
 
     @Test
     void discoveryAndInputEditsStillSucceed() {
-        STATE.migrations().announce(new dev.drover.core.model.Migration("down", "Down", "", List.of(),
+        STATE.migrations().announce(new dev.drover.contract.model.Migration("down", "Down", "", List.of(),
                                                                         Fixtures.migration("down").steps(),
-                                                                        List.of(new dev.drover.core.model.Input("v", "", ""))), "test-migrator");
+                                                                        List.of(new dev.drover.contract.model.Input("v", "", ""))), "test-migrator");
         Api.Reply submitted = api.postJson("/migrations/down/candidates", List.of(Fixtures.candidate("a", Map.of())));
         assertEquals(200, submitted.status(), submitted.body());
         assertEquals(1, submitted.json().get("added").asInt());

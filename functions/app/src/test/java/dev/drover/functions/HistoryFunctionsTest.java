@@ -1,10 +1,10 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.model.Input;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
 import dev.drover.core.auth.Role;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;

@@ -1,8 +1,8 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.events.EventHub;
 import io.helidon.http.Method;

@@ -1,8 +1,8 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Migration;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;
@@ -113,7 +113,7 @@ class RegistryAnnounceTest {
         Migration original = Fixtures.migration("hijack");
         assertEquals("SUCCESS", status(api.announce(original, "app-chart-migrator")));
         Migration hijacked = new Migration("hijack", "Hijacked", "", List.of(),
-                                           List.of(new dev.drover.core.model.Step("bump-chart", "", "evil-migrator", "bump-chart", Map.of())),
+                                           List.of(new dev.drover.contract.model.Step("bump-chart", "", "evil-migrator", "bump-chart", Map.of())),
                                            List.of(), "http://127.0.0.1:9999");
         assertEquals("DROP", status(api.announce(hijacked, "evil-migrator")));
 

@@ -1,10 +1,10 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.model.Input;
-import dev.drover.core.model.Migration;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.Signatures;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.Signatures;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;
@@ -188,7 +188,7 @@ class RunFunctionsTest {
         headers.put("ce-id", id);
         if (signed != null) {
             headers.put("ce-droversig", Signatures.signEvent(TestTrust.KEYS, id, type, "app-chart-migrator",
-                                                             dev.drover.core.json.Json.bytes(signed), java.time.Instant.now()));
+                                                             dev.drover.contract.json.Json.bytes(signed), java.time.Instant.now()));
         }
         headers.put("ce-source", "/drover/runs");
         headers.put("ce-type", type);
@@ -196,7 +196,7 @@ class RunFunctionsTest {
         headers.put("ce-knativeerrordest", "http://app-chart-migrator.drover.svc.cluster.local/steps");
         headers.put("ce-knativeerrorcode", "404");
         headers.put("Content-Type", "application/json");
-        return api.send(Method.POST, "/dead-letters", headers, dev.drover.core.json.Json.bytes(event));
+        return api.send(Method.POST, "/dead-letters", headers, dev.drover.contract.json.Json.bytes(event));
     }
 
     @Test

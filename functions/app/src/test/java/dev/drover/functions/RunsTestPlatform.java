@@ -1,6 +1,6 @@
 package dev.drover.functions;
 
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
 import dev.drover.workflows.CandidateRunWorkflow;

@@ -42,7 +42,7 @@ class RunsUnavailableTest {
         assertEquals("runs_unavailable", reply.errorCode());
         assertEquals("not_started", api.get("/migrations/no-temporal/candidates/a").json().get("status").asText());
         assertEquals(1, STATE.migrations().find("no-temporal").orElseThrow().candidates().byStatus()
-                .get(dev.drover.core.model.CandidateStatus.NOT_STARTED));
+                .get(dev.drover.contract.model.CandidateStatus.NOT_STARTED));
         assertEquals(Map.of(), STATE.runs().inputs("no-temporal", "a"), "the inputs of a start that did not happen are not saved");
     }
 }

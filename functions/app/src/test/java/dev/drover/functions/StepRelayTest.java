@@ -1,7 +1,7 @@
 package dev.drover.functions;
 
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.Signatures;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.Signatures;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;

@@ -3,12 +3,12 @@ package dev.drover.functions;
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
 
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Step;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepState;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepState;
+import dev.drover.contract.run.StepStatus;
 
 import java.net.URI;
 import java.util.List;

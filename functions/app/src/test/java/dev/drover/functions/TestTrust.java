@@ -2,7 +2,7 @@ package dev.drover.functions;
 
 import dev.drover.core.auth.AuthSettings;
 import dev.drover.core.auth.Role;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import dev.drover.functions.trust.MigratorUrls;
 import dev.drover.functions.trust.Trust;
 import dev.drover.functions.trust.TrustedProxies;

@@ -5,8 +5,8 @@ import dev.drover.core.auth.Authenticator;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.Role;
 import dev.drover.core.function.FunctionServer;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
@@ -302,7 +302,7 @@ public final class CandidateBench {
             String runId = "run-bench-" + i;
             state.runs().claim(MIGRATION, idFormat.formatted(i), runId, "bench", steps);
             state.runs().recordStep(state.runs().find(runId).orElseThrow(),
-                                    new dev.drover.core.run.StepState("bump", dev.drover.core.run.StepStatus.PENDING, 1,
+                                    new dev.drover.contract.run.StepState("bump", dev.drover.contract.run.StepStatus.PENDING, 1,
                                                                       Map.of("changeUrl", "https://git.example/pr/" + i),
                                                                       "pull request open", now, now, null),
                                     Optional.empty());

@@ -2,9 +2,9 @@ package dev.drover.bench;
 
 import dev.drover.core.auth.Role;
 import dev.drover.core.function.Settings;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
 import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
@@ -180,7 +180,7 @@ public final class RunBench {
 
     private static long completed(LocalStack stack) {
         return stack.state().migrations().find(MIGRATION).orElseThrow().candidates().byStatus()
-                .get(dev.drover.core.model.CandidateStatus.COMPLETED);
+                .get(dev.drover.contract.model.CandidateStatus.COMPLETED);
     }
 
     private static void start(HttpClient http, LocalStack stack, String token, DiscoveredCandidate candidate) throws Exception {

@@ -13,7 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.drover.core.auth.Role;
 import dev.drover.core.http.Http;
-import dev.drover.core.model.Check;
+import dev.drover.contract.model.Check;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;

@@ -5,7 +5,7 @@ import dev.drover.core.auth.AuthSettings;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.Role;
 import dev.drover.core.auth.TokenVerifier;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

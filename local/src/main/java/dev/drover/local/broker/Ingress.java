@@ -1,7 +1,7 @@
 package dev.drover.local.broker;
 
 import dev.drover.core.event.EventDelivery;
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.model.InvalidInput;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.format.EventDeserializationException;

@@ -1,7 +1,7 @@
 package dev.drover.local.dapr;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import dev.drover.local.stream.Outcome;
 
 import java.io.IOException;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

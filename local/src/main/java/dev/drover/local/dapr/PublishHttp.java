@@ -1,6 +1,6 @@
 package dev.drover.local.dapr;
 
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;

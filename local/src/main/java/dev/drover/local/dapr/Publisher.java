@@ -1,7 +1,7 @@
 package dev.drover.local.dapr;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;

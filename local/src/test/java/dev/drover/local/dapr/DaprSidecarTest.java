@@ -11,7 +11,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import io.dapr.client.domain.SubscriptionMetadata;
 import io.dapr.client.domain.DaprMetadata;
 import io.dapr.client.domain.PublishEventRequest;

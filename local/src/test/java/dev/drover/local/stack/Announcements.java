@@ -1,8 +1,8 @@
 package dev.drover.local.stack;
 
-import dev.drover.core.event.Announcement;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.event.Announcement;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Migration;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;

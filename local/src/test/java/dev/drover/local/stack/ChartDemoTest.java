@@ -1,9 +1,9 @@
 package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.signing.Signatures;
+import dev.drover.contract.signing.Signatures;
 import dev.drover.migrators.appchart.AppChartMigration;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,10 +2,10 @@ package dev.drover.local.stack;
 
 import dev.drover.core.auth.Role;
 import dev.drover.core.function.Settings;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;

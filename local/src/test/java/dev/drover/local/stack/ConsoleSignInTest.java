@@ -3,7 +3,7 @@ package dev.drover.local.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.console.signin.SignInSettings;
 import dev.drover.core.function.Settings;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -38,7 +38,7 @@ class HelloDemoTest {
 
         HttpResponse<String> preview = demo.api().call("POST", "/migrations/hello-world/dry-run", Map.of("candidateId", "project-05"));
         assertEquals(200, preview.statusCode(), preview.body());
-        JsonNode steps = dev.drover.core.json.Json.mapper().readTree(preview.body()).get("steps");
+        JsonNode steps = dev.drover.contract.json.Json.mapper().readTree(preview.body()).get("steps");
         assertEquals("new", steps.get(0).get("changes").get(0).get("status").asText());
         assertEquals("Hello, project-05!\n", steps.get(0).get("changes").get(0).get("after").asText());
         assertEquals("modified", steps.get(1).get("changes").get(0).get("status").asText());

@@ -2,10 +2,10 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.function.Settings;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.function.Settings;
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.run.CallbackStatus;
 import dev.drover.history.HistorySettings;
 import dev.drover.workflows.outbox.HistoryOutboxWriter;
 import org.junit.jupiter.api.AfterEach;

@@ -1,13 +1,13 @@
 package dev.drover.local.stack;
 
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepState;
-import dev.drover.core.run.StepStatus;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepState;
+import dev.drover.contract.run.StepStatus;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.EventKind;
 import dev.drover.history.History;

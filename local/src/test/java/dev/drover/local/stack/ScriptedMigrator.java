@@ -1,8 +1,8 @@
 package dev.drover.local.stack;
 
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.CallbackStatus;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;
 import dev.drover.migrator.StepContext;

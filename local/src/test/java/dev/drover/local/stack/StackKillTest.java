@@ -2,7 +2,7 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.function.Settings;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import dev.drover.core.state.RedisState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

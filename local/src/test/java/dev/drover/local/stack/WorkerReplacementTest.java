@@ -2,9 +2,9 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.function.Settings;
-import dev.drover.core.json.Json;
-import dev.drover.core.run.CallbackStatus;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.run.CallbackStatus;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.local.stack.ScriptedMigrator.Execution;
 import io.dapr.client.DaprClient;
 import io.dapr.client.domain.PublishEventRequest;

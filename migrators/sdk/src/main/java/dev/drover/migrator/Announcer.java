@@ -1,9 +1,9 @@
 package dev.drover.migrator;
 
-import dev.drover.core.event.Announcement;
-import dev.drover.core.json.Json;
+import dev.drover.contract.event.Announcement;
+import dev.drover.contract.json.Json;
 import dev.drover.core.state.AnnouncementOutcomes;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.model.Migration;
 import dev.failsafe.Failsafe;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;

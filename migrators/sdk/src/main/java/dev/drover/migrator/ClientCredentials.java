@@ -1,7 +1,7 @@
 package dev.drover.migrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.drover.migrator;
 
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSObject;
 import dev.drover.core.auth.Access;
@@ -10,7 +10,7 @@ import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
-import dev.drover.core.signing.Signatures;
+import dev.drover.contract.signing.Signatures;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;

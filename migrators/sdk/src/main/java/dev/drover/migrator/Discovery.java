@@ -1,6 +1,6 @@
 package dev.drover.migrator;
 
-import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.contract.model.DiscoveredCandidate;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.drover.migrator;
 
-import dev.drover.core.dryrun.ChangeStatus;
-import dev.drover.core.dryrun.FileChange;
+import dev.drover.contract.dryrun.ChangeStatus;
+import dev.drover.contract.dryrun.FileChange;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.drover.migrator;
 
-import dev.drover.core.model.Check;
+import dev.drover.contract.model.Check;
 
 import java.net.URI;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.drover.migrator;
 
-import dev.drover.core.json.Json;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.run.StepEvent;
 import redis.clients.jedis.RedisClient;
 
 import java.net.URI;

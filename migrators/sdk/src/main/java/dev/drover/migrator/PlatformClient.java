@@ -1,12 +1,12 @@
 package dev.drover.migrator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import dev.drover.core.state.AnnouncementOutcomes;
-import dev.drover.core.model.Check;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Migration;
-import dev.drover.core.run.CallbackRequest;
+import dev.drover.contract.model.Check;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.run.CallbackRequest;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,10 +1,10 @@
 package dev.drover.migrator;
 
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.AuthErrors;
 import dev.drover.core.http.ApiException;
-import dev.drover.core.signing.SignatureVerifier;
-import dev.drover.core.signing.Signatures;
+import dev.drover.contract.signing.SignatureVerifier;
+import dev.drover.contract.signing.Signatures;
 import io.cloudevents.CloudEvent;
 import io.helidon.http.Status;
 

@@ -1,8 +1,8 @@
 package dev.drover.migrator;
 
-import dev.drover.core.model.InvalidInput;
-import dev.drover.core.run.CallbackRequest;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.StepEvent;
 import dev.failsafe.Failsafe;
 
 import java.lang.System.Logger.Level;
@@ -51,7 +51,7 @@ final class StepExecution {
     private void runAndReport(StepEvent event) {
         StepResult result = execute(event);
         try {
-            if (result.status() == dev.drover.core.run.CallbackStatus.PENDING) {
+            if (result.status() == dev.drover.contract.run.CallbackStatus.PENDING) {
                 pending.remember(event);
             } else {
                 pending.forget(event);

@@ -1,6 +1,6 @@
 package dev.drover.migrator;
 
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.run.StepEvent;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.drover.migrator;
 
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.run.CallbackStatus;
 
 import java.util.Map;
 

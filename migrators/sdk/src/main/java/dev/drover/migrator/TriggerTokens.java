@@ -1,6 +1,6 @@
 package dev.drover.migrator;
 
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.IssuerTokens;
 
 import java.util.Set;

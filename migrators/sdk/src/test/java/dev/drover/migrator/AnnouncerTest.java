@@ -2,11 +2,11 @@ package dev.drover.migrator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Empty;
-import dev.drover.core.event.Announcement;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.event.Announcement;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;

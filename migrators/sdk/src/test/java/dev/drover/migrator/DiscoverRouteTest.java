@@ -1,8 +1,8 @@
 package dev.drover.migrator;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.issuer.DevIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,12 +1,12 @@
 package dev.drover.migrator;
 
-import dev.drover.core.dryrun.DryRunRequest;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.Signatures;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.dryrun.DryRunRequest;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.drover.migrator;
 
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.run.StepEvent;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,12 +1,12 @@
 package dev.drover.migrator;
 
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.CallbackStatus;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.Signatures;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.CallbackStatus;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;

@@ -1,10 +1,10 @@
 package dev.drover.migrator;
 
-import dev.drover.core.json.Json;
-import dev.drover.core.run.CallbackRequest;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.Signatures;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.helidon.http.HeaderNames;

@@ -1,6 +1,6 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.model.InvalidInput;
 
 /**
  * When a rollout pauses for failures: when the runs with a failed step reach {@code count}, or {@code percent} of

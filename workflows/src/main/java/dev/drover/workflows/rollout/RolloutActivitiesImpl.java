@@ -1,10 +1,10 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Migration;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
+import dev.drover.contract.run.RunStatus;
 import dev.drover.core.state.RedisState;
 import dev.drover.workflows.RunStarter;
 import dev.drover.workflows.RunsUnavailable;

@@ -1,7 +1,7 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.model.Check;
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.model.Check;
+import dev.drover.contract.model.InvalidInput;
 
 import java.util.List;
 import java.util.Map;

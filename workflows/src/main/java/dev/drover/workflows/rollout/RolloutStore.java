@@ -1,6 +1,6 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import dev.drover.core.state.Keys;
 import redis.clients.jedis.UnifiedJedis;
 

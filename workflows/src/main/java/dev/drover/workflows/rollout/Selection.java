@@ -1,7 +1,7 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateStatus;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateStatus;
 import dev.drover.core.state.CandidatePage;
 import dev.drover.core.state.CandidateQuery;
 import dev.drover.core.state.CandidateStore;

@@ -1,8 +1,8 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Check;
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Check;
+import dev.drover.contract.model.InvalidInput;
 
 import java.util.ArrayList;
 import java.util.List;

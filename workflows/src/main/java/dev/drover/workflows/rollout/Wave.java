@@ -1,6 +1,6 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.model.InvalidInput;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

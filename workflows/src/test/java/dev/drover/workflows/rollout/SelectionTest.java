@@ -1,9 +1,9 @@
 package dev.drover.workflows.rollout;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.InvalidInput;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

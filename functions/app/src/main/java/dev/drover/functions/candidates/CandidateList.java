@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.InvalidInput;
 
 import java.util.ArrayList;
 import java.util.List;

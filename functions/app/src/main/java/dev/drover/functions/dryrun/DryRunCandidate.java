@@ -1,17 +1,17 @@
 package dev.drover.functions.dryrun;
 
-import dev.drover.core.dryrun.DryRunRequest;
+import dev.drover.contract.dryrun.DryRunRequest;
 import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.Check;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.Check;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.runs.Inputs;

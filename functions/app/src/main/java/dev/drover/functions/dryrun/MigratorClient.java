@@ -1,13 +1,13 @@
 package dev.drover.functions.dryrun;
 
-import dev.drover.core.dryrun.DryRunRequest;
-import dev.drover.core.dryrun.DryRunResult;
+import dev.drover.contract.dryrun.DryRunRequest;
+import dev.drover.contract.dryrun.DryRunResult;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.ErrorBody;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.InvalidInput;
-import dev.drover.core.signing.Signatures;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
 import io.helidon.http.Status;
 
 import java.io.IOException;
@@ -77,7 +77,7 @@ public final class MigratorClient {
                 throw badGateway("migrator_failed", "the migrator at " + uri + " refused the dry-run without a readable error");
             }
             if (error == null || error.code() == null || error.message() == null
-                    || !dev.drover.core.model.Check.SLUG.matcher(error.code()).matches() || error.message().length() > 2000) {
+                    || !dev.drover.contract.model.Check.SLUG.matcher(error.code()).matches() || error.message().length() > 2000) {
                 throw badGateway("migrator_failed", "the migrator at " + uri + " refused the dry-run without a readable error");
             }
             throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, error.code(), error.message());

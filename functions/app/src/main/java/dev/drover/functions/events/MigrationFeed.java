@@ -2,11 +2,11 @@ package dev.drover.functions.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateCounts;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.run.RunSummary;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateCounts;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.run.RunSummary;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.sse.SseEvent;
 

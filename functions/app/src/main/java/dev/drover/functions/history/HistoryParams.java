@@ -1,7 +1,7 @@
 package dev.drover.functions.history;
 
 import dev.drover.core.http.ApiException;
-import dev.drover.core.model.Check;
+import dev.drover.contract.model.Check;
 import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.MigrationStore;
 import io.helidon.webserver.http.ServerRequest;

@@ -3,7 +3,7 @@ package dev.drover.functions.platform;
 import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;

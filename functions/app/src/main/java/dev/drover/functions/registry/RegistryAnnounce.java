@@ -1,20 +1,20 @@
 package dev.drover.functions.registry;
 
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.TokenVerifier;
-import dev.drover.core.event.Announcement;
+import dev.drover.contract.event.Announcement;
 import dev.drover.core.event.DaprStatus;
 import dev.drover.core.event.EventDelivery;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.InvalidInput;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.model.Migration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.core.model.Check;
+import dev.drover.contract.model.Check;
 import dev.drover.core.state.AnnouncementOutcomes;
 import dev.drover.core.state.CandidateStore;
 import dev.drover.core.state.MergeResult;

@@ -2,8 +2,8 @@ package dev.drover.functions.runs;
 
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.Migration;
 import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.RedisState;
 import io.helidon.webserver.http.ServerRequest;

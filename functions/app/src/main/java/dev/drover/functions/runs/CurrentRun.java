@@ -2,7 +2,7 @@ package dev.drover.functions.runs;
 
 import dev.drover.core.http.ApiException;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
+import dev.drover.contract.run.RunStatus;
 import dev.drover.core.state.RedisState;
 import io.helidon.http.Status;
 

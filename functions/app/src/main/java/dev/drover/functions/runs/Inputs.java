@@ -1,9 +1,9 @@
 package dev.drover.functions.runs;
 
 import dev.drover.core.http.ApiException;
-import dev.drover.core.model.Check;
-import dev.drover.core.model.Input;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.model.Check;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
 
 import java.util.List;
 import java.util.Map;

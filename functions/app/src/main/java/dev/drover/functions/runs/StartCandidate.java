@@ -5,7 +5,7 @@ import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.history.Actors;
 import dev.drover.workflows.RunStarter;

@@ -1,14 +1,14 @@
 package dev.drover.functions.runs;
 
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.event.DaprStatus;
 import dev.drover.core.event.EventDelivery;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
-import dev.drover.core.model.InvalidInput;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.SignatureVerifier;
-import dev.drover.core.signing.Signatures;
+import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.SignatureVerifier;
+import dev.drover.contract.signing.Signatures;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
 import io.helidon.http.Status;

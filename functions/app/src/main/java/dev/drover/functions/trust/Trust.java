@@ -5,8 +5,8 @@ import dev.drover.core.auth.Authenticator;
 import dev.drover.core.auth.PlatformAuthenticator;
 import dev.drover.core.auth.TokenVerifier;
 import dev.drover.core.signing.CallbackTokens;
-import dev.drover.core.signing.SignatureVerifier;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SignatureVerifier;
+import dev.drover.contract.signing.SigningKeys;
 
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.drover.functions.trust;
 
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;

@@ -6,7 +6,7 @@ import dev.drover.console.api.SseEvent;
 import dev.drover.console.web.EventRelay;
 import dev.drover.console.web.Page;
 import dev.drover.console.web.PageRequest;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;

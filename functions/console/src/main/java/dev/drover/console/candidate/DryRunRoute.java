@@ -12,8 +12,8 @@ import dev.drover.console.web.Layout;
 import dev.drover.console.web.Page;
 import dev.drover.console.web.PageRequest;
 import dev.drover.console.web.Urls;
-import dev.drover.core.dryrun.DryRunResult;
-import dev.drover.core.json.Json;
+import dev.drover.contract.dryrun.DryRunResult;
+import dev.drover.contract.json.Json;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import dev.drover.console.api.ConsoleApi;
 import dev.drover.console.web.Page;
 import dev.drover.console.web.PageRequest;
 import dev.drover.console.web.Urls;
-import dev.drover.core.model.Check;
+import dev.drover.contract.model.Check;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;

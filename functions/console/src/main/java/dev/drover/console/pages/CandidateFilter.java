@@ -1,7 +1,7 @@
 package dev.drover.console.pages;
 
 import dev.drover.console.web.Urls;
-import dev.drover.core.model.CandidateStatus;
+import dev.drover.contract.model.CandidateStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,8 +8,8 @@ import dev.drover.console.web.Html;
 import dev.drover.console.web.Page;
 import dev.drover.console.web.PageRequest;
 import dev.drover.core.auth.Role;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Check;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Check;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;

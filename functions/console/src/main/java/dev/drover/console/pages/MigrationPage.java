@@ -8,7 +8,7 @@ import dev.drover.console.web.Page;
 import dev.drover.console.web.PageRequest;
 import dev.drover.console.web.Urls;
 import dev.drover.core.auth.Role;
-import dev.drover.core.model.CandidateStatus;
+import dev.drover.contract.model.CandidateStatus;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 

@@ -9,7 +9,7 @@ import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectDecrypter;
 import com.nimbusds.jose.crypto.DirectEncrypter;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 
 import java.io.IOException;
 import java.security.MessageDigest;

@@ -2,9 +2,9 @@ package dev.drover.console.signin;
 
 import com.nimbusds.jwt.SignedJWT;
 import dev.drover.core.auth.OidcDiscovery;
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.TokenVerifier;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.SetCookie;

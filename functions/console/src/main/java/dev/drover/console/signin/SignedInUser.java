@@ -1,7 +1,7 @@
 package dev.drover.console.signin;
 
 import dev.drover.core.auth.Principal;
-import dev.drover.core.auth.ProofRefused;
+import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.Role;
 import dev.drover.core.auth.TokenVerifier;
 import io.helidon.webserver.http.ServerRequest;

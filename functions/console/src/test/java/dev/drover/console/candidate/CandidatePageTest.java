@@ -1,7 +1,7 @@
 package dev.drover.console.candidate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package dev.drover.console.dryrun;
 
-import dev.drover.core.dryrun.ChangeStatus;
-import dev.drover.core.dryrun.DryRunResult;
-import dev.drover.core.dryrun.FileChange;
-import dev.drover.core.dryrun.StepPreview;
+import dev.drover.contract.dryrun.ChangeStatus;
+import dev.drover.contract.dryrun.DryRunResult;
+import dev.drover.contract.dryrun.FileChange;
+import dev.drover.contract.dryrun.StepPreview;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

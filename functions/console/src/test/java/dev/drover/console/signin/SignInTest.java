@@ -10,7 +10,7 @@ import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.function.Settings;
 import dev.drover.core.http.Http;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.signing.SigningKeys;
 import dev.drover.issuer.DevIssuer;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -286,7 +286,7 @@ class SignInTest {
     private static void header(ServerRequest req, ServerResponse res) {
         try {
             res.send(SignedInUser.of(req, tokens).map(user -> user.name() + " (" + user.roleLabel() + ")").orElse("nobody"));
-        } catch (dev.drover.core.auth.ProofRefused e) {
+        } catch (dev.drover.contract.signing.ProofRefused e) {
             res.send("refused: " + e.getMessage());
         }
     }

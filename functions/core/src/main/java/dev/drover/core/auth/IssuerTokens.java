@@ -1,5 +1,7 @@
 package dev.drover.core.auth;
 
+import dev.drover.contract.signing.ProofRefused;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;

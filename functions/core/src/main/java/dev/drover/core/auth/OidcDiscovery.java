@@ -1,7 +1,7 @@
 package dev.drover.core.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package dev.drover.core.auth;
 
+import dev.drover.contract.signing.ProofRefused;
+
 import dev.drover.core.http.ApiException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

@@ -1,8 +1,10 @@
 package dev.drover.core.auth;
 
+import dev.drover.contract.signing.ProofRefused;
+
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.drover.core.model.Check;
+import dev.drover.contract.model.Check;
 
 import java.net.URI;
 import java.text.ParseException;

@@ -1,7 +1,7 @@
 package dev.drover.core.event;
 
 import dev.drover.core.http.Http;
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.model.InvalidInput;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.http.HttpMessageFactory;

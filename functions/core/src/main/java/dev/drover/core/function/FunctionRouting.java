@@ -8,7 +8,7 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.HeaderSizeLimit;
 import dev.drover.core.http.Http;
 import dev.drover.core.http.RequestLog;
-import dev.drover.core.model.InvalidInput;
+import dev.drover.contract.model.InvalidInput;
 import dev.drover.core.state.MigrationNotFound;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;

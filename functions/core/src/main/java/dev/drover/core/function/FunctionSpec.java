@@ -1,7 +1,7 @@
 package dev.drover.core.function;
 
 import dev.drover.core.auth.Access;
-import dev.drover.core.model.Check;
+import dev.drover.contract.model.Check;
 import io.helidon.http.Method;
 
 import java.util.Objects;

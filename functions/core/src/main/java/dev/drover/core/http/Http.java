@@ -1,7 +1,7 @@
 package dev.drover.core.http;
 
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Check;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Check;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaType;

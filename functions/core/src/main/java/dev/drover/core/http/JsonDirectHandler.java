@@ -1,6 +1,6 @@
 package dev.drover.core.http;
 
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;

@@ -1,6 +1,6 @@
 package dev.drover.core.logging;
 
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import io.helidon.logging.common.HelidonMdc;
 
 import java.io.PrintWriter;

@@ -1,5 +1,8 @@
 package dev.drover.core.model;
 
+import dev.drover.contract.model.CandidateCounts;
+import dev.drover.contract.model.Migration;
+
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.time.Instant;

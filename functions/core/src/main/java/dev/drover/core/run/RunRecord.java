@@ -1,5 +1,7 @@
 package dev.drover.core.run;
 
+import dev.drover.contract.run.RunStatus;
+
 import java.time.Instant;
 
 /**

@@ -1,5 +1,8 @@
 package dev.drover.core.signing;
 
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.drover.core.state;
 
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Instant;

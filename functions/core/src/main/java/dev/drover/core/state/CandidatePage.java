@@ -1,6 +1,6 @@
 package dev.drover.core.state;
 
-import dev.drover.core.model.Candidate;
+import dev.drover.contract.model.Candidate;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.drover.core.state;
 
-import dev.drover.core.model.CandidateStatus;
+import dev.drover.contract.model.CandidateStatus;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,14 +1,14 @@
 package dev.drover.core.state;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.Candidate;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.RunSummary;
-import dev.drover.core.run.StepState;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Candidate;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.RunSummary;
+import dev.drover.contract.run.StepState;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;

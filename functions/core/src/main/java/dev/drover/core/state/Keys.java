@@ -1,6 +1,6 @@
 package dev.drover.core.state;
 
-import dev.drover.core.model.CandidateStatus;
+import dev.drover.contract.model.CandidateStatus;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.drover.core.state;
 
-import dev.drover.core.json.Json;
-import dev.drover.core.model.CandidateCounts;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Migration;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.CandidateCounts;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Migration;
 import dev.drover.core.model.StoredMigration;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;

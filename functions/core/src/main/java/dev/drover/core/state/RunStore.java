@@ -1,12 +1,12 @@
 package dev.drover.core.state;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.drover.core.json.Json;
-import dev.drover.core.model.CandidateStatus;
-import dev.drover.core.model.Step;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Step;
 import dev.drover.core.run.RunRecord;
-import dev.drover.core.run.RunStatus;
-import dev.drover.core.run.StepState;
+import dev.drover.contract.run.RunStatus;
+import dev.drover.contract.run.StepState;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -157,8 +157,8 @@ public final class RunStore {
      */
     public void cancelOpenSteps(RunRecord run, String message, Instant now) {
         stepStates(run.migrationId(), run.candidateId()).values().stream()
-                .filter(step -> step.status().inProgress() || step.status() == dev.drover.core.run.StepStatus.FAILED)
-                .forEach(step -> recordStep(run, new StepState(step.name(), dev.drover.core.run.StepStatus.CANCELLED, step.dispatches(),
+                .filter(step -> step.status().inProgress() || step.status() == dev.drover.contract.run.StepStatus.FAILED)
+                .forEach(step -> recordStep(run, new StepState(step.name(), dev.drover.contract.run.StepStatus.CANCELLED, step.dispatches(),
                                                                step.metadata(), message, step.startedAt(), now, now),
                                             Optional.empty()));
     }

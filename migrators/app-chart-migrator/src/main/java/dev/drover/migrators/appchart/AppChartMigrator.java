@@ -1,6 +1,6 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.Migration;
+import dev.drover.contract.model.Migration;
 import dev.drover.migrator.Discovery;
 import dev.drover.migrator.FileSource;
 import dev.drover.migrator.StepHandler;

@@ -1,8 +1,8 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.FileRef;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.FileRef;
 import dev.drover.migrator.Discovery;
 
 import java.util.ArrayList;

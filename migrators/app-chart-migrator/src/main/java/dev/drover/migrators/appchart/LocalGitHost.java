@@ -1,7 +1,7 @@
 package dev.drover.migrators.appchart;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.drover.core.json.Json;
+import dev.drover.contract.json.Json;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;

@@ -1,7 +1,7 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.run.CallbackStatus;
 import dev.drover.migrator.StepResult;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,8 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.FileRef;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.FileRef;
+import dev.drover.contract.run.StepEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.FileRef;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.FileRef;
 import dev.drover.migrator.StepResult;
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.run.CallbackStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

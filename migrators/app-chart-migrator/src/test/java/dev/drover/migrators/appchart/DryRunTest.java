@@ -1,8 +1,8 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Step;
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.CallbackStatus;
 import dev.drover.migrator.FileSource;
 import dev.drover.migrator.StepHandler;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,7 +1,7 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.run.StepEvent;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.run.StepEvent;
 import dev.drover.migrator.StepContext;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Constants;

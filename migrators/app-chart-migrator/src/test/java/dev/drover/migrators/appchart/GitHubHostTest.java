@@ -1,8 +1,8 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.FileRef;
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.FileRef;
+import dev.drover.contract.run.CallbackStatus;
 import dev.drover.migrator.StepResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

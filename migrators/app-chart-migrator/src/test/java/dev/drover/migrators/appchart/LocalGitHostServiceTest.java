@@ -2,7 +2,7 @@ package dev.drover.migrators.appchart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.drover.core.model.DiscoveredCandidate;
+import dev.drover.contract.model.DiscoveredCandidate;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,9 +1,9 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.FileGroup;
-import dev.drover.core.model.FileRef;
-import dev.drover.core.run.CallbackStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.FileGroup;
+import dev.drover.contract.model.FileRef;
+import dev.drover.contract.run.CallbackStatus;
 import dev.drover.migrator.StepResult;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.transport.RefSpec;

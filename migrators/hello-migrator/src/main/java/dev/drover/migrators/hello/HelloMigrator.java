@@ -1,9 +1,9 @@
 package dev.drover.migrators.hello;
 
-import dev.drover.core.model.Check;
-import dev.drover.core.model.DiscoveredCandidate;
-import dev.drover.core.model.Migration;
-import dev.drover.core.model.Step;
+import dev.drover.contract.model.Check;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.migrator.Draft;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;

@@ -1,12 +1,12 @@
 package dev.drover.migrators.hello;
 
-import dev.drover.core.json.Json;
-import dev.drover.core.run.CallbackRequest;
-import dev.drover.core.run.CallbackStatus;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.SignatureVerifier;
-import dev.drover.core.signing.Signatures;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.CallbackStatus;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.SignatureVerifier;
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
 import dev.drover.migrator.Migrator;
 import dev.drover.migrator.MigratorSettings;
 import dev.drover.migrator.TokenSource;
