@@ -1,5 +1,6 @@
 package dev.drover.workflows;
 
+import dev.drover.contract.run.Callback;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
@@ -16,11 +17,15 @@ public interface CandidateRun {
     @WorkflowMethod
     void run(RunPlan plan);
 
+    /**
+     * Applies a callback (its token was checked before, and is not in it) or, with {@code operator} set to who, an
+     * operator's completion of the step by hand; an operator may also finish a failed step and a manual step.
+     */
     @UpdateMethod
-    CallbackOutcome callback(StepCallback callback);
+    CallbackOutcome callback(Callback callback, String operator);
 
     @UpdateValidatorMethod(updateName = "callback")
-    void validateCallback(StepCallback callback);
+    void validateCallback(Callback callback, String operator);
 
     /** Re-dispatches the failed step. */
     @UpdateMethod

@@ -1,6 +1,7 @@
 package dev.drover.workflows;
 
 import dev.drover.contract.model.Step;
+import dev.drover.contract.run.Callback;
 import dev.drover.contract.run.StepStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs a candidate's steps in order. For each: dispatch (an activity marks it and publishes its event),
@@ -50,7 +52,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
 
     private final RunActivities activities = Workflow.newActivityStub(RunActivities.class, ACTIVITIES);
     private final RunPlan plan;
-    private final Deque<StepCallback> inbox = new ArrayDeque<>();
+    private final Deque<Callback> inbox = new ArrayDeque<>();
     private final Set<String> applied = new HashSet<>();
     private int current = -1;
     private int dispatch;
@@ -95,7 +97,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
                 continue;
             }
             while (!inbox.isEmpty()) {
-                StepCallback callback = inbox.removeFirst();
+                Callback callback = inbox.removeFirst();
                 activities.record(plan, callback.stepName(), callback.dispatch(), callback.status().stepStatus(),
                                   callback.metadata(), callback.message());
                 if (callback.status().stepStatus() == StepStatus.FAILED) {
@@ -163,8 +165,8 @@ public final class CandidateRunWorkflow implements CandidateRun {
     }
 
     @Override
-    public void validateCallback(StepCallback callback) {
-        if (applied.contains(callback.dedupeKey())) {
+    public void validateCallback(Callback callback, String operator) {
+        if (applied.contains(dedupeKey(callback, operator))) {
             return; // a redelivery: accepted, and answered as not applied
         }
         int index = stepIndex(callback.stepName());
@@ -175,7 +177,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
             throw refuse(RefusalCodes.NOT_CURRENT_STEP, "step '" + callback.stepName() + "' is not the current step"
                     + (current >= 0 ? " ('" + plan.steps().get(current).name() + "' is)" : ""));
         }
-        if (!callback.byOperator() && Step.manual(plan.steps().get(index)) && status == StepStatus.PENDING) {
+        if (operator == null && Step.manual(plan.steps().get(index)) && status == StepStatus.PENDING) {
             throw refuse(RefusalCodes.MANUAL_STEP, "step '" + callback.stepName() + "' is manual: an operator completes it");
         }
         if (callback.dispatch() != dispatch) {
@@ -183,17 +185,17 @@ public final class CandidateRunWorkflow implements CandidateRun {
                     + " of step '" + callback.stepName() + "', but the step is at dispatch " + dispatch);
         }
         // An operator may also finish a failed step by hand (its change was merged outside the migrator's knowledge).
-        boolean finishesFailed = callback.byOperator() && status == StepStatus.FAILED && callback.status().stepStatus().done();
+        boolean finishesFailed = operator != null && status == StepStatus.FAILED && callback.status().stepStatus().done();
         if (!status.inProgress() && !finishesFailed) {
             throw refuse(RefusalCodes.STEP_NOT_IN_PROGRESS, "step '" + callback.stepName() + "' is " + status.wire()
-                    + (callback.byOperator() ? "; an operator completes a step in progress, or marks a failed one done"
+                    + (operator != null ? "; an operator completes a step in progress, or marks a failed one done"
                                              : ", not waiting for its migrator"));
         }
     }
 
     @Override
-    public CallbackOutcome callback(StepCallback callback) {
-        if (!applied.add(callback.dedupeKey())) {
+    public CallbackOutcome callback(Callback callback, String operator) {
+        if (!applied.add(dedupeKey(callback, operator))) {
             return new CallbackOutcome(false, status);
         }
         status = callback.status().stepStatus();
@@ -220,6 +222,12 @@ public final class CandidateRunWorkflow implements CandidateRun {
     @Override
     public RunProgress progress() {
         return new RunProgress(current < 0 ? null : plan.steps().get(current).name(), status, dispatch);
+    }
+
+    /** Two deliveries of the same callback have the same key; the second one changes nothing. */
+    private static String dedupeKey(Callback callback, String operator) {
+        return callback.stepName() + '\u0000' + callback.dispatch() + '\u0000' + callback.status().wire() + '\u0000'
+                + new TreeMap<>(callback.metadata()) + '\u0000' + callback.message() + '\u0000' + operator;
     }
 
     private int stepIndex(String name) {

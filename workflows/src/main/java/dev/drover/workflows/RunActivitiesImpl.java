@@ -72,7 +72,7 @@ public final class RunActivitiesImpl implements RunActivities {
                                         new StepEvent.StepRef(step.name(), step.type(), step.config()),
                                         StepEvent.CandidateRef.of(candidate, inputs),
                                         inputs,
-                                        new StepEvent.Callback(callbackBaseUrl + "/event/" + plan.runId(), tokens.token(plan.runId())));
+                                        new StepEvent.CallbackAddress(callbackBaseUrl + "/event/" + plan.runId(), tokens.token(plan.runId())));
         publisher.publish(event, step.migratorApp());
     }
 

@@ -1,5 +1,6 @@
 package dev.drover.workflows;
 
+import dev.drover.contract.run.Callback;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
@@ -41,9 +42,19 @@ public final class RunClient {
         available(() -> WorkflowClient.start(run::run, plan));
     }
 
-    /** @throws RunRefused when the run refuses the callback (stale, unknown step, ...) or has ended */
-    public CallbackOutcome callback(String runId, StepCallback callback) {
-        return refusable(() -> stub(runId).callback(callback));
+    /** Applies a migrator's callback. @throws RunRefused as {@link #callback(String, Callback, String)} */
+    public CallbackOutcome callback(String runId, Callback callback) {
+        return callback(runId, callback, null);
+    }
+
+    /**
+     * Applies a migrator's callback ({@code operator} null) or an operator's completion by hand.
+     *
+     * @throws RunRefused when the run refuses the callback (stale, unknown step, ...) or has ended
+     */
+    public CallbackOutcome callback(String runId, Callback callback, String operator) {
+        Callback withoutToken = callback.withoutToken();
+        return refusable(() -> stub(runId).callback(withoutToken, operator));
     }
 
     /** @throws RunRefused when no step is failed or the run has ended */

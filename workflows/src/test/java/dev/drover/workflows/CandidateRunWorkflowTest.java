@@ -1,5 +1,6 @@
 package dev.drover.workflows;
 
+import dev.drover.contract.run.Callback;
 import dev.drover.contract.model.Candidate;
 import dev.drover.contract.model.CandidateStatus;
 import dev.drover.contract.run.RunStatus;
@@ -247,7 +248,7 @@ class CandidateRunWorkflowTest {
     void duplicateCallbacksChangeNothingTheSecondTime() throws Exception {
         RunPlan plan = harness.start("duplicate", List.of(step("bump", Map.of()), step("verify", Map.of())));
         StepEvent first = harness.nextEvent();
-        StepCallback done = callback(first, SUCCEEDED, Map.of("commit", "abc"), "");
+        Callback done = callback(first, SUCCEEDED, Map.of("commit", "abc"), "");
         assertTrue(harness.runs.callback(plan.runId(), done).applied());
         StepEvent second = harness.nextEvent();
         CallbackOutcome again = harness.runs.callback(plan.runId(), done);
@@ -263,10 +264,10 @@ class CandidateRunWorkflowTest {
         RunPlan plan = harness.start("refused", List.of(step("bump", Map.of()), step("verify", Map.of())));
         StepEvent first = harness.nextEvent();
         RunRefused notCurrent = assertThrows(RunRefused.class, () -> harness.runs.callback(
-                plan.runId(), new StepCallback("verify", 1, SUCCEEDED, Map.of(), "")));
+                plan.runId(), Callback.of("verify", 1, SUCCEEDED, Map.of(), "")));
         assertEquals(RefusalCodes.NOT_CURRENT_STEP, notCurrent.code());
         RunRefused unknown = assertThrows(RunRefused.class, () -> harness.runs.callback(
-                plan.runId(), new StepCallback("deploy", 1, SUCCEEDED, Map.of(), "")));
+                plan.runId(), Callback.of("deploy", 1, SUCCEEDED, Map.of(), "")));
         assertEquals(RefusalCodes.UNKNOWN_STEP, unknown.code());
         assertEquals(StepStatus.DISPATCHED, stepState(plan, "bump").status(), "refused callbacks change nothing");
         harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), ""));

@@ -1,5 +1,6 @@
 package dev.drover.workflows;
 
+import dev.drover.contract.run.Callback;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
@@ -95,9 +96,9 @@ final class RunHarness implements AutoCloseable {
         return event;
     }
 
-    static StepCallback callback(StepEvent event, dev.drover.contract.run.CallbackStatus status, Map<String, String> metadata,
+    static Callback callback(StepEvent event, dev.drover.contract.run.CallbackStatus status, Map<String, String> metadata,
                                  String message) {
-        return new StepCallback(event.step().name(), event.dispatch(), status, metadata, message);
+        return Callback.of(event.step().name(), event.dispatch(), status, metadata, message);
     }
 
     boolean awaitEnd(RunPlan plan) {

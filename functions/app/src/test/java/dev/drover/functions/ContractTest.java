@@ -154,7 +154,7 @@ class ContractTest {
         var published = new dev.drover.contract.run.StepEvent(
                 "run-1", 2, 3, "m", new dev.drover.contract.run.StepEvent.StepRef("bump", "bump", Map.of("k", "v")),
                 new dev.drover.contract.run.StepEvent.CandidateRef("c", "app", Map.of("team", "t"), Fixtures.candidate("c", Map.of()).files()),
-                Map.of("target-version", "3"), new dev.drover.contract.run.StepEvent.Callback("http://x/event/run-1", "tok"));
+                Map.of("target-version", "3"), new dev.drover.contract.run.StepEvent.CallbackAddress("http://x/event/run-1", "tok"));
         assertEquals(List.of(), event.validate(json.readTree(Json.string(published))));
         assertFalse(event.validate(json.readTree("{\"runId\":\"r\"}")).isEmpty());
     }

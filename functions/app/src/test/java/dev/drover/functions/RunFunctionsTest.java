@@ -209,7 +209,7 @@ class RunFunctionsTest {
         assertEquals(200, notAStep.status(), notAStep.body());
         assertFalse(notAStep.json().get("stepFailed").asBoolean());
         StepEvent forged = new StepEvent(first.runId(), first.attempt(), first.dispatch(), first.migrationId(), first.step(),
-                                         first.candidate(), first.inputs(), new StepEvent.Callback(first.callback().url(), "forged"));
+                                         first.candidate(), first.inputs(), new StepEvent.CallbackAddress(first.callback().url(), "forged"));
         assertEquals("invalid_token", deadLetter(forged, StepEvent.TYPE).errorCode(), "signed, but not with the run's token");
         assertEquals("invalid_signature", deadLetter(first, StepEvent.TYPE, null).errorCode(), "not signed by the platform");
         assertEquals("invalid_signature", deadLetter(forged, StepEvent.TYPE, first).errorCode(), "the data is not what was signed");

@@ -146,7 +146,7 @@ class SecurityMatrixTest {
     private void checkSignedEvent(Operation op) throws Exception {
         StepEvent event = new StepEvent("run-matrix", 1, 1, MIGRATION, new StepEvent.StepRef("bump", "test", Map.of()),
                                         new StepEvent.CandidateRef("alpha", "app", Map.of(), List.of()), Map.of(),
-                                        new StepEvent.Callback(stack.apiUri() + "/event/run-matrix", "guess"));
+                                        new StepEvent.CallbackAddress(stack.apiUri() + "/event/run-matrix", "guess"));
         HttpResponse<String> unsigned = sendEvent(op, event, null);
         assertEquals(403, unsigned.statusCode(), unsigned.body());
         assertEquals("invalid_signature", Json.mapper().readTree(unsigned.body()).at("/error/code").asText());

@@ -96,7 +96,7 @@ class StepRelayTest {
     private static StepEvent event() {
         return new StepEvent("run-1", 1, 1, "m", new StepEvent.StepRef("bump", "bump", Map.of()),
                              new StepEvent.CandidateRef("c", "app", Map.of(), List.of()), Map.of(),
-                             new StepEvent.Callback("http://x/event/run-1", "t"));
+                             new StepEvent.CallbackAddress("http://x/event/run-1", "t"));
     }
 
     private static HttpResponse<String> deliver(WebServer to, byte[] body, String contentType) throws Exception {
@@ -130,7 +130,7 @@ class StepRelayTest {
         CloudEvent tampered = CloudEventBuilder.v1(StepEvents.cloudEvent(event, "chart", KEYS, Instant.now()))
                 .withData("application/json", Json.bytes(new StepEvent("run-1", 1, 1, "m", event.step(),
                         new StepEvent.CandidateRef("../../../../tmp/x", "app", Map.of(), List.of()), Map.of(),
-                        new StepEvent.Callback("http://attacker.example/event/run-1", "t")))).build();
+                        new StepEvent.CallbackAddress("http://attacker.example/event/run-1", "t")))).build();
         CloudEvent otherApp = CloudEventBuilder.v1(StepEvents.cloudEvent(event, "other", KEYS, Instant.now()))
                 .withExtension(StepEvent.MIGRATOR_EXTENSION, "chart").build();
         for (CloudEvent forged : List.of(unsigned, otherKey, tampered, otherApp)) {

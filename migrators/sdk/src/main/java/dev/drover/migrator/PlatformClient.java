@@ -6,7 +6,7 @@ import dev.drover.core.state.AnnouncementOutcomes;
 import dev.drover.contract.model.Check;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.Migration;
-import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.Callback;
 
 import java.io.IOException;
 import java.net.URI;
@@ -106,7 +106,7 @@ final class PlatformClient {
         return route("/platform/keys");
     }
 
-    void callback(String runId, CallbackRequest report) throws IOException, InterruptedException {
+    void callback(String runId, Callback report) throws IOException, InterruptedException {
         if (runId == null || runId.length() > Check.SLUG_MAX || !Check.SLUG.matcher(runId).matches()) {
             throw new Retries.Refused("run id '" + PlatformProof.abbreviate(runId) + "' is no slug: no callback for it");
         }

@@ -1,7 +1,7 @@
 package dev.drover.migrator;
 
 import dev.drover.contract.model.InvalidInput;
-import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.Callback;
 import dev.drover.contract.run.StepEvent;
 import dev.failsafe.Failsafe;
 
@@ -61,14 +61,14 @@ final class StepExecution {
             LOGGER.log(Level.WARNING, "cannot remember whether " + event.runId() + "/" + event.step().name()
                     + " is pending; it will not be re-checked: " + e);
         }
-        CallbackRequest report;
+        Callback report;
         try {
             report = report(event, result);
         } catch (InvalidInput e) {
             report = report(event, StepResult.failed("the migrator reported metadata the platform cannot take: " + e.getMessage()));
         }
         String what = event.runId() + "/" + event.step().name() + " " + result.status().wire();
-        CallbackRequest sent = report;
+        Callback sent = report;
         try {
             Failsafe.with(Retries.<Void>until(callbackPatience, "callback " + what))
                     .run(() -> platform.callback(event.runId(), sent));
@@ -102,8 +102,8 @@ final class StepExecution {
                 .orElseGet(() -> StepResult.failed(handlers.unknown(event.step())));
     }
 
-    private static CallbackRequest report(StepEvent event, StepResult result) {
-        return new CallbackRequest(event.step().name(), event.dispatch(), result.status(), result.metadata(),
+    private static Callback report(StepEvent event, StepResult result) {
+        return new Callback(event.step().name(), event.dispatch(), result.status(), result.metadata(),
                                    result.message(), event.callback().token());
     }
 }

@@ -23,7 +23,7 @@ class PendingStepsTest {
     private static StepEvent event(String candidate, int dispatch) {
         return new StepEvent("run-1", 1, dispatch, "m", new StepEvent.StepRef("await", "await-merge", Map.of("b", "2", "a", "1")),
                              new StepEvent.CandidateRef(candidate, "application", Map.of("team", "payments"), List.of()), Map.of(),
-                             new StepEvent.Callback("http://127.0.0.1:1/event/run-1", "t"));
+                             new StepEvent.CallbackAddress("http://127.0.0.1:1/event/run-1", "t"));
     }
 
     @ParameterizedTest

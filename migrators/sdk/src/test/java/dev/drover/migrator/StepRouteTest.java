@@ -90,7 +90,7 @@ class StepRouteTest {
     private static StepEvent event(String runId, String step, String type, int dispatch, String candidate, String callbackUrl) {
         return new StepEvent(runId, 1, dispatch, "sdk-test", new StepEvent.StepRef(step, type, Map.of()),
                              new StepEvent.CandidateRef(candidate, "application", Map.of("team", "payments"), List.of()),
-                             Map.of(), new StepEvent.Callback(callbackUrl, "token-1"));
+                             Map.of(), new StepEvent.CallbackAddress(callbackUrl, "token-1"));
     }
 
     private CloudEvent signed(StepEvent event, String id) {
@@ -136,7 +136,7 @@ class StepRouteTest {
         assertTrue(pushBinary(signed(event, "another-id")).body().contains("\"duplicate\":true"));
 
         for (int delivery = 0; delivery < 3; delivery++) {
-            TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+            TestPlatform.Received callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
             assertNotNull(callback, "callback " + delivery + " never came");
             assertEquals("run-1", callback.runId());
             assertEquals("Bearer " + TOKEN, callback.authorization(), "the migrator's identity comes with its report");
@@ -262,7 +262,7 @@ class StepRouteTest {
         assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "acknowledged before the step ended");
         assertNull(platform.callbacks.poll(300, TimeUnit.MILLISECONDS), "no report while the step still works");
         slowStep.countDown();
-        TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+        TestPlatform.Received callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
         assertNotNull(callback);
         assertEquals(CallbackStatus.MERGED, callback.report().status());
     }
@@ -270,7 +270,7 @@ class StepRouteTest {
     @Test
     void aStepOfAnUnknownTypeFailsWithAMessageAnOperatorCanActOn() throws Exception {
         pushBinary(signed(event("run-4", "verify", "verify", 1), "run-4/verify/1"));
-        TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+        TestPlatform.Received callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
         assertNotNull(callback);
         assertEquals(CallbackStatus.FAILED, callback.report().status());
         String message = callback.report().message();
@@ -284,7 +284,7 @@ class StepRouteTest {
         assertTrue(!migrator.recheck("sdk-test", "other-candidate"), "nothing pending for another candidate");
         merged.set(true); // the change request was merged: the code host's event asks for a re-check
         assertTrue(migrator.recheck("sdk-test", "checkout"));
-        TestPlatform.Callback callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+        TestPlatform.Received callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
         assertNotNull(callback);
         assertEquals(CallbackStatus.MERGED, callback.report().status());
         assertEquals(1, callback.report().dispatch(), "the same dispatch, answered again");

@@ -1,7 +1,7 @@
 package dev.drover.migrator;
 
 import dev.drover.contract.json.Json;
-import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.Callback;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.contract.signing.Signatures;
 import dev.drover.contract.signing.SigningKeys;
@@ -24,12 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TestPlatform implements AutoCloseable {
     /** A report as it arrived. */
-    record Callback(String runId, String authorization, CallbackRequest report) {
+    record Received(String runId, String authorization, Callback report) {
     }
 
     final SigningKeys keys = SigningKeys.generate();
     final String migratorToken;
-    final BlockingQueue<Callback> callbacks = new LinkedBlockingQueue<>();
+    final BlockingQueue<Received> callbacks = new LinkedBlockingQueue<>();
     final AtomicInteger unavailable = new AtomicInteger();
     final AtomicInteger keyFetches = new AtomicInteger();
     private final WebServer server;
@@ -46,9 +46,9 @@ final class TestPlatform implements AutoCloseable {
                     res.header(HeaderNames.CONTENT_TYPE, "application/jwk-set+json").send(keys.publicKeys().toString(true));
                 })
                 .post("/event/{runId}", (req, res) -> {
-                    callbacks.add(new Callback(req.path().pathParameters().get("runId"),
+                    callbacks.add(new Received(req.path().pathParameters().get("runId"),
                                                req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
-                                               Json.read(req.content().as(byte[].class), CallbackRequest.class)));
+                                               Json.read(req.content().as(byte[].class), Callback.class)));
                     if (unavailable.getAndDecrement() > 0) {
                         res.status(Status.SERVICE_UNAVAILABLE_503).send();
                     } else {

@@ -1,13 +1,14 @@
 package dev.drover.contract.dryrun;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import dev.drover.contract.WireName;
 
 /** What a step would do to one file. */
-public enum ChangeStatus {
+public enum ChangeStatus implements WireName {
     NEW, MODIFIED, DELETED;
 
-    @JsonValue
-    public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+    @JsonCreator
+    public static ChangeStatus fromWire(String wire) {
+        return WireName.read(ChangeStatus.class, "change status", wire);
     }
 }

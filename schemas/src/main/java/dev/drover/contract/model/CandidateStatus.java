@@ -1,39 +1,24 @@
 package dev.drover.contract.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import dev.drover.contract.WireName;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** Where a candidate stands. Discovery only ever creates {@code not_started}; runs move it on. */
-public enum CandidateStatus {
-    NOT_STARTED("not_started"),
-    RUNNING("running"),
-    FAILED("failed"),
-    COMPLETED("completed");
-
-    private final String wire;
-
-    CandidateStatus(String wire) {
-        this.wire = wire;
-    }
-
-    @JsonValue
-    public String wire() {
-        return wire;
-    }
+public enum CandidateStatus implements WireName {
+    NOT_STARTED, RUNNING, FAILED, COMPLETED;
 
     @JsonCreator
     public static CandidateStatus fromWire(String wire) {
-        return parse(wire).orElseThrow(() -> new InvalidInput("unknown status '" + wire + "'; expected one of " + names()));
+        return WireName.read(CandidateStatus.class, "status", wire);
     }
 
     public static Optional<CandidateStatus> parse(String wire) {
-        return Arrays.stream(values()).filter(s -> s.wire.equals(wire)).findFirst();
+        return WireName.parse(CandidateStatus.class, wire);
     }
 
     public static String names() {
-        return String.join(", ", Arrays.stream(values()).map(CandidateStatus::wire).toList());
+        return WireName.names(CandidateStatus.class);
     }
 }

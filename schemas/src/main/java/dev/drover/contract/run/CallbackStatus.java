@@ -1,29 +1,19 @@
 package dev.drover.contract.run;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.WireName;
 
-import java.util.Arrays;
+/** What a migrator's callback says of a step: still working, done (merged for change requests), or failed. */
+public enum CallbackStatus implements WireName {
+    PENDING(StepStatus.PENDING),
+    SUCCEEDED(StepStatus.SUCCEEDED),
+    MERGED(StepStatus.MERGED),
+    FAILED(StepStatus.FAILED);
 
-/** What a migrator reports about a step: still working, done (merged for change requests), or failed. */
-public enum CallbackStatus {
-    PENDING("pending", StepStatus.PENDING),
-    SUCCEEDED("succeeded", StepStatus.SUCCEEDED),
-    MERGED("merged", StepStatus.MERGED),
-    FAILED("failed", StepStatus.FAILED);
-
-    private final String wire;
     private final StepStatus stepStatus;
 
-    CallbackStatus(String wire, StepStatus stepStatus) {
-        this.wire = wire;
+    CallbackStatus(StepStatus stepStatus) {
         this.stepStatus = stepStatus;
-    }
-
-    @JsonValue
-    public String wire() {
-        return wire;
     }
 
     /** The step's status once this callback is applied. */
@@ -33,7 +23,6 @@ public enum CallbackStatus {
 
     @JsonCreator
     public static CallbackStatus fromWire(String wire) {
-        return Arrays.stream(values()).filter(s -> s.wire.equals(wire)).findFirst()
-                .orElseThrow(() -> new InvalidInput("status '" + wire + "' is not one of pending, succeeded, merged, failed"));
+        return WireName.read(CallbackStatus.class, "status", wire);
     }
 }

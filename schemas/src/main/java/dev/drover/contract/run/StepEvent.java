@@ -23,7 +23,7 @@ public record StepEvent(String runId,
                         StepRef step,
                         CandidateRef candidate,
                         Map<String, String> inputs,
-                        Callback callback) {
+                        CallbackAddress callback) {
     /** The CloudEvent type of a dispatched step. */
     public static final String TYPE = "dev.drover.step.dispatched";
     /** The CloudEvent extension naming the migrator app that must execute the step. */
@@ -51,7 +51,7 @@ public record StepEvent(String runId,
         }
     }
 
-    /** Where and with what token to report: POST {@code url} with a {@link CallbackRequest}. */
-    public record Callback(String url, String token) {
+    /** Where and with what token to report: POST {@code url} with a {@link Callback}. */
+    public record CallbackAddress(String url, String token) {
     }
 }

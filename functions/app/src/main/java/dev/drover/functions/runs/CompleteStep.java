@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.contract.run.Callback;
 import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
@@ -22,7 +23,6 @@ import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunProgress;
 import dev.drover.workflows.RunRefused;
 import dev.drover.workflows.RunsUnavailable;
-import dev.drover.workflows.StepCallback;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -107,8 +107,8 @@ public final class CompleteStep implements Function {
                                                   Map.of("step", stepName, "dispatch", Integer.toString(progress.dispatch()),
                                                          "outcome", outcome.wire()));
             String message = body.message().isEmpty() ? "marked " + outcome.wire() + " by " + action.actor() : body.message();
-            CallbackOutcome applied = runs.callback(run.runId(), new StepCallback(
-                    stepName, progress.dispatch(), outcome, Map.of(COMPLETED_BY, action.actor()), message, action.actor()));
+            CallbackOutcome applied = runs.callback(run.runId(), Callback.of(
+                    stepName, progress.dispatch(), outcome, Map.of(COMPLETED_BY, action.actor()), message), action.actor());
             if (applied.applied()) {
                 history.record(action);
             }

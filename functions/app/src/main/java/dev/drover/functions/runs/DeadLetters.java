@@ -1,5 +1,6 @@
 package dev.drover.functions.runs;
 
+import dev.drover.contract.run.Callback;
 import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.event.EventDelivery;
 import dev.drover.core.auth.Access;
@@ -21,7 +22,6 @@ import dev.drover.workflows.CallbackOutcome;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunRefused;
 import dev.drover.workflows.RunsUnavailable;
-import dev.drover.workflows.StepCallback;
 import io.cloudevents.CloudEvent;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -96,9 +96,9 @@ public final class DeadLetters implements Function {
         }
         String migrator = extension(event, StepEvent.MIGRATOR_EXTENSION).orElse("its migrator");
         try {
-            CallbackOutcome outcome = runs.callback(step.runId(), new StepCallback(
+            CallbackOutcome outcome = runs.callback(step.runId(), Callback.of(
                     step.step().name(), step.dispatch(), CallbackStatus.FAILED, Map.of(),
-                    "the step event never reached " + migrator + " (" + why + "); check that the migrator is deployed and healthy, then retry the step"));
+                    "the step event never reached " + migrator + " (" + why + "); check that the migrator is deployed and healthy, then retry the step"), null);
             Http.json(res, new Answer(outcome.applied()));
         } catch (RunRefused e) {
             // the step moved on (a callback came after all, a retry, a cancel): nothing to fail

@@ -4,13 +4,14 @@ import dev.drover.core.auth.Access;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.Principals;
 import dev.drover.core.function.Function;
+import dev.drover.contract.model.Check;
 import dev.drover.contract.model.Step;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.contract.json.Json;
-import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.Callback;
 import dev.drover.core.run.RunRecord;
 import dev.drover.contract.run.RunStatus;
 import dev.drover.contract.run.StepStatus;
@@ -19,7 +20,6 @@ import dev.drover.workflows.CallbackOutcome;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunRefused;
 import dev.drover.workflows.RunsUnavailable;
-import dev.drover.workflows.StepCallback;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -53,7 +53,8 @@ public final class StepCallbackFunction implements Function {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         String runId = Http.slugParam(req, "runId");
-        CallbackRequest callback = Json.read(Http.jsonBody(req), CallbackRequest.class);
+        Callback callback = Json.read(Http.jsonBody(req), Callback.class);
+        Check.text("token", callback.token(), 200); // a migrator's callback proves itself with the step event's token
         // An unknown run and a wrong token answer alike: the answer says nothing of which runs exist.
         RunRecord run = state.runs().find(runId)
                 .filter(found -> CallbackTokens.matches(callback.token(), found.tokenHash()))
@@ -75,9 +76,7 @@ public final class StepCallbackFunction implements Function {
                     + (run.status() == RunStatus.CANCELLED ? "was cancelled" : "has completed") + "; its callbacks change nothing");
         }
         try {
-            CallbackOutcome outcome = runs.callback(runId, new StepCallback(callback.stepName(), callback.dispatch(),
-                                                                            callback.status(), callback.metadata(),
-                                                                            callback.message()));
+            CallbackOutcome outcome = runs.callback(runId, callback, null);
             Http.json(res, new Answer(outcome.applied(), outcome.stepStatus()));
         } catch (RunRefused e) {
             throw new ApiException(Status.CONFLICT_409, e.code(), e.getMessage());

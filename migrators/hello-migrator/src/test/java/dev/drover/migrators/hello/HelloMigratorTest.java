@@ -1,7 +1,7 @@
 package dev.drover.migrators.hello;
 
 import dev.drover.contract.json.Json;
-import dev.drover.contract.run.CallbackRequest;
+import dev.drover.contract.run.Callback;
 import dev.drover.contract.run.CallbackStatus;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.contract.signing.SignatureVerifier;
@@ -49,7 +49,7 @@ class HelloMigratorTest {
     private Path projects;
     private Path outside;
     private final SigningKeys keys = SigningKeys.generate();
-    private final BlockingQueue<CallbackRequest> callbacks = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Callback> callbacks = new LinkedBlockingQueue<>();
     private WebServer platform;
     private Migrator migrator;
 
@@ -59,7 +59,7 @@ class HelloMigratorTest {
         outside = Files.createDirectories(dir.resolve("outside"));
         Files.createDirectories(projects.resolve("alpha"));
         platform = WebServer.builder().port(0).routing(r -> r.post("/event/{runId}", (req, res) -> {
-            callbacks.add(Json.read(req.content().as(byte[].class), CallbackRequest.class));
+            callbacks.add(Json.read(req.content().as(byte[].class), Callback.class));
             res.send("{\"applied\":true}");
         })).build().start();
         migrator = HelloMigrator.builder(projects)
@@ -78,7 +78,7 @@ class HelloMigratorTest {
     private HttpResponse<String> push(String runId, String candidate) throws Exception {
         StepEvent event = new StepEvent(runId, 1, 1, "hello-world", new StepEvent.StepRef("greet", "greet", Map.of()),
                                         new StepEvent.CandidateRef(candidate, "folder", Map.of(), List.of()), Map.of(),
-                                        new StepEvent.Callback("http://127.0.0.1:" + platform.port() + "/event/" + runId, "t"));
+                                        new StepEvent.CallbackAddress("http://127.0.0.1:" + platform.port() + "/event/" + runId, "t"));
         byte[] data = Json.bytes(event);
         String id = runId + "/greet/1";
         CloudEvent signed = CloudEventBuilder.v1().withId(id).withSource(URI.create("/drover/runs")).withType(StepEvent.TYPE)
@@ -95,7 +95,7 @@ class HelloMigratorTest {
     @Test
     void aSignedStepGreetsItsProject() throws Exception {
         assertEquals(202, push("run-1", "alpha").statusCode());
-        CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
+        Callback report = callbacks.poll(10, TimeUnit.SECONDS);
         assertNotNull(report);
         assertEquals(CallbackStatus.SUCCEEDED, report.status(), report.message());
         assertEquals("Hello, alpha!\n", Files.readString(projects.resolve("alpha/HELLO.md")));
@@ -119,7 +119,7 @@ class HelloMigratorTest {
     void aProjectFolderThatIsASymlinkOutIsNotWrittenThrough() throws Exception {
         Files.createSymbolicLink(projects.resolve("linked"), outside);
         assertEquals(202, push("run-3", "linked").statusCode());
-        CallbackRequest report = callbacks.poll(10, TimeUnit.SECONDS);
+        Callback report = callbacks.poll(10, TimeUnit.SECONDS);
         assertNotNull(report);
         assertEquals(CallbackStatus.FAILED, report.status());
         assertTrue(report.message().contains("symlink"), report.message());
