@@ -34,6 +34,7 @@ import dev.drover.migrators.appchart.AppChartMigrator;
 import dev.drover.migrators.appchart.AppChartMigratorApp;
 import dev.drover.migrators.appchart.AppChartSettings;
 import dev.drover.migrators.appchart.DemoGitOpsRepo;
+import dev.drover.migrators.hello.DemoFolders;
 import dev.drover.migrators.hello.HelloMigrator;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
@@ -209,7 +210,7 @@ public final class LocalStack implements AutoCloseable {
     private void startDemo(LocalStackSettings settings) {
         Path projects = DemoSources.helloProjects(settings.demoDir().resolve("hello"), 12);
         int port = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator();
-        demo = HelloMigrator.builder(projects)
+        demo = HelloMigrator.builder(projects, DemoFolders.around(projects))
                 .dapr(daprClient)
                 .tokens(migratorTokens(HelloMigrator.APP_ID))
                 .start(MigratorSettings.local(apiUri()).withBindHost(bind).withPort(port)

@@ -62,7 +62,7 @@ class HelloMigratorTest {
             callbacks.add(Json.read(req.content().as(byte[].class), Callback.class));
             res.send("{\"applied\":true}");
         })).build().start();
-        migrator = HelloMigrator.builder(projects)
+        migrator = HelloMigrator.builder(projects, DemoFolders.around(projects))
                 .tokens(TokenSource.of("hello-token"))
                 .signatures(SignatureVerifier.of(keys))
                 .patience(Duration.ofSeconds(10))
