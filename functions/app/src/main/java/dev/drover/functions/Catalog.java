@@ -25,7 +25,7 @@ import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.migrations.TransferOwner;
 import dev.drover.functions.platform.PlatformKeys;
-import dev.drover.functions.registry.AnnouncementOutcome;
+import dev.drover.functions.registry.GetAnnouncementOutcomes;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
 import dev.drover.functions.runs.CompleteStep;
@@ -66,7 +66,7 @@ public final class Catalog {
         Trust trust = platform.trust();
         Actors actors = new Actors(trust.proxies());
         return List.of(new RegistryAnnounce(state.migrations(), state.candidates(), state.announcements(), trust.tokens(), trust.migratorUrls(), recorder),
-                       new AnnouncementOutcome(state.announcements()),
+                       new GetAnnouncementOutcomes(state.announcements()),
                        new ListMigrations(state.migrations()),
                        new GetMigration(state.migrations()),
                        new TransferOwner(state.migrations(), actors),

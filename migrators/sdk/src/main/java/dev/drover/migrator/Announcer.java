@@ -1,5 +1,6 @@
 package dev.drover.migrator;
 
+import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.contract.event.Announcement;
 import dev.drover.contract.json.Json;
 import dev.drover.core.state.AnnouncementOutcomes;
@@ -92,8 +93,8 @@ final class Announcer {
      */
     private String dropped(Instant publishedAt) {
         try {
-            Optional<AnnouncementOutcomes.Outcome> outcome = platform.announcementOutcome(migration.id());
-            if (outcome.isPresent() && AnnouncementOutcomes.Outcome.DROPPED.equals(outcome.get().outcome())
+            Optional<AnnouncementOutcome> outcome = platform.announcementOutcome(migration.id());
+            if (outcome.isPresent() && AnnouncementOutcome.DROPPED.equals(outcome.get().outcome())
                     && !outcome.get().at().isBefore(publishedAt)) {
                 String why = ": the platform dropped the announcement (" + outcome.get().code() + ": " + outcome.get().reason() + ")";
                 LOGGER.log(Level.WARNING, appId + " announced " + migration.id() + why);

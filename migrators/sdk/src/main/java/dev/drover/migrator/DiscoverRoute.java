@@ -4,7 +4,7 @@ import dev.drover.contract.signing.ProofRefused;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSObject;
 import dev.drover.core.auth.Access;
-import dev.drover.core.auth.IssuerTokens;
+import dev.drover.contract.signing.IssuerTokens;
 import dev.drover.core.auth.AuthErrors;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;

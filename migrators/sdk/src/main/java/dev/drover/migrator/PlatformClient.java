@@ -1,5 +1,6 @@
 package dev.drover.migrator;
 
+import dev.drover.contract.event.AnnouncementOutcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.contract.json.Json;
 import dev.drover.core.state.AnnouncementOutcomes;
@@ -71,7 +72,7 @@ final class PlatformClient {
      * The platform's last word on this app's announcement of {@code id} ({@code GET /registry/announcements/{id}}):
      * accepted, or dropped and why; empty while it has read none.
      */
-    Optional<AnnouncementOutcomes.Outcome> announcementOutcome(String id) throws IOException, InterruptedException {
+    Optional<AnnouncementOutcome> announcementOutcome(String id) throws IOException, InterruptedException {
         String what = "GET /registry/announcements/" + id;
         HttpResponse<byte[]> answer = http.send(authorized(HttpRequest.newBuilder(route("/registry/announcements/" + id)))
                                                         .timeout(Duration.ofSeconds(10)).build(),
@@ -79,7 +80,7 @@ final class PlatformClient {
         expect2xx(answer, what);
         var items = Json.mapper().readTree(answer.body()).path("items");
         return items.isEmpty() ? Optional.empty()
-                               : Optional.of(Json.mapper().treeToValue(items.get(0), AnnouncementOutcomes.Outcome.class));
+                               : Optional.of(Json.mapper().treeToValue(items.get(0), AnnouncementOutcome.class));
     }
 
     void submit(String migrationId, List<DiscoveredCandidate> candidates) throws IOException, InterruptedException {

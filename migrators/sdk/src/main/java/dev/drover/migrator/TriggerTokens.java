@@ -1,7 +1,7 @@
 package dev.drover.migrator;
 
 import dev.drover.contract.signing.ProofRefused;
-import dev.drover.core.auth.IssuerTokens;
+import dev.drover.contract.signing.IssuerTokens;
 
 import java.util.Set;
 

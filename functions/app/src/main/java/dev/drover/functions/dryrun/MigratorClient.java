@@ -3,7 +3,7 @@ package dev.drover.functions.dryrun;
 import dev.drover.contract.dryrun.DryRunRequest;
 import dev.drover.contract.dryrun.DryRunResult;
 import dev.drover.core.http.ApiException;
-import dev.drover.core.http.ErrorBody;
+import dev.drover.contract.ErrorBody;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.InvalidInput;
 import dev.drover.contract.signing.Signatures;

@@ -1,5 +1,6 @@
 package dev.drover.functions.registry;
 
+import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.TokenVerifier;
@@ -89,10 +90,10 @@ public final class RegistryAnnounce implements Function {
         String migrationId = data.path("id").isTextual() ? data.get("id").asText() : "";
         try {
             String did = store(data, app);
-            outcome(migrationId, app, AnnouncementOutcomes.Outcome.ACCEPTED, null, did);
+            outcome(migrationId, app, AnnouncementOutcome.ACCEPTED, null, did);
         } catch (InvalidInput e) {
             // The sender is proven (its token was verified): it may read why its announcement was dropped.
-            outcome(migrationId, app, AnnouncementOutcomes.Outcome.DROPPED, e.code(), e.getMessage());
+            outcome(migrationId, app, AnnouncementOutcome.DROPPED, e.code(), e.getMessage());
             throw e;
         }
         DaprStatus.SUCCESS.send(res, Status.OK_200);
@@ -135,7 +136,7 @@ public final class RegistryAnnounce implements Function {
 
     private void outcome(String migrationId, String app, String outcome, String code, String reason) {
         if (migrationId.length() <= Check.SLUG_MAX && Check.SLUG.matcher(migrationId).matches()) {
-            outcomes.record(new AnnouncementOutcomes.Outcome(migrationId, app, outcome, code, reason, Instant.now()));
+            outcomes.record(new AnnouncementOutcome(migrationId, app, outcome, code, reason, Instant.now()));
         }
     }
 

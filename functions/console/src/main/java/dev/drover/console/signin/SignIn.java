@@ -1,7 +1,7 @@
 package dev.drover.console.signin;
 
 import com.nimbusds.jwt.SignedJWT;
-import dev.drover.core.auth.OidcDiscovery;
+import dev.drover.contract.signing.OidcDiscovery;
 import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.TokenVerifier;
 import dev.drover.contract.signing.SigningKeys;

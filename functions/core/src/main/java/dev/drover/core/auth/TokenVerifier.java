@@ -1,5 +1,6 @@
 package dev.drover.core.auth;
 
+import dev.drover.contract.signing.IssuerTokens;
 import dev.drover.contract.signing.ProofRefused;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -24,10 +25,6 @@ import java.util.Set;
  * migrator issuer's subject has the migrator prefix, otherwise a person with the role the roles claim grants.
  */
 public final class TokenVerifier {
-    /** Longer than any real access token; refused before parsing. */
-    static final int MAX_TOKEN_LENGTH = 16 * 1024;
-
-
     private final AuthSettings settings;
     private final Map<String, IssuerTokens> issuers = new HashMap<>();
 
@@ -40,8 +37,8 @@ public final class TokenVerifier {
     }
 
     public Principal verify(String token) throws ProofRefused {
-        if (token.length() > MAX_TOKEN_LENGTH) {
-            throw new ProofRefused("the token is longer than " + MAX_TOKEN_LENGTH + " characters", false);
+        if (token.length() > IssuerTokens.MAX_TOKEN_LENGTH) {
+            throw new ProofRefused("the token is longer than " + IssuerTokens.MAX_TOKEN_LENGTH + " characters", false);
         }
         SignedJWT jwt;
         String issuer;

@@ -1,5 +1,6 @@
 package dev.drover.core.http;
 
+import dev.drover.contract.ErrorBody;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.Check;
 import io.helidon.http.HeaderNames;

@@ -1,5 +1,6 @@
 package dev.drover.core.http;
 
+import dev.drover.contract.ErrorBody;
 import dev.drover.contract.json.Json;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;

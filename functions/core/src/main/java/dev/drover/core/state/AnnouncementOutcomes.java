@@ -1,5 +1,6 @@
 package dev.drover.core.state;
 
+import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.contract.json.Json;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -14,16 +15,6 @@ import java.util.List;
  * overwrites the owner's. Only an authenticated announcer's outcome is kept: nobody can write in another app's name.
  */
 public final class AnnouncementOutcomes {
-    /**
-     * @param outcome {@code accepted} or {@code dropped}
-     * @param code    for a dropped one, the stable code of why (for example {@code not_owner}); null when accepted
-     * @param reason  for a dropped one, the reason in words; for an accepted one, what it did
-     */
-    public record Outcome(String migrationId, String app, String outcome, String code, String reason, Instant at) {
-        public static final String ACCEPTED = "accepted";
-        public static final String DROPPED = "dropped";
-    }
-
     private final UnifiedJedis redis;
     private final Keys keys;
 
@@ -32,15 +23,15 @@ public final class AnnouncementOutcomes {
         this.keys = keys;
     }
 
-    public void record(Outcome outcome) {
+    public void record(AnnouncementOutcome outcome) {
         redis.hset(keys.announcements(outcome.migrationId()), outcome.app(), Json.string(outcome));
     }
 
     /** Every app's last outcome for the migration, by app. */
-    public List<Outcome> of(String migrationId) {
+    public List<AnnouncementOutcome> of(String migrationId) {
         return redis.hgetAll(keys.announcements(migrationId)).values().stream()
-                .map(json -> Json.readStored(json, Outcome.class))
-                .sorted(Comparator.comparing(Outcome::app))
+                .map(json -> Json.readStored(json, AnnouncementOutcome.class))
+                .sorted(Comparator.comparing(AnnouncementOutcome::app))
                 .toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.drover.functions.registry;
 
+import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.core.auth.Access;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.Principals;
@@ -19,14 +20,14 @@ import java.util.List;
  * dropped, and why. A migrator app sees its own outcome (also when the migration is another app's: that is why it was
  * dropped); an admin sees every app's. Empty while no announcement of it by the caller has been read yet.
  */
-public final class AnnouncementOutcome implements Function {
+public final class GetAnnouncementOutcomes implements Function {
     /** The answer: the outcomes the caller may see, by app. */
-    public record Body(String migrationId, List<AnnouncementOutcomes.Outcome> items) {
+    public record Body(String migrationId, List<AnnouncementOutcome> items) {
     }
 
     private final AnnouncementOutcomes outcomes;
 
-    public AnnouncementOutcome(AnnouncementOutcomes outcomes) {
+    public GetAnnouncementOutcomes(AnnouncementOutcomes outcomes) {
         this.outcomes = outcomes;
     }
 
@@ -38,9 +39,9 @@ public final class AnnouncementOutcome implements Function {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         String migrationId = Http.slugParam(req, "migrationId");
-        List<AnnouncementOutcomes.Outcome> all = outcomes.of(migrationId);
+        List<AnnouncementOutcome> all = outcomes.of(migrationId);
         // Access.MIGRATOR admits a migrator app or an admin: a migrator sees its own outcome only.
-        List<AnnouncementOutcomes.Outcome> visible = Principals.of(req) instanceof Principal.Migrator migrator
+        List<AnnouncementOutcome> visible = Principals.of(req) instanceof Principal.Migrator migrator
                 ? all.stream().filter(outcome -> outcome.app().equals(migrator.app())).toList()
                 : all;
         Http.json(res, new Body(migrationId, visible));

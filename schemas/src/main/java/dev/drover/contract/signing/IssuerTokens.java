@@ -1,6 +1,5 @@
-package dev.drover.core.auth;
+package dev.drover.contract.signing;
 
-import dev.drover.contract.signing.ProofRefused;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -32,6 +31,9 @@ import java.util.Set;
  * and ECDSA only: {@code none} and HMAC are never accepted.
  */
 public final class IssuerTokens {
+    /** Longer than any real JWT; parsing more would only cost the verifier. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
                                                                JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
                                                                JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
@@ -67,8 +69,8 @@ public final class IssuerTokens {
     }
 
     public JWTClaimsSet verify(String token) throws ProofRefused {
-        if (token.length() > TokenVerifier.MAX_TOKEN_LENGTH) {
-            throw new ProofRefused("the token is longer than " + TokenVerifier.MAX_TOKEN_LENGTH + " characters", false);
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new ProofRefused("the token is longer than " + MAX_TOKEN_LENGTH + " characters", false);
         }
         try {
             return verify(SignedJWT.parse(token));

@@ -1,4 +1,4 @@
-package dev.drover.core.http;
+package dev.drover.contract;
 
 /** The one error shape: {@code {"error": {"code": "...", "message": "..."}}}. */
 public record ErrorBody(Error error) {

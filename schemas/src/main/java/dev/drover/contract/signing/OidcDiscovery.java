@@ -1,4 +1,4 @@
-package dev.drover.core.auth;
+package dev.drover.contract.signing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.contract.json.Json;
