@@ -3,7 +3,6 @@ package dev.drover.migrator;
 import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.contract.event.Announcement;
 import dev.drover.contract.json.Json;
-import dev.drover.core.state.AnnouncementOutcomes;
 import dev.drover.contract.model.Migration;
 import dev.failsafe.Failsafe;
 import io.cloudevents.core.builder.CloudEventBuilder;

@@ -3,16 +3,10 @@ package dev.drover.migrator;
 import dev.drover.contract.signing.ProofRefused;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSObject;
-import dev.drover.core.auth.Access;
 import dev.drover.contract.signing.IssuerTokens;
-import dev.drover.core.auth.AuthErrors;
-import dev.drover.core.function.Function;
-import dev.drover.core.function.FunctionSpec;
-import dev.drover.core.http.ApiException;
-import dev.drover.core.http.Http;
 import dev.drover.contract.signing.Signatures;
-import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -28,7 +22,7 @@ import java.util.Optional;
  * issuer for the trigger audience (Knative's {@code authentication-oidc}: a PingSource's ServiceAccount token).
  * Discovery costs a scan of the source of truth, so it is not open to anyone.
  */
-final class DiscoverRoute implements Function {
+final class DiscoverRoute implements Handler {
     static final String PATH = "/discover";
     private static final System.Logger LOGGER = System.getLogger(DiscoverRoute.class.getName());
 
@@ -43,24 +37,19 @@ final class DiscoverRoute implements Function {
     }
 
     @Override
-    public FunctionSpec spec() {
-        return FunctionSpec.rest("discover", Method.POST, PATH, Access.CONTENT);
-    }
-
-    @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        String token = AuthErrors.bearerToken(req);
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        String token = Requests.bearerToken(req);
+        byte[] body = Requests.body(req);
         if (type(token).filter(Signatures.REQUEST_TYPE::equals).isPresent()) {
             proof.request(token, "POST", PATH, body);
         } else if (triggers.isPresent()) {
             trigger(triggers.get(), token);
         } else {
-            throw AuthErrors.unauthenticated("invalid_credential", "this migrator takes discovery triggers signed by the platform "
+            throw Refusal.unauthenticated("invalid_credential", "this migrator takes discovery triggers signed by the platform "
                     + "only; set DROVER_TRIGGER_ISSUER and DROVER_TRIGGER_AUDIENCE to accept a trigger's OIDC token");
         }
         runs.trigger();
-        Http.json(res, Status.ACCEPTED_202, Map.of("triggered", true));
+        Answers.json(res, Status.ACCEPTED_202, Map.of("triggered", true));
     }
 
     private static void trigger(TriggerTokens tokens, String token) {
@@ -70,10 +59,10 @@ final class DiscoverRoute implements Function {
         } catch (ProofRefused e) {
             if (e.unavailable()) {
                 LOGGER.log(Level.WARNING, "cannot check a discovery trigger now: " + e.getMessage());
-                throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "keys_unavailable", e.getMessage() + "; retry later");
+                throw Refusal.unavailable("keys_unavailable", e.getMessage() + "; retry later");
             }
             LOGGER.log(Level.WARNING, "refused a discovery trigger: " + e.getMessage());
-            throw AuthErrors.unauthenticated("invalid_credential", e.getMessage());
+            throw Refusal.unauthenticated("invalid_credential", e.getMessage());
         }
     }
 
@@ -82,7 +71,7 @@ final class DiscoverRoute implements Function {
         try {
             return Optional.ofNullable(JWSObject.parse(token).getHeader().getType());
         } catch (ParseException e) {
-            throw AuthErrors.unauthenticated("invalid_credential", "the bearer token is not a JWS");
+            throw Refusal.unauthenticated("invalid_credential", "the bearer token is not a JWS");
         }
     }
 }

@@ -1,20 +1,14 @@
 package dev.drover.migrator;
 
-import dev.drover.core.auth.Access;
-import dev.drover.core.auth.AuthErrors;
 import dev.drover.contract.dryrun.DryRunRequest;
 import dev.drover.contract.dryrun.DryRunResult;
 import dev.drover.contract.dryrun.StepPreview;
-import dev.drover.core.function.Function;
-import dev.drover.core.function.FunctionSpec;
-import dev.drover.core.http.ApiException;
-import dev.drover.core.http.Http;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.Check;
 import dev.drover.contract.model.Step;
 import dev.drover.contract.run.StepEvent;
-import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -29,7 +23,7 @@ import java.util.List;
  * (no file, no handler) is touched before it is checked. A dry-run answers file contents, so an unchecked
  * one would let anyone read the candidates' repositories through the migrator.
  */
-final class DryRunRoute implements Function {
+final class DryRunRoute implements Handler {
     static final String PATH = "/dry-run";
 
     private final PlatformProof proof;
@@ -43,23 +37,18 @@ final class DryRunRoute implements Function {
     }
 
     @Override
-    public FunctionSpec spec() {
-        return FunctionSpec.rest("dry-run", Method.POST, PATH, Access.CONTENT);
-    }
-
-    @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        String signature = AuthErrors.bearerToken(req); // before the body is even read
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        String signature = Requests.bearerToken(req); // before the body is even read
+        byte[] body = Requests.body(req);
         proof.request(signature, "POST", PATH, body);
         DryRunRequest request = Json.read(body, DryRunRequest.class);
         if (request.candidate() == null || request.steps() == null || request.steps().isEmpty()) {
-            throw ApiException.badRequest("invalid_request", "a dry-run needs a candidate and at least one step");
+            throw Refusal.badRequest("invalid_request", "a dry-run needs a candidate and at least one step");
         }
         // Signed, but still content: ids become paths and branch names in migrators.
         for (String id : new String[] {request.migrationId(), request.candidate().id()}) {
             if (id == null || id.length() > Check.SLUG_MAX || !Check.SLUG.matcher(id).matches()) {
-                throw ApiException.badRequest("invalid_request", "the dry-run's migrationId and candidate.id must be slugs, got '"
+                throw Refusal.badRequest("invalid_request", "the dry-run's migrationId and candidate.id must be slugs, got '"
                         + PlatformProof.abbreviate(id) + "'");
             }
         }
@@ -89,16 +78,16 @@ final class DryRunRoute implements Function {
                 previews.add(new StepPreview(step.name(), step.type(), changes,
                                              changes.isEmpty() ? "changes no file" : changes.size() + " file(s) change"));
             }
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             throw e;
         } catch (Exception e) {
             throw unprocessable("dry_run_failed", "cannot read candidate " + request.candidate().id() + "'s files: " + message(e));
         }
-        Http.json(res, new DryRunResult(request.migrationId(), request.candidate().id(), previews));
+        Answers.json(res, Status.OK_200, new DryRunResult(request.migrationId(), request.candidate().id(), previews));
     }
 
-    private static ApiException unprocessable(String code, String message) {
-        return new ApiException(Status.UNPROCESSABLE_CONTENT_422, code, message);
+    private static Refusal unprocessable(String code, String message) {
+        return Refusal.unprocessable(code, message);
     }
 
     private static String message(Exception e) {

@@ -1,8 +1,5 @@
 package dev.drover.migrator;
 
-import dev.drover.core.function.Function;
-import dev.drover.core.function.FunctionServer;
-import dev.drover.core.function.Settings;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
@@ -11,7 +8,7 @@ import dev.failsafe.Failsafe;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpService;
 
 import java.io.IOException;
@@ -90,17 +87,14 @@ public final class Migrator implements AutoCloseable {
         this.execution = new StepExecution(handlers, platform, pending, builder.patience);
         PlatformProof proof = new PlatformProof(appId, builder.signatures != null ? builder.signatures
                                                                                   : platformKeys(platform.keysUrl(), tokens));
-        List<Function> routes = List.of(
-                new StepRoute(appId, proof, platform, seen, execution, work),
-                new DiscoverRoute(discoveries, proof, settings.trigger().map(TriggerTokens::new)),
-                new DryRunRoute(proof, handlers, builder.files));
+        Map<String, Handler> routes = new java.util.LinkedHashMap<>();
+        routes.put("/steps", new StepRoute(appId, proof, platform, seen, execution, work));
+        routes.put(DiscoverRoute.PATH, new DiscoverRoute(discoveries, proof, settings.trigger().map(TriggerTokens::new)));
+        routes.put(DryRunRoute.PATH, new DryRunRoute(proof, handlers, builder.files));
         List<HttpService> services = builder.services.entrySet().stream()
                 .map(entry -> (HttpService) rules -> rules.register(entry.getKey(), entry.getValue()))
                 .toList();
-        WebServerConfig.Builder config = WebServer.builder().host(settings.bindHost()).port(settings.port());
-        FunctionServer.configure(config, Settings.fromEnvironment(Map.of()).withPort(settings.port()), routes, List.of(), services,
-                                 new MigratorAuthenticator(settings.metricsToken()));
-        this.server = config.build().start();
+        this.server = MigratorServer.start(settings.bindHost(), settings.port(), routes, services, settings.metricsToken());
         this.bindHost = settings.bindHost();
         LOGGER.log(Level.INFO, appId + " serves " + migration.id() + " on " + bindHost + ":" + server.port());
     }

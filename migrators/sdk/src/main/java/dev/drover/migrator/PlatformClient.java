@@ -3,7 +3,6 @@ package dev.drover.migrator;
 import dev.drover.contract.event.AnnouncementOutcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.contract.json.Json;
-import dev.drover.core.state.AnnouncementOutcomes;
 import dev.drover.contract.model.Check;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.Migration;

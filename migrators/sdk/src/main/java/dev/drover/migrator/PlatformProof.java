@@ -1,12 +1,9 @@
 package dev.drover.migrator;
 
 import dev.drover.contract.signing.ProofRefused;
-import dev.drover.core.auth.AuthErrors;
-import dev.drover.core.http.ApiException;
 import dev.drover.contract.signing.SignatureVerifier;
 import dev.drover.contract.signing.Signatures;
 import io.cloudevents.CloudEvent;
-import io.helidon.http.Status;
 
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -52,7 +49,7 @@ final class PlatformProof {
                 throw unavailable(e.getMessage());
             }
             LOGGER.log(Level.WARNING, "refused " + what + ": " + e.getMessage());
-            throw AuthErrors.unauthenticated("invalid_signature", e.getMessage());
+            throw Refusal.unauthenticated("invalid_signature", e.getMessage());
         } catch (UncheckedIOException e) {
             // The token to fetch the platform's keys with could not be had: nothing is wrong with the request.
             LOGGER.log(Level.WARNING, "cannot check " + what + " now: " + e.getCause().getMessage());
@@ -60,8 +57,8 @@ final class PlatformProof {
         }
     }
 
-    private static ApiException unavailable(String message) {
-        return new ApiException(Status.SERVICE_UNAVAILABLE_503, "keys_unavailable", message + "; retry later");
+    private static Refusal unavailable(String message) {
+        return Refusal.unavailable("keys_unavailable", message + "; retry later");
     }
 
     static String abbreviate(String text) {

@@ -1,19 +1,12 @@
 package dev.drover.migrator;
 
-import dev.drover.core.auth.Access;
-import dev.drover.core.auth.AuthErrors;
-import dev.drover.core.event.EventDelivery;
-import dev.drover.core.function.Function;
-import dev.drover.core.function.FunctionSpec;
-import dev.drover.core.http.ApiException;
-import dev.drover.core.http.Http;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.Check;
 import dev.drover.contract.model.InvalidInput;
 import dev.drover.contract.run.StepEvent;
 import io.cloudevents.CloudEvent;
-import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -32,7 +25,7 @@ import java.util.concurrent.ExecutorService;
  * slugs, and the step's result goes to the configured callback URL only. Every refusal is a 4xx, so the broker
  * dead-letters the event instead of redelivering it; only keys that cannot be fetched now are a 503.
  */
-final class StepRoute implements Function {
+final class StepRoute implements Handler {
     private static final System.Logger LOGGER = System.getLogger(StepRoute.class.getName());
 
     private final String appId;
@@ -53,19 +46,14 @@ final class StepRoute implements Function {
     }
 
     @Override
-    public FunctionSpec spec() {
-        return FunctionSpec.rest("steps", Method.POST, "/steps", Access.CONTENT);
-    }
-
-    @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        EventDelivery delivery = EventDelivery.read(req);
-        CloudEvent cloudEvent = delivery.event().orElseThrow(() -> AuthErrors.unauthenticated("invalid_signature",
-                "a step event is a CloudEvent signed by the platform (extension droversig); this is " + delivery.describe()));
+        Requests.Event delivery = Requests.cloudEvent(req).orElseThrow(() -> Refusal.unauthenticated("invalid_signature",
+                "a step event is a CloudEvent signed by the platform (extension droversig); this is no CloudEvent"));
+        CloudEvent cloudEvent = delivery.event();
         Object addressee = cloudEvent.getExtension(StepEvent.MIGRATOR_EXTENSION);
         if (addressee != null && !appId.equals(addressee.toString())) {
             // 4xx: the broker must not redeliver an event no redelivery can make right (a Trigger's filter is wrong).
-            throw new ApiException(Status.BAD_REQUEST_400, "wrong_migrator",
+            throw Refusal.badRequest("wrong_migrator",
                                    "this is " + appId + "; the step event is addressed to " + PlatformProof.abbreviate(addressee.toString()));
         }
         if (!StepEvent.TYPE.equals(cloudEvent.getType())) {
@@ -82,7 +70,7 @@ final class StepRoute implements Function {
         if (fresh) {
             work.submit(() -> execution.run(event));
         }
-        Http.json(res, Status.ACCEPTED_202, Map.of("accepted", true, "duplicate", !fresh, "runId", event.runId()));
+        Answers.json(res, Status.ACCEPTED_202, Map.of("accepted", true, "duplicate", !fresh, "runId", event.runId()));
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.http.Http;
+import dev.drover.migrator.Answers;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -35,13 +35,13 @@ public final class GitHubWebhookService implements HttpService {
         byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
         String signature = req.headers().first(HeaderNames.create(GitHubWebhook.SIGNATURE_HEADER)).orElse(null);
         if (!webhook.verify(body, signature)) {
-            Http.error(res, Status.UNAUTHORIZED_401, "invalid_signature",
+            Answers.error(res, Status.UNAUTHORIZED_401, "invalid_signature",
                        "the delivery's " + GitHubWebhook.SIGNATURE_HEADER + " does not sign its body with this webhook's secret");
             return;
         }
         String event = req.headers().first(HeaderNames.create(GitHubWebhook.EVENT_HEADER)).orElse("");
         var branch = GitHubWebhook.mergedBranch(event, body);
         branch.ifPresent(onMerged);
-        Http.json(res, Map.of("mergedBranch", branch.orElse("")));
+        Answers.json(res, Map.of("mergedBranch", branch.orElse("")));
     }
 }

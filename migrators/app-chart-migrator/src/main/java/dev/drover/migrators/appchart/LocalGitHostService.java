@@ -1,6 +1,6 @@
 package dev.drover.migrators.appchart;
 
-import dev.drover.core.http.Http;
+import dev.drover.migrator.Answers;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -25,7 +25,7 @@ public final class LocalGitHostService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/changes", (req, res) -> Http.json(res, host.list()))
+        rules.get("/changes", (req, res) -> Answers.json(res, host.list()))
                 .get("/changes/{number}", this::get)
                 .post("/changes/{number}/merge", this::merge)
                 .post("/changes/{number}/close", this::close)
@@ -38,7 +38,7 @@ public final class LocalGitHostService implements HttpService {
                                               req.path().pathParameters().get("candidate"));
         var change = host.findByBranch(branch);
         if (change.isEmpty()) {
-            Http.error(res, Status.NOT_FOUND_404, "change_request_not_found", "no change request for branch " + branch);
+            Answers.error(res, Status.NOT_FOUND_404, "change_request_not_found", "no change request for branch " + branch);
             return;
         }
         answerMerge(res, Integer.parseInt(change.get().id()));
@@ -47,19 +47,19 @@ public final class LocalGitHostService implements HttpService {
     /** Merges and answers the merged change request, or 409 with what stands in the way. */
     private void answerMerge(ServerResponse res, int number) throws Exception {
         try {
-            Http.json(res, host.merge(number));
+            Answers.json(res, host.merge(number));
         } catch (MergeConflict e) {
-            Http.json(res, Status.CONFLICT_409, Map.of("error", Map.of("code", "merge_conflict", "message", e.getMessage()),
+            Answers.json(res, Status.CONFLICT_409, Map.of("error", Map.of("code", "merge_conflict", "message", e.getMessage()),
                                                        "conflicts", e.files()));
         } catch (IllegalArgumentException e) {
-            Http.error(res, Status.CONFLICT_409, "change_request_not_open", e.getMessage());
+            Answers.error(res, Status.CONFLICT_409, "change_request_not_open", e.getMessage());
         }
     }
 
     private void get(ServerRequest req, ServerResponse res) throws Exception {
         Integer number = number(req, res);
         if (number != null) {
-            host.get(number).ifPresentOrElse(change -> Http.json(res, change), () -> notFound(res, number));
+            host.get(number).ifPresentOrElse(change -> Answers.json(res, change), () -> notFound(res, number));
         }
     }
 
@@ -84,11 +84,11 @@ public final class LocalGitHostService implements HttpService {
             notFound(res, number);
             return;
         }
-        Http.json(res, host.close(number));
+        Answers.json(res, host.close(number));
     }
 
     private static void notFound(ServerResponse res, int number) {
-        Http.error(res, Status.NOT_FOUND_404, "change_request_not_found", "no change request #" + number);
+        Answers.error(res, Status.NOT_FOUND_404, "change_request_not_found", "no change request #" + number);
     }
 
     /** The path's change request number, or null after answering 400. */
@@ -97,7 +97,7 @@ public final class LocalGitHostService implements HttpService {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            Http.error(res, Status.BAD_REQUEST_400, "invalid_number", "change request number must be an integer, got '" + value + "'");
+            Answers.error(res, Status.BAD_REQUEST_400, "invalid_number", "change request number must be an integer, got '" + value + "'");
             return null;
         }
     }
