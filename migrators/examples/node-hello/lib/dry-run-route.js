@@ -22,8 +22,9 @@ export function dryRunRoute({ appId, proof, handlers, files }) {
     const signature = bearerToken(headers, unauthenticated);
     await proof.request(signature, 'POST', DRY_RUN_PATH, body);
     const request = parseJson(body);
-    if (!request.candidate || !Array.isArray(request.steps) || request.steps.length === 0) {
-      throw badRequest('invalid_request', 'a dry-run needs a candidate and at least one step');
+    if (typeof request.candidate !== 'object' || !Array.isArray(request.steps) || request.steps.length === 0
+      || !request.steps.every((step) => typeof step === 'object' && step !== null && typeof step.name === 'string')) {
+      throw badRequest('invalid_request', 'a dry-run needs a candidate and at least one step, each with a name');
     }
     // Signed, but still content: ids become paths in migrators.
     for (const id of [request.migrationId, request.candidate.id]) {

@@ -113,6 +113,9 @@ test('unsigned, forged and wrongly addressed events are refused and never execut
   const other = await deliver(data, { app: 'someone-else' });
   assert.equal(other.status, 400);
   assert.equal(other.body.error.code, 'wrong_migrator');
+  const garbled = await fetch(`${base}/steps`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{nope' });
+  assert.equal(garbled.status, 400);
+  assert.equal((await garbled.json()).error.code, 'malformed_event');
   const plain = await fetch(`${base}/steps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) });
   assert.equal(plain.status, 401);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -161,6 +164,18 @@ test('a dry-run signed by the platform answers per-step file changes and writes 
     [[['HELLO.md', 'new', null, 'Hello, beta!\n']], [['HELLO.md', 'modified', 'Hello, beta!\n', 'Hello, beta!\n-- s\n']], []]);
   assert.match(steps[1].changes[0].diff, /^--- a\/HELLO.md\n\+\+\+ b\/HELLO.md\n@@ -1,1 \+1,2 @@\n Hello, beta!\n\+-- s\n$/);
   assert.ok(!fs.existsSync(path.join(projects, 'beta', 'HELLO.md')), 'a dry-run writes nothing');
+
+  for (const nonsense of ['[1]', '{"migrationId":"node-hello-world","candidate":{"id":"beta"},"steps":[null]}',
+    '{"migrationId":"../x","candidate":{"id":"beta"},"steps":[{"name":"greet","type":"greet"}]}']) {
+    const answer = await fetch(`${base}/dry-run`, { method: 'POST', body: nonsense, headers: {
+      authorization: `Bearer ${await keys.signRequest('node-hello', 'POST', '/dry-run', nonsense)}` } });
+    assert.equal(answer.status, 400, nonsense);
+  }
+  const unknown = JSON.stringify({ migrationId: 'node-hello-world', candidate: { id: 'beta' }, steps: [{ name: 'polish', type: 'polish' }] });
+  const refused = await fetch(`${base}/dry-run`, { method: 'POST', body: unknown, headers: {
+    authorization: `Bearer ${await keys.signRequest('node-hello', 'POST', '/dry-run', unknown)}` } });
+  assert.equal(refused.status, 422);
+  assert.equal((await refused.json()).error.code, 'unknown_step_type');
 
   const unsigned = await fetch(`${base}/dry-run`, { method: 'POST', body: request, headers: { 'content-type': 'application/json' } });
   assert.equal(unsigned.status, 401);
