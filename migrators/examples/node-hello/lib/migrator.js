@@ -10,6 +10,7 @@ import { platformProof } from './proof.js';
 import { retryUntil } from './retry.js';
 import { verifier } from './signatures.js';
 import { stepRoute } from './step-route.js';
+import { triggerTokens } from './trigger-tokens.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -55,7 +56,8 @@ export async function startMigrator(definition, settings, options = {}) {
   const healthy = async () => ({ status: 204 });
   const server = await serve({
     'POST /steps': stepRoute({ appId, proof, platform, seen, execute }),
-    'POST /discover': discoverRoute({ proof, trigger: discoveries.trigger }),
+    'POST /discover': discoverRoute({ proof, trigger: discoveries.trigger,
+      triggers: settings.trigger ? triggerTokens(settings.trigger.issuer, settings.trigger.audience) : null }),
     'POST /dry-run': dryRunRoute({ appId, proof, handlers, files: definition.files }),
     'GET /observe/health': healthy,
     'GET /observe/health/ready': healthy,

@@ -26,7 +26,22 @@ export function fromEnvironment(env) {
     publicUrl,
     pubsub: env.DROVER_PUBSUB || 'pubsub',
     tokens: tokenSource(env),
+    trigger: trigger(env),
   };
+}
+
+/** Who may trigger discovery besides the platform: DROVER_TRIGGER_ISSUER's tokens for DROVER_TRIGGER_AUDIENCE. */
+function trigger(env) {
+  const issuer = (env.DROVER_TRIGGER_ISSUER ?? '').trim();
+  const audience = (env.DROVER_TRIGGER_AUDIENCE ?? '').trim();
+  if (!issuer && !audience) {
+    return null;
+  }
+  if (!issuer || !audience) {
+    throw new Error('set both DROVER_TRIGGER_ISSUER and DROVER_TRIGGER_AUDIENCE (the OIDC issuer of discovery triggers and '
+      + 'the audience their tokens are for), or neither');
+  }
+  return { issuer: httpUrl('DROVER_TRIGGER_ISSUER', issuer), audience };
 }
 
 /** DROVER_TOKEN_FILE, or DROVER_TOKEN_URL with DROVER_CLIENT_ID, DROVER_CLIENT_SECRET and DROVER_TOKEN_PARAMS. */

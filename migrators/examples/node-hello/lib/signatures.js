@@ -98,6 +98,11 @@ function remoteKeys(keysUrl, tokens) {
       return fetch(url, { ...init, headers });
     },
   });
+  return unavailableWhenUnfetched(remote, "the platform's keys");
+}
+
+/** A remote key set whose fetch failures (not its answers) are KeysUnavailable: the sender is told to come back. */
+export function unavailableWhenUnfetched(remote, what) {
   return async (header, token) => {
     try {
       return await remote(header, token);
@@ -105,7 +110,7 @@ function remoteKeys(keysUrl, tokens) {
       const fetching = !(e instanceof errors.JOSEError) || e instanceof errors.JWKSTimeout
         || e instanceof errors.JWKSInvalid || e.code === 'ERR_JOSE_GENERIC';
       if (fetching) {
-        throw new KeysUnavailable(`the platform's keys cannot be fetched now: ${e.message}`);
+        throw new KeysUnavailable(`${what} cannot be fetched now: ${e.message}`);
       }
       throw e;
     }
