@@ -40,7 +40,7 @@ export async function startMigrator(definition, settings, options = {}) {
   const { tokens } = settings;
   const platform = platformClient({ apiUrl: settings.apiUrl, callbackUrl: settings.callbackUrl, tokens });
   // DAPR_HTTP_ENDPOINT (or DAPR_HTTP_PORT) and DAPR_API_TOKEN are read by the SDK itself.
-  const dapr = options.dapr ?? new DaprClient({ logger: { level: LogLevel.Warning } });
+  const dapr = options.dapr ?? new DaprClient({ logger: { level: LogLevel.Warn } });
   const proof = platformProof(verifier(appId, { keysUrl: platform.keysUrl(), tokens, jwks: options.jwks }));
   const announcement = announcer({ dapr, pubsub: settings.pubsub, migration, appId, platform, tokens, patienceMs, signal });
   const discoveries = discoveryRuns(async () => {

@@ -3,7 +3,16 @@ import { log } from './log.js';
 /** The platform answered and said no for good (a 4xx other than 404, 408, 429): retrying cannot help. */
 export class Refused extends Error {}
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits ms, or less when signal aborts (the migrator stops). */
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
 
 /**
  * Runs attempt until it returns, retrying whatever it throws but Refused, 200 ms to 30 s apart (doubling), for at
@@ -21,7 +30,7 @@ export async function retryUntil(what, patienceMs, attempt, signal) {
         throw e;
       }
       log.debug(`${what} failed (attempt ${count}), retrying in ${delay} ms: ${e.message}`);
-      await sleep(delay);
+      await sleep(delay, signal);
       delay = Math.min(delay * 2, 30_000);
     }
   }
