@@ -2,10 +2,10 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.function.Settings;
-import dev.drover.core.json.Json;
-import dev.drover.core.run.StepEvent;
-import dev.drover.core.signing.Signatures;
-import dev.drover.core.signing.SigningKeys;
+import dev.drover.contract.json.Json;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.contract.signing.Signatures;
+import dev.drover.contract.signing.SigningKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,7 +139,7 @@ class NodeMigratorTest {
         String runId = "run-" + UUID.randomUUID();
         StepEvent data = new StepEvent(runId, 1, 1, MIGRATION, new StepEvent.StepRef("greet", "greet", Map.of()),
                                        new StepEvent.CandidateRef("beta", "folder", Map.of(), java.util.List.of()), Map.of(),
-                                       new StepEvent.Callback(stack.apiUri() + "/event/" + runId, "not-a-real-token"));
+                                       new StepEvent.CallbackAddress(stack.apiUri() + "/event/" + runId, "not-a-real-token"));
         byte[] body = Json.bytes(data);
         String id = runId + "/greet/1";
 
