@@ -32,7 +32,7 @@ final class PublishGrpc extends DaprGrpc.DaprImplBase {
     public void publishEvent(PublishEventRequest request, StreamObserver<Empty> response) {
         try {
             publisher.publish(new Publication(request.getPubsubName(), request.getTopic(), request.getData().toByteArray(),
-                                              request.getDataContentType(), request.getMetadataMap()));
+                                              request.getDataContentType(), request.getMetadataMap(), TraceInterceptor.current()));
         } catch (PublishRefused e) {
             response.onError(Status.fromCode(e.reason().grpcCode).withDescription(e.getMessage()).asRuntimeException());
             return;

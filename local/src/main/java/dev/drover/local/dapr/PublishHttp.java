@@ -1,6 +1,7 @@
 package dev.drover.local.dapr;
 
 import dev.drover.core.json.Json;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
@@ -20,6 +21,8 @@ import java.util.Map;
  */
 final class PublishHttp implements HttpService {
     private static final String METADATA_PREFIX = "metadata.";
+    private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
+    private static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
 
     /** Dapr's error body. */
     record DaprError(String errorCode, String message) {
@@ -57,7 +60,9 @@ final class PublishHttp implements HttpService {
         }
         try {
             publisher.publish(new Publication(req.path().pathParameters().get("pubsub"),
-                                              req.path().pathParameters().get("topic"), data, contentType, metadata));
+                                              req.path().pathParameters().get("topic"), data, contentType, metadata,
+                                              TraceContext.of(req.headers().first(TRACEPARENT).orElse(null),
+                                                              req.headers().first(TRACESTATE).orElse(null))));
         } catch (PublishRefused e) {
             res.status(Status.create(e.reason().httpStatus));
             res.headers().contentType(HttpMediaTypes.JSON_UTF_8);

@@ -245,6 +245,39 @@ class DaprSidecarTest {
     }
 
     @Test
+    void everyDeliveredEventCarriesThePublishCallsTraceContextOnBothApisAsDaprdWritesIt() throws Exception {
+        String topic = topic();
+        TestApp app = app(subscription(topic, "/in"));
+        DaprSidecar sidecar = start();
+        sidecar.addApp(new DaprApp("traced", app.baseUrl()));
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        URI uri = URI.create("http://localhost:" + sidecar.httpPort() + "/v1.0/publish/pubsub/" + topic);
+        assertEquals(204, http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                                            .header("traceparent", parent).header("tracestate", "congo=t61rcWkgMzE")
+                                            .POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build(),
+                                    HttpResponse.BodyHandlers.discarding()).statusCode());
+        client(sidecar).publishEvent("pubsub", topic, Map.of("n", 2))
+                .contextWrite(reactor.util.context.Context.of("traceparent", parent))
+                .block(PUBLISH_TIMEOUT);
+        // A CloudEvent's own trace extensions are replaced by the call's, as daprd does.
+        httpPublish(sidecar, "pubsub", topic, "application/cloudevents+json",
+                    "{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"/s\",\"type\":\"t\",\"traceparent\":\"mine\",\"data\":{\"n\":3}}", "");
+
+        awaitReceived(app, "/in", 3);
+        for (Received received : app.received("/in")) {
+            JsonNode event = received.json();
+            String traceparent = event.path("traceparent").asText();
+            assertTrue(traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"), event.toString());
+            assertEquals(traceparent, event.path("traceid").asText());
+            assertTrue(event.has("tracestate"), event.toString());
+            if (event.path("data").path("n").asInt() < 3) {
+                assertTrue(traceparent.startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "continues the publisher's trace: " + event);
+            }
+        }
+    }
+
+    @Test
     void anUnknownPubsubIsRefusedOnBothApisAndNothingIsStored() throws Exception {
         DaprSidecar sidecar = start();
         String topic = topic();
