@@ -93,6 +93,102 @@ class RegistryAnnounceTest {
         assertEquals(404, api.get("/migrations/plain").status());
     }
 
+    /** A structured CloudEvent as daprd delivers a publication, its attributes and data as given. */
+    private Api.Reply deliver(Map<String, Object> event) {
+        return api.sidecar().send(Method.POST, "/registry/announce", Map.of("Content-Type", "application/cloudevents+json"),
+                                  Json.bytes(event));
+    }
+
+    /** What daprd delivers for plain JSON published with {@code contentType}: its envelope, type com.dapr.event.sent. */
+    private static Map<String, Object> daprEnvelope(String contentType, Object data) {
+        Map<String, Object> event = new java.util.LinkedHashMap<>(Map.of(
+                "specversion", "1.0", "id", java.util.UUID.randomUUID().toString(), "source", "my-migrator",
+                "type", "com.dapr.event.sent", "datacontenttype", contentType, "topic", "migration-registry",
+                "pubsubname", "pubsub", "traceid", "", "traceparent", "", "tracestate", ""));
+        event.put("time", "2026-12-02T03:00:00Z");
+        event.put(contentType.equals("application/octet-stream") ? "data_base64" : "data", data);
+        return event;
+    }
+
+    /** The migration's definition with the migrator's token in its top-level field droverauth: the plain-JSON form. */
+    private static Map<String, Object> plainAnnouncement(String id, String token) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>(Json.mapper().convertValue(Fixtures.migration(id), Map.class));
+        if (token != null) {
+            data.put("droverauth", token);
+        }
+        return data;
+    }
+
+    private JsonNode outcomes(String migrationId) {
+        Api.Reply reply = api.as(TestTrust.migrator("app-chart-migrator")).get("/registry/announcements/" + migrationId);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json();
+    }
+
+    @Test
+    void plainJsonWrappedByDaprIsAcceptedWithItsTokenInTheDataAndTheTokenIsNotStored() {
+        String token = TestTrust.migrator("app-chart-migrator");
+        assertEquals("SUCCESS", status(deliver(daprEnvelope("application/json", plainAnnouncement("plain-json", token)))));
+        JsonNode stored = api.get("/migrations/plain-json").json();
+        assertEquals("app-chart-migrator", stored.get("owner").asText());
+        assertEquals(false, stored.has("droverauth"), stored.toString());
+        JsonNode outcome = outcomes("plain-json").at("/items/0");
+        assertEquals("accepted", outcome.get("outcome").asText());
+        assertEquals(true, outcome.get("reason").asText().contains("plain JSON wrapped by Dapr"), outcome.toString());
+    }
+
+    @Test
+    void everyFormAnSdkCanProduceThroughDaprIsAccepted() throws Exception {
+        String token = TestTrust.migrator("app-chart-migrator");
+        // Python's publish_event without data_content_type: Dapr wraps the JSON as text/plain, a string.
+        assertEquals("SUCCESS", status(deliver(daprEnvelope("text/plain",
+                Json.string(plainAnnouncement("as-text", token))))), "text/plain");
+        // cloudevent.type=dev.drover.migration.announced as publish metadata: Dapr's envelope with that type.
+        Map<String, Object> typed = daprEnvelope("application/json", plainAnnouncement("typed", token));
+        typed.put("type", "dev.drover.migration.announced");
+        assertEquals("SUCCESS", status(deliver(typed)), "metadata cloudevent.type");
+        // rawPayload=true: the subscriber's sidecar wraps the bytes as data_base64, application/octet-stream.
+        assertEquals("SUCCESS", status(deliver(daprEnvelope("application/octet-stream", java.util.Base64.getEncoder()
+                .encodeToString(Json.bytes(plainAnnouncement("raw", token)))))), "rawPayload");
+        // Go's PublishEvent with a struct: a whole CloudEvent, marshalled as application/json, inside Dapr's envelope.
+        Map<String, Object> cloudEvent = new java.util.LinkedHashMap<>(Map.of(
+                "specversion", "1.0", "id", "go-1", "source", "/my-migrator", "type", "dev.drover.migration.announced",
+                "datacontenttype", "application/json", "droverauth", token, "data", Fixtures.migration("nested")));
+        assertEquals("SUCCESS", status(deliver(daprEnvelope("application/json", cloudEvent))), "a CloudEvent as JSON");
+        for (String id : List.of("as-text", "typed", "raw", "nested")) {
+            assertEquals("app-chart-migrator", api.get("/migrations/" + id).json().get("owner").asText(), id);
+        }
+    }
+
+    @Test
+    void anAnnouncementWithoutAValidTokenIsDroppedAndItsAuthorCanReadWhy() {
+        assertEquals("DROP", status(deliver(daprEnvelope("application/json", plainAnnouncement("tokenless", null)))));
+        assertEquals(404, api.get("/migrations/tokenless").status());
+        JsonNode outcomes = outcomes("tokenless");
+        assertEquals(0, outcomes.get("items").size(), "no app is proven, so no app's outcome is written");
+        JsonNode unauthenticated = outcomes.get("unauthenticated");
+        assertEquals("dropped", unauthenticated.get("outcome").asText());
+        assertEquals("unauthenticated_announcement", unauthenticated.get("code").asText());
+        assertEquals(true, unauthenticated.get("reason").asText().contains("top-level field droverauth"), unauthenticated.toString());
+        assertEquals(true, unauthenticated.get("app").isNull());
+
+        assertEquals("DROP", status(deliver(daprEnvelope("application/json", plainAnnouncement("tokenless", "not.a.jwt")))));
+        assertEquals(true, outcomes("tokenless").at("/unauthenticated/reason").asText().contains("refused"));
+        // An owner's accepted announcement is not hidden by someone else's unauthenticated one.
+        assertEquals("SUCCESS", status(api.announce(Fixtures.migration("tokenless"), "app-chart-migrator")));
+        assertEquals("accepted", outcomes("tokenless").at("/items/0/outcome").asText());
+    }
+
+    @Test
+    void anotherEventTypeWithAValidTokenIsDroppedAndRecorded() {
+        Map<String, Object> event = daprEnvelope("application/json", plainAnnouncement("wrong-type", TestTrust.migrator("app-chart-migrator")));
+        event.put("type", "dev.drover.migration.deleted");
+        assertEquals("DROP", status(deliver(event)));
+        JsonNode outcome = outcomes("wrong-type").at("/items/0");
+        assertEquals("wrong_event_type", outcome.get("code").asText(), outcome.toString());
+        assertEquals(404, api.get("/migrations/wrong-type").status());
+    }
+
     @Test
     void onlyTheDaprSidecarDeliversAnnouncements() {
         Map<String, String> headers = binaryHeaders("dev.drover.migration.announced", TestTrust.migrator("app-chart-migrator"));

@@ -28,14 +28,16 @@ import java.util.UUID;
  * carries the same id) the way the real sidecar builds it: dapr/dapr {@code pkg/runtime/pubsub/cloudevents.go}
  * and components-contrib {@code pubsub/envelope.go}.
  * <ul>
- *     <li>content type {@code application/cloudevents+json}: the publisher's own event, passed through,
- *     with {@code topic} and {@code pubsubname} set, and {@code time}, {@code source} ("Dapr"),
- *     {@code type} and {@code specversion} filled in when missing;</li>
+ *     <li>content type {@code application/cloudevents+json}: the publisher's own event, passed through with
+ *     its extensions, with {@code topic}, {@code pubsubname} and the publish call's trace context
+ *     ({@code traceid}, {@code traceparent}, {@code tracestate}) set, and {@code time}, {@code source} ("Dapr"),
+ *     {@code type} and {@code specversion} filled in when missing; {@code cloudevent.*} metadata is ignored;</li>
  *     <li>anything else: wrapped in Dapr's envelope, type {@code com.dapr.event.sent}, the data inline
  *     as JSON for {@code application/json} (a string if it does not parse), base64 in {@code data_base64}
- *     for {@code application/octet-stream}, a string otherwise; metadata {@code cloudevent.id},
- *     {@code .source}, {@code .type}, {@code .traceid}, {@code .traceparent}, {@code .tracestate} override
- *     the envelope's attributes;</li>
+ *     for {@code application/octet-stream}, a string otherwise; the publish call's trace context; metadata
+ *     {@code cloudevent.id}, {@code .source}, {@code .type}, {@code .subject}, {@code .traceid},
+ *     {@code .traceparent}, {@code .tracestate} override the envelope's attributes, and no other attribute or
+ *     extension can be added;</li>
  *     <li>metadata {@code rawPayload=true}: the bytes as Dapr hands a raw payload to a subscriber,
  *     {@code data_base64} with content type {@code application/octet-stream};</li>
  *     <li>metadata {@code ttlInSeconds}: an {@code expiration} attribute; an expired event is not delivered.</li>
@@ -107,6 +109,9 @@ final class DaprEnvelope {
         if (isMissing(event, "time")) {
             event.put("time", time(now));
         }
+        event.put("traceid", publication.trace().traceparent());
+        event.put("traceparent", publication.trace().traceparent());
+        event.put("tracestate", publication.trace().tracestate());
         event.put("topic", publication.topic());
         event.put("pubsubname", publication.pubsub());
         if (isMissing(event, "source")) {
@@ -133,12 +138,12 @@ final class DaprEnvelope {
         event.put("time", time(now));
         event.put("topic", publication.topic());
         event.put("pubsubname", publication.pubsub());
-        // Dapr sends traceid and traceparent with the same value; traceparent wins when both are given.
-        Optional.ofNullable(overrides.getOrDefault("traceparent", overrides.get("traceid"))).ifPresent(trace -> {
-            event.put("traceid", trace);
-            event.put("traceparent", trace);
-        });
-        Optional.ofNullable(overrides.get("tracestate")).ifPresent(state -> event.put("tracestate", state));
+        // Dapr sends traceid and traceparent with the same value: the call's span, unless overridden (traceparent wins).
+        String trace = overrides.getOrDefault("traceparent", overrides.getOrDefault("traceid", publication.trace().traceparent()));
+        event.put("traceid", trace);
+        event.put("traceparent", trace);
+        event.put("tracestate", overrides.getOrDefault("tracestate", publication.trace().tracestate()));
+        Optional.ofNullable(overrides.get("subject")).ifPresent(subject -> event.put("subject", subject));
         byte[] data = publication.data();
         if (isContentType(dataContentType, "application/json")) {
             event.set("data", jsonOrString(data));
@@ -182,7 +187,7 @@ final class DaprEnvelope {
             String lower = key.toLowerCase(Locale.ROOT);
             if (lower.startsWith("cloudevent.") && value != null && !value.isEmpty()) {
                 String attribute = lower.substring("cloudevent.".length());
-                if (Set.of("id", "source", "type", "traceid", "traceparent", "tracestate").contains(attribute)) {
+                if (Set.of("id", "source", "type", "subject", "traceid", "traceparent", "tracestate").contains(attribute)) {
                     overrides.put(attribute, value);
                 }
             }

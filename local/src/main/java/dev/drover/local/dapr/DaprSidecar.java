@@ -73,6 +73,7 @@ public final class DaprSidecar implements AutoCloseable {
         try {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
                     .executor(grpcExecutor)
+                    .intercept(new TraceInterceptor())
                     .intercept(new ApiTokenInterceptor(apiToken))
                     .addService(new PublishGrpc(publisher, metadata))
                     .build()

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param data        the payload
  * @param contentType the payload's content type; empty means text/plain, as in Dapr
  * @param metadata    request metadata ({@code cloudevent.*} overrides, {@code ttlInSeconds}, {@code rawPayload})
+ * @param trace       the span of the publish call, whose context goes into the event
  */
-record Publication(String pubsub, String topic, byte[] data, String contentType, Map<String, String> metadata) {
+record Publication(String pubsub, String topic, byte[] data, String contentType, Map<String, String> metadata,
+                   TraceContext trace) {
 }

@@ -7,6 +7,8 @@ final class PublishRefused extends RuntimeException {
         PUBSUB_NOT_FOUND("ERR_PUBSUB_NOT_FOUND", 400, io.grpc.Status.Code.NOT_FOUND),
         TOPIC_EMPTY("ERR_TOPIC_NAME_EMPTY", 404, io.grpc.Status.Code.INVALID_ARGUMENT),
         CLOUD_EVENT("ERR_PUBSUB_CLOUD_EVENTS_SER", 500, io.grpc.Status.Code.INVALID_ARGUMENT),
+        /** A bulk request whose entries cannot be read: not a JSON array, a missing or repeated entry id, an event its content type does not fit. */
+        EVENTS_SER("ERR_PUBSUB_EVENTS_SER", 400, io.grpc.Status.Code.INVALID_ARGUMENT),
         PUBLISH_FAILED("ERR_PUBSUB_PUBLISH_MESSAGE", 500, io.grpc.Status.Code.INTERNAL);
 
         final String errorCode;

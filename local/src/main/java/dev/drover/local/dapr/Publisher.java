@@ -9,7 +9,12 @@ import redis.clients.jedis.params.XAddParams;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,27 +43,70 @@ final class Publisher {
 
     /** @throws PublishRefused with the error the real sidecar would answer */
     StreamEntryID publish(Publication publication) {
-        if (publication.pubsub().isEmpty()) {
+        check(publication.pubsub(), publication.topic());
+        return append(publication.pubsub(), publication.topic(), DaprEnvelope.build(publication, source, clock.instant()));
+    }
+
+    /**
+     * Publishes a bulk request's entries in order, each as its own event (daprd's {@code BulkPublishEvent}): the
+     * request's {@code rawPayload} applies to every entry, its other metadata only under an entry's own, and each
+     * entry's event carries a span of its own, a child of the call's.
+     *
+     * @return the ids of the entries that could not be stored, with why; empty when all were
+     * @throws PublishRefused when the request as a whole is refused (unknown pub/sub, an entry that cannot become a CloudEvent)
+     */
+    Map<String, String> publishBulk(String pubsub, String topic, Map<String, String> metadata, List<BulkEntry> entries,
+                                    TraceContext trace) {
+        check(pubsub, topic);
+        List<Map.Entry<BulkEntry, ObjectNode>> events = new ArrayList<>();
+        for (BulkEntry entry : entries) {
+            Map<String, String> entryMetadata = new HashMap<>();
+            if (entry.metadata() != null) {
+                entryMetadata.putAll(metadata);
+                entryMetadata.putAll(entry.metadata());
+            }
+            Optional.ofNullable(metadata.get("rawPayload")).ifPresent(raw -> entryMetadata.put("rawPayload", raw));
+            Publication publication = new Publication(pubsub, topic, entry.event(), entry.contentType(), entryMetadata,
+                                                      TraceContext.of(trace.traceparent(), trace.tracestate()));
+            events.add(Map.entry(entry, DaprEnvelope.build(publication, source, clock.instant())));
+        }
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (Map.Entry<BulkEntry, ObjectNode> event : events) {
+            if (!failed.isEmpty()) {
+                failed.put(event.getKey().entryId(), "not published: an earlier entry failed");
+                continue;
+            }
+            try {
+                append(pubsub, topic, event.getValue());
+            } catch (PublishRefused e) {
+                failed.put(event.getKey().entryId(), e.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    private void check(String pubsub, String topic) {
+        if (pubsub.isEmpty()) {
             throw new PublishRefused(PublishRefused.Reason.PUBSUB_EMPTY, "pubsub name is empty");
         }
-        if (!pubsubNames.contains(publication.pubsub())) {
+        if (!pubsubNames.contains(pubsub)) {
             throw new PublishRefused(PublishRefused.Reason.PUBSUB_NOT_FOUND,
-                                     "pubsub " + publication.pubsub() + " is not found (configured: "
-                                             + String.join(", ", pubsubNames) + ")");
+                                     "pubsub " + pubsub + " is not found (configured: " + String.join(", ", pubsubNames) + ")");
         }
-        if (publication.topic().isEmpty()) {
-            throw new PublishRefused(PublishRefused.Reason.TOPIC_EMPTY, "topic is empty in pubsub " + publication.pubsub());
+        if (topic.isEmpty()) {
+            throw new PublishRefused(PublishRefused.Reason.TOPIC_EMPTY, "topic is empty in pubsub " + pubsub);
         }
-        ObjectNode event = DaprEnvelope.build(publication, source, clock.instant());
+    }
+
+    /** Once {@code XADD} returns the event is durable; delivery happens later, from the stream. */
+    private StreamEntryID append(String pubsub, String topic, ObjectNode event) {
         try {
-            StreamEntryID id = redis.xadd(keys.topic(publication.pubsub(), publication.topic()), XAddParams.xAddParams(),
-                                          Map.of(EVENT_FIELD, Json.string(event)));
-            LOGGER.log(Level.DEBUG, () -> "published %s to %s/%s as %s"
-                    .formatted(event.path("id").asText(), publication.pubsub(), publication.topic(), id));
+            StreamEntryID id = redis.xadd(keys.topic(pubsub, topic), XAddParams.xAddParams(), Map.of(EVENT_FIELD, Json.string(event)));
+            LOGGER.log(Level.DEBUG, () -> "published %s to %s/%s as %s".formatted(event.path("id").asText(), pubsub, topic, id));
             return id;
         } catch (JedisException e) {
             throw new PublishRefused(PublishRefused.Reason.PUBLISH_FAILED, "error when publish to topic %s in pubsub %s: %s"
-                    .formatted(publication.topic(), publication.pubsub(), e.getMessage()));
+                    .formatted(topic, pubsub, e.getMessage()));
         }
     }
 

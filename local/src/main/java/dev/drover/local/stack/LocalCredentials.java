@@ -29,6 +29,8 @@ final class LocalCredentials {
                                      "DROVER_CLIENT_ID=" + issuer.clientId(),
                                      "DROVER_CLIENT_SECRET=" + issuer.clientSecret(),
                                      "DAPR_HTTP_ENDPOINT=" + stack.daprHttpEndpoint(),
+                                     // The gRPC address as the Dapr SDKs read it (Python and Go publish over gRPC).
+                                     "DAPR_GRPC_ENDPOINT=" + stack.daprGrpcEndpoint(),
                                      "DAPR_API_TOKEN=" + stack.daprApiToken()));
         stack.chartMigratorUri().ifPresent(uri -> lines.add("DROVER_CHART_MIGRATOR_URL=" + uri));
         try {

@@ -396,6 +396,11 @@ public final class LocalStack implements AutoCloseable {
         return "http://" + connectHost + ":" + dapr.httpPort();
     }
 
+    /** Where a Dapr SDK outside the stack reaches the stand-in's gRPC API (what {@code DAPR_GRPC_ENDPOINT} says). */
+    public String daprGrpcEndpoint() {
+        return connectHost + ":" + dapr.grpcPort();
+    }
+
     public DaprClient daprClient() {
         return daprClient;
     }

@@ -16,10 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The event Dapr would deliver for each kind of publication (components-contrib pubsub/envelope.go). */
 class DaprEnvelopeTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:15:30.123Z");
+    private static final String PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    private static final TraceContext SPAN = TraceContext.of(PARENT, "vendor=1");
 
     private static ObjectNode build(String contentType, String data, Map<String, String> metadata) {
         return DaprEnvelope.build(new Publication("pubsub", "orders", data.getBytes(StandardCharsets.UTF_8), contentType,
-                                                  metadata), "publisher-app", NOW);
+                                                  metadata, SPAN), "publisher-app", NOW);
     }
 
     @Test
@@ -60,8 +62,11 @@ class DaprEnvelopeTest {
     @Test
     void metadataOverridesEnvelopeAttributesIgnoringCase() {
         ObjectNode event = build("text/plain", "x", Map.of("cloudevent.id", "my-id", "CloudEvent.Type", "my.type",
-                                                           "cloudevent.source", "my-source",
-                                                           "cloudevent.traceparent", "00-abc-def-01"));
+                                                           "cloudevent.source", "my-source", "cloudevent.subject", "my-subject",
+                                                           "cloudevent.traceparent", "00-abc-def-01",
+                                                           "cloudevent.droverauth", "no extension can be added"));
+        assertEquals("my-subject", event.path("subject").asText());
+        assertFalse(event.has("droverauth"), "Dapr's envelope takes no extension from metadata");
         assertEquals("my-id", event.path("id").asText());
         assertEquals("my.type", event.path("type").asText());
         assertEquals("my-source", event.path("source").asText());
@@ -83,6 +88,27 @@ class DaprEnvelopeTest {
         assertEquals("orders", event.path("topic").asText());
         assertEquals("pubsub", event.path("pubsubname").asText());
         assertEquals("2026-03-01T10:15:30Z", event.path("time").asText(), "time added when missing");
+    }
+
+    @Test
+    void everyEventCarriesThePublishCallsSpanAChildOfThePublishersAndAPassedThroughOneLosesItsOwn() {
+        String published = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"traceparent\":\"00-11111111111111111111111111111111-2222222222222222-01\",\"data\":{}}";
+        for (ObjectNode event : java.util.List.of(build("application/cloudevents+json", published, Map.of()),
+                                                  build("application/json", "{}", Map.of()))) {
+            String traceparent = event.path("traceparent").asText();
+            assertTrue(traceparent.startsWith("00-0af7651916cd43dd8448eb211c80319c-"), "the publisher's trace: " + event);
+            assertFalse(traceparent.contains("b7ad6b7169203331"), "a span of its own, the publisher's as parent");
+            assertTrue(traceparent.endsWith("-01"));
+            assertEquals(traceparent, event.path("traceid").asText());
+            assertEquals("vendor=1", event.path("tracestate").asText());
+        }
+        TraceContext root = TraceContext.of(null, "orphan=1");
+        assertTrue(root.traceparent().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00"), root.traceparent());
+        assertEquals("", root.tracestate());
+        String unreadable = TraceContext.of("00-garbage", "x=1").traceparent();
+        assertTrue(unreadable.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00"), "a new trace for an unreadable traceparent: " + unreadable);
+        assertFalse(root.traceparent().equals(TraceContext.of(null, null).traceparent()), "each root is a new trace");
     }
 
     @Test

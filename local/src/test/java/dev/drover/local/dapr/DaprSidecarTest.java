@@ -245,6 +245,96 @@ class DaprSidecarTest {
     }
 
     @Test
+    void everyDeliveredEventCarriesThePublishCallsTraceContextOnBothApisAsDaprdWritesIt() throws Exception {
+        String topic = topic();
+        TestApp app = app(subscription(topic, "/in"));
+        DaprSidecar sidecar = start();
+        sidecar.addApp(new DaprApp("traced", app.baseUrl()));
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        URI uri = URI.create("http://localhost:" + sidecar.httpPort() + "/v1.0/publish/pubsub/" + topic);
+        assertEquals(204, http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                                            .header("traceparent", parent).header("tracestate", "congo=t61rcWkgMzE")
+                                            .POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build(),
+                                    HttpResponse.BodyHandlers.discarding()).statusCode());
+        client(sidecar).publishEvent("pubsub", topic, Map.of("n", 2))
+                .contextWrite(reactor.util.context.Context.of("traceparent", parent))
+                .block(PUBLISH_TIMEOUT);
+        // A CloudEvent's own trace extensions are replaced by the call's, as daprd does.
+        httpPublish(sidecar, "pubsub", topic, "application/cloudevents+json",
+                    "{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"/s\",\"type\":\"t\",\"traceparent\":\"mine\",\"data\":{\"n\":3}}", "");
+
+        awaitReceived(app, "/in", 3);
+        for (Received received : app.received("/in")) {
+            JsonNode event = received.json();
+            String traceparent = event.path("traceparent").asText();
+            assertTrue(traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"), event.toString());
+            assertEquals(traceparent, event.path("traceid").asText());
+            assertTrue(event.has("tracestate"), event.toString());
+            if (event.path("data").path("n").asInt() < 3) {
+                assertTrue(traceparent.startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "continues the publisher's trace: " + event);
+            }
+        }
+    }
+
+    @Test
+    void bulkPublishOverHttpAsJavaScriptsPublishBulkSendsItDeliversEachEntryAsItsOwnEvent() throws Exception {
+        String topic = topic();
+        TestApp app = app(subscription(topic, "/in"));
+        DaprSidecar sidecar = start();
+        sidecar.addApp(new DaprApp("bulk", app.baseUrl()));
+        // @dapr/dapr's publishBulk: entryID (Go's decoder ignores case), contentType inferred per entry, metadata {}.
+        String body = "[{\"entryID\":\"a\",\"event\":{\"specversion\":\"1.0\",\"id\":\"ce-1\",\"source\":\"/s\",\"type\":\"t.ce\","
+                + "\"droverauth\":\"kept\",\"data\":{\"n\":1}},\"contentType\":\"application/cloudevents+json\",\"metadata\":{}},"
+                + "{\"entryID\":\"b\",\"event\":{\"n\":2},\"contentType\":\"application/json\",\"metadata\":{\"cloudevent.type\":\"t.json\"}},"
+                + "{\"entryID\":\"c\",\"event\":\"three\",\"contentType\":\"text/plain\",\"metadata\":{}}]";
+        URI uri = URI.create("http://localhost:" + sidecar.httpPort() + "/v1.0-alpha1/publish/bulk/pubsub/" + topic + "?");
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                                                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, answer.statusCode(), answer.body());
+
+        awaitReceived(app, "/in", 3);
+        Map<String, JsonNode> byType = new java.util.HashMap<>();
+        app.received("/in").forEach(r -> byType.put(r.json().path("type").asText(), r.json()));
+        assertEquals("ce-1", byType.get("t.ce").path("id").asText());
+        assertEquals("kept", byType.get("t.ce").path("droverauth").asText(), "a CloudEvent entry keeps its extensions");
+        assertEquals(2, byType.get("t.json").path("data").path("n").asInt());
+        assertEquals("three", byType.get("com.dapr.event.sent").path("data").asText());
+
+        String repeated = "[{\"entryId\":\"x\",\"event\":\"1\",\"contentType\":\"text/plain\"},"
+                + "{\"entryId\":\"x\",\"event\":\"2\",\"contentType\":\"text/plain\"}]";
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + sidecar.httpPort()
+                                                                                          + "/v1.0/publish/bulk/pubsub/" + topic))
+                                                         .header("Content-Type", "application/json")
+                                                         .POST(HttpRequest.BodyPublishers.ofString(repeated)).build(),
+                                                 HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("ERR_PUBSUB_EVENTS_SER"), refused.body());
+        assertEquals(3, redis.client().xlen(stream(topic)), "a refused request stores nothing");
+    }
+
+    @Test
+    void bulkPublishOverGrpcAsDaprClientPublishEventsCallsIt() throws Exception {
+        String topic = topic();
+        TestApp app = app(subscription(topic, "/in"));
+        DaprSidecar sidecar = start();
+        sidecar.addApp(new DaprApp("bulk", app.baseUrl()));
+
+        var published = client(sidecar).publishEvents("pubsub", topic, "application/json",
+                                                      List.of(Map.of("n", 1), Map.of("n", 2))).block(PUBLISH_TIMEOUT);
+        assertTrue(published.getFailedEntries().isEmpty(), published.getFailedEntries().toString());
+
+        awaitReceived(app, "/in", 2);
+        Set<Integer> numbers = new HashSet<>();
+        app.received("/in").forEach(r -> numbers.add(r.json().path("data").path("n").asInt()));
+        assertEquals(Set.of(1, 2), numbers);
+        DaprException refused = assertThrows(DaprException.class, () -> client(sidecar)
+                .publishEvents("nope", topic, "application/json", List.of(Map.of("n", 3))).block(PUBLISH_TIMEOUT));
+        assertEquals("NOT_FOUND", refused.getErrorCode());
+    }
+
+    @Test
     void anUnknownPubsubIsRefusedOnBothApisAndNothingIsStored() throws Exception {
         DaprSidecar sidecar = start();
         String topic = topic();

@@ -18,11 +18,18 @@ import java.util.List;
  * {@code GET /registry/announcements/{migrationId}}: what became of the last announcement of a migration. Dapr answers
  * a publisher before the platform reads its event, so this is where a migrator learns that its announcement was
  * dropped, and why. A migrator app sees its own outcome (also when the migration is another app's: that is why it was
- * dropped); an admin sees every app's. Empty while no announcement of it by the caller has been read yet.
+ * dropped); an admin sees every app's. Empty while no announcement of it by the caller has been read yet. Beside them,
+ * the last announcement of the migration that proved no app (no token, or a refused one): its author cannot be told
+ * apart from anyone else, so every caller sees it, and learns why it was dropped.
  */
 public final class GetAnnouncementOutcomes implements Function {
-    /** The answer: the outcomes the caller may see, by app. */
-    public record Body(String migrationId, List<AnnouncementOutcome> items) {
+    /**
+     * The answer.
+     *
+     * @param items           the outcomes the caller may see, by app
+     * @param unauthenticated the last announcement that proved no app, or null
+     */
+    public record Body(String migrationId, List<AnnouncementOutcome> items, AnnouncementOutcome unauthenticated) {
     }
 
     private final AnnouncementOutcomes outcomes;
@@ -44,6 +51,6 @@ public final class GetAnnouncementOutcomes implements Function {
         List<AnnouncementOutcome> visible = Principals.of(req) instanceof Principal.Migrator migrator
                 ? all.stream().filter(outcome -> outcome.app().equals(migrator.app())).toList()
                 : all;
-        Http.json(res, new Body(migrationId, visible));
+        Http.json(res, new Body(migrationId, visible, outcomes.unauthenticated(migrationId).orElse(null)));
     }
 }

@@ -1,6 +1,5 @@
 package dev.drover.functions.registry;
 
-import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.contract.signing.ProofRefused;
 import dev.drover.core.auth.Principal;
 import dev.drover.core.auth.TokenVerifier;
@@ -16,6 +15,7 @@ import dev.drover.contract.model.Migration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.contract.model.Check;
+import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.core.state.AnnouncementOutcomes;
 import dev.drover.core.state.CandidateStore;
 import dev.drover.core.state.MergeResult;
@@ -26,7 +26,6 @@ import dev.drover.history.OutboxEntry;
 import dev.drover.functions.trust.MigratorUrls;
 import dev.drover.history.HistoryRecorder;
 import dev.drover.history.OperatorAction;
-import io.cloudevents.CloudEvent;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -42,10 +41,12 @@ import java.util.UUID;
  * the definition is replaced, its createdAt, owner and candidates are kept.
  * <p>
  * Dapr delivers the event, not its publisher's HTTP request, so the migrator's identity travels inside it: its
- * bearer token in the CloudEvent extension {@value #TOKEN_EXTENSION}, verified like any other. The first app to
+ * bearer token in the CloudEvent extension {@value #TOKEN_EXTENSION} or, for plain JSON that Dapr wraps, in the data's
+ * field of that name ({@link DeliveredAnnouncement} reads every form), verified like any other. The first app to
  * announce a migration id owns it; another app's announcement is dropped and audited. A {@code migratorUrl}
  * outside the allowlist is dropped too. {@code FunctionRouting} turns an announcement that can never be stored
- * into 200 DROP and a transient fault into 503 RETRY, as for every subscription.
+ * into 200 DROP and a transient fault into 503 RETRY, as for every subscription. Dapr has already told the publisher
+ * "published", so every drop of an announcement that names a migration id is recorded with its reason.
  */
 public final class RegistryAnnounce implements Function {
     public static final String TOPIC = Announcement.TOPIC;
@@ -79,18 +80,25 @@ public final class RegistryAnnounce implements Function {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        EventDelivery delivery = EventDelivery.read(req);
-        CloudEvent event = delivery.event().orElseThrow(() -> new InvalidInput("unauthenticated_announcement",
-                "an announcement is a CloudEvent carrying its migrator's token in extension " + TOKEN_EXTENSION));
-        if (!EVENT_TYPE.equals(event.getType())) {
-            throw new InvalidInput("event type '" + event.getType() + "' is not " + EVENT_TYPE);
-        }
-        String app = announcer(event);
-        JsonNode data = Json.read(delivery.data(), JsonNode.class);
-        String migrationId = data.path("id").isTextual() ? data.get("id").asText() : "";
+        DeliveredAnnouncement announcement = DeliveredAnnouncement.read(EventDelivery.read(req));
+        String migrationId = announcement.migrationId();
+        String app;
         try {
-            String did = store(data, app);
-            outcome(migrationId, app, AnnouncementOutcome.ACCEPTED, null, did);
+            app = announcer(announcement);
+        } catch (InvalidInput e) {
+            // Nobody is proven, so no app's outcome is touched; the reason is kept apart for the author to read.
+            if (isSlug(migrationId)) {
+                outcomes.record(AnnouncementOutcome.unauthenticated(migrationId, e.code(), e.getMessage(), Instant.now()));
+            }
+            throw e;
+        }
+        try {
+            if (!EVENT_TYPE.equals(announcement.type()) && !DeliveredAnnouncement.DAPR_TYPE.equals(announcement.type())) {
+                throw new InvalidInput("wrong_event_type", "an announcement's CloudEvent type is " + EVENT_TYPE + " (or Dapr's "
+                        + DeliveredAnnouncement.DAPR_TYPE + " for plain JSON), not '" + announcement.type() + "'");
+            }
+            String did = store(announcement.data(), app);
+            outcome(migrationId, app, AnnouncementOutcome.ACCEPTED, null, did + " (" + announcement.form() + ")");
         } catch (InvalidInput e) {
             // The sender is proven (its token was verified): it may read why its announcement was dropped.
             outcome(migrationId, app, AnnouncementOutcome.DROPPED, e.code(), e.getMessage());
@@ -100,8 +108,8 @@ public final class RegistryAnnounce implements Function {
     }
 
     /** Stores the announcement; answers what it did. Candidates in it (as the seed system's carry) are a first discovery. */
-    private String store(JsonNode data, String app) {
-        JsonNode listed = data instanceof ObjectNode object ? object.remove("candidates") : null;
+    private String store(ObjectNode data, String app) {
+        JsonNode listed = data.remove("candidates");
         Migration migration = Json.read(Json.bytes(data), Migration.class);
         CandidateList discovered = listed == null || listed.isNull() ? new CandidateList(List.of(), List.of()) : CandidateList.of(listed);
         if (!migration.migratorUrl().isEmpty()) {
@@ -134,22 +142,24 @@ public final class RegistryAnnounce implements Function {
         return did;
     }
 
+    private static boolean isSlug(String migrationId) {
+        return migrationId.length() <= Check.SLUG_MAX && Check.SLUG.matcher(migrationId).matches();
+    }
+
     private void outcome(String migrationId, String app, String outcome, String code, String reason) {
-        if (migrationId.length() <= Check.SLUG_MAX && Check.SLUG.matcher(migrationId).matches()) {
+        if (isSlug(migrationId)) {
             outcomes.record(new AnnouncementOutcome(migrationId, app, outcome, code, reason, Instant.now()));
         }
     }
 
     /** The app whose token the announcement carries; a missing or invalid one can never be stored. */
-    private String announcer(CloudEvent event) {
-        Object token = event.getExtension(TOKEN_EXTENSION);
-        if (token == null) {
-            throw new InvalidInput("unauthenticated_announcement",
-                                   "the announcement carries no migrator token (CloudEvent extension " + TOKEN_EXTENSION + ")");
-        }
+    private String announcer(DeliveredAnnouncement announcement) {
+        String token = announcement.token().orElseThrow(() -> new InvalidInput("unauthenticated_announcement",
+                "the announcement (" + announcement.form() + ") carries no migrator token: put it in the CloudEvent extension "
+                        + TOKEN_EXTENSION + ", or, when publishing plain JSON, in the data's top-level field " + TOKEN_EXTENSION));
         Principal principal;
         try {
-            principal = tokens.verify(token.toString());
+            principal = tokens.verify(token);
         } catch (ProofRefused e) {
             if (e.unavailable()) {
                 throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "auth_unavailable", e.getMessage());
