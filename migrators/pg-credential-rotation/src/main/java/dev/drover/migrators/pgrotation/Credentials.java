@@ -93,10 +93,11 @@ final class Credentials {
 
     /**
      * Sets the role's password, computed into a SCRAM verifier on this side (the driver's {@code alterUserPassword}):
-     * the password itself never reaches the server, so no statement log can hold it.
+     * the password itself never reaches the server, so no statement log can hold it. The driver wipes the array it is
+     * given, so it gets a copy: the caller still has to publish the password.
      */
     static void setPassword(Connection connection, String role, char[] password) throws SQLException {
-        connection.unwrap(PGConnection.class).alterUserPassword(role, password, "scram-sha-256");
+        connection.unwrap(PGConnection.class).alterUserPassword(role, password.clone(), "scram-sha-256");
     }
 
     /** Records when the role was published, in its comment: the adoption deadline counts from there. */

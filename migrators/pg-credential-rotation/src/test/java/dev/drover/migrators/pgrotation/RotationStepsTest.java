@@ -110,9 +110,10 @@ class RotationStepsTest {
         Path folder = secretsDir.resolve("billing");
         assertEquals(role(1), Files.readString(folder.resolve("username")));
         String password = Files.readString(folder.resolve("password"));
-        assertTrue(password.length() >= 40, "a strong password");
-        assertTrue(pg.verifier(role(1)).startsWith("SCRAM-SHA-256$"), "PostgreSQL holds a verifier, not the password");
+        assertTrue(password.matches("[A-Za-z0-9_-]{43}"), "256 random bits, base64url: " + password.length() + " characters");
         String verifier = pg.verifier(role(1));
+        assertTrue(verifier.startsWith("SCRAM-SHA-256$"), "PostgreSQL holds a verifier, not the password");
+        assertEquals(verifier, TestPostgres.scramOf(password, verifier), "the published password is the role's");
 
         StepResult again = run("publish-credential");
         assertEquals(CallbackStatus.SUCCEEDED, again.status());

@@ -68,6 +68,16 @@ final class TestPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * The SCRAM verifier of {@code password} with the salt and iterations of {@code verifier}: equal to it exactly when
+     * the password is the one PostgreSQL checks (the machine's trust authentication checks none, so this does).
+     */
+    static String scramOf(String password, String verifier) {
+        String[] parts = verifier.split("[$:]");  // SCRAM-SHA-256, iterations, salt, stored key, server key
+        return org.postgresql.util.PasswordUtil.encodeScramSha256(password.toCharArray(), Integer.parseInt(parts[1]),
+                                                                 java.util.Base64.getDecoder().decode(parts[2]));
+    }
+
     static StepContext step(String type, String service, Map<String, String> config) {
         return new StepContext(PgRotationMigration.ID, "run-1", new StepEvent.StepRef(type, type, config),
                                new StepEvent.CandidateRef(service, "service", Map.of(), List.of()), Map.of());
