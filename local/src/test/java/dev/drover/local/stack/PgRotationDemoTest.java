@@ -58,7 +58,14 @@ class PgRotationDemoTest {
 
         HttpResponse<String> preview = demo.api().call("POST", "/migrations/" + MIGRATION + "/dry-run", Map.of("candidateId", "billing"));
         assertEquals(200, preview.statusCode(), preview.body());
-        assertEquals(4, Json.mapper().readTree(preview.body()).get("steps").size());
+        JsonNode planned = Json.mapper().readTree(preview.body()).get("steps");
+        assertEquals(4, planned.size());
+        JsonNode create = planned.get(0).get("actions").get(0);
+        assertEquals("create", create.get("action").asText());
+        assertEquals("role " + name + "_billing_2", create.get("target").asText());
+        assertEquals(0, planned.get(0).get("changes").size(), "no file");
+        assertTrue(planned.get(1).get("actions").get(1).get("detail").asText().contains("keys username, password"), planned.toString());
+        assertEquals("drop", planned.get(3).get("actions").get(0).get("action").asText());
         assertEquals(name + "_billing_1", Files.readString(secret.resolve("username")), "a dry-run changes nothing");
 
         assertEquals(202, demo.api().call("POST", "/migrations/" + MIGRATION + "/candidates/billing/start", null).statusCode());

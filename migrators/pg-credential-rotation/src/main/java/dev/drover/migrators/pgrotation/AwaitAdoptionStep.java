@@ -1,5 +1,6 @@
 package dev.drover.migrators.pgrotation;
 
+import dev.drover.migrator.Draft;
 import dev.drover.migrator.StepContext;
 import dev.drover.migrator.StepHandler;
 import dev.drover.migrator.StepResult;
@@ -22,6 +23,15 @@ final class AwaitAdoptionStep implements StepHandler {
 
     AwaitAdoptionStep(Rotation rotation) {
         this.rotation = rotation;
+    }
+
+    @Override
+    public void simulate(StepContext step, Draft draft) throws Exception {
+        Preview preview = Preview.read(rotation, step);
+        List<String> older = preview.older();
+        draft.action("sessions of " + preview.target().service(), "wait", "until they use " + preview.plan().next()
+                + (older.isEmpty() ? "" : " and none uses " + String.join(", ", older)) + "; at most "
+                + Rotation.deadline(step) + " after publication");
     }
 
     @Override

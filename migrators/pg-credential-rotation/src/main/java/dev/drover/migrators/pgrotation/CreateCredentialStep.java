@@ -1,5 +1,6 @@
 package dev.drover.migrators.pgrotation;
 
+import dev.drover.migrator.Draft;
 import dev.drover.migrator.StepContext;
 import dev.drover.migrator.StepHandler;
 import dev.drover.migrator.StepResult;
@@ -19,6 +20,15 @@ final class CreateCredentialStep implements StepHandler {
 
     CreateCredentialStep(Rotation rotation) {
         this.rotation = rotation;
+    }
+
+    @Override
+    public void simulate(StepContext step, Draft draft) throws Exception {
+        Preview preview = Preview.read(rotation, step);
+        if (!preview.plan().created()) {
+            draft.action("role " + preview.plan().next(), "create", "login, member of " + preview.target().groupRole()
+                    + "; no password until it is published");
+        }
     }
 
     @Override

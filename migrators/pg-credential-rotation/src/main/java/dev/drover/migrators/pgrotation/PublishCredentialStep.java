@@ -1,5 +1,6 @@
 package dev.drover.migrators.pgrotation;
 
+import dev.drover.migrator.Draft;
 import dev.drover.migrator.StepContext;
 import dev.drover.migrator.StepHandler;
 import dev.drover.migrator.StepResult;
@@ -22,6 +23,18 @@ final class PublishCredentialStep implements StepHandler {
 
     PublishCredentialStep(Rotation rotation) {
         this.rotation = rotation;
+    }
+
+    @Override
+    public void simulate(StepContext step, Draft draft) throws Exception {
+        Preview preview = Preview.read(rotation, step);
+        if (preview.publishedAlready()) {
+            return;
+        }
+        String next = preview.plan().next();
+        draft.action("role " + next, "update", "set a new random password (never shown)");
+        draft.action(preview.secret(), "update", "keys username, password (username " + preview.plan().published().orElse("none")
+                + " -> " + next + ")");
     }
 
     @Override

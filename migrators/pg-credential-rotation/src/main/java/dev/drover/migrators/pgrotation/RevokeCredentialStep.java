@@ -1,5 +1,6 @@
 package dev.drover.migrators.pgrotation;
 
+import dev.drover.migrator.Draft;
 import dev.drover.migrator.StepContext;
 import dev.drover.migrator.StepHandler;
 import dev.drover.migrator.StepResult;
@@ -22,6 +23,15 @@ final class RevokeCredentialStep implements StepHandler {
 
     RevokeCredentialStep(Rotation rotation) {
         this.rotation = rotation;
+    }
+
+    @Override
+    public void simulate(StepContext step, Draft draft) throws Exception {
+        Preview preview = Preview.read(rotation, step);
+        for (String old : preview.older()) {
+            draft.action("role " + old, "drop", "once no session uses it: NOLOGIN, what it owns to " + preview.target().groupRole()
+                    + ", DROP ROLE (no session is terminated)");
+        }
     }
 
     @Override
