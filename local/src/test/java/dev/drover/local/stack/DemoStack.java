@@ -32,8 +32,12 @@ final class DemoStack implements AutoCloseable {
      * {@code PG_ROTATION_TEST_URL} to move it), its schema and roles named for this stack alone; dropped at close.
      */
     static DemoStack startWithPgRotation() {
+        return startWithPgRotation(System.getenv().getOrDefault("PG_ROTATION_TEST_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
+    }
+
+    /** With the pg-credential-rotation demo's PostgreSQL at {@code url} (which may answer nothing). */
+    static DemoStack startWithPgRotation(String url) {
         String name = "drover_demo_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String url = System.getenv().getOrDefault("PG_ROTATION_TEST_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         return new DemoStack(ephemeralSettings().withPgDemo(Optional.of(new LocalStackSettings.PgDemo(url, "postgres", name))));
     }
 
@@ -63,7 +67,7 @@ final class DemoStack implements AutoCloseable {
     public void close() throws IOException {
         stack.close();
         StackKeys.drop(stack.state());
-        if (settings.pgDemo().isPresent()) {
+        if (stack.pgRotationDemo().isPresent()) {
             try {
                 dev.drover.migrators.pgrotation.PgRotationDemo.drop(LocalStack.pgRotationSettings(settings, settings.pgDemo().get()),
                                                                     settings.pgDemo().get().name());

@@ -87,6 +87,18 @@ class PgRotationDemoTest {
         assertFalse(everything.contains(firstPassword));
     }
 
+    /** Without PostgreSQL the stack starts all the same, with the other demos and without this one. */
+    @Test
+    void withoutPostgresTheStackGoesOnWithoutThisDemo() throws Exception {
+        try (DemoStack without = DemoStack.startWithPgRotation("jdbc:postgresql://127.0.0.1:1/none")) {
+            assertTrue(without.stack().pgRotationDemo().isEmpty());
+            assertTrue(without.stack().awaitDemos(PATIENCE), "the other demos run");
+            assertFalse(without.stack().describe().contains(MIGRATION), without.stack().describe());
+            assertEquals(404, without.api().call("GET", "/migrations/" + MIGRATION, null).statusCode());
+            assertEquals(200, without.api().call("GET", "/migrations/hello-world", null).statusCode());
+        }
+    }
+
     private static void awaitUser(DemoService service, String user) throws InterruptedException {
         long until = System.nanoTime() + PATIENCE.toNanos();
         while (!service.user().equals(user)) {
