@@ -27,9 +27,9 @@ final class AwaitAdoptionStep implements StepHandler {
 
     @Override
     public void simulate(StepContext step, Draft draft) throws Exception {
-        Preview preview = Preview.read(rotation, step);
-        List<String> older = preview.older();
-        draft.action("sessions of " + preview.target().service(), "wait", "until they use " + preview.plan().next()
+        PlannedRotation planned = PlannedRotation.read(rotation, step);
+        List<String> older = planned.older();
+        draft.action("sessions of " + planned.target().service(), "wait", "until they use " + planned.plan().next()
                 + (older.isEmpty() ? "" : " and none uses " + String.join(", ", older)) + "; at most "
                 + Rotation.deadline(step) + " after publication");
     }

@@ -24,9 +24,9 @@ final class CreateCredentialStep implements StepHandler {
 
     @Override
     public void simulate(StepContext step, Draft draft) throws Exception {
-        Preview preview = Preview.read(rotation, step);
-        if (!preview.plan().created()) {
-            draft.action("role " + preview.plan().next(), "create", "login, member of " + preview.target().groupRole()
+        PlannedRotation planned = PlannedRotation.read(rotation, step);
+        if (!planned.plan().created()) {
+            draft.action("role " + planned.plan().next(), "create", "login, member of " + planned.target().groupRole()
                     + "; no password until it is published");
         }
     }

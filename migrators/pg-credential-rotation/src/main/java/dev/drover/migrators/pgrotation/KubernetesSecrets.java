@@ -56,8 +56,12 @@ public final class KubernetesSecrets implements SecretDestination {
         return "Secret " + namespace(target) + "/" + target.secretName();
     }
 
+    /** The row's namespace, else the client's (its ServiceAccount's, or the kubeconfig context's), else {@code default}. */
     private String namespace(Target target) {
-        return target.namespace().isEmpty() ? client.getNamespace() : target.namespace();
+        if (!target.namespace().isEmpty()) {
+            return target.namespace();
+        }
+        return client.getNamespace() == null || client.getNamespace().isBlank() ? "default" : client.getNamespace();
     }
 
     /**

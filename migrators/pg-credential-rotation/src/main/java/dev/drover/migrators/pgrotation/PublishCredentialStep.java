@@ -27,13 +27,13 @@ final class PublishCredentialStep implements StepHandler {
 
     @Override
     public void simulate(StepContext step, Draft draft) throws Exception {
-        Preview preview = Preview.read(rotation, step);
-        if (preview.publishedAlready()) {
+        PlannedRotation planned = PlannedRotation.read(rotation, step);
+        if (planned.publishedAlready()) {
             return;
         }
-        String next = preview.plan().next();
+        String next = planned.plan().next();
         draft.action("role " + next, "update", "set a new random password (never shown)");
-        draft.action(preview.secret(), "update", "keys username, password (username " + preview.plan().published().orElse("none")
+        draft.action(planned.secret(), "update", "keys username, password (username " + planned.plan().published().orElse("none")
                 + " -> " + next + ")");
     }
 

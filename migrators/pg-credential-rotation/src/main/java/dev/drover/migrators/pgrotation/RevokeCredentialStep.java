@@ -27,9 +27,9 @@ final class RevokeCredentialStep implements StepHandler {
 
     @Override
     public void simulate(StepContext step, Draft draft) throws Exception {
-        Preview preview = Preview.read(rotation, step);
-        for (String old : preview.older()) {
-            draft.action("role " + old, "drop", "once no session uses it: NOLOGIN, what it owns to " + preview.target().groupRole()
+        PlannedRotation planned = PlannedRotation.read(rotation, step);
+        for (String old : planned.older()) {
+            draft.action("role " + old, "drop", "once no session uses it: NOLOGIN, what it owns to " + planned.target().groupRole()
                     + ", DROP ROLE (no session is terminated)");
         }
     }

@@ -10,14 +10,14 @@ import java.util.List;
  * the rotation's plan. Every step's {@code simulate} reads it afresh and describes its part of the same plan, so the
  * steps agree without a draft to pass state through.
  */
-record Preview(Target target, CreateCredentialStep.Plan plan, List<Credentials.Generation> generations, String secret) {
-    static Preview read(Rotation rotation, StepContext step) throws Exception {
+record PlannedRotation(Target target, CreateCredentialStep.Plan plan, List<Credentials.Generation> generations, String secret) {
+    static PlannedRotation read(Rotation rotation, StepContext step) throws Exception {
         try (Connection connection = rotation.database().connect()) {
             connection.setReadOnly(true);
             Target target = rotation.target(connection, step);
             List<Credentials.Generation> generations = Credentials.generations(connection, target);
             var published = rotation.secrets().publishedRole(target);
-            return new Preview(target, CreateCredentialStep.Plan.of(target, published, generations), generations,
+            return new PlannedRotation(target, CreateCredentialStep.Plan.of(target, published, generations), generations,
                                rotation.secrets().describe(target));
         }
     }
