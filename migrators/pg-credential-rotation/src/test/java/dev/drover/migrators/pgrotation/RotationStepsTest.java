@@ -122,6 +122,55 @@ class RotationStepsTest {
         assertSecretNeverLeaves(password);
     }
 
+    /** Two executions at once (a redelivery racing a recheck): the advisory lock lets one create, the other finds it. */
+    @Test
+    void concurrentCreatesMakeOneRole() throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<StepResult>> runs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(pool.submit(() -> new CreateCredentialStep(rotation).execute(TestPostgres.step("create-credential", "billing", Map.of()))));
+            }
+            for (var run : runs) {
+                StepResult result = run.get();
+                assertEquals(CallbackStatus.SUCCEEDED, result.status(), result.message());
+                assertEquals(role(1), result.metadata().get("role"));
+            }
+        }
+        assertEquals(Map.of(group, false, role(1), true), pg.roles());
+    }
+
+    /** A crash between setting the password and writing the secret: the re-run sets a fresh one and publishes that. */
+    @Test
+    void aPublishThatDiedBeforeTheSecretWasWrittenIsHealedByTheNextRun() throws Exception {
+        run("create-credential");
+        SecretDestination failing = new SecretDestination() {
+            @Override
+            public java.util.Optional<String> publishedRole(Target target) throws Exception {
+                return secrets.publishedRole(target);
+            }
+
+            @Override
+            public void publish(Target target, String role, char[] password) {
+                throw new IllegalStateException("the process died here");
+            }
+
+            @Override
+            public String describe(Target target) {
+                return secrets.describe(target);
+            }
+        };
+        Rotation dying = new Rotation(rotation.database(), rotation.targets(), failing, clock);
+        assertThrows(IllegalStateException.class, () -> new PublishCredentialStep(dying).execute(TestPostgres.step("publish-credential", "billing", Map.of())));
+        String orphaned = pg.verifier(role(1));
+        assertNotNull(orphaned, "the password was set, and is known to no one");
+        assertTrue(Files.notExists(secretsDir.resolve("billing/username")));
+
+        assertEquals(CallbackStatus.SUCCEEDED, run("publish-credential").status());
+        String password = Files.readString(secretsDir.resolve("billing/password"));
+        assertNotEquals(orphaned, pg.verifier(role(1)));
+        assertEquals(pg.verifier(role(1)), TestPostgres.scramOf(password, pg.verifier(role(1))));
+    }
+
     @Test
     void publishBeforeCreateFailsWithWhatToDo() throws Exception {
         StepResult result = run("publish-credential");
