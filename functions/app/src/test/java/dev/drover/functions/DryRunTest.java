@@ -76,6 +76,7 @@ class DryRunTest {
             String text = draft.read("GREETING.md").orElseThrow();
             draft.write("GREETING.md", text + "-- " + step.config("signature") + "\n");
             draft.delete("OLD.md");
+            draft.action("signing key fleet", "use", "kept in the migrator; never shown");
         }
     };
 
@@ -134,6 +135,14 @@ class DryRunTest {
         assertEquals("OLD.md", sign.get(1).get("path").asText());
         assertEquals("deleted", sign.get(1).get("status").asText());
         assertNull(sign.get(1).get("after").textValue());
+
+        // Changes that are no file come through the platform as the migrator answered them (and as openapi.yaml says).
+        assertFalse(steps.get(0).has("actions"), "a step with none has no actions: " + steps.get(0));
+        JsonNode action = steps.get(1).get("actions").get(0);
+        assertEquals("signing key fleet", action.get("target").asText());
+        assertEquals("use", action.get("action").asText());
+        assertEquals("kept in the migrator; never shown", action.get("detail").asText());
+        assertEquals("2 file(s) change, 1 action(s)", steps.get(1).get("message").asText());
     }
 
     @Test

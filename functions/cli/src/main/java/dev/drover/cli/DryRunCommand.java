@@ -11,10 +11,12 @@ import java.util.Map;
 
 /**
  * {@code ./drover dry-run MIGRATION CANDIDATE}: what each step would change, as unified diffs (coloured on a
- * terminal). Nothing is written: the migrator simulates.
+ * terminal), and its changes that are no file as lines {@code ~ ACTION TARGET: DETAIL}. Nothing is written: the
+ * migrator simulates.
  */
 @Command(name = "dry-run", mixinStandardHelpOptions = true,
-         description = {"Preview what every step would change for a candidate (unified diffs); nothing is written.",
+         description = {"Preview what every step would change for a candidate (unified diffs, and '~ ACTION TARGET: DETAIL'",
+                        "for changes that are no file, such as a database role); nothing is written.",
                         "Coloured on a terminal, plain otherwise (or with --no-color). (POST /migrations/{id}/dry-run)"})
 final class DryRunCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "MIGRATION")
@@ -45,10 +47,16 @@ final class DryRunCommand extends ApiCommand {
         Style style = style();
         for (JsonNode step : answer.path("steps")) {
             JsonNode changes = step.path("changes");
+            JsonNode actions = step.path("actions"); // changes that are no file; absent when there are none
             String message = Format.text(step, "message");
             out().println(style.paint(Style.BOLD, "step " + Format.text(step, "step"))
                           + (message.isEmpty() ? "" : ": " + message)
-                          + (changes.isEmpty() ? " (changes no file)" : ""));
+                          + (changes.isEmpty() && actions.isEmpty() ? " (changes no file)" : ""));
+            for (JsonNode action : actions) {
+                String detail = Format.text(action, "detail");
+                out().println("~ " + style.paint(Style.YELLOW, Format.text(action, "action")) + " " + Format.text(action, "target")
+                              + (detail.isEmpty() ? "" : ": " + detail));
+            }
             for (JsonNode change : changes) {
                 String diff = Format.text(change, "diff");
                 if (diff.isEmpty()) {

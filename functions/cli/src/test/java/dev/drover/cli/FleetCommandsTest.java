@@ -304,4 +304,23 @@ class FleetCommandsTest {
         assertEquals("PT1H30M", RolloutCommand.isoDuration("1h30m"));
         assertEquals("PT45S", RolloutCommand.isoDuration("PT45S"));
     }
+
+    /** A step's changes that are no file are a line each under the step; a step with neither says it changes no file. */
+    @Test
+    void dryRunListsTheActionsOfEachStep() {
+        api.on("POST", "/migrations/rotation/dry-run", request -> FakeApi.Answer.json(200, """
+                {"migrationId": "rotation", "candidateId": "billing", "steps": [
+                  {"step": "create-credential", "type": "create-credential", "message": "1 action(s)", "changes": [],
+                   "actions": [{"target": "role billing_2", "action": "create", "detail": "member of billing"}]},
+                  {"step": "publish-credential", "type": "publish-credential", "message": "1 action(s)", "changes": [],
+                   "actions": [{"target": "Secret payments/billing-db", "action": "update"}]},
+                  {"step": "await-adoption", "type": "await-adoption", "message": "changes no file", "changes": []}]}"""));
+        Cli.Result result = cli.run("dry-run", "rotation", "billing");
+        assertEquals(0, result.exit(), result.toString());
+        assertEquals(List.of("step create-credential: 1 action(s)", "~ create role billing_2: member of billing", "",
+                             "step publish-credential: 1 action(s)", "~ update Secret payments/billing-db", "",
+                             "step await-adoption: changes no file (changes no file)", ""), result.out().lines().toList());
+        Cli.Result coloured = cli.on(new Terminal(true, 100, true)).run("dry-run", "rotation", "billing");
+        assertTrue(coloured.out().contains("~ \u001b[33mcreate\u001b[0m role billing_2"), coloured.out());
+    }
 }

@@ -36,6 +36,12 @@ import dev.drover.migrators.appchart.AppChartSettings;
 import dev.drover.migrators.appchart.DemoGitOpsRepo;
 import dev.drover.migrators.hello.DemoFolders;
 import dev.drover.migrators.hello.HelloMigrator;
+import dev.drover.migrators.pgrotation.Database;
+import dev.drover.migrators.pgrotation.MountedSecretDirectory;
+import dev.drover.migrators.pgrotation.PgRotationDemo;
+import dev.drover.migrators.pgrotation.PgRotationMigration;
+import dev.drover.migrators.pgrotation.PgRotationMigrator;
+import dev.drover.migrators.pgrotation.PgRotationSettings;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.dapr.config.Properties;
@@ -97,6 +103,9 @@ public final class LocalStack implements AutoCloseable {
     private SignInSettings signIn;
     private SigningKeys keys;
     private Migrator chartDemo;
+    private PgRotationMigrator.Running pgRotation;
+    private PgRotationDemo pgRotationDemo;
+    private java.nio.file.Path pgSecrets;
 
     private LocalStack() {
     }
@@ -238,6 +247,49 @@ public final class LocalStack implements AutoCloseable {
         parts.push(chartDemo);
         listeners.add(new Listener("app-chart-migrator", bind, chartDemo.port()));
         addMigrator(AppChartMigration.MIGRATOR_APP, chartDemo.stepsUri());
+
+        settings.pgDemo().ifPresent(pg -> startPgRotationDemo(settings, pg));
+    }
+
+    /**
+     * pg-credential-rotation on the machine's PostgreSQL, when it answers: three demo services marked for rotation, each
+     * signed in with the credential in its mounted-Secret folder and following it when it changes, so that a run
+     * completes unattended. Without PostgreSQL, one line says so and the stack goes on.
+     */
+    private void startPgRotationDemo(LocalStackSettings settings, LocalStackSettings.PgDemo pg) {
+        PgRotationSettings rotation = pgRotationSettings(settings, pg);
+        MountedSecretDirectory secrets = new MountedSecretDirectory(rotation.secretsDir());
+        pgSecrets = rotation.secretsDir();
+        try {
+            pgRotationDemo = PgRotationDemo.start(rotation, pg.name(), secrets);
+        } catch (Exception e) {
+            System.getLogger(LocalStack.class.getName()).log(System.Logger.Level.INFO, "no pg-credential-rotation demo: PostgreSQL at "
+                    + pg.url() + " (user " + pg.user() + ") did not let it seed its roles (" + e.getMessage()
+                    + "); set PG_ROTATION_URL and PG_ROTATION_USER to a role that may create roles");
+            return;
+        }
+        parts.push(pgRotationDemo);
+        int port = settings.demoMigrator() == 0 ? FreePort.pick() : settings.demoMigrator() + 2;
+        pgRotation = PgRotationMigrator.start(rotation, secrets,
+                                              MigratorSettings.local(apiUri()).withBindHost(bind).withPort(port)
+                                                      .withPublicUrl("http://" + connectHost + ":" + port)
+                                                      .withTokens(migratorTokens(PgRotationMigration.MIGRATOR_APP)),
+                                              Optional.of(daprClient));
+        parts.push(pgRotation);
+        listeners.add(new Listener(PgRotationMigration.MIGRATOR_APP, bind, pgRotation.migrator().port()));
+        addMigrator(PgRotationMigration.MIGRATOR_APP, pgRotation.migrator().stepsUri());
+    }
+
+    /** The demo's migrator settings: its schema and roles named {@code pg.name()}, its secrets under the demo folder. */
+    public static PgRotationSettings pgRotationSettings(LocalStackSettings settings, LocalStackSettings.PgDemo pg) {
+        return new PgRotationSettings(new Database(pg.url(), pg.user(), ""), pg.name(), PgRotationSettings.DIRECTORY,
+                                      settings.demoDir().resolve("pg-secrets"), java.time.Duration.ofMinutes(5),
+                                      java.time.Duration.ofSeconds(2));
+    }
+
+    /** The pg-credential-rotation demo's services, when it runs. */
+    public Optional<PgRotationDemo> pgRotationDemo() {
+        return Optional.ofNullable(pgRotationDemo);
     }
 
     /** Starts a run worker (again): tests stop one mid-run and start another, as a crashed pod would be replaced. */
@@ -294,7 +346,7 @@ public final class LocalStack implements AutoCloseable {
     /** Waits until every demo migrator has run its first discovery (announced, then submitted); true when they have. */
     public boolean awaitDemos(java.time.Duration patience) throws InterruptedException {
         long until = System.nanoTime() + patience.toNanos();
-        for (Migrator migrator : java.util.Arrays.asList(demo, chartDemo)) {
+        for (Migrator migrator : java.util.Arrays.asList(demo, chartDemo, pgRotation == null ? null : pgRotation.migrator())) {
             while (migrator != null && migrator.discoveryRuns() < 1) {
                 if (System.nanoTime() > until) {
                     return false;
@@ -459,6 +511,11 @@ public final class LocalStack implements AutoCloseable {
         if (chartDemo != null) {
             lines.add("                     " + chartDemo.uri() + "  (" + chartDemo.appId() + ", migration "
                               + chartDemo.migration().id() + "; ./drover merge <candidate>)");
+        }
+        if (pgRotation != null) {
+            lines.add("                     " + pgRotation.migrator().uri() + "  (" + pgRotation.migrator().appId() + ", migration "
+                              + pgRotation.migrator().migration().id() + "; its services' secrets in "
+                              + pgSecrets + ")");
         }
         lines.add("Listening on         " + bind + (isWildcard(bind) ? "  (every interface: DROVER_BIND)"
                                                                    : "  only (DROVER_BIND=0.0.0.0 opens every interface)"));

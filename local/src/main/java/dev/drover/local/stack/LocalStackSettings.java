@@ -35,11 +35,14 @@ import java.util.UUID;
  *                        random one per start. Set it to publish from outside the stack (a Dapr SDK reads the same variable)
  * @param issuer          the development OIDC issuer's port ({@code DROVER_ISSUER_PORT}, 8082): operators' and migrators'
  *                        tokens come from it ({@code ./drover token})
+ * @param pgDemo          the pg-credential-rotation demo's PostgreSQL ({@code PG_ROTATION_URL}, {@code PG_ROTATION_USER}; run
+ *                        when it answers), and the name of its schema and roles ({@code DROVER_PG_DEMO}, drover_demo);
+ *                        empty: no such demo
  */
 public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
                                  int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators,
                                  Path demoDir, HistorySettings history, String bind, Optional<String> daprApiToken,
-                                 int issuer) {
+                                 int issuer, Optional<PgDemo> pgDemo) {
     /** The local stack's own default history: an H2 file in PostgreSQL mode. */
     public static final String HISTORY_FILE_URL = "jdbc:h2:file:./.drover/history" + HistorySettings.H2_OPTIONS;
     /** Loopback only: nothing outside this machine reaches the stack. */
@@ -51,6 +54,15 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
         }
         bind = bind.trim();
         Objects.requireNonNull(daprApiToken, "daprApiToken");
+        Objects.requireNonNull(pgDemo, "pgDemo");
+    }
+
+    /**
+     * Where the pg-credential-rotation demo seeds its roles and rows, and its services sign in.
+     *
+     * @param name the schema holding its marking table, and the prefix of its roles: a lower-case identifier
+     */
+    public record PgDemo(String url, String user, String name) {
     }
 
     /** A migrator running outside the stack, and where its step events go. */
@@ -70,7 +82,10 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
                                       HistorySettings.fromEnvironment(env, HISTORY_FILE_URL),
                                       Optional.ofNullable(env.get("DROVER_BIND")).filter(b -> !b.isBlank()).orElse(LOOPBACK),
                                       Optional.ofNullable(env.get("DAPR_API_TOKEN")).filter(t -> !t.isBlank()),
-                                      port(env, "DROVER_ISSUER_PORT", 8082));
+                                      port(env, "DROVER_ISSUER_PORT", 8082),
+                                      Optional.of(new PgDemo(env.getOrDefault("PG_ROTATION_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
+                                                             env.getOrDefault("PG_ROTATION_USER", "postgres"),
+                                                             env.getOrDefault("DROVER_PG_DEMO", "drover_demo"))));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -112,29 +127,36 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
     public static LocalStackSettings ephemeral(Settings functions, int temporalPort) {
         return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of(),
                                       Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + UUID.randomUUID()),
-                                      HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty(), 0);
+                                      HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty(), 0,
+                                      Optional.empty());
     }
 
     public LocalStackSettings withoutDemo() {
         return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators,
-                                      demoDir, history, bind, daprApiToken, issuer);
+                                      demoDir, history, bind, daprApiToken, issuer, pgDemo);
+    }
+
+    /** With (or without) the pg-credential-rotation demo. */
+    public LocalStackSettings withPgDemo(Optional<PgDemo> value) {
+        return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
+                                      migrators, demoDir, history, bind, daprApiToken, issuer, value);
     }
 
     public LocalStackSettings withHistory(HistorySettings newHistory) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, newHistory, bind, daprApiToken, issuer);
+                                      migrators, demoDir, newHistory, bind, daprApiToken, issuer, pgDemo);
     }
 
     public LocalStackSettings withBind(String newBind) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, history, newBind, daprApiToken, issuer);
+                                      migrators, demoDir, history, newBind, daprApiToken, issuer, pgDemo);
     }
 
     /** Like the record's own, without the Dapr API token: settings may end up in a log. */
     @Override
     public String toString() {
-        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s, issuer=%d]"
+        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s, issuer=%d, pgDemo=%s]"
                 .formatted(api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators, demoDir,
-                           bind, daprApiToken.isPresent() ? "(set)" : "(random)", issuer);
+                           bind, daprApiToken.isPresent() ? "(set)" : "(random)", issuer, pgDemo);
     }
 }

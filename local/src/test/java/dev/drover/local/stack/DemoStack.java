@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -23,9 +24,31 @@ final class DemoStack implements AutoCloseable {
     }
 
     static DemoStack start() {
+        return new DemoStack(ephemeralSettings());
+    }
+
+    /**
+     * With the pg-credential-rotation demo on the machine's PostgreSQL (database {@code test},
+     * {@code PG_ROTATION_TEST_URL} to move it), its schema and roles named for this stack alone; dropped at close.
+     */
+    static DemoStack startWithPgRotation() {
+        return startWithPgRotation(System.getenv().getOrDefault("PG_ROTATION_TEST_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
+    }
+
+    /** With the pg-credential-rotation demo's PostgreSQL at {@code url} (which may answer nothing). */
+    static DemoStack startWithPgRotation(String url) {
+        String name = "drover_demo_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        return new DemoStack(ephemeralSettings().withPgDemo(Optional.of(new LocalStackSettings.PgDemo(url, "postgres", name))));
+    }
+
+    private static LocalStackSettings ephemeralSettings() {
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
                                                              "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        return new DemoStack(LocalStackSettings.ephemeral(functions, FreePort.pick()));
+        return LocalStackSettings.ephemeral(functions, FreePort.pick());
+    }
+
+    LocalStackSettings settings() {
+        return settings;
     }
 
     LocalStack stack() {
@@ -44,6 +67,14 @@ final class DemoStack implements AutoCloseable {
     public void close() throws IOException {
         stack.close();
         StackKeys.drop(stack.state());
+        if (stack.pgRotationDemo().isPresent()) {
+            try {
+                dev.drover.migrators.pgrotation.PgRotationDemo.drop(LocalStack.pgRotationSettings(settings, settings.pgDemo().get()),
+                                                                    settings.pgDemo().get().name());
+            } catch (java.sql.SQLException e) {
+                throw new IOException("cannot drop the pg-credential-rotation demo's roles: " + e.getMessage(), e);
+            }
+        }
         delete(settings.demoDir());
     }
 

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * {@code POST /dry-run}: simulates every step for one candidate, in order, each seeing the earlier
- * steps' changes, and answers what each would change. Nothing is written anywhere.
+ * steps' changes, and answers what each would change: files, and the changes that are no file (actions).
+ * Nothing is written anywhere.
  * <p>
  * Only the platform asks: its signature over method, path and body comes as the bearer token, and nothing
  * (no file, no handler) is touched before it is checked. A dry-run answers file contents, so an unchecked
@@ -75,8 +76,8 @@ final class DryRunRoute implements Handler {
                     throw unprocessable("dry_run_failed", "step " + step.name() + " cannot be simulated: " + message(e));
                 }
                 var changes = draft.changes();
-                previews.add(new StepPreview(step.name(), step.type(), changes,
-                                             changes.isEmpty() ? "changes no file" : changes.size() + " file(s) change"));
+                var actions = draft.actions();
+                previews.add(new StepPreview(step.name(), step.type(), changes, actions, summary(changes.size(), actions.size())));
             }
         } catch (Refusal e) {
             throw e;
@@ -84,6 +85,11 @@ final class DryRunRoute implements Handler {
             throw unprocessable("dry_run_failed", "cannot read candidate " + request.candidate().id() + "'s files: " + message(e));
         }
         Answers.json(res, Status.OK_200, new DryRunResult(request.migrationId(), request.candidate().id(), previews));
+    }
+
+    private static String summary(int files, int actions) {
+        String changed = files == 0 ? "changes no file" : files + " file(s) change";
+        return actions == 0 ? changed : files == 0 ? actions + " action(s)" : changed + ", " + actions + " action(s)";
     }
 
     private static Refusal unprocessable(String code, String message) {

@@ -2,6 +2,7 @@ package dev.drover.migrator;
 
 import dev.drover.contract.dryrun.ChangeStatus;
 import dev.drover.contract.dryrun.FileChange;
+import dev.drover.contract.dryrun.PlannedAction;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ final class LayeredDraft implements Draft {
     private final Map<String, Optional<String>> written = new HashMap<>();
     /** For each path the current step touched: its content when the step began. */
     private final Map<String, Optional<String>> beforeStep = new TreeMap<>();
+    /** The current step's changes that are no file, in the order it made them. */
+    private final List<PlannedAction> actions = new ArrayList<>();
 
     LayeredDraft(FileSource source) {
         this.source = source;
@@ -42,6 +45,18 @@ final class LayeredDraft implements Draft {
     public void delete(String path) {
         touch(path);
         written.put(path, Optional.empty());
+    }
+
+    @Override
+    public void action(String target, String action, String detail) {
+        actions.add(new PlannedAction(Objects.requireNonNull(target, "target"), Objects.requireNonNull(action, "action"), detail));
+    }
+
+    /** The current step's actions; like {@link #changes()}, it closes them. */
+    List<PlannedAction> actions() {
+        List<PlannedAction> step = List.copyOf(actions);
+        actions.clear();
+        return step;
     }
 
     private void touch(String path) {

@@ -35,7 +35,8 @@ class DryRunRouteTest {
     void start() {
         platform = new TestPlatform("migrator-token");
         Migration migration = new Migration("greetings", "Greetings", "", List.of(),
-                                            List.of(new Step("greet", "", "m", "greet", Map.of())), List.of());
+                                            List.of(new Step("greet", "", "m", "greet", Map.of()),
+                                                    new Step("grant", "", "m", "grant", Map.of())), List.of());
         migrator = Migrator.builder("m", migration)
                 .step("greet", new StepHandler() {
                     @Override
@@ -46,6 +47,18 @@ class DryRunRouteTest {
                     @Override
                     public void simulate(StepContext step, Draft draft) throws Exception {
                         draft.write("HELLO.md", draft.read("HELLO.md").orElse("") + "Hello, " + step.candidate().id() + "!\n");
+                    }
+                })
+                .step("grant", new StepHandler() {
+                    @Override
+                    public StepResult execute(StepContext step) {
+                        return StepResult.succeeded(Map.of(), "granted");
+                    }
+
+                    @Override
+                    public void simulate(StepContext step, Draft draft) {
+                        draft.action("role " + step.candidate().id() + "_2", "create", "member of " + step.candidate().id());
+                        draft.action("Secret " + step.candidate().id() + "-db", "update", "keys username, password");
                     }
                 })
                 .files(candidate -> {
@@ -100,6 +113,26 @@ class DryRunRouteTest {
         assertEquals(200, answer.statusCode(), answer.body());
         assertTrue(answer.body().contains("Hello, alpha!"), answer.body());
         assertEquals(1, opened.get());
+    }
+
+    /** Changes that are no file come per step in {@code actions}; a step without any has no such key, as before. */
+    @Test
+    void actionsAreAnsweredWithTheStepThatPlansThem() throws Exception {
+        byte[] body = Json.bytes(new DryRunRequest("greetings", new StepEvent.CandidateRef("alpha", "folder", Map.of(), List.of()),
+                                                   List.of(new StepEvent.StepRef("greet", "greet", Map.of()),
+                                                           new StepEvent.StepRef("grant", "grant", Map.of())), Map.of()));
+        HttpResponse<String> answer = post(body, platform.signRequest("m", "/dry-run", body));
+        assertEquals(200, answer.statusCode(), answer.body());
+        var steps = Json.mapper().readTree(answer.body()).get("steps");
+        assertTrue(!steps.get(0).has("actions"), "a file-only step reads as before: " + steps.get(0));
+        assertEquals("[{\"target\":\"role alpha_2\",\"action\":\"create\",\"detail\":\"member of alpha\"},"
+                             + "{\"target\":\"Secret alpha-db\",\"action\":\"update\",\"detail\":\"keys username, password\"}]",
+                     steps.get(1).get("actions").toString());
+        assertEquals(0, steps.get(1).get("changes").size());
+        assertEquals("2 action(s)", steps.get(1).get("message").asText());
+        var parsed = Json.read(answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), dev.drover.contract.dryrun.DryRunResult.class);
+        assertEquals(List.of(), parsed.steps().get(0).actions(), "an answer without actions parses as none");
+        assertEquals("create", parsed.steps().get(1).actions().get(0).action());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.drover.console.dryrun;
 import dev.drover.console.web.Html;
 import dev.drover.contract.dryrun.DryRunResult;
 import dev.drover.contract.dryrun.FileChange;
+import dev.drover.contract.dryrun.PlannedAction;
 import dev.drover.contract.dryrun.StepPreview;
 
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The dry-run viewer: a migrator's answer rendered server-side, one section per step in run order,
- * each file with its new/modified/deleted badge, line numbers and either layout. Every piece of text
+ * its changes that are no file (actions: a role to create, a secret's keys) as a list, then each file with its
+ * new/modified/deleted badge, line numbers and either layout. Every piece of text
  * from the migrator (paths, messages, lines) is escaped; a file shows at most {@link #MAX_ROWS} rows
  * and says how many more lines it has. No syntax highlighting: the files are whatever a migrator
  * touches (YAML, HCL, Java, ...), and a per-language tokenizer is not worth its weight here.
@@ -49,12 +51,14 @@ public final class DryRunView {
     public String render(DryRunResult result, DiffLayout layout, String action) {
         List<StepPreview> steps = result.steps() == null ? List.of() : result.steps();
         int files = steps.stream().mapToInt(s -> s.changes() == null ? 0 : s.changes().size()).sum();
+        int actions = steps.stream().mapToInt(s -> s.actions().size()).sum();
         StringBuilder html = new StringBuilder(4096);
         html.append("<section id=\"dry-run\" class=\"dry-run\" data-testid=\"dry-run\" data-layout=\"")
             .append(layout.wire()).append("\" aria-label=\"Dry-run\">");
         html.append("<div class=\"dry-run-bar\"><p data-testid=\"dry-run-summary\">Dry-run of <strong>")
             .append(Html.escape(result.candidateId())).append("</strong>: ")
-            .append(files).append(files == 1 ? " file change" : " file changes").append(" in ")
+            .append(files).append(files == 1 ? " file change" : " file changes")
+            .append(actions == 0 ? "" : " and " + actions + (actions == 1 ? " other change" : " other changes")).append(" in ")
             .append(steps.size()).append(steps.size() == 1 ? " step" : " steps")
             .append(". Nothing was written.</p>");
         toggle(html, layout, action);
@@ -92,6 +96,18 @@ public final class DryRunView {
         html.append("</h3>");
         if (step.message() != null && !step.message().isBlank()) {
             html.append("<p class=\"step-message\">").append(Html.escape(step.message())).append("</p>");
+        }
+        if (!step.actions().isEmpty()) {
+            html.append("<ul class=\"dry-run-actions\" data-testid=\"dry-run-actions\">");
+            for (PlannedAction action : step.actions()) {
+                html.append("<li data-testid=\"dry-run-action\"><span class=\"badge badge-action\">").append(Html.escape(action.action()))
+                    .append("</span> <code>").append(Html.escape(action.target())).append("</code>");
+                if (!action.detail().isBlank()) {
+                    html.append(" <span class=\"muted\">").append(Html.escape(action.detail())).append("</span>");
+                }
+                html.append("</li>");
+            }
+            html.append("</ul>");
         }
         if (changes.isEmpty()) {
             html.append("<p class=\"muted\" data-testid=\"dry-run-no-changes\">Changes no file.</p>");

@@ -158,4 +158,24 @@ class DryRunViewTest {
         assertTrue(html.contains("1 file change in 2 steps"), html);
         assertTrue(html.contains("data-testid=\"dry-run-no-changes\""), html);
     }
+
+    /** Changes that are no file are listed with their step, escaped like everything a migrator says. */
+    @Test
+    void actionsAreListedWithTheirStepAndEscaped() {
+        DryRunResult result = new DryRunResult("m", "billing", List.of(
+                new StepPreview("create-credential", "create-credential", List.of(),
+                                List.of(new dev.drover.contract.dryrun.PlannedAction("role billing_2", "create", "member of <billing>")), "1 action(s)"),
+                new StepPreview("publish-credential", "publish-credential", List.of(),
+                                List.of(new dev.drover.contract.dryrun.PlannedAction("Secret payments/billing-db", "update", "")), "1 action(s)")));
+        String html = new DryRunView().render(result, DiffLayout.UNIFIED, ACTION);
+
+        assertTrue(html.contains("0 file changes and 2 other changes in 2 steps"), html);
+        int create = html.indexOf("data-step=\"create-credential\"");
+        int publish = html.indexOf("data-step=\"publish-credential\"");
+        int role = html.indexOf("<li data-testid=\"dry-run-action\"><span class=\"badge badge-action\">create</span> <code>role billing_2</code>"
+                                        + " <span class=\"muted\">member of &lt;billing&gt;</span></li>");
+        assertTrue(create < role && role < publish, "the role is listed under its step: " + html);
+        assertTrue(html.indexOf("<code>Secret payments/billing-db</code></li>") > publish, html);
+        assertFalse(html.contains("<billing>"), "escaped");
+    }
 }
