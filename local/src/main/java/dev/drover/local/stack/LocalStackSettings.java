@@ -35,11 +35,14 @@ import java.util.UUID;
  *                        random one per start. Set it to publish from outside the stack (a Dapr SDK reads the same variable)
  * @param issuer          the development OIDC issuer's port ({@code DROVER_ISSUER_PORT}, 8082): operators' and migrators'
  *                        tokens come from it ({@code ./drover token})
+ * @param callbackUrl     where the run worker tells migrators to call back (the step event's {@code callback.url} base, what a
+ *                        migrator's {@code DROVER_CALLBACK_URL} must say); empty: the stack's own API. The conformance kit
+ *                        puts its recorder there, in front of the API
  */
 public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
                                  int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators,
                                  Path demoDir, HistorySettings history, String bind, Optional<String> daprApiToken,
-                                 int issuer) {
+                                 int issuer, Optional<URI> callbackUrl) {
     /** The local stack's own default history: an H2 file in PostgreSQL mode. */
     public static final String HISTORY_FILE_URL = "jdbc:h2:file:./.drover/history" + HistorySettings.H2_OPTIONS;
     /** Loopback only: nothing outside this machine reaches the stack. */
@@ -51,6 +54,7 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
         }
         bind = bind.trim();
         Objects.requireNonNull(daprApiToken, "daprApiToken");
+        Objects.requireNonNull(callbackUrl, "callbackUrl");
     }
 
     /** A migrator running outside the stack, and where its step events go. */
@@ -70,7 +74,7 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
                                       HistorySettings.fromEnvironment(env, HISTORY_FILE_URL),
                                       Optional.ofNullable(env.get("DROVER_BIND")).filter(b -> !b.isBlank()).orElse(LOOPBACK),
                                       Optional.ofNullable(env.get("DAPR_API_TOKEN")).filter(t -> !t.isBlank()),
-                                      port(env, "DROVER_ISSUER_PORT", 8082));
+                                      port(env, "DROVER_ISSUER_PORT", 8082), Optional.empty());
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -112,29 +116,44 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
     public static LocalStackSettings ephemeral(Settings functions, int temporalPort) {
         return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of(),
                                       Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + UUID.randomUUID()),
-                                      HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty(), 0);
+                                      HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty(), 0,
+                                      Optional.empty());
     }
 
     public LocalStackSettings withoutDemo() {
         return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators,
-                                      demoDir, history, bind, daprApiToken, issuer);
+                                      demoDir, history, bind, daprApiToken, issuer, callbackUrl);
     }
 
     public LocalStackSettings withHistory(HistorySettings newHistory) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, newHistory, bind, daprApiToken, issuer);
+                                      migrators, demoDir, newHistory, bind, daprApiToken, issuer, callbackUrl);
     }
 
     public LocalStackSettings withBind(String newBind) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, history, newBind, daprApiToken, issuer);
+                                      migrators, demoDir, history, newBind, daprApiToken, issuer, callbackUrl);
+    }
+
+    /** The same stack with these ports (0: any free port), as the conformance kit's flags choose them. */
+    public LocalStackSettings withPorts(int newApi, int newDaprGrpc, int newDaprHttp, int newIssuer) {
+        return new LocalStackSettings(functions.withPort(newApi), newApi, broker, demoMigrator, newDaprGrpc, newDaprHttp,
+                                      temporalPort, temporalAddress, migrators, demoDir, history, bind, daprApiToken, newIssuer,
+                                      callbackUrl);
+    }
+
+    /** Step events name {@code base}{@code /event/<runId>} as their callback URL instead of the stack's API. */
+    public LocalStackSettings withCallbackUrl(URI base) {
+        return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
+                                      migrators, demoDir, history, bind, daprApiToken, issuer, Optional.of(base));
     }
 
     /** Like the record's own, without the Dapr API token: settings may end up in a log. */
     @Override
     public String toString() {
-        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s, issuer=%d]"
+        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s, issuer=%d, callbackUrl=%s]"
                 .formatted(api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators, demoDir,
-                           bind, daprApiToken.isPresent() ? "(set)" : "(random)", issuer);
+                           bind, daprApiToken.isPresent() ? "(set)" : "(random)", issuer,
+                           callbackUrl.map(URI::toString).orElse("(the API)"));
     }
 }
