@@ -146,9 +146,10 @@ public final class ConformanceMain implements Callable<Integer> {
         Logger root = Logger.getLogger("");
         for (Handler handler : root.getHandlers()) {
             handler.setFormatter(new TextLogFormatter());
-        }
-        if (!verbose) {
-            root.setLevel(Level.SEVERE);
+            if (!verbose) {
+                // At the handler: some libraries set their own loggers' levels, which a root level would not override.
+                handler.setLevel(Level.SEVERE);
+            }
         }
     }
 }
