@@ -37,6 +37,9 @@ public final class Conformance {
         String prefix = "drover-conformance-" + UUID.randomUUID() + ":";
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", options.redisUrl(), "DROVER_REDIS_PREFIX", prefix));
         AtomicReference<LocalStack> running = new AtomicReference<>();
+        // A kit stopped by a signal leaves no keys behind either.
+        Thread dropOnExit = new Thread(() -> dropKeys(options.redisUrl(), prefix));
+        Runtime.getRuntime().addShutdownHook(dropOnExit);
         // The kit listens first: its URL is the callback base every step event names.
         try (KitServer kit = KitServer.start(HOST, options.ports().kit(), () -> running.get().apiUri(),
                                              () -> running.get() == null ? null : running.get().appApiToken())) {
@@ -57,10 +60,24 @@ public final class Conformance {
                 }
             } finally {
                 stack.close();
-                try (RedisState cleaner = RedisState.connect(URI.create(options.redisUrl()), prefix)) {
-                    cleaner.deleteAllKeys();
-                }
             }
+        } finally {
+            dropKeys(options.redisUrl(), prefix);
+            try {
+                Runtime.getRuntime().removeShutdownHook(dropOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    /** Deletes every key the kit's platform wrote (its state, the stand-ins' streams): they all start with its prefix. */
+    private static void dropKeys(String redisUrl, String prefix) {
+        try (RedisState cleaner = RedisState.connect(URI.create(redisUrl), prefix)) {
+            cleaner.deleteAllKeys();
+        } catch (RuntimeException e) {
+            System.getLogger(Conformance.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not delete the kit's keys under " + prefix + " in Redis: " + e.getMessage());
         }
     }
 

@@ -48,7 +48,8 @@ public final class ConformanceMain implements Callable<Integer> {
     @Option(names = "--candidate", paramLabel = "ID", description = "the candidate to run (default: the first discovered)")
     String candidate;
 
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "one more variable for the migrator (repeatable)")
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "one more variable for the migrator (repeatable); a COMMAND "
+            + "inherits the kit's environment except REDIS_URL")
     Map<String, String> environment = new LinkedHashMap<>();
 
     @Option(names = "--announce-timeout", paramLabel = "SECONDS", defaultValue = "120", description = "wait for the announcement (default ${DEFAULT-VALUE})")
@@ -82,6 +83,10 @@ public final class ConformanceMain implements Callable<Integer> {
             description = "without a COMMAND: where the migrator's environment is written too (default ${DEFAULT-VALUE})")
     Path envFile;
 
+    @Option(names = "--redis", paramLabel = "URL", description = "the Redis of the kit's platform (default: REDIS_URL, else "
+            + "redis://127.0.0.1:6379); it works under a key prefix of its own and deletes it at the end")
+    String redis;
+
     @Option(names = "--verbose", description = "show the platform's own log lines")
     boolean verbose;
 
@@ -102,6 +107,8 @@ public final class ConformanceMain implements Callable<Integer> {
     static int run(PrintStream out, String... args) {
         ConformanceMain main = new ConformanceMain(out);
         CommandLine cli = new CommandLine(main);
+        // ./drover passes --redis first; one the caller gives after it wins.
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             System.err.println("drover conformance: the kit's platform did not start: " + e.getMessage()
                                        + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
@@ -128,6 +135,9 @@ public final class ConformanceMain implements Callable<Integer> {
                 .withPorts(new ConformanceOptions.Ports(apiPort, daprGrpcPort, daprHttpPort, issuerPort, kitPort))
                 .withEnvironment(environment)
                 .withPatience(Duration.ofSeconds(announceTimeout), Duration.ofSeconds(stepTimeout), Duration.ofMillis(quietMs));
+        if (redis != null) {
+            options = options.withRedisUrl(redis);
+        }
         if (migrator != null) {
             options = options.withMigrator(migrator);
         }

@@ -91,13 +91,24 @@ public interface MigratorLauncher {
         };
     }
 
-    /** The kit starts {@code command} with the environment added to its own, output to {@code log}; stops it at the end. */
+    /**
+     * The kit starts {@code command} with the environment added to its own, output to {@code log}; stops it at the end.
+     * The kit's own {@code REDIS_URL} (its platform's) is not passed on: a migrator that wants one gets it in
+     * {@code environment} (the SDK would otherwise keep its seen events there, outside the kit's key prefix).
+     */
     static MigratorLauncher command(List<String> command, Path log) {
         List<String> copy = List.copyOf(command);
         return environment -> {
             ProcessBuilder builder = new ProcessBuilder(copy).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().remove("REDIS_URL");
             builder.environment().putAll(environment);
             Process process = builder.start();
+            // A kit stopped by a signal (Ctrl-C, a CI timeout) takes its migrator with it.
+            Thread stopOnExit = new Thread(() -> {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+            });
+            Runtime.getRuntime().addShutdownHook(stopOnExit);
             return new Running() {
                 @Override
                 public Optional<String> ended() {
@@ -113,6 +124,11 @@ public interface MigratorLauncher {
 
                 @Override
                 public void close() {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running or will: it stops the process too
+                    }
                     process.descendants().forEach(ProcessHandle::destroy);
                     process.destroy();
                     try {

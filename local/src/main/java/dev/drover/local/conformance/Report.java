@@ -44,8 +44,8 @@ public record Report(String app, URI migrator, List<Check> checks, Optional<Stri
             };
             lines.add("  %s  %d %-28s %s".formatted(mark, check.number(), check.name(), check.detail()).stripTrailing());
             if (check.outcome() == Check.Outcome.FAIL) {
-                lines.add("          expected: " + check.expected());
-                lines.add("          seen:     " + check.seen());
+                lines.add("          expected: " + indented(check.expected()));
+                lines.add("          seen:     " + indented(check.seen()));
             }
         }
         migratorLog.ifPresent(log -> lines.add("  the migrator's output: " + log));
@@ -53,6 +53,11 @@ public record Report(String app, URI migrator, List<Check> checks, Optional<Stri
                           .orElse("PASSED: the migrator speaks the contract"
                                           + (checks.stream().anyMatch(c -> c.outcome() == Check.Outcome.SKIP) ? " (skipped checks do not apply to it)" : "")));
         return String.join(System.lineSeparator(), lines);
+    }
+
+    /** A value of several lines (a migrator's last output lines) stays under its label. */
+    private static String indented(String text) {
+        return text.replace(System.lineSeparator(), System.lineSeparator() + " ".repeat(20));
     }
 
     static String abbreviate(String text, int max) {

@@ -77,6 +77,20 @@ class ConformanceTest {
     }
 
     @Test
+    void aCommandThatExitsBeforeAnnouncingIsReportedWithItsExitCodeAndLastLines(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = ConformanceMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), "--app", "gone-migrator",
+                                       "--log", dir.resolve("gone.log").toString(),
+                                       "--", "sh", "-c", "echo cannot reach \"$DROVER_API_URL\" today; exit 7");
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, report);
+        assertTrue(report.contains("FAIL  1 announcement"), report);
+        assertTrue(report.contains("exited with 7"), report);
+        assertTrue(report.contains("                    cannot reach http://127.0.0.1:"), "its last lines, with the environment it was given: " + report);
+        assertTrue(report.contains("----  6 run: steps, redelivery"), report);
+    }
+
+    @Test
     void aMigratorWrittenByHandPassesAndSkipsTheDryRunItDoesNotOffer() throws Exception {
         Report report = Conformance.run(options("hand-made-migrator", HandMadeMigrator.launcher("hand-made-migrator", Fault.NONE)));
 
