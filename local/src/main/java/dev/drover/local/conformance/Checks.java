@@ -196,7 +196,8 @@ final class Checks {
         } else {
             throw new Violation("a candidate that has not started", "candidates " + ids);
         }
-        long before = api.submissions(migrationId);
+        // Settled first: a submission still on its way (a retry, a second batch) must not pass for the one /discover asks for.
+        long before = settledSubmissions();
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder discover = HttpRequest.newBuilder(Report.under(migratorUrl, "discover")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
@@ -220,6 +221,21 @@ final class Checks {
         }
         return ids.size() + (ids.size() == 100 ? "+" : "") + " candidate(s) (" + Report.abbreviate(String.join(", ", ids), 60)
                 + "), submitted after the announcement and again after a signed POST /discover (" + answer.status() + ")";
+    }
+
+    /** The history's count of the migration's submissions once it stays the same for the quiet period (bounded). */
+    private long settledSubmissions() throws InterruptedException {
+        long until = System.nanoTime() + options.stepPatience().toNanos();
+        long last = api.submissions(migrationId);
+        while (System.nanoTime() < until) {
+            Thread.sleep(options.quiet().toMillis());
+            long now = api.submissions(migrationId);
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     /** 3: a dry-run through the platform answers the documented shape; skipped when the migrator announced no URL. */
@@ -257,11 +273,14 @@ final class Checks {
                         + " (is the migration's first step " + options.app() + "'s?)"));
         List<String> answers = new ArrayList<>();
         String expected = "every forged step event refused with a 4xx (401 when the signature does not verify), and not executed";
+        Mode mode = Mode.STRUCTURED;
         for (EventVariants.Forged forged : variants.forged(first)) {
-            StepDelivery.Answer answer = delivery.send(forged.event(), Mode.STRUCTURED);
+            StepDelivery.Answer answer = delivery.send(forged.event(), mode);
             if (!answer.refused()) {
-                throw new Violation(expected, "'" + forged.name() + "' (" + forged.why() + ") answered " + answer.describe());
+                throw new Violation(expected, "'" + forged.name() + "' (" + forged.why() + ", " + mode.word() + " mode) answered "
+                        + answer.describe());
             }
+            mode = mode.other();
             answers.add(forged.name() + " " + answer.status());
         }
         HttpRequest unsigned = HttpRequest.newBuilder(Report.under(migratorUrl, "discover")).timeout(Duration.ofSeconds(30))
@@ -276,7 +295,8 @@ final class Checks {
             throw new Violation("no forged event executed", "a callback for step " + executed.getFirst().stepName() + " (dispatch "
                     + executed.getFirst().dispatch() + "): " + executed.getFirst().describe());
         }
-        return String.join(", ", answers) + "; an unsigned POST /discover " + discover.status() + "; none executed";
+        return String.join(", ", answers) + " (structured and binary in turn); an unsigned POST /discover " + discover.status()
+                + "; none executed";
     }
 
     /**

@@ -106,7 +106,7 @@ class ConformanceTest {
         assertFalse(report.passed());
         Check first = report.firstViolation().orElseThrow();
         assertEquals("forged step events", first.name(), report.render());
-        assertTrue(first.seen().startsWith("'unsigned' (no droversig extension) answered 202"), first.seen());
+        assertTrue(first.seen().startsWith("'unsigned' (no droversig extension, structured mode) answered 202"), first.seen());
         assertEquals(List.of(Check.Outcome.NOT_RUN, Check.Outcome.NOT_RUN),
                      report.checks().subList(4, 6).stream().map(Check::outcome).toList());
         assertTrue(report.render().contains("FAILED: check 4 (forged step events) is the first violation"), report.render());
