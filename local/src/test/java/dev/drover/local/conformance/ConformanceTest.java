@@ -1,6 +1,6 @@
 package dev.drover.local.conformance;
 
-import dev.drover.local.conformance.HandMadeMigrator.Fault;
+import dev.drover.local.conformance.HandMadeMigrator.Behaviour;
 import dev.drover.migrator.MigratorSettings;
 import dev.drover.migrators.hello.HelloMigrator;
 import io.dapr.client.DaprClientBuilder;
@@ -92,7 +92,7 @@ class ConformanceTest {
 
     @Test
     void aMigratorWrittenByHandPassesAndSkipsTheDryRunItDoesNotOffer() throws Exception {
-        Report report = Conformance.run(options("hand-made-migrator", HandMadeMigrator.launcher("hand-made-migrator", Fault.NONE)));
+        Report report = Conformance.run(options("hand-made-migrator", HandMadeMigrator.launcher("hand-made-migrator", Behaviour.KEEPS_CONTRACT)));
 
         report.assertPassed();
         assertEquals(Check.Outcome.SKIP, report.checks().get(2).outcome(), report.render());
@@ -100,8 +100,19 @@ class ConformanceTest {
     }
 
     @Test
+    void aStepThatStaysPendingIsAValidCallbackAndTheRunStopsThere() throws Exception {
+        Report report = Conformance.run(options("waiting-migrator", HandMadeMigrator.launcher("waiting-migrator", Behaviour.STAYS_PENDING)));
+
+        report.assertPassed();
+        String run = report.checks().get(5).detail();
+        assertTrue(run.startsWith("touch (dispatch 2, structured): pending;"), run);
+        assertTrue(run.endsWith("touch stayed pending: the run stops there"), run);
+        assertTrue(run.contains("redelivery of touch (binary) answered 202, not executed again"), run);
+    }
+
+    @Test
     void aMigratorThatExecutesUnsignedEventsFailsTheForgeryCheckAndNothingAfter() throws Exception {
-        Report report = Conformance.run(options("lax-migrator", HandMadeMigrator.launcher("lax-migrator", Fault.ACCEPTS_UNSIGNED)));
+        Report report = Conformance.run(options("lax-migrator", HandMadeMigrator.launcher("lax-migrator", Behaviour.ACCEPTS_UNSIGNED)));
 
         assertFalse(report.passed());
         Check first = report.firstViolation().orElseThrow();
@@ -114,7 +125,7 @@ class ConformanceTest {
 
     @Test
     void aMigratorThatExecutesARedeliveryAgainFailsTheRunCheck() throws Exception {
-        Report report = Conformance.run(options("eager-migrator", HandMadeMigrator.launcher("eager-migrator", Fault.EXECUTES_REDELIVERIES)));
+        Report report = Conformance.run(options("eager-migrator", HandMadeMigrator.launcher("eager-migrator", Behaviour.EXECUTES_REDELIVERIES)));
 
         Check first = report.firstViolation().orElseThrow(() -> new AssertionError(report.render()));
         assertEquals(6, first.number(), report.render());
@@ -124,7 +135,7 @@ class ConformanceTest {
 
     @Test
     void aMigratorThatNeverCallsBackFailsWithWhatItWaitedFor() throws Exception {
-        Report report = Conformance.run(options("silent-migrator", HandMadeMigrator.launcher("silent-migrator", Fault.SILENT))
+        Report report = Conformance.run(options("silent-migrator", HandMadeMigrator.launcher("silent-migrator", Behaviour.SILENT))
                                                 .withPatience(Duration.ofSeconds(60), Duration.ofSeconds(3), Duration.ofMillis(500)));
 
         Check first = report.firstViolation().orElseThrow(() -> new AssertionError(report.render()));

@@ -29,12 +29,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A migrator written against the contract by hand, without the SDK, as one in another language would be: it reads only
  * the environment the kit gives it. Migration {@code hand-made}, one step {@code touch} of type {@code touch}, candidates
- * {@code alpha} and {@code beta}, no dry-run URL. A {@link Fault} makes it break one rule of the contract.
+ * {@code alpha} and {@code beta}, no dry-run URL. A {@link Behaviour} makes it break one rule of the contract, or not.
  */
 final class HandMadeMigrator implements AutoCloseable {
-    enum Fault {
+    enum Behaviour {
         /** Keeps the contract. */
-        NONE,
+        KEEPS_CONTRACT,
+        /** Keeps the contract; its step reports progress only, as one waiting for a merge does. */
+        STAYS_PENDING,
         /** Executes step events without checking the platform's signature. */
         ACCEPTS_UNSIGNED,
         /** Executes every delivery of a step event, redeliveries too. */
@@ -47,16 +49,16 @@ final class HandMadeMigrator implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String app;
-    private final Fault fault;
+    private final Behaviour behaviour;
     private final Map<String, String> env;
     private final TokenSource tokens;
     private final SignatureVerifier verifier;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final HttpServer server;
 
-    private HandMadeMigrator(String app, Fault fault, Map<String, String> env) throws IOException {
+    private HandMadeMigrator(String app, Behaviour behaviour, Map<String, String> env) throws IOException {
         this.app = app;
-        this.fault = fault;
+        this.behaviour = behaviour;
         this.env = env;
         this.tokens = TokenSource.clientCredentials(URI.create(env.get("DROVER_TOKEN_URL")), env.get("DROVER_CLIENT_ID"),
                                                     env.get("DROVER_CLIENT_SECRET"), Map.of("migrator", app));
@@ -71,10 +73,10 @@ final class HandMadeMigrator implements AutoCloseable {
         });
     }
 
-    static MigratorLauncher launcher(String app, Fault fault) {
+    static MigratorLauncher launcher(String app, Behaviour behaviour) {
         return MigratorLauncher.inProcess(env -> {
             try {
-                return new HandMadeMigrator(app, fault, env);
+                return new HandMadeMigrator(app, behaviour, env);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -119,7 +121,7 @@ final class HandMadeMigrator implements AutoCloseable {
                 ? EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).deserialize(body)
                 : HttpMessageFactory.createReader(headers -> exchange.getRequestHeaders().forEach((name, values) -> headers.accept(name, values.getFirst())), body).toEvent();
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
-        if (fault != Fault.ACCEPTS_UNSIGNED) {
+        if (behaviour != Behaviour.ACCEPTS_UNSIGNED) {
             Object signature = event.getExtension(Signatures.EVENT_EXTENSION);
             try {
                 verifier.verifyEvent(signature == null ? null : signature.toString(), app, event.getId(), event.getType(), data);
@@ -131,19 +133,19 @@ final class HandMadeMigrator implements AutoCloseable {
         JsonNode step = Json.mapper().readTree(data);
         boolean fresh = seen.add(event.getId());
         answer(exchange, 202);
-        if (fresh || fault == Fault.EXECUTES_REDELIVERIES) {
+        if (fresh || behaviour == Behaviour.EXECUTES_REDELIVERIES) {
             Thread.startVirtualThread(() -> execute(step));
         }
     }
 
     private void execute(JsonNode step) {
-        if (fault == Fault.SILENT) {
+        if (behaviour == Behaviour.SILENT) {
             return;
         }
         boolean known = "touch".equals(step.at("/step/type").asText());
         String runId = step.path("runId").asText();
         Map<String, Object> callback = Map.of("stepName", step.at("/step/name").asText(), "dispatch", step.path("dispatch").asInt(),
-                                              "status", known ? "succeeded" : "failed",
+                                              "status", !known ? "failed" : behaviour == Behaviour.STAYS_PENDING ? "pending" : "succeeded",
                                               "message", known ? "touched" : "no handler for type " + step.at("/step/type").asText(),
                                               "token", step.at("/callback/token").asText());
         post(URI.create(env.get("DROVER_CALLBACK_URL") + "/event/" + runId),
