@@ -23,12 +23,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** {@code ./drover conformance}: the kit from a terminal or CI; its exit code says whether the migrator conforms. */
-@Command(name = "drover conformance", mixinStandardHelpOptions = true, sortOptions = false,
-         description = {"Drives a migrator over Drover's contract as the platform would, and reports each check:",
-                        "  1 announcement, 2 discovery, 3 dry-run, 4 forged step events, 5 failed callback and retry-step,",
-                        "  6 a run (structured and binary events, a redelivery). It stops at the first violation.",
-                        "With --migrator URL alone it prints the environment to start the migrator with and waits for it;",
-                        "with -- COMMAND ARGS it starts the migrator itself with that environment (CI, the Java helper)."},
+@Command(name = "drover conformance", mixinStandardHelpOptions = true, sortOptions = false, version = "drover conformance 0.1.0",
+         description = {"Drives a migrator over Drover's contract as the platform would, on a platform of its own, and "
+                                + "reports each check: 1 announcement, 2 discovery, 3 dry-run, 4 forged step events, 5 failed "
+                                + "callback and retry-step, 6 a run (structured and binary events, a redelivery). It stops at "
+                                + "the first violation.",
+                        "With --migrator URL alone it prints the environment to start the migrator with, and waits for "
+                                + "it; with -- COMMAND ARGS it starts the migrator itself with that environment.",
+                        ""},
          exitCodeListHeading = "%nExit codes:%n",
          exitCodeList = {"0:every check passed (or does not apply)", "1:a check failed: the report says which and why",
                          "2:usage", "3:the kit's own platform did not start (Redis, a port taken)"})
