@@ -45,6 +45,8 @@ final class Checks {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private String migrationId;
+    /** Where the migrator answers dry-runs, as it announced it; empty when it announced none. */
+    private String dryRunBase = "";
     private String candidateId;
     private String runId;
     private Captured first;
@@ -142,6 +144,7 @@ final class Checks {
             throw new Violation("data valid against schemas/events/migration-announced.schema.json", String.join("; ", problems));
         }
         migrationId = data.path("id").asText();
+        dryRunBase = data.path("migratorUrl").asText("");
         List<String> mine = new ArrayList<>();
         for (JsonNode step : data.path("steps")) {
             if (options.app().equals(step.path("migratorApp").asText()) && !"manual".equals(step.path("type").asText())) {
@@ -289,6 +292,19 @@ final class Checks {
         if (!discover.refused()) {
             throw new Violation("POST /discover without the platform's signature refused with a 4xx (401)", discover.describe());
         }
+        String dryRun = "";
+        if (!dryRunBase.isBlank()) {
+            // A dry-run reads the candidate's files: the migrator checks the platform's signature before anything else.
+            HttpRequest unsignedDryRun = HttpRequest.newBuilder(Report.under(URI.create(dryRunBase), "dry-run"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"migrationId\": \"" + migrationId + "\"}")).build();
+            StepDelivery.Answer answer = send(unsignedDryRun);
+            if (!answer.refused()) {
+                throw new Violation("POST <migratorUrl>/dry-run without the platform's signature refused with a 4xx (401)",
+                                    answer.describe());
+            }
+            dryRun = ", an unsigned POST /dry-run " + answer.status();
+        }
         Thread.sleep(options.quiet().toMillis());
         List<Callback> executed = kit.callbacks(c -> c.runId().equals(runId));
         if (!executed.isEmpty()) {
@@ -296,7 +312,7 @@ final class Checks {
                     + executed.getFirst().dispatch() + "): " + executed.getFirst().describe());
         }
         return String.join(", ", answers) + " (structured and binary in turn); an unsigned POST /discover " + discover.status()
-                + "; none executed";
+                + dryRun + "; none executed";
     }
 
     /**

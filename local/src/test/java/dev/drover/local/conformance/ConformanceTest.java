@@ -54,6 +54,7 @@ class ConformanceTest {
         String text = report.render();
         assertTrue(text.contains("migration hello-world"), text);
         assertTrue(text.contains("unsigned 401"), text);
+        assertTrue(text.contains("an unsigned POST /discover 401, an unsigned POST /dry-run 401; none executed"), text);
         assertTrue(text.contains("answered failed"), text);
         assertTrue(text.contains("greet (dispatch 2, structured): succeeded; sign (dispatch 1, binary): succeeded"), text);
         assertTrue(text.contains("not executed again; run completed"), text);
