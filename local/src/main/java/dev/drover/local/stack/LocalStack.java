@@ -106,6 +106,7 @@ public final class LocalStack implements AutoCloseable {
     private PgRotationMigrator.Running pgRotation;
     private PgRotationDemo pgRotationDemo;
     private java.nio.file.Path pgSecrets;
+    private Optional<URI> callbackUrl = Optional.empty();
 
     private LocalStack() {
     }
@@ -129,6 +130,7 @@ public final class LocalStack implements AutoCloseable {
         daprApiToken = settings.daprApiToken().orElseGet(LocalStack::randomToken);
         daprTokenGiven = settings.daprApiToken().isPresent();
         historyUrl = settings.history().url();
+        callbackUrl = settings.callbackUrl();
         state = RedisState.connect(settings.functions().redisUrl(), settings.functions().redisPrefix());
         parts.push(state);
         history = History.open(settings.history());
@@ -305,7 +307,7 @@ public final class LocalStack implements AutoCloseable {
     public synchronized RunWorker startWorker(DaprClient publishing) {
         stopWorker(false);
         workerClient = new TemporalSettings(temporalAddress, "default").client();
-        worker = RunWorker.start(workerClient, state, publishing, PUBSUB, apiUri().toString(), workerCache, keys);
+        worker = RunWorker.start(workerClient, state, publishing, PUBSUB, callbackUri().toString(), workerCache, keys);
         return worker;
     }
 
@@ -388,6 +390,11 @@ public final class LocalStack implements AutoCloseable {
         return keys;
     }
 
+    /** Where migrators call back: {@code <it>/event/<runId>} in every step event (the API unless the settings say otherwise). */
+    public URI callbackUri() {
+        return callbackUrl.orElseGet(this::apiUri);
+    }
+
     public URI apiUri() {
         return URI.create("http://" + connectHost + ":" + api.port());
     }
@@ -441,6 +448,14 @@ public final class LocalStack implements AutoCloseable {
 
     public Broker broker() {
         return broker;
+    }
+
+    /**
+     * Serves {@code baseUrl} as Dapr app {@code appId} too: the stand-in reads its {@code /dapr/subscribe} and delivers what
+     * it subscribes to, with the app token (the conformance kit reads announcements this way, beside the platform).
+     */
+    public void addDaprApp(String appId, URI baseUrl) {
+        dapr.addApp(new DaprApp(appId, baseUrl));
     }
 
     /** Where a Dapr SDK outside the stack reaches the stand-in's HTTP API (what {@code DAPR_HTTP_ENDPOINT} says). */

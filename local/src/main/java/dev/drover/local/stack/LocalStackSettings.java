@@ -38,11 +38,14 @@ import java.util.UUID;
  * @param pgDemo          the pg-credential-rotation demo's PostgreSQL ({@code PG_ROTATION_URL}, {@code PG_ROTATION_USER}; run
  *                        when it answers), and the name of its schema and roles ({@code DROVER_PG_DEMO}, drover_demo);
  *                        empty: no such demo
+ * @param callbackUrl     where the run worker tells migrators to call back (the step event's {@code callback.url} base, what a
+ *                        migrator's {@code DROVER_CALLBACK_URL} must say); empty: the stack's own API. The conformance kit
+ *                        puts its recorder there, in front of the API
  */
 public record LocalStackSettings(Settings functions, int api, int broker, int demoMigrator, int daprGrpc, int daprHttp,
                                  int temporalPort, Optional<String> temporalAddress, List<ExternalMigrator> migrators,
                                  Path demoDir, HistorySettings history, String bind, Optional<String> daprApiToken,
-                                 int issuer, Optional<PgDemo> pgDemo) {
+                                 int issuer, Optional<PgDemo> pgDemo, Optional<URI> callbackUrl) {
     /** The local stack's own default history: an H2 file in PostgreSQL mode. */
     public static final String HISTORY_FILE_URL = "jdbc:h2:file:./.drover/history" + HistorySettings.H2_OPTIONS;
     /** Loopback only: nothing outside this machine reaches the stack. */
@@ -55,6 +58,7 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
         bind = bind.trim();
         Objects.requireNonNull(daprApiToken, "daprApiToken");
         Objects.requireNonNull(pgDemo, "pgDemo");
+        Objects.requireNonNull(callbackUrl, "callbackUrl");
     }
 
     /**
@@ -85,7 +89,8 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
                                       port(env, "DROVER_ISSUER_PORT", 8082),
                                       Optional.of(new PgDemo(env.getOrDefault("PG_ROTATION_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
                                                              env.getOrDefault("PG_ROTATION_USER", "postgres"),
-                                                             env.getOrDefault("DROVER_PG_DEMO", "drover_demo"))));
+                                                             env.getOrDefault("DROVER_PG_DEMO", "drover_demo"))),
+                                      Optional.empty());
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -128,35 +133,49 @@ public record LocalStackSettings(Settings functions, int api, int broker, int de
         return new LocalStackSettings(functions.withPort(0), 0, 0, 0, 0, 0, temporalPort, Optional.empty(), List.of(),
                                       Path.of(System.getProperty("java.io.tmpdir"), "drover-demo-" + UUID.randomUUID()),
                                       HistorySettings.inMemory("local-" + UUID.randomUUID()), LOOPBACK, Optional.empty(), 0,
-                                      Optional.empty());
+                                      Optional.empty(), Optional.empty());
     }
 
     public LocalStackSettings withoutDemo() {
         return new LocalStackSettings(functions, api, broker, -1, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators,
-                                      demoDir, history, bind, daprApiToken, issuer, pgDemo);
+                                      demoDir, history, bind, daprApiToken, issuer, pgDemo, callbackUrl);
     }
 
     /** With (or without) the pg-credential-rotation demo. */
     public LocalStackSettings withPgDemo(Optional<PgDemo> value) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, history, bind, daprApiToken, issuer, value);
+                                      migrators, demoDir, history, bind, daprApiToken, issuer, value, callbackUrl);
     }
 
     public LocalStackSettings withHistory(HistorySettings newHistory) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, newHistory, bind, daprApiToken, issuer, pgDemo);
+                                      migrators, demoDir, newHistory, bind, daprApiToken, issuer, pgDemo, callbackUrl);
     }
 
     public LocalStackSettings withBind(String newBind) {
         return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
-                                      migrators, demoDir, history, newBind, daprApiToken, issuer, pgDemo);
+                                      migrators, demoDir, history, newBind, daprApiToken, issuer, pgDemo, callbackUrl);
     }
 
     /** Like the record's own, without the Dapr API token: settings may end up in a log. */
+    /** The same stack with these ports (0: any free port), as the conformance kit's flags choose them. */
+    public LocalStackSettings withPorts(int newApi, int newDaprGrpc, int newDaprHttp, int newIssuer) {
+        return new LocalStackSettings(functions.withPort(newApi), newApi, broker, demoMigrator, newDaprGrpc, newDaprHttp,
+                                      temporalPort, temporalAddress, migrators, demoDir, history, bind, daprApiToken, newIssuer,
+                                      pgDemo, callbackUrl);
+    }
+
+    /** Step events name {@code base}{@code /event/<runId>} as their callback URL instead of the stack's API. */
+    public LocalStackSettings withCallbackUrl(URI base) {
+        return new LocalStackSettings(functions, api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress,
+                                      migrators, demoDir, history, bind, daprApiToken, issuer, pgDemo, Optional.of(base));
+    }
+
     @Override
     public String toString() {
-        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s, issuer=%d, pgDemo=%s]"
+        return "LocalStackSettings[api=%d, broker=%d, demoMigrator=%d, daprGrpc=%d, daprHttp=%d, temporalPort=%d, temporalAddress=%s, migrators=%s, demoDir=%s, bind=%s, daprApiToken=%s, issuer=%d, pgDemo=%s, callbackUrl=%s]"
                 .formatted(api, broker, demoMigrator, daprGrpc, daprHttp, temporalPort, temporalAddress, migrators, demoDir,
-                           bind, daprApiToken.isPresent() ? "(set)" : "(random)", issuer, pgDemo);
+                           bind, daprApiToken.isPresent() ? "(set)" : "(random)", issuer, pgDemo,
+                           callbackUrl.map(URI::toString).orElse("(the API)"));
     }
 }
