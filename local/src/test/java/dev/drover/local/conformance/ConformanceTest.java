@@ -2,6 +2,7 @@ package dev.drover.local.conformance;
 
 import dev.drover.local.conformance.HandMadeMigrator.Behaviour;
 import dev.drover.migrator.MigratorSettings;
+import dev.drover.local.stack.NodeExample;
 import dev.drover.migrators.hello.HelloMigrator;
 import io.dapr.client.DaprClientBuilder;
 import io.dapr.config.Properties;
@@ -42,7 +43,7 @@ class ConformanceTest {
     @Test
     void theHelloMigratorPassesEveryCheck(@TempDir Path dir) throws Exception {
         Path projects = projects(dir);
-        Report report = Conformance.run(options(HelloMigrator.APP_ID, MigratorLauncher.inProcess(env -> HelloMigrator.builder(projects)
+        Report report = Conformance.run(options(HelloMigrator.APP_ID, MigratorLauncher.inProcess(env -> HelloMigrator.builder(projects, java.util.function.UnaryOperator.identity())
                 // The Dapr SDK reads its endpoints from the process's environment; in this JVM they come from the kit's.
                 .dapr(new DaprClientBuilder().withPropertyOverrides(Map.of(Properties.GRPC_ENDPOINT, env.get("DAPR_GRPC_ENDPOINT"),
                                                                             Properties.HTTP_ENDPOINT, env.get("DAPR_HTTP_ENDPOINT"),
@@ -75,6 +76,21 @@ class ConformanceTest {
         assertEquals(0, exit, report);
         assertTrue(report.contains("PASSED: the migrator speaks the contract"), report);
         assertTrue(Files.readString(dir.resolve("hello.log")).contains("hello"), "the migrator's output went to --log");
+    }
+
+    @Test
+    void theNodeExampleMigratorPassesEveryCheck(@TempDir Path dir) throws Exception {
+        Path example = NodeExample.prepare();
+        Path projects = projects(dir);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = ConformanceMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                                       "--app", "node-hello", "--env", "HELLO_DIR=" + projects, "--quiet-ms", "1000",
+                                       "--log", dir.resolve("node.log").toString(),
+                                       "--", "node", example.resolve("index.js").toString());
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, report + "\nthe migrator's log:\n" + Files.readString(dir.resolve("node.log")));
+        assertTrue(report.contains("PASSED: the migrator speaks the contract"), report);
+        assertFalse(report.contains("SKIP"), "a migrator in another language answers dry-runs too: " + report);
     }
 
     @Test

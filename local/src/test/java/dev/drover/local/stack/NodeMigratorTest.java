@@ -50,10 +50,7 @@ class NodeMigratorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(onPath("node"), "node is not installed: the Node.js example migrator is not tested "
-                + "(apt-get install nodejs npm)");
-        Path folder = exampleFolder();
-        NodeModules.prepare(folder);
+        Path folder = NodeExample.prepare();
 
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
                                                              "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
@@ -179,45 +176,5 @@ class NodeMigratorTest {
             request.header("ce-droversig", signature);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path exampleFolder() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path folder = dir.resolve("migrators/examples/node-hello");
-            if (Files.isRegularFile(folder.resolve("package.json"))) {
-                return folder;
-            }
-        }
-        throw new IllegalStateException("migrators/examples/node-hello is not above " + Path.of("").toAbsolutePath());
-    }
-
-    static boolean onPath(String command) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Installs the example's packages as the lockfile pins them ({@code npm ci}), unless they already are. */
-    static final class NodeModules {
-        private NodeModules() {
-        }
-
-        static void prepare(Path folder) throws IOException, InterruptedException {
-            Path installed = folder.resolve("node_modules/.package-lock.json");
-            Path lock = folder.resolve("package-lock.json");
-            if (Files.exists(installed) && Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(lock)) >= 0) {
-                return; // ./drover test (or an earlier run) installed them from this lockfile
-            }
-            assertTrue(onPath("npm"), "node is installed but npm is not: apt-get install npm (it installs the example's packages)");
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
-                    .directory(folder.toFile()).redirectErrorStream(true).start();
-            String output = new String(npm.getInputStream().readAllBytes());
-            assertTrue(npm.waitFor(5, TimeUnit.MINUTES), "npm ci took more than 5 minutes");
-            assertEquals(0, npm.exitValue(), "npm ci in " + folder + " failed:\n" + output);
-        }
     }
 }
