@@ -1,15 +1,15 @@
 package dev.drover.migrator;
 
-import dev.drover.contract.model.InvalidInput;
-import io.cloudevents.CloudEvent;
-import io.cloudevents.CloudEventData;
-import io.cloudevents.http.HttpMessageFactory;
+import dev.drover.contract.event.CloudEvents;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** What a migrator's routes read from a request. */
@@ -38,7 +38,7 @@ final class Requests {
      * The CloudEvent of the request, binary ({@code ce-*} headers) or structured ({@code application/cloudevents+json}),
      * with its data; empty when the request is neither.
      */
-    static Optional<Event> cloudEvent(ServerRequest req) {
+    static Optional<CloudEvents.Delivered> cloudEvent(ServerRequest req) {
         byte[] body = body(req);
         boolean binary = req.headers().contains(HeaderNames.create("ce-specversion"));
         boolean structured = contentType(req)
@@ -47,22 +47,11 @@ final class Requests {
         if (!binary && !structured) {
             return Optional.empty();
         }
-        try {
-            CloudEvent event = HttpMessageFactory.createReader(headers -> {
-                for (Header header : req.headers()) {
-                    headers.accept(header.name(), header.get());
-                }
-            }, body).toEvent();
-            CloudEventData data = event.getData();
-            return Optional.of(new Event(event, data == null ? new byte[0] : data.toBytes()));
-        } catch (RuntimeException e) {
-            // The CloudEvents SDK signals a bad event with several unchecked types: all are the sender's mistake.
-            throw new InvalidInput("malformed_event", "not a readable CloudEvent: " + e.getMessage());
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (Header header : req.headers()) {
+            headers.add(Map.entry(header.name(), header.get()));
         }
-    }
-
-    /** A CloudEvent and its data's bytes, exactly as they came (what the platform's signature covers). */
-    record Event(CloudEvent event, byte[] data) {
+        return Optional.of(CloudEvents.read(headers, body));
     }
 
     /** The declared media type; one that does not parse is the sender's mistake, a 400. */

@@ -1,5 +1,6 @@
 package dev.drover.migrator;
 
+import dev.drover.contract.event.CloudEvents;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.Check;
 import dev.drover.contract.model.InvalidInput;
@@ -47,7 +48,7 @@ final class StepRoute implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        Requests.Event delivery = Requests.cloudEvent(req).orElseThrow(() -> Refusal.unauthenticated("invalid_signature",
+        CloudEvents.Delivered delivery = Requests.cloudEvent(req).orElseThrow(() -> Refusal.unauthenticated("invalid_signature",
                 "a step event is a CloudEvent signed by the platform (extension droversig); this is no CloudEvent"));
         CloudEvent cloudEvent = delivery.event();
         Object addressee = cloudEvent.getExtension(StepEvent.MIGRATOR_EXTENSION);

@@ -1,14 +1,15 @@
 package dev.drover.core.event;
 
 import dev.drover.core.http.Http;
-import dev.drover.contract.model.InvalidInput;
+import dev.drover.contract.event.CloudEvents;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.CloudEventData;
-import io.cloudevents.http.HttpMessageFactory;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,19 +29,12 @@ public record EventDelivery(Optional<CloudEvent> event, byte[] data) {
         if (!binary && !structured) {
             return new EventDelivery(Optional.empty(), body);
         }
-        try {
-            CloudEvent event = HttpMessageFactory.createReader(headers -> {
-                for (Header header : req.headers()) {
-                    headers.accept(header.name(), header.get());
-                }
-            }, body).toEvent();
-            CloudEventData data = event.getData();
-            return new EventDelivery(Optional.of(event), data == null ? new byte[0] : data.toBytes());
-        } catch (RuntimeException e) {
-            // The SDK signals a bad event with several unchecked types (CloudEventRWException,
-            // EventDeserializationException, IllegalStateException); all are the sender's mistake.
-            throw new InvalidInput("malformed_event", "not a readable CloudEvent: " + e.getMessage());
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (Header header : req.headers()) {
+            headers.add(Map.entry(header.name(), header.get()));
         }
+        CloudEvents.Delivered delivered = CloudEvents.read(headers, body);
+        return new EventDelivery(Optional.of(delivered.event()), delivered.data());
     }
 
     public String describe() {
