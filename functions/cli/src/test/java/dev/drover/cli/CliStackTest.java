@@ -146,8 +146,8 @@ class CliStackTest {
         List<String> lines = shown.out().lines().toList();
         assertTrue(lines.get(0).startsWith("hello-world / project-01  completed"), shown.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("run \\S+  attempt 1  completed")), shown.out());
-        assertTrue(lines.stream().anyMatch(l -> l.matches("1\\s+greet\\s+succeeded\\s+1\\s+.*greet done.*")), shown.out());
-        assertTrue(lines.stream().anyMatch(l -> l.matches("2\\s+sign\\s+succeeded\\s+1\\s+.*sign done.*")), shown.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("1\\s+greet\\s+succeeded\\s+1\\s+.*greet: HELLO.md written.*")), shown.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("2\\s+sign\\s+succeeded\\s+1\\s+.*sign: HELLO.md written.*")), shown.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+greet file: .*HELLO.md")), "a step's metadata, whole: " + shown.out());
 
         Cli.Result again = operator.run("start", "hello-world", "project-01");
