@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,8 +88,8 @@ public final class Migrator implements AutoCloseable {
         this.execution = new StepExecution(handlers, platform, pending, builder.patience);
         PlatformProof proof = new PlatformProof(appId, builder.signatures != null ? builder.signatures
                                                                                   : platformKeys(platform.keysUrl(), tokens));
-        Map<String, Handler> routes = new java.util.LinkedHashMap<>();
-        routes.put("/steps", new StepRoute(appId, proof, platform, seen, execution, work));
+        Map<String, Handler> routes = new LinkedHashMap<>();
+        routes.put(StepRoute.PATH, new StepRoute(appId, proof, platform, seen, execution, work));
         routes.put(DiscoverRoute.PATH, new DiscoverRoute(discoveries, proof, settings.trigger().map(TriggerTokens::new)));
         routes.put(DryRunRoute.PATH, new DryRunRoute(proof, handlers, builder.files));
         List<HttpService> services = builder.services.entrySet().stream()
@@ -192,7 +193,7 @@ public final class Migrator implements AutoCloseable {
 
     /** Where step events are pushed: the subscriber of this migrator's Trigger. */
     public URI stepsUri() {
-        return uri().resolve("/steps");
+        return uri().resolve(StepRoute.PATH);
     }
 
     @Override
@@ -215,7 +216,7 @@ public final class Migrator implements AutoCloseable {
         private final String appId;
         private final Migration migration;
         private final Map<String, StepHandler> handlers = new HashMap<>();
-        private final Map<String, HttpService> services = new java.util.LinkedHashMap<>();
+        private final Map<String, HttpService> services = new LinkedHashMap<>();
         private Discovery discovery = List::of;
         private FileSources files = FileSources.none();
         private DaprClient dapr;

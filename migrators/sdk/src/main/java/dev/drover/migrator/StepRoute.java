@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
  * dead-letters the event instead of redelivering it; only keys that cannot be fetched now are a 503.
  */
 final class StepRoute implements Handler {
+    static final String PATH = "/steps";
     private static final System.Logger LOGGER = System.getLogger(StepRoute.class.getName());
 
     private final String appId;
