@@ -75,6 +75,12 @@ public final class RunStarter {
      */
     public Outcome start(Migration migration, Candidate candidate, String runId, Map<String, String> given,
                          String rolloutId, Audit audit) {
+        return start(migration, candidate, runId, given, rolloutId, audit, false);
+    }
+
+    /** As above; with {@code rerun}, a completed candidate runs again (a new attempt), where it would be busy. */
+    public Outcome start(Migration migration, Candidate candidate, String runId, Map<String, String> given,
+                         String rolloutId, Audit audit, boolean rerun) {
         String migrationId = migration.id();
         Map<String, String> saved = state.runs().inputs(migrationId, candidate.id());
         Map<String, String> inputs = new HashMap<>(saved);
@@ -88,7 +94,8 @@ public final class RunStarter {
         // The run's start is appended to the history outbox by the claim itself (the script fills in the attempt).
         RunStore.Claim claim = state.runs().claim(migrationId, candidate.id(), runId,
                                                   CallbackTokens.hash(callbackTokens.token(runId)), steps,
-                                                  OutboxEntry.encode(HistoryEvent.runStarted(runId, migrationId, candidate.id(), 0, now)));
+                                                  OutboxEntry.encode(HistoryEvent.runStarted(runId, migrationId, candidate.id(), 0, now)),
+                                                  rerun);
         int attempt;
         switch (claim) {
             case RunStore.Claim.Claimed claimed -> attempt = claimed.attempt();

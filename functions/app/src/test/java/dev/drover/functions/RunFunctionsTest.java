@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +129,21 @@ class RunFunctionsTest {
         Api.Reply again = start(candidate, "3.0.0");
         assertEquals(409, again.status());
         assertEquals("already_completed", again.errorCode());
+        assertTrue(again.body().contains("\\\"rerun\\\": true"), "the refusal says how to run it again: " + again.body());
+
+        // An operator re-applies the migration: a new attempt runs every step again, from the first.
+        Api.Reply rerun = api.post(candidate + "/start", "{\"rerun\": true}");
+        assertEquals(202, rerun.status(), rerun.body());
+        assertEquals(2, rerun.json().get("attempt").asInt());
+        assertNotEquals(runId, rerun.json().get("runId").asText());
+        StepEvent firstAgain = RUNS.nextEvent();
+        assertEquals("bump-chart", firstAgain.step().name());
+        assertEquals(2, firstAgain.attempt());
+        assertEquals("3.0.0", firstAgain.inputs().get("target-version"), "the saved inputs apply again");
+        assertEquals("running", api.get(candidate).json().get("status").asText());
+        Api.Reply whileRunning = api.post(candidate + "/start", "{\"rerun\": true}");
+        assertEquals(409, whileRunning.status(), "a running candidate is never re-run");
+        assertEquals("already_running", whileRunning.errorCode());
     }
 
     @Test

@@ -3,14 +3,17 @@ package dev.drover.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code ./drover start MIGRATION CANDIDATE}: a new run (attempt) of a not-started candidate. */
+/** {@code ./drover start MIGRATION CANDIDATE [--rerun]}: a new run (attempt) of a not-started, or completed, candidate. */
 @Command(name = "start", mixinStandardHelpOptions = true,
-         description = {"Start a run of a not-started candidate.", "--input sets declared inputs first. (POST .../candidates/{cid}/start)"})
+         description = {"Start a run of a not-started candidate.", "--input sets declared inputs first; --rerun runs a "
+                 + "completed candidate again. (POST .../candidates/{cid}/start)"})
 final class StartCommand extends ApiCommand {
     @Mixin
     CandidateArguments target;
@@ -21,9 +24,18 @@ final class StartCommand extends ApiCommand {
     @Mixin
     OutputOption output;
 
+    @Option(names = "--rerun", description = "Run a completed candidate again, every step, as a new attempt (re-apply the migration).")
+    boolean rerun;
+
     @Override
     public Integer call() {
-        Map<String, Object> body = inputs.inputs.isEmpty() ? Map.of() : Map.of("inputs", inputs.inputs);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (!inputs.inputs.isEmpty()) {
+            body.put("inputs", inputs.inputs);
+        }
+        if (rerun) {
+            body.put("rerun", true);
+        }
         JsonNode run = api().post(target.path("start"), body);
         if (output.output == Output.json) {
             printJson(run);

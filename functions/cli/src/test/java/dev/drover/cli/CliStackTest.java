@@ -154,6 +154,14 @@ class CliStackTest {
         assertEquals(ExitCodes.REFUSED, again.exit(), again.toString());
         assertTrue(again.err().matches("drover: POST " + stack.apiUri().resolve("/migrations/hello-world/candidates/project-01/start")
                                        + ": 409 already_completed: .*\\n"), again.err());
+
+        // --rerun re-applies the migration: attempt 2 runs every step again.
+        Cli.Result rerun = operator.run("start", "hello-world", "project-01", "--rerun");
+        assertEquals(0, rerun.exit(), rerun.toString());
+        assertTrue(rerun.out().matches("started hello-world/project-01: run \\S+, attempt 2, steps greet → sign\\n"), rerun.out());
+        operator.await("project-01 completed again", PATIENCE,
+                       shown2 -> shown2.path("steps").path("attempt").asInt() == 2 && shown2.path("candidate").path("status").asText().equals("completed"),
+                       "show", "hello-world", "project-01", "-o", "json");
     }
 
     @Test

@@ -27,10 +27,17 @@ import java.util.UUID;
 public final class StartCandidate implements Function {
     private static final System.Logger LOGGER = System.getLogger(StartCandidate.class.getName());
 
-    /** The optional body: inputs to set before starting. */
-    public record Body(Map<String, String> inputs) {
+    /**
+     * The optional body.
+     *
+     * @param inputs inputs to set before starting
+     * @param rerun  true to run a completed candidate again (an operator re-applies the migration); without it a
+     *               completed candidate is 409 {@code already_completed}
+     */
+    public record Body(Map<String, String> inputs, Boolean rerun) {
         public Body {
             inputs = inputs == null ? Map.of() : inputs;
+            rerun = rerun != null && rerun;
         }
     }
 
@@ -56,13 +63,15 @@ public final class StartCandidate implements Function {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         CandidateRef ref = CandidateRef.of(req, state);
-        Body body = req.content().hasEntity() ? Json.read(Http.jsonBody(req), Body.class) : new Body(Map.of());
+        Body body = req.content().hasEntity() ? Json.read(Http.jsonBody(req), Body.class) : new Body(Map.of(), false);
         Map<String, String> given = Inputs.declaredOnly(ref.migration(), body.inputs());
         String runId = "run-" + UUID.randomUUID();
         RunStarter.Outcome outcome;
         try {
             outcome = starter.start(ref.migration(), ref.candidate(), runId, given, null,
-                                    new RunStarter.Audit(Actors.actor(req), actors.source(req), Map.of()));
+                                    new RunStarter.Audit(Actors.actor(req), actors.source(req),
+                                                         body.rerun() ? Map.of("rerun", "true") : Map.of()),
+                                    body.rerun());
         } catch (RunsUnavailable e) {
             throw RunsDown.answer(e, "the run engine (Temporal) did not answer: the run was not started (its attempt is kept, "
                     + "cancelled) and the inputs were not saved; retry later");
@@ -82,7 +91,8 @@ public final class StartCandidate implements Function {
     private static ApiException busy(CandidateRef ref, RunStarter.Outcome.Busy busy) {
         String candidate = "candidate '" + ref.candidateId() + "'";
         return switch (busy.status()) {
-            case COMPLETED -> new ApiException(Status.CONFLICT_409, "already_completed", candidate + " is completed");
+            case COMPLETED -> new ApiException(Status.CONFLICT_409, "already_completed", candidate + " is completed; to run its "
+                    + "steps again (re-apply the migration), start it with {\"rerun\": true}");
             case FAILED -> new ApiException(Status.CONFLICT_409, "already_running", candidate + " has run " + busy.runId()
                     + " waiting on a failed step: retry the step or cancel the run");
             default -> new ApiException(Status.CONFLICT_409, "already_running", candidate + " is running (run " + busy.runId() + ")");

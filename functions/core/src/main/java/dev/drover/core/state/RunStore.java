@@ -66,6 +66,15 @@ public final class RunStore {
      */
     public Claim claim(String migrationId, String candidateId, String runId, String tokenHash, List<Step> steps,
                        String historyEntry) {
+        return claim(migrationId, candidateId, runId, tokenHash, steps, historyEntry, false);
+    }
+
+    /**
+     * As above; with {@code rerun}, a completed candidate is claimed too (an operator re-applies the migration: a new
+     * attempt, its steps from the start), where it would otherwise be busy.
+     */
+    public Claim claim(String migrationId, String candidateId, String runId, String tokenHash, List<Step> steps,
+                       String historyEntry, boolean rerun) {
         List<String> args = new ArrayList<>();
         args.add(candidateId);
         args.add(runId);
@@ -75,6 +84,7 @@ public final class RunStore {
         args.add(Json.string(steps));
         args.add(historyEntry);
         args.add(keys.events(migrationId));
+        args.add(rerun ? "1" : "0");
         for (Step step : steps) {
             args.add(step.name());
             args.add(Json.string(StepState.notStarted(step.name())));

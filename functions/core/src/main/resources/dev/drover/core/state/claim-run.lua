@@ -1,4 +1,4 @@
--- Claims a not-started candidate for a new run, atomically: the candidate moves to running, its
+-- Claims a not-started candidate for a new run (or, when asked to re-run, a completed one), atomically: the candidate moves to running, its
 -- attempt counter grows, the run's record and its steps' initial states are written.
 -- KEYS[1] the migration's hash; KEYS[2] the run's hash; KEYS[3] the history outbox (a stream).
 -- ARGV[1] candidate id, ARGV[2] run id, ARGV[3] migration id, ARGV[4] the callback token's hash, ARGV[5] now,
@@ -13,16 +13,16 @@ local status = redis.call('HGET', c, 'status')
 if not status then
   return {'missing'}
 end
-if status ~= 'not_started' then
+if status ~= 'not_started' and not (status == 'completed' and ARGV[9] == '1') then
   return {'busy', status, redis.call('HGET', c, 'run') or ''}
 end
 local attempt = redis.call('HINCRBY', c, 'attempts', 1)
-redis.call('ZREM', m .. ':s:not_started', id)
+redis.call('ZREM', m .. ':s:' .. status, id)
 redis.call('ZADD', m .. ':s:running', 0, id)
 redis.call('HSET', c, 'status', 'running', 'run', ARGV[2], 'updatedAt', ARGV[5])
 redis.call('ZADD', c .. ':runs', attempt, ARGV[2])
 redis.call('DEL', c .. ':steps')
-for i = 9, #ARGV, 2 do
+for i = 10, #ARGV, 2 do
   redis.call('HSET', c .. ':steps', ARGV[i], ARGV[i + 1])
 end
 redis.call('HSET', KEYS[2], 'migrationId', ARGV[3], 'candidateId', id, 'attempt', attempt,
