@@ -212,6 +212,9 @@ public final class LocalStack implements AutoCloseable {
         if (settings.demoMigrator() >= 0) {
             startDemo(settings);
         }
+        // Last, so the configured and demo migrators' triggers stand first: any other app that announces with a
+        // migratorUrl joins the running stack (a Knative Trigger is deployed with a migrator; here it says so itself).
+        parts.push(new JoiningMigrators(state, broker, this::addMigrator, java.time.Duration.ofSeconds(1)));
     }
 
     /**

@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Node.js example migrator ({@code migrators/examples/node-hello}) against an in-process local stack, as a
  * migrator in another language joins {@code ./drover up}: started with {@code node index.js} and the environment a
- * migrator needs (the issuer's client credentials, the Dapr stand-in's address and API token, where it listens), its
- * step events routed to it as {@code DROVER_MIGRATORS} routes them. It announces through the stand-in with
+ * migrator needs (the issuer's client credentials, the Dapr stand-in's address and API token, where it listens), and
+ * nothing else: announcing its {@code migratorUrl} joins it to the running stack, which routes its step events to it.
+ * It announces through the stand-in with
  * {@code @dapr/dapr}, submits its candidates, answers a dry-run the platform forwards, runs both steps of a run to
  * completion, and refuses step events the platform did not sign.
  */
@@ -63,7 +64,7 @@ class NodeMigratorTest {
 
         port = FreePort.pick();
         String url = "http://127.0.0.1:" + port;
-        stack.addMigrator(APP, URI.create(url + "/steps")); // DROVER_MIGRATORS=node-hello=<url>/steps
+        // No DROVER_MIGRATORS entry: the migrator joins the running stack by announcing its migratorUrl (JoiningMigrators).
         log = Files.createTempFile("node-hello", ".log");
         ProcessBuilder launch = new ProcessBuilder("node", "index.js").directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
