@@ -7,6 +7,9 @@ import dev.drover.local.broker.Broker;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +18,8 @@ import java.util.function.BiConsumer;
 /**
  * Lets a migrator join the running stack: once an app has announced a migration with a {@code migratorUrl}, and the
  * broker has no trigger for it yet (neither {@code DROVER_MIGRATORS} nor a demo named it), its step events go to
- * {@code <migratorUrl>/steps}. On Knative the same thing is the migrator's own Trigger, deployed with it; here the
+ * {@code <migratorUrl>/steps}; announced again elsewhere (a restart on another port), they follow it. A route that
+ * was configured is never changed. On Knative the same thing is the migrator's own Trigger, deployed with it; here the
  * announcement is all a developer's migrator has to say. Checked every second, off the request path.
  */
 final class JoiningMigrators implements AutoCloseable {
@@ -24,6 +28,8 @@ final class JoiningMigrators implements AutoCloseable {
     private final RedisState state;
     private final Broker broker;
     private final BiConsumer<String, URI> addMigrator;
+    /** The routes this added, by app: only these follow a new migratorUrl. */
+    private final Map<String, URI> routes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scans = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("joining-migrators").factory());
 
@@ -34,23 +40,32 @@ final class JoiningMigrators implements AutoCloseable {
         scans.scheduleWithFixedDelay(this::scanQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Adds a trigger for every announcing app that has none; returns how many joined. */
+    /** Routes every announcing app that has no route, or follows its new migratorUrl; returns how many it routed. */
     int scan() {
-        int joined = 0;
+        // An app's latest announcement with a migratorUrl says where it is now (one app may own several migrations).
+        Map<String, StoredMigration> latest = new HashMap<>();
         for (StoredMigration stored : state.migrations().list()) {
+            String url = stored.migration().migratorUrl();
+            if (stored.owner() != null && url != null && !url.isBlank()) {
+                latest.merge(stored.owner(), stored, (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b);
+            }
+        }
+        int routed = 0;
+        for (StoredMigration stored : latest.values()) {
             String app = stored.owner();
             String url = stored.migration().migratorUrl();
-            if (app == null || url == null || url.isBlank()
-                    || broker.triggers().stream().anyMatch(trigger -> trigger.name().equals(app))) {
-                continue;
-            }
             URI steps = URI.create(url.endsWith("/") ? url + "steps" : url + "/steps");
+            boolean hasRoute = broker.triggers().stream().anyMatch(trigger -> trigger.name().equals(app));
+            if (hasRoute && (!routes.containsKey(app) || routes.get(app).equals(steps))) {
+                continue; // configured (never changed), or already where it announced
+            }
             addMigrator.accept(app, steps);
-            joined++;
+            routes.put(app, steps);
+            routed++;
             LOGGER.log(Level.INFO, "migrator " + app + " joined the stack: its step events go to " + steps
                     + " (the migratorUrl it announced with " + stored.migration().id() + ")");
         }
-        return joined;
+        return routed;
     }
 
     private void scanQuietly() {

@@ -1,0 +1,80 @@
+package dev.drover.local.stack;
+
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.core.function.Settings;
+import dev.drover.local.broker.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A migrator joins a running stack by announcing a migratorUrl: its step events go to {@code <migratorUrl>/steps},
+ * follow it when it announces from elsewhere, and never replace a route the stack was configured with.
+ */
+class JoiningMigratorsTest {
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() {
+        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
+                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
+        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+        StackKeys.drop(stack.state());
+    }
+
+    private static Migration migration(String id, String app, String migratorUrl) {
+        return new Migration(id, id, "", List.of(), List.of(new Step("work", "", app, "work", Map.of())), List.of())
+                .withMigratorUrl(migratorUrl);
+    }
+
+    private static Optional<URI> route(String app) {
+        return stack.broker().triggers().stream().filter(t -> t.name().equals(app)).map(Trigger::subscriber).findFirst();
+    }
+
+    private static Optional<URI> awaitRoute(String app, URI expected) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!route(app).equals(Optional.of(expected)) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        return route(app);
+    }
+
+    @Test
+    void anAnnouncedMigratorUrlRoutesTheAppsStepEventsAndFollowsItsNextAnnouncement() throws Exception {
+        stack.state().migrations().announce(migration("joins", "late-app", "http://127.0.0.1:9001"), "late-app");
+        URI first = URI.create("http://127.0.0.1:9001/steps");
+        assertEquals(Optional.of(first), awaitRoute("late-app", first), "the stack scans every second");
+
+        stack.state().migrations().announce(migration("joins", "late-app", "http://127.0.0.1:9002/"), "late-app");
+        URI moved = URI.create("http://127.0.0.1:9002/steps");
+        assertEquals(Optional.of(moved), awaitRoute("late-app", moved), "restarted elsewhere: its events follow it");
+    }
+
+    @Test
+    void aConfiguredRouteIsNeverReplaced() throws Exception {
+        URI configured = URI.create("http://127.0.0.1:9100/steps");
+        stack.addMigrator("configured-app", configured); // as DROVER_MIGRATORS does
+        stack.state().migrations().announce(migration("configured", "configured-app", "http://127.0.0.1:9200"), "configured-app");
+        // a route of its own, then a scan that could have moved configured-app
+        stack.state().migrations().announce(migration("witness", "witness-app", "http://127.0.0.1:9300"), "witness-app");
+        URI witness = URI.create("http://127.0.0.1:9300/steps");
+        assertEquals(Optional.of(witness), awaitRoute("witness-app", witness));
+        Thread.sleep(1_500); // one more scan
+        assertEquals(Optional.of(configured), route("configured-app"));
+    }
+}
