@@ -56,12 +56,20 @@ public final class RunStarter {
     private final RunClient runs;
     private final HistoryRecorder history;
     private final CallbackTokens callbackTokens;
+    private final Optional<Duration> stepDeadline;
 
     public RunStarter(RedisState state, RunClient runs, HistoryRecorder history, CallbackTokens callbackTokens) {
+        this(state, runs, history, callbackTokens, Optional.empty());
+    }
+
+    /** @param stepDeadline the deadline of steps whose migration sets none ({@link StepDeadlines}) */
+    public RunStarter(RedisState state, RunClient runs, HistoryRecorder history, CallbackTokens callbackTokens,
+                      Optional<Duration> stepDeadline) {
         this.state = state;
         this.runs = runs;
         this.history = history;
         this.callbackTokens = callbackTokens;
+        this.stepDeadline = stepDeadline;
     }
 
     /**
@@ -89,7 +97,8 @@ public final class RunStarter {
         if (!missing.isEmpty()) {
             return new Outcome.MissingInputs(missing);
         }
-        List<Step> steps = candidate.steps().isEmpty() ? migration.steps() : candidate.steps();
+        List<Step> steps = StepDeadlines.withDefault(candidate.steps().isEmpty() ? migration.steps() : candidate.steps(),
+                                                     stepDeadline);
         Instant now = Instant.now();
         // The run's start is appended to the history outbox by the claim itself (the script fills in the attempt).
         RunStore.Claim claim = state.runs().claim(migrationId, candidate.id(), runId,

@@ -62,7 +62,8 @@ public final class RunWorker implements AutoCloseable {
                                                                        callbackBaseUrl, Clock.systemUTC(), tokens),
                                                  new RolloutActivitiesImpl(state, new RunStarter(
                                                          state, new RunClient(client),
-                                                         new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())), tokens)));
+                                                         new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())), tokens,
+                                                         StepDeadlines.fromEnvironment(System.getenv()))));
         factory.start();
         return new RunWorker(factory);
     }

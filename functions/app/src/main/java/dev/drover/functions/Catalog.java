@@ -42,6 +42,7 @@ import dev.drover.functions.rollouts.GetRollout;
 import dev.drover.functions.rollouts.ListRollouts;
 import dev.drover.functions.rollouts.RolloutAction;
 import dev.drover.workflows.RunStarter;
+import dev.drover.workflows.StepDeadlines;
 import dev.drover.functions.trust.Trust;
 
 import java.time.Clock;
@@ -74,7 +75,8 @@ public final class Catalog {
                        new ListCandidates(state.migrations(), state.candidates()),
                        new GetCandidate(state.migrations(), state.candidates()),
                        new MigrationEvents(state.migrations(), new EventHub(state)),
-                       new StartCandidate(state, new RunStarter(state, platform.runs(), recorder, trust.callbackTokens()), actors),
+                       new StartCandidate(state, new RunStarter(state, platform.runs(), recorder, trust.callbackTokens(),
+                                                                StepDeadlines.fromEnvironment(System.getenv())), actors),
                        new CancelCandidate(state, platform.runs(), recorder, actors),
                        new RetryStep(state, platform.runs(), recorder, actors),
                        new CompleteStep(state, platform.runs(), recorder, actors),
