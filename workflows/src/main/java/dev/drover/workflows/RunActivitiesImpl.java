@@ -57,7 +57,8 @@ public final class RunActivitiesImpl implements RunActivities {
         // A retry keeps what the migrator reported before (a pull request link is still worth seeing).
         Map<String, String> reported = state.runs().stepState(plan.migrationId(), plan.candidateId(), step.name())
                 .map(StepState::metadata).orElse(Map.of());
-        StepState dispatched = new StepState(step.name(), StepStatus.DISPATCHED, dispatch, reported, "", now, now, null);
+        String warning = announcedNothing(plan.migrationId(), step.migratorApp()) ? unservedWarning(step) : "";
+        StepState dispatched = new StepState(step.name(), StepStatus.DISPATCHED, dispatch, reported, warning, now, now, null);
         // The dispatch is recorded with the state that says so, before publishing: if the publish fails, Temporal
         // retries this activity, the state is written again and the same event (same key) is persisted once.
         if (!state.runs().recordStep(run, dispatched, Optional.of(CandidateStatus.RUNNING),
@@ -74,6 +75,27 @@ public final class RunActivitiesImpl implements RunActivities {
                                         inputs,
                                         new StepEvent.CallbackAddress(callbackBaseUrl + "/event/" + plan.runId(), tokens.token(plan.runId())));
         publisher.publish(event, step.migratorApp());
+    }
+
+    /**
+     * Whether {@code app} has announced no migration to this platform (it owns none): then no deployed migrator is known
+     * to serve the step, and the event most likely reaches no one (an app id misspelt, a migrator not deployed). The
+     * common case, the run's own migration's owner, costs one read.
+     */
+    private boolean announcedNothing(String migrationId, String app) {
+        if (state.migrations().owner(migrationId).filter(app::equals).isPresent()) {
+            return false;
+        }
+        return state.migrations().list().stream().noneMatch(stored -> app.equals(stored.owner()));
+    }
+
+    private static String unservedWarning(Step step) {
+        String deadline = step.config().get(Deadlines.CONFIG_KEY);
+        String message = "dispatched to " + step.migratorApp() + ", which has announced no migration to this platform: "
+                + "nothing may serve this step (is " + step.migratorApp() + " deployed, and is the step's migratorApp spelt right?); "
+                + (deadline == null ? "it has no deadline: cancel the run if nothing answers" : "it fails after its deadline (" + deadline + ")");
+        System.getLogger(RunActivitiesImpl.class.getName()).log(System.Logger.Level.WARNING, "step " + step.name() + " " + message);
+        return message;
     }
 
     @Override

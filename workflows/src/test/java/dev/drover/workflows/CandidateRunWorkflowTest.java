@@ -3,6 +3,7 @@ package dev.drover.workflows;
 import dev.drover.contract.run.Callback;
 import dev.drover.contract.model.Candidate;
 import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.Step;
 import dev.drover.contract.run.RunStatus;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.core.signing.CallbackTokens;
@@ -158,6 +159,27 @@ class CandidateRunWorkflowTest {
         RunRefused refused = assertThrows(RunRefused.class, () -> harness.runs.retryStep(plan.runId()));
         assertEquals(RefusalCodes.NO_FAILED_STEP, refused.code());
         assertTrue(harness.published.isEmpty(), "nothing was re-dispatched");
+    }
+
+    @Test
+    void aStepForAnAppThatAnnouncedNothingSaysSoWhenDispatchedAndFailsAtItsDeadline() throws Exception {
+        RunPlan plan = harness.start("unserved", List.of(new Step("rename", "", "topic-renamer", "rename", Map.of("deadline", "PT2H"))));
+        harness.nextEvent();
+        awaitStepStatus(plan, "rename", StepStatus.DISPATCHED);
+        String message = stepState(plan, "rename").message();
+        assertTrue(message.startsWith("dispatched to topic-renamer, which has announced no migration to this platform"), message);
+        assertTrue(message.endsWith("it fails after its deadline (PT2H)"), message);
+        harness.env.sleep(Duration.ofHours(3));
+        awaitStepStatus(plan, "rename", StepStatus.FAILED);
+        assertTrue(stepState(plan, "rename").message().contains("deadline of PT2H passed"), stepState(plan, "rename").message());
+    }
+
+    @Test
+    void aStepForTheMigrationsOwnerIsDispatchedWithoutAWarning() throws Exception {
+        RunPlan plan = harness.start("served", List.of(step("bump", Map.of())));
+        harness.nextEvent();
+        awaitStepStatus(plan, "bump", StepStatus.DISPATCHED);
+        assertEquals("", stepState(plan, "bump").message());
     }
 
     @Test

@@ -30,6 +30,8 @@ final class JoiningMigrators implements AutoCloseable {
     private final BiConsumer<String, URI> addMigrator;
     /** The routes this added, by app: only these follow a new migratorUrl. */
     private final Map<String, URI> routes = new ConcurrentHashMap<>();
+    /** Apps already warned about: the warning is said once, not every second. */
+    private final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scans = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("joining-migrators").factory());
 
@@ -48,6 +50,8 @@ final class JoiningMigrators implements AutoCloseable {
             String url = stored.migration().migratorUrl();
             if (stored.owner() != null && url != null && !url.isBlank()) {
                 latest.merge(stored.owner(), stored, (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b);
+            } else if (stored.owner() != null) {
+                warnUnrouted(stored);
             }
         }
         int routed = 0;
@@ -66,6 +70,17 @@ final class JoiningMigrators implements AutoCloseable {
                     + " (the migratorUrl it announced with " + stored.migration().id() + ")");
         }
         return routed;
+    }
+
+    /** An app that announced no migratorUrl and that nothing routes: its step events would reach no one, silently. */
+    private void warnUnrouted(StoredMigration stored) {
+        String app = stored.owner();
+        if (broker.triggers().stream().noneMatch(trigger -> trigger.name().equals(app)) && warned.add(app)) {
+            LOGGER.log(Level.WARNING, "migrator " + app + " announced " + stored.migration().id() + " without a migratorUrl, and "
+                    + "nothing in this stack routes its step events: they reach no one, and its runs' steps fail at their "
+                    + "deadline. Announce a migratorUrl (the SDKs' MIGRATOR_URL), or start the stack with DROVER_MIGRATORS="
+                    + app + "=<url>/steps");
+        }
     }
 
     private void scanQuietly() {
