@@ -200,7 +200,7 @@ class MigratorRbacTest {
         }
         drain();
         KubernetesSecrets secrets = new KubernetesSecrets(client);
-        Target target = new Target("billing", "billing", null, "payments", "", "", "billing-db");
+        Target target = new Target("billing", "billing", null, "payments", "", "payments", "billing-db");
         secrets.publishedRole(target);
         secrets.publish(target, "billing_1", "first".toCharArray());
         secrets.publishedRole(target);
