@@ -4,12 +4,15 @@ import dev.drover.migrators.pgrotation.KubernetesSecrets;
 import dev.drover.migrators.pgrotation.PgRotationMigration;
 import dev.drover.migrators.pgrotation.PgRotationSettings;
 import dev.drover.migrators.pgrotation.Target;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -18,28 +21,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Kubernetes RBAC the manifests grant: only migrators hold any, each Role bound to its own migrator's
- * ServiceAccount in the Role's namespace, nothing cluster-wide, no wildcard; and what pg-credential-rotation is granted
- * is exactly what its code does to a Secret (the requests fabric8 really sends, on its mock API server), in the
- * namespace its settings publish to.
+ * The Kubernetes RBAC the manifests grant. Drover's namespace (the base, each overlay) grants nobody anything on Secrets:
+ * its own Secrets (drover-signing, drover-redis) are Drover's. pg-credential-rotation's access to the services' Secrets
+ * is a ClusterRole in knative/cluster, bound by nothing Drover ships: a platform team binds it per service namespace with
+ * a RoleBinding (the command in knative/README.md), never with a ClusterRoleBinding, which would grant in every
+ * namespace. What the ClusterRole grants is exactly what the migrator's code does to a Secret (the requests fabric8
+ * really sends, on its mock API server).
  */
 @EnableKubernetesMockClient(crud = true)
 class MigratorRbacTest {
     static KubernetesClient client;
     static KubernetesMockServer server;
 
+    static final String SECRETS_ROLE = "drover-pg-credential-rotation-secrets";
     /** The verbs of the Kubernetes authorizer for the HTTP methods of requests on one named object. */
     private static final Map<String, String> VERBS = Map.of("GET", "get", "POST", "create", "PATCH", "patch", "PUT", "update",
                                                             "DELETE", "delete");
@@ -50,74 +62,124 @@ class MigratorRbacTest {
         return Manifests.all();
     }
 
+    /** knative/cluster: what the platform team applies once per cluster. */
+    static Manifests cluster() {
+        return Manifests.render(Manifests.ROOT.resolve("cluster"));
+    }
+
+    static List<Manifests> everything() {
+        return Stream.concat(Manifests.all().stream(), Stream.of(cluster())).toList();
+    }
+
+    /**
+     * In Drover's namespace nothing grants access to Secrets: no Role with a rule on them, no RoleBinding to a role that
+     * has one (a Role of the render, or a ClusterRole), and no cluster-scoped RBAC at all (that is knative/cluster's).
+     */
     @ParameterizedTest
     @MethodSource("rendered")
-    void onlyMigratorsHoldRbacAndEachRoleIsBoundToItsOwnMigratorInItsNamespace(Manifests manifests) {
-        assertEquals(List.of(), manifests.of(ClusterRole.class).stream().map(r -> r.getMetadata().getName()).toList(),
-                     manifests + ": nothing of Drover needs a ClusterRole");
-        assertEquals(List.of(), manifests.of(ClusterRoleBinding.class).stream().map(r -> r.getMetadata().getName()).toList(),
-                     manifests + ": nothing of Drover needs rights in every namespace");
-        Set<String> migrators = Set.copyOf(Manifests.migrators());
-        Set<String> roles = new TreeSet<>();
+    void droversNamespaceGrantsNoAccessToSecrets(Manifests manifests) {
+        assertEquals(List.of(), names(manifests.of(ClusterRole.class)),
+                     manifests + ": a ClusterRole belongs in knative/cluster, applied once by the platform team");
         for (Role role : manifests.of(Role.class)) {
-            roles.add(role.getMetadata().getName());
+            assertEquals(List.of(), onSecrets(role.getRules()), manifests + ": Role " + role.getMetadata().getName()
+                    + " grants on Secrets in Drover's namespace, whose Secrets are Drover's");
+        }
+        Map<String, List<PolicyRule>> clusterRoles = new java.util.HashMap<>();
+        cluster().of(ClusterRole.class).forEach(r -> clusterRoles.put(r.getMetadata().getName(), r.getRules()));
+        for (RoleBinding binding : manifests.of(RoleBinding.class)) {
+            String what = manifests + ": RoleBinding " + binding.getMetadata().getName() + " (" + binding.getRoleRef().getKind()
+                    + " " + binding.getRoleRef().getName() + ")";
+            List<PolicyRule> granted = switch (binding.getRoleRef().getKind()) {
+                case "Role" -> manifests.of(Role.class).stream().filter(r -> r.getMetadata().getName().equals(binding.getRoleRef().getName()))
+                        .findFirst().map(Role::getRules).orElseThrow(() -> new AssertionError(what + ": no such Role in the render"));
+                case "ClusterRole" -> Optional.ofNullable(clusterRoles.get(binding.getRoleRef().getName()))
+                        .orElseThrow(() -> new AssertionError(what + ": a ClusterRole Drover does not define"));
+                default -> throw new AssertionError(what + ": roleRef kind");
+            };
+            assertEquals(List.of(), onSecrets(granted), what + " grants on Secrets in Drover's namespace, whose Secrets are Drover's");
+        }
+    }
+
+    /** A ClusterRoleBinding grants in every namespace, Drover's included: none anywhere. */
+    @ParameterizedTest
+    @MethodSource("everything")
+    void nothingGrantsInEveryNamespace(Manifests manifests) {
+        assertEquals(List.of(), names(manifests.of(ClusterRoleBinding.class)),
+                     manifests + ": a ClusterRoleBinding grants in every namespace; bind per namespace with a RoleBinding");
+    }
+
+    /** Every ClusterRole of knative/cluster belongs to a migrator, with no wildcard, escalating verb or aggregation. */
+    @Test
+    void theClusterRolesAreAMigratorsWithoutWildcards() {
+        Set<String> migrators = Set.copyOf(Manifests.migrators());
+        List<ClusterRole> roles = cluster().of(ClusterRole.class);
+        assertEquals(List.of(SECRETS_ROLE), names(roles), "knative/cluster's ClusterRoles");
+        for (ClusterRole role : roles) {
+            String name = "ClusterRole " + role.getMetadata().getName();
             assertTrue(migrators.contains(role.getMetadata().getLabels().get("app.kubernetes.io/name")),
-                       manifests + ": Role " + role.getMetadata().getName() + " belongs to a migrator (label app.kubernetes.io/name)");
+                       name + " belongs to a migrator (label app.kubernetes.io/name)");
+            assertNull(role.getAggregationRule(), name + ": no aggregation (it would grant what other ClusterRoles do)");
             for (PolicyRule rule : role.getRules()) {
-                String what = manifests + ": Role " + role.getMetadata().getName() + " rule " + rule;
+                String what = name + " rule " + rule;
                 assertTrue(rule.getNonResourceURLs() == null || rule.getNonResourceURLs().isEmpty(), what + ": no non-resource URLs");
                 assertTrue(!rule.getApiGroups().contains("*") && !rule.getResources().contains("*"), what + ": no wildcard");
                 assertTrue(rule.getVerbs().stream().noneMatch(ESCALATING::contains), what + ": no wildcard or escalating verb");
             }
         }
-        Set<String> bound = new TreeSet<>();
-        for (RoleBinding binding : manifests.of(RoleBinding.class)) {
-            String what = manifests + ": RoleBinding " + binding.getMetadata().getName();
-            assertEquals("Role", binding.getRoleRef().getKind(), what + " binds a Role of its namespace, never a ClusterRole");
-            assertTrue(roles.contains(binding.getRoleRef().getName()), what + " binds Role " + binding.getRoleRef().getName()
-                    + ", which the render does not create");
-            bound.add(binding.getRoleRef().getName());
-            for (Subject subject : binding.getSubjects()) {
-                assertEquals("ServiceAccount", subject.getKind(), what + ": only ServiceAccounts");
-                assertTrue(migrators.contains(subject.getName()), what + ": ServiceAccount " + subject.getName() + " is no migrator's");
-                Role role = manifests.of(Role.class).stream().filter(r -> r.getMetadata().getName().equals(binding.getRoleRef().getName()))
-                        .findFirst().orElseThrow();
-                assertEquals(subject.getName(), role.getMetadata().getLabels().get("app.kubernetes.io/name"),
-                             what + ": a migrator's Role is bound to that migrator only");
-                // The base names none; kustomize then gives the subject its ServiceAccount's namespace, the overlay's. One
-                // written in the base would stay as written in every overlay, and bind another namespace's account.
-                assertEquals(binding.getMetadata().getNamespace(), subject.getNamespace(),
-                             what + ": ServiceAccount " + subject.getName() + " is the one in the binding's namespace");
-            }
-        }
-        assertEquals(roles, bound, manifests + ": every Role is bound");
     }
 
     /**
-     * pg-credential-rotation's Role grants, on Secrets, exactly the verbs of the requests KubernetesSecrets makes: a
-     * first publication (the Secret is missing), a second (it exists), and reading which role a Secret names.
+     * The ClusterRole grants, on Secrets, exactly the verbs of the requests KubernetesSecrets makes: a first publication
+     * (the Secret is missing), a second (it exists), and reading which role a Secret names. Nothing else.
      */
-    @ParameterizedTest
-    @MethodSource("rendered")
-    void pgCredentialRotationMayDoToSecretsExactlyWhatPublishingDoes(Manifests manifests) throws Exception {
-        Set<String> used = secretVerbsOfPublishing();
-        assertEquals(Set.of("get", "create", "patch"), used, "what KubernetesSecrets does (if this changed, so must the Role)");
-
-        Set<String> granted = new TreeSet<>();
-        for (Role role : rolesBoundTo(manifests, PgRotationMigration.MIGRATOR_APP)) {
-            for (PolicyRule rule : role.getRules()) {
-                assertEquals(List.of(""), rule.getApiGroups(), manifests + ": Role " + role.getMetadata().getName() + ": the core group only");
-                assertEquals(List.of("secrets"), rule.getResources(), manifests + ": Role " + role.getMetadata().getName() + ": Secrets only");
-                granted.addAll(rule.getVerbs());
-            }
-        }
-        assertEquals(new TreeSet<>(used), granted, manifests + ": the verbs pg-credential-rotation's Roles grant on Secrets");
+    @Test
+    void pgCredentialRotationMayDoToSecretsExactlyWhatPublishingDoes() throws Exception {
+        assertGrantsExactlyWhatPublishingDoes(cluster());
     }
 
-    /** The migrator starts with its environment as its main reads it, publishes to Kubernetes, where its Role is. */
+    private static void assertGrantsExactlyWhatPublishingDoes(Manifests cluster) throws Exception {
+        Set<String> used = secretVerbsOfPublishing();
+        assertEquals(Set.of("get", "create", "patch"), used, "what KubernetesSecrets does (if this changed, so must the ClusterRole)");
+        ClusterRole role = cluster.of(ClusterRole.class).stream().filter(r -> r.getMetadata().getName().equals(SECRETS_ROLE))
+                .findFirst().orElseThrow(() -> new AssertionError("knative/cluster has no ClusterRole " + SECRETS_ROLE));
+        Set<String> granted = new TreeSet<>();
+        for (PolicyRule rule : role.getRules()) {
+            assertEquals(List.of(""), rule.getApiGroups(), SECRETS_ROLE + ": the core group only");
+            assertEquals(List.of("secrets"), rule.getResources(), SECRETS_ROLE + ": Secrets only");
+            granted.addAll(rule.getVerbs());
+        }
+        assertEquals(new TreeSet<>(used), granted, "the verbs " + SECRETS_ROLE + " grants on Secrets");
+    }
+
+    /**
+     * The grant knative/README.md tells the platform team to run, per service namespace: a RoleBinding (never a
+     * ClusterRoleBinding) of the shipped ClusterRole to the migrator's ServiceAccount in Drover's namespace.
+     */
+    @Test
+    void theReadmesGrantBindsTheClusterRoleToTheMigratorInOneNamespace() {
+        RoleBinding grant = documentedGrant("payments");
+        assertEquals("payments", grant.getMetadata().getNamespace(), "the RoleBinding is in the service's namespace: it grants there only");
+        assertEquals("ClusterRole", grant.getRoleRef().getKind());
+        assertEquals(SECRETS_ROLE, grant.getRoleRef().getName(), "the README binds the ClusterRole knative/cluster ships");
+        ServiceAccount account = Manifests.base().of(ServiceAccount.class).stream()
+                .filter(a -> a.getMetadata().getName().equals(PgRotationMigration.MIGRATOR_APP)).findFirst().orElseThrow();
+        assertEquals(List.of(account.getMetadata().getName()), grant.getSubjects().stream().map(s -> s.getName()).toList(),
+                     "to the migrator's ServiceAccount");
+        for (Manifests overlay : Manifests.all()) {
+            String namespace = overlay.config().getMetadata().getNamespace();
+            if (namespace != null) {
+                assertNotEquals(namespace, README_GRANT.namespace(), "the README's example grants in a service namespace, not in " + overlay + "'s");
+            }
+        }
+        assertTrue(Manifests.all().stream().map(o -> o.config().getMetadata().getNamespace())
+                           .anyMatch(grant.getSubjects().getFirst().getNamespace()::equals),
+                   "the README's --serviceaccount names the ServiceAccount in an overlay's namespace: " + README_GRANT.account());
+    }
+
+    /** The migrator starts with its environment as its main reads it and publishes to Kubernetes with its own token. */
     @ParameterizedTest
     @MethodSource("rendered")
-    void pgCredentialRotationPublishesToKubernetesSecretsWhereItsRoleIs(Manifests manifests) {
+    void pgCredentialRotationPublishesToKubernetesSecrets(Manifests manifests) {
         Workload migrator = TrustBoundaryTest.workload(manifests, PgRotationMigration.MIGRATOR_APP);
         Map<String, String> env = TrustBoundaryTest.environment(manifests, migrator);
         PgRotationSettings settings;
@@ -132,42 +194,48 @@ class MigratorRbacTest {
                     + " comes from a Secret (the admin connection is a credential; the URL names the cluster)");
         }
         assertEquals(TrustBoundaryTest.secretValue(TrustBoundaryTest.PG_ADMIN_SECRET, "url"), settings.database().url());
-
-        // A row without a namespace publishes to fabric8's namespace: KUBERNETES_NAMESPACE, where the Role must be.
-        String namespace = TrustBoundaryTest.namespace(manifests);
-        assertEquals(namespace, env.get("KUBERNETES_NAMESPACE"),
-                     manifests + ": Secrets of rows without a namespace land in Drover's namespace, where the Role grants them");
-        for (Role role : rolesBoundTo(manifests, PgRotationMigration.MIGRATOR_APP)) {
-            assertEquals(Optional.ofNullable(manifests.config().getMetadata().getNamespace()), Optional.ofNullable(role.getMetadata().getNamespace()),
-                         manifests + ": Role " + role.getMetadata().getName() + " is in the migrator's namespace");
-        }
         assertNotEquals(Optional.of(false), migrator.automountToken(),
                         manifests + ": " + migrator + " calls the Kubernetes API with its ServiceAccount's mounted token");
     }
 
+    /** The checks above catch what they are for: a binding in Drover's namespace, one for every namespace, more verbs. */
     @Test
-    void aRoleBoundToAnotherAccountOrWithAWildcardIsRefused() {
+    void aBindingInDroversNamespaceOrEverywhereOrAWiderRuleIsRefused() {
         Manifests base = Manifests.base();
-        RoleBinding binding = base.of(RoleBinding.class).getFirst();
-        binding.getSubjects().getFirst().setName("hello-migrator");
-        assertTrue(fails(() -> onlyMigratorsHoldRbacAndEachRoleIsBoundToItsOwnMigratorInItsNamespace(base)),
-                   "a migrator's Role bound to another migrator's ServiceAccount");
+        RoleBinding inBase = new RoleBindingBuilder().withNewMetadata().withName("pg-credential-rotation-secrets")
+                .withNamespace("drover").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", SECRETS_ROLE)
+                .addNewSubject().withKind("ServiceAccount").withName(PgRotationMigration.MIGRATOR_APP).withNamespace("drover").endSubject()
+                .build();
+        assertTrue(fails(() -> droversNamespaceGrantsNoAccessToSecrets(with(base, inBase))),
+                   "a RoleBinding of the ClusterRole in Drover's namespace");
 
-        Manifests again = Manifests.base();
-        again.of(RoleBinding.class).getFirst().getSubjects().getFirst().setNamespace("drover");
-        assertTrue(fails(() -> onlyMigratorsHoldRbacAndEachRoleIsBoundToItsOwnMigratorInItsNamespace(again)),
-                   "a subject with a namespace written in the base");
+        Role role = new io.fabric8.kubernetes.api.model.rbac.RoleBuilder().withNewMetadata().withName("reads-secrets").endMetadata()
+                .addNewRule().withApiGroups("").withResources("secrets").withVerbs("get").endRule().build();
+        assertTrue(fails(() -> droversNamespaceGrantsNoAccessToSecrets(with(base, role))), "a Role on Secrets in Drover's namespace");
 
-        Manifests wide = Manifests.base();
-        wide.of(Role.class).getFirst().getRules().getFirst().setVerbs(List.of("*"));
-        assertTrue(fails(() -> onlyMigratorsHoldRbacAndEachRoleIsBoundToItsOwnMigratorInItsNamespace(wide)), "verbs *");
+        ClusterRoleBinding everywhere = new ClusterRoleBindingBuilder().withNewMetadata().withName("pg-credential-rotation-secrets").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", SECRETS_ROLE)
+                .addNewSubject().withKind("ServiceAccount").withName(PgRotationMigration.MIGRATOR_APP).withNamespace("drover").endSubject()
+                .build();
+        assertTrue(fails(() -> nothingGrantsInEveryNamespace(with(cluster(), everywhere))), "a ClusterRoleBinding in knative/cluster");
+        assertTrue(fails(() -> nothingGrantsInEveryNamespace(with(base, everywhere))), "a ClusterRoleBinding in the base");
+
+        Manifests wide = cluster();
+        wide.of(ClusterRole.class).getFirst().getRules().getFirst().setVerbs(List.of("get", "create", "patch", "list"));
         assertTrue(fails(() -> {
             try {
-                pgCredentialRotationMayDoToSecretsExactlyWhatPublishingDoes(wide);
+                assertGrantsExactlyWhatPublishingDoes(wide);
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-        }), "more verbs than publishing uses");
+        }), "a verb publishing does not use (list)");
+    }
+
+    private static Manifests with(Manifests manifests, HasMetadata extra) {
+        List<HasMetadata> typed = new ArrayList<>(manifests.typed());
+        typed.add(extra);
+        return new Manifests(manifests.name(), manifests.raw(), typed);
     }
 
     private static boolean fails(Runnable check) {
@@ -179,16 +247,52 @@ class MigratorRbacTest {
         }
     }
 
-    static List<Role> rolesBoundTo(Manifests manifests, String serviceAccount) {
-        Set<String> names = new TreeSet<>();
-        for (RoleBinding binding : manifests.of(RoleBinding.class)) {
-            if (binding.getSubjects().stream().anyMatch(s -> s.getKind().equals("ServiceAccount") && s.getName().equals(serviceAccount))) {
-                names.add(binding.getRoleRef().getName());
-            }
+    private static List<String> names(List<? extends HasMetadata> objects) {
+        return objects.stream().map(o -> o.getMetadata().getName()).toList();
+    }
+
+    /** The rules that reach Secrets: the core group (or any) and secrets (or any resource). */
+    private static List<PolicyRule> onSecrets(List<PolicyRule> rules) {
+        return rules.stream().filter(r -> (r.getApiGroups().contains("") || r.getApiGroups().contains("*"))
+                && (r.getResources().contains("secrets") || r.getResources().contains("*"))).toList();
+    }
+
+    /** The {@code kubectl create rolebinding} knative/README.md gives: its ClusterRole, ServiceAccount and namespace. */
+    record Grant(String name, String clusterRole, String account, String namespace) {
+    }
+
+    static final Grant README_GRANT = readmeGrant();
+
+    private static Grant readmeGrant() {
+        String readme;
+        try {
+            readme = Files.readString(Manifests.ROOT.resolve("README.md")).replace("\\\n", " ");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        List<Role> roles = manifests.of(Role.class).stream().filter(r -> names.contains(r.getMetadata().getName())).toList();
-        assertTrue(!roles.isEmpty(), manifests + ": no Role bound to " + serviceAccount);
-        return roles;
+        Matcher command = Pattern.compile("kubectl create rolebinding (\\S+)([^\\n]*)").matcher(readme);
+        assertTrue(command.find(), "knative/README.md gives the kubectl create rolebinding that grants the ClusterRole");
+        String flags = command.group(2);
+        return new Grant(command.group(1), flag(flags, "--clusterrole="), flag(flags, "--serviceaccount="), flag(flags, "-n "));
+    }
+
+    private static String flag(String flags, String flag) {
+        Matcher value = Pattern.compile("(?:^|\\s)" + Pattern.quote(flag) + "(\\S+)").matcher(flags);
+        assertTrue(value.find(), "the README's kubectl create rolebinding has " + flag.strip() + ": " + flags);
+        return value.group(1);
+    }
+
+    /**
+     * The RoleBinding the README's command creates in {@code namespace} (what {@code kubectl create rolebinding} builds:
+     * roleRef from --clusterrole, a ServiceAccount subject from --serviceaccount=namespace:name).
+     */
+    static RoleBinding documentedGrant(String namespace) {
+        String[] account = README_GRANT.account().split(":", 2);
+        assertEquals(2, account.length, "--serviceaccount is <namespace>:<name>: " + README_GRANT.account());
+        return new RoleBindingBuilder().withNewMetadata().withName(README_GRANT.name()).withNamespace(namespace).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", README_GRANT.clusterRole())
+                .addNewSubject().withKind("ServiceAccount").withName(account[1]).withNamespace(account[0]).endSubject()
+                .build();
     }
 
     private static Set<String> publishingVerbs;
