@@ -65,6 +65,25 @@ class ImageConfigTest {
         assertEquals("drover/drover-workflows:0.1.0-SNAPSHOT", repoTag(Manifests.ROOT.resolve("../workflows")));
     }
 
+    /** A migrator built in this reactor (a test dependency): its main, and the image name its manifest uses. */
+    @Test
+    void thePgCredentialRotationImageRunsItsAppAsNonRootOnTheManifestsPort() throws Exception {
+        Path module = Manifests.ROOT.resolve("../migrators/pg-credential-rotation");
+        JsonNode config = imageConfig(module);
+        List<String> entrypoint = strings(config.path("Entrypoint"));
+        assertEquals("dev.drover.migrators.pgrotation.PgRotationMigratorApp", entrypoint.getLast());
+        Class.forName(entrypoint.getLast());
+        assertFastStartFlags(entrypoint);
+        assertNonRoot(config);
+        List<String> ports = new ArrayList<>();
+        config.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+        assertEquals(List.of("8080/tcp"), ports);
+        Service service = Manifests.base().knativeService("pg-credential-rotation").orElseThrow();
+        assertEquals(8080, CatalogManifestTest.containerPort(service));
+        String image = service.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage();
+        assertEquals(image + ":0.1.0-SNAPSHOT", repoTag(module), "the manifest's image name is the one the build gives it");
+    }
+
     private static void assertFastStartFlags(List<String> entrypoint) {
         assertTrue(entrypoint.contains("-XX:+UseSerialGC"), entrypoint.toString());
         assertTrue(entrypoint.contains("-XX:TieredStopAtLevel=1"), entrypoint.toString());

@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code resources}: files (one or more YAML documents) and directories with a kustomization.yaml</li>
- *   <li>{@code namespace}: set on every namespaced resource</li>
+ *   <li>{@code namespace}: set on every namespaced resource, and on a RoleBinding's subject that names a ServiceAccount of
+ *       the build (kustomize's name reference), when the subject had that ServiceAccount's namespace (none, in a base)</li>
  *   <li>{@code images}: {@code name} → {@code newName} / {@code newTag} / {@code digest}, in every
  *       {@code containers} / {@code initContainers} list of any kind (Knative Services included)</li>
  *   <li>{@code patches}: JSON 6902 ({@code add}, {@code replace}, {@code remove}) with a {@code target}
@@ -63,14 +64,35 @@ final class Kustomize {
             resources.forEach(resource -> images(resource, image));
         }
         if (kustomization.get("namespace") instanceof String namespace) {
+            Map<String, Object> accounts = new java.util.HashMap<>(); // ServiceAccount name -> its namespace before
+            resources.stream().filter(resource -> "ServiceAccount".equals(resource.get("kind")))
+                    .forEach(account -> accounts.put((String) map(account.get("metadata")).get("name"), map(account.get("metadata")).get("namespace")));
             resources.stream()
                     .filter(resource -> !CLUSTER_SCOPED.contains(resource.get("kind")))
                     .forEach(resource -> map(resource.get("metadata")).put("namespace", namespace));
+            resources.stream().filter(resource -> List.of("RoleBinding", "ClusterRoleBinding").contains(resource.get("kind")))
+                    .forEach(binding -> followServiceAccounts(binding, accounts, namespace));
         }
         if (kustomization.get("sortOptions") instanceof Map<?, ?> sortOptions) {
             sort(map(sortOptions), resources, dir);
         }
         return resources;
+    }
+
+    /**
+     * kustomize's name reference from a binding's subject to a ServiceAccount of the same build: a subject naming one,
+     * with the namespace that ServiceAccount had (none, in a base), moves with it to the new namespace. Other subjects keep
+     * theirs (kustomize's own namespace rule for subjects, on those named "default", is not needed here and not copied).
+     */
+    private static void followServiceAccounts(Map<String, Object> binding, Map<String, Object> accounts, String namespace) {
+        for (Object entry : list(binding.get("subjects"))) {
+            Map<String, Object> subject = map(entry);
+            Object name = subject.get("name");
+            if ("ServiceAccount".equals(subject.get("kind")) && accounts.containsKey(name)
+                    && java.util.Objects.equals(accounts.get(name), subject.get("namespace"))) {
+                subject.put("namespace", namespace);
+            }
+        }
     }
 
     /** kustomize's legacy order: the orderFirst kinds in that order, then the others by group/version/kind, then orderLast. */

@@ -48,6 +48,32 @@ class KustomizeTest {
         assertTrue(e.getMessage().contains("use a JSON 6902 patch"), e.getMessage());
     }
 
+    /** As kubectl kustomize 5.5 does (checked by hand, and on the overlays by OverlayTest where kubectl is installed). */
+    @Test
+    void aBindingsSubjectMovesWithItsServiceAccountAndOnlyThen() throws Exception {
+        Files.writeString(dir.resolve("rbac.yaml"), """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: app}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: b}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+                subjects:
+                  - {kind: ServiceAccount, name: app}
+                  - {kind: ServiceAccount, name: app, namespace: elsewhere}
+                  - {kind: ServiceAccount, name: other}
+                """);
+        Files.writeString(dir.resolve("kustomization.yaml"), "namespace: ns\nresources: [rbac.yaml]\n");
+        Map<String, Object> binding = Kustomize.build(dir).get(1);
+        assertEquals("ns", Kustomize.map(binding.get("metadata")).get("namespace"));
+        assertEquals(List.of(Map.of("kind", "ServiceAccount", "name", "app", "namespace", "ns"),
+                             Map.of("kind", "ServiceAccount", "name", "app", "namespace", "elsewhere"),
+                             Map.of("kind", "ServiceAccount", "name", "other")),
+                     binding.get("subjects"));
+    }
+
     private void writeConfigMap() throws Exception {
         Files.writeString(dir.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: \"1\"}\n");
     }

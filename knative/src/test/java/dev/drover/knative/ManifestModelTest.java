@@ -24,7 +24,8 @@ class ManifestModelTest {
             "v1/Namespace", "v1/ConfigMap", "v1/ServiceAccount", "apps/v1/Deployment",
             "serving.knative.dev/v1/Service", "eventing.knative.dev/v1/Broker", "eventing.knative.dev/v1/Trigger",
             "sources.knative.dev/v1/PingSource", "sources.knative.dev/v1/SinkBinding", "dapr.io/v1alpha1/Component",
-            "v1/Service", "gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/HTTPRoute");
+            "v1/Service", "gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/HTTPRoute",
+            "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding");
 
     static List<Manifests> rendered() {
         return Manifests.all();

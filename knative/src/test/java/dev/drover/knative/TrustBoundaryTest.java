@@ -63,6 +63,8 @@ class TrustBoundaryTest {
     static final String SIGNING_KEY = "signing-key";
     /** The key Dapr reads from the Secrets its token annotations name. */
     static final String DAPR_TOKEN_KEY = "token";
+    /** pg-credential-rotation's admin connection to the PostgreSQL cluster whose credentials it rotates. */
+    static final String PG_ADMIN_SECRET = "pg-credential-rotation-admin";
     /** A real key where the operator's Secret drover-signing would be: the code parses it. */
     private static final String SAMPLE_SIGNING_KEY = SigningKeys.generate().secretJson();
 
@@ -75,6 +77,7 @@ class TrustBoundaryTest {
         return switch (secret + "/" + key) {
             case SIGNING_SECRET + "/" + SIGNING_KEY -> SAMPLE_SIGNING_KEY;
             case "drover-redis/url" -> "redis://:password@redis.invalid:6379";
+            case PG_ADMIN_SECRET + "/url" -> "jdbc:postgresql://postgres.invalid:5432/postgres";
             default -> "value-of-" + secret + "-" + key;
         };
     }

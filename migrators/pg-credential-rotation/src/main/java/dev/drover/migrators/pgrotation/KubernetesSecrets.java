@@ -17,7 +17,8 @@ import java.util.Optional;
  * A Kubernetes Secret per service (fabric8's client): keys {@code username} and {@code password}, other keys kept.
  * The kubelet updates the mounted files of every pod that mounts it, atomically (a service that reads them again
  * on change adopts the credential without a restart); a service that reads them as environment variables needs a
- * rollout, which is its own business: adoption waits for it.
+ * rollout, which is its own business: adoption waits for it. Only in the namespace the target's row names: a row
+ * without one is refused, never written to the client's own namespace.
  */
 public final class KubernetesSecrets implements SecretDestination {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -53,15 +54,22 @@ public final class KubernetesSecrets implements SecretDestination {
 
     @Override
     public String describe(Target target) {
-        return "Secret " + namespace(target) + "/" + target.secretName();
+        return target.namespace().isEmpty() ? "Secret " + target.secretName() + " (its row names no namespace)"
+                : "Secret " + target.namespace() + "/" + target.secretName();
     }
 
-    /** The row's namespace, else the client's (its ServiceAccount's, or the kubeconfig context's), else {@code default}. */
-    private String namespace(Target target) {
-        if (!target.namespace().isEmpty()) {
-            return target.namespace();
+    /**
+     * The row's namespace, which it must name: never the client's own. In a cluster that is the migrator's namespace,
+     * Drover's, whose Secrets are Drover's (knative/README.md, "pg-credential-rotation"); a service's Secret is in the
+     * service's namespace, where the pods that mount it run.
+     */
+    private static String namespace(Target target) {
+        if (target.namespace().isEmpty()) {
+            throw new Credentials.Refused("service " + target.service() + " names no namespace for its Secret " + target.secretName()
+                    + ": fill the namespace column of its row in the marking table with the namespace of the service (where its "
+                    + "pods mount the Secret), then retry this step; publishing to Kubernetes writes only in the namespace a row names");
         }
-        return client.getNamespace() == null || client.getNamespace().isBlank() ? "default" : client.getNamespace();
+        return target.namespace();
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * @param loginPrefix the login roles' common name; {@code groupRole} unless the row says otherwise
  * @param team        who owns the service (candidate metadata, for rollouts by team)
  * @param database    the database the service connects to: only its sessions count as adoption; empty for any
- * @param namespace   the Kubernetes namespace of the service's Secret; empty for the client's own
+ * @param namespace   the Kubernetes namespace of the service's Secret (publishing to Kubernetes refuses a row without
+ *                    one); empty when the secrets are folders
  * @param secretName  the Secret (or the local folder) the service reads its credential from
  */
 public record Target(String service, String groupRole, String loginPrefix, String team, String database, String namespace,

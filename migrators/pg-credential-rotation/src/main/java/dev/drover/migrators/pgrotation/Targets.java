@@ -34,7 +34,7 @@ public final class Targets {
                                       + "login_prefix text, "                 // login roles are <prefix>_<n>; default group_role
                                       + "team text, "
                                       + "database text, "                     // only sessions in it count as adoption
-                                      + "namespace text, "                    // the Kubernetes Secret's namespace
+                                      + "namespace text, "                    // the service's namespace, where its Secret is
                                       + "secret_name text)");                 // default <service>-db
         }
     }

@@ -8,11 +8,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,6 +60,24 @@ class KubernetesSecretsTest {
         assertEquals("second", decode(secret.getData().get("password")));
         assertEquals("billing", secret.getMetadata().getLabels().get("app"));
         assertEquals("billing_2", secret.getMetadata().getAnnotations().get(KubernetesSecrets.ROLE_ANNOTATION));
+    }
+
+    /**
+     * A row without a namespace is refused, not written to the client's own namespace (in a cluster, Drover's, whose
+     * Secrets are Drover's): the mock client has one ("test"), and nothing lands there or anywhere.
+     */
+    @Test
+    void aRowWithoutANamespaceIsRefusedAndNothingIsWritten() {
+        assertFalse(client.getNamespace() == null || client.getNamespace().isBlank(), "the client has a namespace of its own");
+        Target unplaced = new Target("billing", "billing", null, "payments", "", "", "billing-db");
+        KubernetesSecrets secrets = new KubernetesSecrets(client);
+
+        Credentials.Refused refused = assertThrows(Credentials.Refused.class, () -> secrets.publish(unplaced, "billing_1", "x".toCharArray()));
+        assertTrue(refused.getMessage().contains("service billing names no namespace")
+                           && refused.getMessage().contains("fill the namespace column of its row"), refused.getMessage());
+        assertThrows(Credentials.Refused.class, () -> secrets.publishedRole(unplaced));
+        assertEquals(List.of(), client.secrets().inAnyNamespace().list().getItems(), "no Secret written anywhere");
+        assertEquals("Secret billing-db (its row names no namespace)", secrets.describe(unplaced));
     }
 
     @Test

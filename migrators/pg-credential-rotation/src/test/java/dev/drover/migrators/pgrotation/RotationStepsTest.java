@@ -2,6 +2,8 @@ package dev.drover.migrators.pgrotation;
 
 import dev.drover.contract.run.CallbackStatus;
 import dev.drover.migrator.StepResult;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,12 +29,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each step against the machine's PostgreSQL: its effect, its idempotency, its waits and what it never reveals. */
+/**
+ * Each step against the machine's PostgreSQL: its effect, its idempotency, its waits and what it never reveals. Secrets
+ * are folders, except where a test publishes to Kubernetes (fabric8's mock API server, CRUD mode).
+ */
+@EnableKubernetesMockClient(crud = true)
 class RotationStepsTest {
     private static final Map<String, String> WAIT = Map.of("deadline", "PT10M");
 
     @TempDir
     Path secretsDir;
+    KubernetesClient client;
     private TestPostgres pg;
     private MountedSecretDirectory secrets;
     private MutableClock clock;
@@ -273,6 +280,35 @@ class RotationStepsTest {
             assertEquals(CallbackStatus.FAILED, result.status(), type);
             assertTrue(result.message().contains("no longer marked for rotation"), result.message());
         }
+    }
+
+    /**
+     * Publishing to Kubernetes Secrets, a row that names no namespace fails the steps that read or write its Secret with
+     * what to fill, before any role is made, and no Secret is written (not in the client's own namespace either: in a
+     * cluster, Drover's). Once the row names one, the rotation proceeds there.
+     */
+    @Test
+    void publishingToKubernetesARowWithoutANamespaceFailsNamingTheColumnToFill() throws Exception {
+        rotation = new Rotation(pg.settings.database(), rotation.targets(), new KubernetesSecrets(client), clock);
+        for (String type : List.of("create-credential", "publish-credential")) {
+            StepResult result = run(type);
+            assertEquals(CallbackStatus.FAILED, result.status(), type + ": " + result.message());
+            assertTrue(result.message().contains("service billing names no namespace for its Secret billing")
+                               && result.message().contains("fill the namespace column of its row"), result.message());
+        }
+        assertEquals(Map.of(group, false), pg.roles(), "no login role made");
+        assertEquals(List.of(), client.secrets().inAnyNamespace().list().getItems(), "no Secret written anywhere");
+
+        try (Connection connection = pg.admin(); Statement statement = connection.createStatement()) {
+            statement.execute("update " + rotation.targets().table() + " set namespace = 'payments'");
+        }
+        assertEquals(CallbackStatus.SUCCEEDED, run("create-credential").status());
+        StepResult published = run("publish-credential");
+        assertEquals(CallbackStatus.SUCCEEDED, published.status(), published.message());
+        assertEquals("Secret payments/billing", published.metadata().get("secret"));
+        var secret = client.secrets().inNamespace("payments").withName("billing").get();
+        assertEquals(role(1), secret.getMetadata().getAnnotations().get(KubernetesSecrets.ROLE_ANNOTATION), "published in the row's namespace");
+        assertEquals(1, client.secrets().inAnyNamespace().list().getItems().size(), "and nowhere else");
     }
 
     @Test
