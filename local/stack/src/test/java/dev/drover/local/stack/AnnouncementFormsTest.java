@@ -3,7 +3,6 @@ package dev.drover.local.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.drover.contract.event.Announcement;
-import dev.drover.core.function.Settings;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
@@ -50,9 +49,7 @@ class AnnouncementFormsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
-                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+        stack = TestStacks.withoutDemo();
         api = new StackApi(stack);
         // A bare gRPC client, as the Python and Go SDKs are: it sends exactly the request built here.
         channel = NettyChannelBuilder.forTarget(stack.daprGrpcEndpoint()).usePlaintext().build();
@@ -64,8 +61,7 @@ class AnnouncementFormsTest {
     @AfterAll
     static void stop() {
         channel.shutdownNow();
-        stack.close();
-        StackKeys.drop(stack.state());
+        TestStacks.stop(stack);
     }
 
     private static Migration migration(String id) {

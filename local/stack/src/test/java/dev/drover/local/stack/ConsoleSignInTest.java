@@ -2,7 +2,6 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.console.signin.SignInSettings;
-import dev.drover.core.function.Settings;
 import dev.drover.contract.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,15 +35,12 @@ class ConsoleSignInTest {
 
     @BeforeAll
     static void start() {
-        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
-                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+        stack = TestStacks.withoutDemo();
     }
 
     @AfterAll
     static void stop() {
-        stack.close();
-        StackKeys.drop(stack.state());
+        TestStacks.stop(stack);
     }
 
     @Test

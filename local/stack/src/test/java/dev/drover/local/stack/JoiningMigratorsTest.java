@@ -2,7 +2,6 @@ package dev.drover.local.stack;
 
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
-import dev.drover.core.function.Settings;
 import dev.drover.local.broker.Trigger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,15 +24,12 @@ class JoiningMigratorsTest {
 
     @BeforeAll
     static void start() {
-        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
-                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+        stack = TestStacks.withoutDemo();
     }
 
     @AfterAll
     static void stop() {
-        stack.close();
-        StackKeys.drop(stack.state());
+        TestStacks.stop(stack);
     }
 
     private static Migration migration(String id, String app, String migratorUrl) {

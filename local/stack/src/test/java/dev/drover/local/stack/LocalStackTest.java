@@ -2,7 +2,6 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.auth.Role;
-import dev.drover.core.function.Settings;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.Migration;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,9 +42,7 @@ class LocalStackTest {
 
     @BeforeAll
     static void start() {
-        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
-                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+        stack = TestStacks.withoutDemo();
         api = new StackApi(stack);
         migrator = ScriptedMigrator.join(stack, MIGRATOR);
     }
@@ -54,8 +50,7 @@ class LocalStackTest {
     @AfterAll
     static void stop() {
         migrator.close();
-        stack.close();
-        StackKeys.drop(stack.state());
+        TestStacks.stop(stack);
     }
 
     private static Execution nextStep(String runId) throws InterruptedException {

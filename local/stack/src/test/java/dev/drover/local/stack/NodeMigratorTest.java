@@ -1,7 +1,6 @@
 package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.function.Settings;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.contract.signing.Signatures;
@@ -53,9 +52,7 @@ class NodeMigratorTest {
     static void start() throws Exception {
         Path folder = NodeExample.prepare();
 
-        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
-                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+        stack = TestStacks.withoutDemo();
         api = new StackApi(stack);
         projects = Files.createTempDirectory("node-hello-projects");
         Files.createDirectories(projects.resolve("alpha"));
@@ -94,8 +91,7 @@ class NodeMigratorTest {
             Files.deleteIfExists(log);
         }
         if (stack != null) {
-            stack.close();
-            StackKeys.drop(stack.state());
+            TestStacks.stop(stack);
         }
         if (projects != null) {
             DemoStack.delete(projects);

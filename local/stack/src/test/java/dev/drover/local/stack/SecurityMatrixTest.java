@@ -2,7 +2,6 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.auth.Role;
-import dev.drover.core.function.Settings;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.Migration;
@@ -29,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -62,9 +60,7 @@ class SecurityMatrixTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
-                                                             "DROVER_REDIS_PREFIX", "drover-test-" + UUID.randomUUID() + ":"));
-        stack = LocalStack.start(LocalStackSettings.ephemeral(functions, FreePort.pick()).withoutDemo());
+        stack = TestStacks.withoutDemo();
         Announcements.publish(stack, APP, new Migration(MIGRATION, "Matrix", "", List.of(),
                                                         List.of(new Step("bump", "", APP, "test", Map.of())), List.of()));
         StackApi api = new StackApi(stack);
@@ -76,8 +72,7 @@ class SecurityMatrixTest {
 
     @AfterAll
     static void stop() {
-        stack.close();
-        StackKeys.drop(stack.state());
+        TestStacks.stop(stack);
     }
 
     @SuppressWarnings("unchecked")
