@@ -86,7 +86,7 @@ class WorkerReplacementTest {
 
         Execution bump = nextStep(runId);
         assertEquals("bump", bump.step().step().name());
-        awaitLastEvent(runId, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, "the run waits for bump's callback");
+        awaitWaiting(runId, "the run waits for bump's callback");
         stack.stopWorker();
         report(bump, CallbackStatus.SUCCEEDED);
         // The update scheduled a workflow task that no worker takes: the callback waits at Temporal, nothing changed.
@@ -97,7 +97,7 @@ class WorkerReplacementTest {
         Execution merge = nextStep(runId);
         assertEquals("merge", merge.step().step().name());
         assertEquals("succeeded", api.stepStatus("replace-callbacks", "alpha", 0));
-        awaitLastEvent(runId, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, "the run waits for merge's callback");
+        awaitWaiting(runId, "the run waits for merge's callback");
         stack.stopWorker();
         stack.startWorker();
         report(merge, CallbackStatus.MERGED);
@@ -200,10 +200,22 @@ class WorkerReplacementTest {
      * run waits with nothing in flight (no activity, no workflow task a dying worker could take along).
      */
     private static void awaitLastEvent(String runId, EventType type, String what) throws InterruptedException {
+        awaitLastEvent(runId, java.util.Set.of(type), what);
+    }
+
+    /**
+     * Waits until the run waits for a callback with nothing in flight: its history ends with a completed workflow task,
+     * or with the step's deadline timer that task started (every step has a deadline: DROVER_STEP_DEADLINE).
+     */
+    private static void awaitWaiting(String runId, String what) throws InterruptedException {
+        awaitLastEvent(runId, java.util.Set.of(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_TIMER_STARTED), what);
+    }
+
+    private static void awaitLastEvent(String runId, java.util.Set<EventType> types, String what) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             List<HistoryEvent> events = stack.workflowClient().fetchHistory(runId).getEvents();
-            if (events.get(events.size() - 1).getEventType() == type) {
+            if (types.contains(events.get(events.size() - 1).getEventType())) {
                 return;
             }
             assertTrue(System.nanoTime() < until, "timed out waiting until " + what + " (history ends with "
