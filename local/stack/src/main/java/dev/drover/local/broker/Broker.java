@@ -88,6 +88,15 @@ public final class Broker implements AutoCloseable {
      * every event accepted after this returns.
      */
     public synchronized void addTrigger(Trigger trigger) {
+        addTrigger(trigger, null);
+    }
+
+    /**
+     * As above; a trigger the broker has never had also sees the events accepted since {@code since} (null: none before
+     * it was added), as a Trigger created with its subscriber sees what comes after: for a migrator that joins a running
+     * stack after its announcement, whose first step events may already be on their way.
+     */
+    public synchronized void addTrigger(Trigger trigger, java.time.Instant since) {
         if (closed) {
             throw new IllegalStateException("the broker is closed");
         }
@@ -95,7 +104,7 @@ public final class Broker implements AutoCloseable {
         DeliverySpec delivery = trigger.delivery().orElse(config.delivery());
         StreamConsumer consumer = StreamConsumer.start(
                 config.redis(),
-                new StreamConsumer.Group(keys.events(), trigger.name(), config.consumerName(), StreamConsumer.Start.NEW_ENTRIES),
+                new StreamConsumer.Group(keys.events(), trigger.name(), config.consumerName(), StreamConsumer.Start.NEW_ENTRIES, since),
                 delivery,
                 new TriggerDelivery(http, trigger, delivery),
                 new BrokerDeadLetters(config.redis(), keys, http, trigger, delivery),

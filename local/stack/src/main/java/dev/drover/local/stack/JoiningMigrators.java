@@ -7,13 +7,13 @@ import dev.drover.local.broker.Broker;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * Lets a migrator join the running stack: once an app has announced a migration with a {@code migratorUrl}, and the
@@ -27,7 +27,7 @@ final class JoiningMigrators implements AutoCloseable {
 
     private final RedisState state;
     private final Broker broker;
-    private final BiConsumer<String, URI> addMigrator;
+    private final Route addMigrator;
     /** The routes this added, by app: only these follow a new migratorUrl. */
     private final Map<String, URI> routes = new ConcurrentHashMap<>();
     /** Apps already warned about: the warning is said once, not every second. */
@@ -35,7 +35,13 @@ final class JoiningMigrators implements AutoCloseable {
     private final ScheduledExecutorService scans = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("joining-migrators").factory());
 
-    JoiningMigrators(RedisState state, Broker broker, BiConsumer<String, URI> addMigrator, Duration every) {
+    /** Routes an app's step events to a URL, from a moment on. */
+    @FunctionalInterface
+    interface Route {
+        void add(String app, URI steps, Instant since);
+    }
+
+    JoiningMigrators(RedisState state, Broker broker, Route addMigrator, Duration every) {
         this.state = state;
         this.broker = broker;
         this.addMigrator = addMigrator;
@@ -63,7 +69,8 @@ final class JoiningMigrators implements AutoCloseable {
             if (hasRoute && (!routes.containsKey(app) || routes.get(app).equals(steps))) {
                 continue; // configured (never changed), or already where it announced
             }
-            addMigrator.accept(app, steps);
+            // From its announcement on: a run may have dispatched to it in the second before this scan.
+            addMigrator.add(app, steps, stored.updatedAt());
             routes.put(app, steps);
             routed++;
             LOGGER.log(Level.INFO, "migrator " + app + " joined the stack: its step events go to " + steps

@@ -344,8 +344,14 @@ public final class LocalStack implements AutoCloseable {
      * migrator extension, whose dead letters go to the dead-letters function (as in knative/base/migrators/).
      */
     public void addMigrator(String appId, URI steps) {
+        addMigrator(appId, steps, null);
+    }
+
+    /** As above; a migrator that joins after announcing also gets its step events published since {@code since}. */
+    void addMigrator(String appId, URI steps, java.time.Instant since) {
         broker.addTrigger(new Trigger(appId, Map.of("type", StepEvent.TYPE, StepEvent.MIGRATOR_EXTENSION, appId), steps,
-                                      Optional.of(DeliverySpec.defaults().withDeadLetterSink(apiUri().resolve("/dead-letters")))));
+                                      Optional.of(DeliverySpec.defaults().withDeadLetterSink(apiUri().resolve("/dead-letters")))),
+                          since);
     }
 
     /** Waits until every demo migrator has run its first discovery (announced, then submitted); true when they have. */

@@ -56,8 +56,13 @@ public final class StreamConsumer implements AutoCloseable {
      * @param name     the group's name
      * @param consumer this process's consumer name
      * @param start    where the group starts if it does not exist yet
+     * @param since    if not null, where it starts instead: the entries appended from this moment on (a stream entry's id
+     *                 is its append time)
      */
-    public record Group(String stream, String name, String consumer, Start start) {
+    public record Group(String stream, String name, String consumer, Start start, java.time.Instant since) {
+        public Group(String stream, String name, String consumer, Start start) {
+            this(stream, name, consumer, start, null);
+        }
     }
 
     private final UnifiedJedis redis;
@@ -141,7 +146,8 @@ public final class StreamConsumer implements AutoCloseable {
     }
 
     private void createGroup() {
-        StreamEntryID from = group.start() == Start.BEGINNING ? new StreamEntryID() : StreamEntryID.XGROUP_LAST_ENTRY;
+        StreamEntryID from = group.since() != null ? new StreamEntryID(Math.max(0, group.since().toEpochMilli() - 1), 0)
+                : group.start() == Start.BEGINNING ? new StreamEntryID() : StreamEntryID.XGROUP_LAST_ENTRY;
         try {
             redis.xgroupCreate(group.stream(), group.name(), from, true);
         } catch (JedisDataException e) {

@@ -61,6 +61,36 @@ class JoiningMigratorsTest {
     }
 
     @Test
+    void aStepEventPublishedBetweenTheAnnouncementAndTheRouteStillReachesTheMigrator() throws Exception {
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer migrator = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        migrator.createContext("/steps", exchange -> {
+            received.add(exchange.getRequestHeaders().getFirst("ce-id"));
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        migrator.start();
+        try {
+            stack.state().migrations().announce(migration("early", "early-app", "http://127.0.0.1:" + migrator.getAddress().getPort()),
+                                                "early-app");
+            // At once, before the stack's next scan routes early-app: a run dispatched in that second.
+            java.net.http.HttpResponse<String> published = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(stack.broker().ingressUri())
+                            .header("ce-specversion", "1.0").header("ce-id", "run-1/work/1").header("ce-source", "/drover")
+                            .header("ce-type", dev.drover.contract.run.StepEvent.TYPE).header("ce-migratorapp", "early-app")
+                            .header("content-type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, published.statusCode(), published.body());
+            assertEquals("run-1/work/1", received.poll(15, java.util.concurrent.TimeUnit.SECONDS),
+                         "the event published after the announcement, before the route, is delivered once routed");
+        } finally {
+            migrator.stop(0);
+        }
+    }
+
+    @Test
     void aConfiguredRouteIsNeverReplaced() throws Exception {
         URI configured = URI.create("http://127.0.0.1:9100/steps");
         stack.addMigrator("configured-app", configured); // as DROVER_MIGRATORS does
