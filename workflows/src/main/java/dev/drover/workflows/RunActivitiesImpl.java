@@ -86,7 +86,7 @@ public final class RunActivitiesImpl implements RunActivities {
         if (state.migrations().owner(migrationId).filter(app::equals).isPresent()) {
             return false;
         }
-        return state.migrations().list().stream().noneMatch(stored -> app.equals(stored.owner()));
+        return !state.migrations().anyOwnedBy(app);
     }
 
     private static String unservedWarning(Step step) {

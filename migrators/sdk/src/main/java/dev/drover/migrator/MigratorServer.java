@@ -46,7 +46,7 @@ final class MigratorServer {
             direct.addHandler(type, (request, eventType, status, headers, message) -> {
                 headers.set(HeaderNames.CONTENT_TYPE, "application/json");
                 return DirectHandler.TransportResponse.builder().status(status).headers(headers)
-                        .entity(Json.bytes(ErrorBody.of(codeFor(status), message == null || message.isBlank()
+                        .entity(Json.bytes(ErrorBody.of(ErrorBody.codeFor(status.code()), message == null || message.isBlank()
                                 ? status.reasonPhrase() : message)))
                         .keepAlive(eventType.keepAlive())
                         .build();
@@ -108,7 +108,7 @@ final class MigratorServer {
                 LOGGER.log(Level.ERROR, "Helidon failed a request", e);
                 error(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "unexpected failure; see the migrator's log");
             } else {
-                error(res, e.status(), codeFor(e.status()), e.status().reasonPhrase()
+                error(res, e.status(), ErrorBody.codeFor(e.status().code()), e.status().reasonPhrase()
                         + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage()));
             }
         });
@@ -120,20 +120,6 @@ final class MigratorServer {
 
     private static void error(ServerResponse res, Status status, String code, String message) {
         Answers.error(res, status, code, message);
-    }
-
-    /** The stable code of a refusal that has only a status: Helidon's own. */
-    private static String codeFor(Status status) {
-        return switch (status.code()) {
-            case 404 -> "route_not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "payload_too_large";
-            case 414 -> "uri_too_long";
-            case 415 -> "unsupported_media_type";
-            case 431 -> "headers_too_large";
-            case 505 -> "http_version_not_supported";
-            default -> status.code() >= 500 ? "internal" : "bad_request";
-        };
     }
 
     private static byte[] sha256(String value) {

@@ -76,7 +76,7 @@ public final class StepCallbackFunction implements Function {
                     + (run.status() == RunStatus.CANCELLED ? "was cancelled" : "has completed") + "; its callbacks change nothing");
         }
         try {
-            CallbackOutcome outcome = runs.callback(runId, callback, null);
+            CallbackOutcome outcome = runs.callback(runId, callback);
             Http.json(res, new Answer(outcome.applied(), outcome.stepStatus()));
         } catch (RunRefused e) {
             throw new ApiException(Status.CONFLICT_409, e.code(), e.getMessage());

@@ -43,20 +43,7 @@ public final class Http {
      * a protocol it does not speak) and the routing's.
      */
     public static String codeFor(Status status) {
-        return switch (status.code()) {
-            case 400 -> "bad_request";
-            case 403 -> "forbidden";
-            case 404 -> "route_not_found";
-            case 405 -> "method_not_allowed";
-            case 406 -> "not_acceptable";
-            case 413 -> "payload_too_large";
-            case 414 -> "uri_too_long";
-            case 415 -> "unsupported_media_type";
-            case 431 -> "headers_too_large";
-            case 503 -> "unavailable";
-            case 505 -> "http_version_not_supported";
-            default -> status.code() >= 500 ? "internal" : "bad_request";
-        };
+        return ErrorBody.codeFor(status.code());
     }
 
     /**

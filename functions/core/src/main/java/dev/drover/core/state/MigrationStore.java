@@ -106,6 +106,18 @@ public final class MigrationStore {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
     }
 
+    /** Whether {@code app} owns any migration: each migration's owner field, in one pipelined round trip. */
+    public boolean anyOwnedBy(String app) {
+        List<Response<String>> owners = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String id : redis.zrange(keys.migrations(), 0, -1)) {
+                owners.add(pipeline.hget(keys.migration(id), "owner"));
+            }
+            pipeline.sync();
+        }
+        return owners.stream().anyMatch(owner -> app.equals(owner.get()));
+    }
+
     /** Every migration, ordered by id, with its candidate counts. */
     public List<StoredMigration> list() {
         return read(redis.zrange(keys.migrations(), 0, -1));
