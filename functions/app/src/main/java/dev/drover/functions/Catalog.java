@@ -4,8 +4,6 @@ import dev.drover.console.Console;
 import dev.drover.console.signin.SignIn;
 import dev.drover.console.api.ConsoleApi;
 import dev.drover.core.function.Function;
-import dev.drover.core.state.RedisState;
-import dev.drover.history.HistoryQueries;
 import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.outbox.RedisOutbox;
 import dev.drover.functions.candidates.GetCandidate;
@@ -43,12 +41,10 @@ import dev.drover.functions.rollouts.ListRollouts;
 import dev.drover.functions.rollouts.RolloutAction;
 import dev.drover.workflows.RunStarter;
 import dev.drover.workflows.StepDeadlines;
-import dev.drover.functions.trust.Trust;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,103 +55,98 @@ public final class Catalog {
     private Catalog() {
     }
 
-    public static List<Function> all(Platform platform) {
-        RedisState state = platform.state();
-        // Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for.
-        HistoryRecorder recorder = new HistoryRecorder(new RedisOutbox(state.redis(), state.keys()));
-        HistoryQueries history = platform.history().queries();
-        Trust trust = platform.trust();
-        Actors actors = new Actors(trust.proxies());
-        return List.of(new RegistryAnnounce(state.migrations(), state.candidates(), state.announcements(), trust.tokens(), trust.migratorUrls(), recorder),
-                       new GetAnnouncementOutcomes(state.announcements()),
-                       new ListMigrations(state.migrations()),
-                       new GetMigration(state.migrations()),
-                       new TransferOwner(state.migrations(), actors),
-                       new SubmitCandidates(state.migrations(), state.candidates(), recorder, actors),
-                       new ListCandidates(state.migrations(), state.candidates()),
-                       new GetCandidate(state.migrations(), state.candidates()),
-                       new MigrationEvents(state.migrations(), new EventHub(state)),
-                       new StartCandidate(state, new RunStarter(state, platform.runs(), recorder, trust.callbackTokens(),
-                                                                StepDeadlines.fromEnvironment(System.getenv())), actors),
-                       new CancelCandidate(state, platform.runs(), recorder, actors),
-                       new RetryStep(state, platform.runs(), recorder, actors),
-                       new CompleteStep(state, platform.runs(), recorder, actors),
-                       new EditInputs(state, actors),
-                       new GetSteps(state),
-                       new StepCallbackFunction(state, platform.runs()),
-                       new StepRelay(platform.brokerUrl(), trust.signatures()),
-                       new DeadLetters(state, platform.runs(), trust.signatures()),
-                       new DryRunCandidate(state, new MigratorClient(Duration.ofSeconds(60), trust.keys()), trust.migratorUrls()),
-                       new PlatformKeys(trust.keys()),
-                       new HistoryTotals(state.migrations(), history),
-                       new HistoryBurndown(state.migrations(), history, Clock.systemUTC()),
-                       new HistorySteps(state.migrations(), history),
-                       new HistoryFailures(state.migrations(), history),
-                       new HistoryAudit(state.migrations(), history),
-                       new CreateRollout(state, platform.runs(), recorder, actors),
-                       new ListRollouts(state),
-                       new GetRollout(state),
-                       new RolloutAction("pause", state, platform.runs(), recorder, actors),
-                       new RolloutAction("resume", state, platform.runs(), recorder, actors),
-                       new RolloutAction("promote", state, platform.runs(), recorder, actors),
-                       new RolloutAction("abort", state, platform.runs(), recorder, actors),
-                       new BulkAction("retry", state, platform.runs(), recorder, actors),
-                       new BulkAction("cancel", state, platform.runs(), recorder, actors),
-                       new Console(new ConsoleApi(platform.apiUrl()), new SignIn(platform.signIn(), trust.tokens(), trust.keys())));
+    /**
+     * One function: its name, what of the platform it uses, and how it is built. A process serving one function builds
+     * that one alone, so it neither opens nor even loads what the others need (its cold start, issue 16).
+     */
+    private record Entry(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
+    }
+
+    private static Entry entry(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
+        return new Entry(name, use, make);
     }
 
     /**
-     * What each function uses of the platform: its process ({@code FUNCTION=<name>}) opens that and nothing else.
-     * Declared here, beside the list; {@code StartOnlyWhatIsUsedTest} checks it against what each function holds.
+     * Every function, with what it uses of the platform: its process ({@code FUNCTION=<name>}) opens that and nothing
+     * else. {@code StartOnlyWhatIsUsedTest} checks each declaration against what the function holds.
      */
-    private static final Map<String, PlatformUse> USES = Map.ofEntries(
-            Map.entry("registry-announce", PlatformUse.STATE),
-            Map.entry("registry-announcements", PlatformUse.STATE),
-            Map.entry("migrations-list", PlatformUse.STATE),
-            Map.entry("migration-get", PlatformUse.STATE),
-            Map.entry("migration-owner", PlatformUse.STATE),
-            Map.entry("candidates-submit", PlatformUse.STATE),
-            Map.entry("candidates-list", PlatformUse.STATE),
-            Map.entry("candidate-get", PlatformUse.STATE),
-            Map.entry("migration-events", PlatformUse.STATE),
-            Map.entry("candidate-start", PlatformUse.STATE_AND_RUNS),
-            Map.entry("candidate-cancel", PlatformUse.STATE_AND_RUNS),
-            Map.entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS),
-            Map.entry("candidate-step-complete", PlatformUse.STATE_AND_RUNS),
-            Map.entry("candidate-inputs", PlatformUse.STATE),
-            Map.entry("candidate-steps", PlatformUse.STATE),
-            Map.entry("step-callback", PlatformUse.STATE_AND_RUNS),
-            Map.entry("step-relay", PlatformUse.NONE),
-            Map.entry("dead-letters", PlatformUse.STATE_AND_RUNS),
-            Map.entry("migration-dry-run", PlatformUse.STATE),
-            Map.entry("platform-keys", PlatformUse.NONE),
-            Map.entry("history-totals", PlatformUse.STATE_AND_HISTORY),
-            Map.entry("history-burndown", PlatformUse.STATE_AND_HISTORY),
-            Map.entry("history-steps", PlatformUse.STATE_AND_HISTORY),
-            Map.entry("history-failures", PlatformUse.STATE_AND_HISTORY),
-            Map.entry("history-audit", PlatformUse.STATE_AND_HISTORY),
-            Map.entry("rollout-create", PlatformUse.STATE_AND_RUNS),
-            Map.entry("rollouts-list", PlatformUse.STATE),
-            Map.entry("rollout-get", PlatformUse.STATE),
-            Map.entry("rollout-pause", PlatformUse.STATE_AND_RUNS),
-            Map.entry("rollout-resume", PlatformUse.STATE_AND_RUNS),
-            Map.entry("rollout-promote", PlatformUse.STATE_AND_RUNS),
-            Map.entry("rollout-abort", PlatformUse.STATE_AND_RUNS),
-            Map.entry("bulk-retry", PlatformUse.STATE_AND_RUNS),
-            Map.entry("bulk-cancel", PlatformUse.STATE_AND_RUNS),
+    private static final List<Entry> ENTRIES = List.of(
+            entry("registry-announce", PlatformUse.STATE, p -> new RegistryAnnounce(p.state().migrations(), p.state().candidates(),
+                    p.state().announcements(), p.trust().tokens(), p.trust().migratorUrls(), recorder(p))),
+            entry("registry-announcements", PlatformUse.STATE, p -> new GetAnnouncementOutcomes(p.state().announcements())),
+            entry("migrations-list", PlatformUse.STATE, p -> new ListMigrations(p.state().migrations())),
+            entry("migration-get", PlatformUse.STATE, p -> new GetMigration(p.state().migrations())),
+            entry("migration-owner", PlatformUse.STATE, p -> new TransferOwner(p.state().migrations(), actors(p))),
+            entry("candidates-submit", PlatformUse.STATE, p -> new SubmitCandidates(p.state().migrations(), p.state().candidates(),
+                    recorder(p), actors(p))),
+            entry("candidates-list", PlatformUse.STATE, p -> new ListCandidates(p.state().migrations(), p.state().candidates())),
+            entry("candidate-get", PlatformUse.STATE, p -> new GetCandidate(p.state().migrations(), p.state().candidates())),
+            entry("migration-events", PlatformUse.STATE, p -> new MigrationEvents(p.state().migrations(), new EventHub(p.state()))),
+            entry("candidate-start", PlatformUse.STATE_AND_RUNS, p -> new StartCandidate(p.state(), new RunStarter(p.state(), p.runs(),
+                    recorder(p), p.trust().callbackTokens(), StepDeadlines.fromEnvironment(System.getenv())), actors(p))),
+            entry("candidate-cancel", PlatformUse.STATE_AND_RUNS, p -> new CancelCandidate(p.state(), p.runs(), recorder(p), actors(p))),
+            entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS, p -> new RetryStep(p.state(), p.runs(), recorder(p), actors(p))),
+            entry("candidate-step-complete", PlatformUse.STATE_AND_RUNS, p -> new CompleteStep(p.state(), p.runs(), recorder(p), actors(p))),
+            entry("candidate-inputs", PlatformUse.STATE, p -> new EditInputs(p.state(), actors(p))),
+            entry("candidate-steps", PlatformUse.STATE, p -> new GetSteps(p.state())),
+            entry("step-callback", PlatformUse.STATE_AND_RUNS, p -> new StepCallbackFunction(p.state(), p.runs())),
+            entry("step-relay", PlatformUse.NONE, p -> new StepRelay(p.brokerUrl(), p.trust().signatures())),
+            entry("dead-letters", PlatformUse.STATE_AND_RUNS, p -> new DeadLetters(p.state(), p.runs(), p.trust().signatures())),
+            entry("migration-dry-run", PlatformUse.STATE, p -> new DryRunCandidate(p.state(),
+                    new MigratorClient(Duration.ofSeconds(60), p.trust().keys()), p.trust().migratorUrls())),
+            entry("platform-keys", PlatformUse.NONE, p -> new PlatformKeys(p.trust().keys())),
+            entry("history-totals", PlatformUse.STATE_AND_HISTORY, p -> new HistoryTotals(p.state().migrations(), p.history().queries())),
+            entry("history-burndown", PlatformUse.STATE_AND_HISTORY, p -> new HistoryBurndown(p.state().migrations(), p.history().queries(),
+                    Clock.systemUTC())),
+            entry("history-steps", PlatformUse.STATE_AND_HISTORY, p -> new HistorySteps(p.state().migrations(), p.history().queries())),
+            entry("history-failures", PlatformUse.STATE_AND_HISTORY, p -> new HistoryFailures(p.state().migrations(), p.history().queries())),
+            entry("history-audit", PlatformUse.STATE_AND_HISTORY, p -> new HistoryAudit(p.state().migrations(), p.history().queries())),
+            entry("rollout-create", PlatformUse.STATE_AND_RUNS, p -> new CreateRollout(p.state(), p.runs(), recorder(p), actors(p))),
+            entry("rollouts-list", PlatformUse.STATE, p -> new ListRollouts(p.state())),
+            entry("rollout-get", PlatformUse.STATE, p -> new GetRollout(p.state())),
+            entry("rollout-pause", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("pause", p.state(), p.runs(), recorder(p), actors(p))),
+            entry("rollout-resume", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("resume", p.state(), p.runs(), recorder(p), actors(p))),
+            entry("rollout-promote", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("promote", p.state(), p.runs(), recorder(p), actors(p))),
+            entry("rollout-abort", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("abort", p.state(), p.runs(), recorder(p), actors(p))),
+            entry("bulk-retry", PlatformUse.STATE_AND_RUNS, p -> new BulkAction("retry", p.state(), p.runs(), recorder(p), actors(p))),
+            entry("bulk-cancel", PlatformUse.STATE_AND_RUNS, p -> new BulkAction("cancel", p.state(), p.runs(), recorder(p), actors(p))),
             // The console calls the API over HTTP with the person's token: no store of its own.
-            Map.entry("console", PlatformUse.NONE));
+            entry("console", PlatformUse.NONE, p -> new Console(new ConsoleApi(p.apiUrl()),
+                    new SignIn(p.signIn(), p.trust().tokens(), p.trust().keys()))));
+
+    /** Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for. */
+    private static HistoryRecorder recorder(Platform p) {
+        return new HistoryRecorder(new RedisOutbox(p.state().redis(), p.state().keys()));
+    }
+
+    private static Actors actors(Platform p) {
+        return new Actors(p.trust().proxies());
+    }
+
+    public static List<Function> all(Platform platform) {
+        return ENTRIES.stream().map(e -> e.make().apply(platform)).toList();
+    }
+
+    /** The functions one process serves, built from {@code platform}: the one named alone, or all when none is named. */
+    public static List<Function> build(Platform platform, Optional<String> name) {
+        if (name.isEmpty()) {
+            return all(platform);
+        }
+        return List.of(find(name.get()).make().apply(platform));
+    }
+
+    private static Entry find(String name) {
+        return ENTRIES.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "FUNCTION=" + name + " names no function; known: "
+                        + String.join(", ", new java.util.TreeSet<>(ENTRIES.stream().map(Entry::name).toList()))));
+    }
 
     /** What the process serving {@code name} (or, with none named, every function) opens. */
     public static PlatformUse uses(Optional<String> name) {
-        if (name.isEmpty()) {
-            return PlatformUse.of(USES.values());
-        }
-        return Optional.ofNullable(USES.get(name.get())).orElseThrow(() -> new IllegalArgumentException(
-                "FUNCTION=" + name.get() + " names no function; known: " + String.join(", ", new java.util.TreeSet<>(USES.keySet()))));
+        return name.map(n -> find(n).use()).orElseGet(() -> PlatformUse.of(ENTRIES.stream().map(Entry::use).toList()));
     }
 
-    /** The functions one process serves: the one named, or all when none is named. */
+    /** Of functions already built, the one named, or all when none is named. */
     public static List<Function> select(List<Function> all, Optional<String> name) {
         if (name.isEmpty()) {
             return all;

@@ -68,49 +68,80 @@ public final class Main {
         Trust trust = Trust.fromEnvironment(env);
         URI broker = brokerUrl(env);
 
-        // What the function declares it uses is opened for real; the rest are stand-ins that never connect (a Redis
-        // client on a closed port, a run client without a connection, a closed in-memory history), so a use nobody
-        // declared fails loudly, never silently.
+        // What the function declares it uses is opened when its function is built; anything else it asks for is refused
+        // at start, loudly, so an undeclared use is found by the first start, never by a request.
         PlatformUse use = Catalog.uses(settings.function());
-        RedisState inertState = RedisState.connect(URI.create("redis://127.0.0.1:1"), settings.redisPrefix());
-        RunClient inertRuns = new RunClient(null);
-        History inertHistory = History.connect(HistorySettings.inMemory("drover-unused-" + java.util.UUID.randomUUID()));
-        inertHistory.close();
-
-        RedisState state = use.redis() ? RedisState.connect(settings.redisUrl(), settings.redisPrefix()) : inertState;
-        if (use.redis()) {
-            inertState.close();
-        }
-        RunClient runs = use.runs() ? new RunClient(TemporalSettings.fromEnvironment(env).client()) : inertRuns;
+        String who = settings.function().map(f -> "FUNCTION=" + f).orElse("this process");
+        Part<RedisState> state = new Part<>(who, "Redis", use.redis(), () -> RedisState.connect(settings.redisUrl(), settings.redisPrefix()));
+        Part<RunClient> runs = new Part<>(who, "Temporal", use.runs(), () -> new RunClient(TemporalSettings.fromEnvironment(env).client()));
         // Functions only read the history (their writes go to the Redis outbox): they start and serve while the
         // database is down, and the worker's history writer migrates its schema (ADR 0008).
-        History history = use.history() ? History.connect(HistorySettings.fromEnvironment(env)) : inertHistory;
+        Part<History> history = new Part<>(who, "the history database", use.history(), () -> History.connect(HistorySettings.fromEnvironment(env)));
         // The console calls the API over HTTP: DROVER_API_URL, or, when this process serves the API too, itself.
         java.util.concurrent.atomic.AtomicReference<WebServer> self = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.function.Supplier<URI> api = apiUrl(env, settings.function(), () -> self.get().port());
+        AutoCloseable resources = () -> {
+            history.close();
+            state.close();
+        };
         try {
-            List<Function> functions = Catalog.select(Catalog.all(new Platform(state, runs, broker, history, trust, api, () -> dev.drover.console.signin.SignInSettings.fromEnvironment(env))), settings.function());
+            Platform platform = Platform.opening(state, runs, broker, history, trust, api,
+                                                 () -> dev.drover.console.signin.SignInSettings.fromEnvironment(env));
+            List<Function> functions = Catalog.build(platform, settings.function());
             if (trust.auth().appApiToken().isEmpty() && functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION)) {
                 throw new IllegalArgumentException("APP_API_TOKEN is not set: a subscription accepts events from the Dapr "
                         + "sidecar alone, which proves itself with that token (Dapr's app API token)");
             }
             JsonLogFormatter.function(settings.function().orElse("all"));
             Authenticator auth = trust.authenticator();
-            WebServer server = FunctionServer.start(settings, functions, use.redis() ? List.of(state.readiness()) : List.of(),
+            WebServer server = FunctionServer.start(settings, functions, use.redis() ? List.of(state.get().readiness()) : List.of(),
                                                     List.of(new OpenApiService(auth)), auth);
             self.set(server);
-            return new Started(server, functions, use, () -> {
-                if (use.history()) {
-                    history.close();
-                }
-                state.close();
-            });
+            return new Started(server, functions, use, resources);
         } catch (RuntimeException e) {
-            if (use.history()) {
-                history.close();
+            try {
+                resources.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
             }
-            state.close();
             throw e;
+        }
+    }
+
+    /**
+     * A part of the platform a function may use: opened on first use when the function declared it, refused otherwise
+     * (a function that uses what it did not declare would fail in production only, where the part is not configured).
+     */
+    private static final class Part<T> implements java.util.function.Supplier<T>, AutoCloseable {
+        private final String who;
+        private final String what;
+        private final boolean declared;
+        private final java.util.function.Supplier<T> open;
+        private T opened;
+
+        Part(String who, String what, boolean declared, java.util.function.Supplier<T> open) {
+            this.who = who;
+            this.what = what;
+            this.declared = declared;
+            this.open = open;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (!declared) {
+                throw new IllegalStateException(who + " uses " + what + " but its function does not declare it (Catalog)");
+            }
+            if (opened == null) {
+                opened = open.get();
+            }
+            return opened;
+        }
+
+        @Override
+        public synchronized void close() throws Exception {
+            if (opened instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
     }
 

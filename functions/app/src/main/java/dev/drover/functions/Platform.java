@@ -10,13 +10,46 @@ import java.net.URI;
 import java.util.function.Supplier;
 
 /**
- * What functions are built from: the state store, the run client, where the step relay pushes
- * step events (a Knative Broker's ingress, or the local stack's stand-in), the history database, what tells
- * callers apart, and where the API is for the console, which calls it over HTTP like any client ({@code DROVER_API_URL};
- * a supplier, since an all-in-one process knows its own port only once it listens).
+ * What functions are built from: the state store, the run client, where the step relay pushes step events (a
+ * Knative Broker's ingress, or the local stack's stand-in), the history database, what tells callers apart, and where
+ * the API is for the console, which calls it over HTTP like any client ({@code DROVER_API_URL}; a supplier, since an
+ * all-in-one process knows its own port only once it listens).
+ *
+ * <p>The store, the run client and the history are suppliers: a function process ({@link Main}) opens each only when
+ * the function it builds asks for it, and refuses to hand out what the function did not declare ({@link Catalog}).
  */
-public record Platform(RedisState state, RunClient runs, URI brokerUrl, History history, Trust trust, Supplier<URI> apiUrl,
-                       Supplier<SignInSettings> signIn) {
+public final class Platform {
+    private final Supplier<RedisState> state;
+    private final Supplier<RunClient> runs;
+    private final URI brokerUrl;
+    private final Supplier<History> history;
+    private final Trust trust;
+    private final Supplier<URI> apiUrl;
+    private final Supplier<SignInSettings> signIn;
+
+    private Platform(Supplier<RedisState> state, Supplier<RunClient> runs, URI brokerUrl, Supplier<History> history,
+                     Trust trust, Supplier<URI> apiUrl, Supplier<SignInSettings> signIn) {
+        this.state = state;
+        this.runs = runs;
+        this.brokerUrl = brokerUrl;
+        this.history = history;
+        this.trust = trust;
+        this.apiUrl = apiUrl;
+        this.signIn = signIn;
+    }
+
+    /** A platform whose parts are opened when a function first asks for them (each supplier is asked at most once). */
+    public static Platform opening(Supplier<RedisState> state, Supplier<RunClient> runs, URI brokerUrl, Supplier<History> history,
+                                   Trust trust, Supplier<URI> apiUrl, Supplier<SignInSettings> signIn) {
+        return new Platform(once(state), once(runs), brokerUrl, once(history), trust, apiUrl, signIn);
+    }
+
+    /** A platform of parts already open. */
+    public Platform(RedisState state, RunClient runs, URI brokerUrl, History history, Trust trust, Supplier<URI> apiUrl,
+                    Supplier<SignInSettings> signIn) {
+        this(() -> state, () -> runs, brokerUrl, () -> history, trust, apiUrl, signIn);
+    }
+
     /** A platform whose console has no API to call (a process that serves no console, tests of other functions). */
     public Platform(RedisState state, RunClient runs, URI brokerUrl, History history, Trust trust) {
         this(state, runs, brokerUrl, history, trust, () -> {
@@ -29,5 +62,47 @@ public record Platform(RedisState state, RunClient runs, URI brokerUrl, History 
         this(state, runs, brokerUrl, history, trust, apiUrl, () -> {
             throw new IllegalArgumentException("the console's sign-in is not configured: set DROVER_CONSOLE_REDIRECT_URI");
         });
+    }
+
+    public RedisState state() {
+        return state.get();
+    }
+
+    public RunClient runs() {
+        return runs.get();
+    }
+
+    public URI brokerUrl() {
+        return brokerUrl;
+    }
+
+    public History history() {
+        return history.get();
+    }
+
+    public Trust trust() {
+        return trust;
+    }
+
+    public Supplier<URI> apiUrl() {
+        return apiUrl;
+    }
+
+    public Supplier<SignInSettings> signIn() {
+        return signIn;
+    }
+
+    private static <T> Supplier<T> once(Supplier<T> open) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = open.get();
+                }
+                return value;
+            }
+        };
     }
 }

@@ -98,4 +98,30 @@ class StartOnlyWhatIsUsedTest {
                      "starts a run; what it records goes to the history outbox in Redis (ADR 0008)");
         assertEquals(new PlatformUse(true, false, true), uses.get("history-totals"));
     }
+
+    @Test
+    void eachFunctionIsBuiltAloneFromWhatItDeclares() {
+        Platform everything = TestPlatform.withoutRuns(dev.drover.core.state.RedisState.connect(URI.create("redis://127.0.0.1:1"), "unused:"));
+        for (String name : Catalog.all(everything).stream().map(f -> f.spec().name()).toList()) {
+            PlatformUse declared = Catalog.uses(java.util.Optional.of(name));
+            java.util.List<String> asked = new java.util.ArrayList<>();
+            Platform refusing = Platform.opening(part(declared.redis(), "redis", asked, everything::state),
+                                                 part(declared.runs(), "runs", asked, everything::runs), everything.brokerUrl(),
+                                                 part(declared.history(), "history", asked, everything::history), everything.trust(),
+                                                 everything.apiUrl(), everything.signIn());
+            List<Function> built = Catalog.build(refusing, java.util.Optional.of(name));
+            assertEquals(List.of(name), built.stream().map(f -> f.spec().name()).toList(), "FUNCTION=" + name + " builds that one alone");
+            assertEquals(List.of(), asked, name + " asked for parts it does not declare");
+        }
+    }
+
+    /** A platform part that notes, rather than hands out, what a function did not declare. */
+    private static <T> java.util.function.Supplier<T> part(boolean declared, String name, List<String> asked, java.util.function.Supplier<T> real) {
+        return () -> {
+            if (!declared) {
+                asked.add(name);
+            }
+            return real.get();
+        };
+    }
 }
