@@ -1,0 +1,248 @@
+package dev.drover.bench;
+
+import dev.drover.contract.signing.SigningKeys;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Cold-start benchmark: one Drover function process ({@code FUNCTION=<name> java -jar drover-functions.jar}, as its
+ * Knative Service runs it) against Helidon SE's hello world ({@code local/hello-world}), both with the image's JVM
+ * flags, started alternately in the same run (hello first in even rounds, the function first in odd ones). Each start
+ * is timed from {@code ProcessBuilder.start} to the first 2xx answer of its readiness path (polled every 5 ms), and
+ * the CPU time it used until then (user + system) and its peak resident memory (VmHWM) are read then. Reports the medians and the function ÷ hello world ratios.
+ * <p>
+ * With {@code aot=true} each jar first gets a JDK AOT cache from a training run (start, a few requests, stop:
+ * {@code -XX:AOTCacheOutput}), and every measured start uses its own ({@code -XX:AOTCache}), as the images do.
+ * <p>
+ * Settings ({@code name=value} arguments or system properties): function (migration-get), rounds (10), aot (false),
+ * functionsJar, helloJar (the repository's build outputs), java (this JVM's), memory (384m: {@code -XX:MaxRAM}, the
+ * pod's limit, so MaxRAMPercentage sizes the heap as it would there). Redis from {@code REDIS_URL}.
+ */
+public final class ColdStartBench {
+    /** The image's flags (root pom, Jib's jvmFlags), less user.home. */
+    static final List<String> IMAGE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75",
+                                                    "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private ColdStartBench() {
+    }
+
+    /** One kind of process to start: its jar, environment and readiness path. */
+    private record Subject(String name, Path jar, Map<String, String> env, String readyPath, List<String> trainPaths) {
+    }
+
+    /** One measured start. */
+    private record Start(long readyMillis, long cpuMillis, long peakRssKb) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1) {
+                System.err.println("arguments are name=value, e.g. rounds=10");
+                System.exit(2);
+            }
+            props.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        String function = props.getOrDefault("function", "migration-get");
+        int rounds = Integer.parseInt(props.getOrDefault("rounds", "10"));
+        boolean aot = Boolean.parseBoolean(props.getOrDefault("aot", "false"));
+        String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String memory = props.getOrDefault("memory", "384m");
+        Path functionsJar = Path.of(props.getOrDefault("functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar"));
+        Path helloJar = Path.of(props.getOrDefault("helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar"));
+        for (Path jar : List.of(functionsJar, helloJar)) {
+            if (!Files.isRegularFile(jar)) {
+                System.err.println(jar + " is missing: build it first (local/bench/README.md, \"Cold start\")");
+                System.exit(2);
+            }
+        }
+
+        Map<String, String> functionEnv = new HashMap<>();
+        functionEnv.put("FUNCTION", function);
+        functionEnv.put("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        functionEnv.put("DROVER_REDIS_PREFIX", "drover-bench-" + UUID.randomUUID() + ":");
+        functionEnv.put("DROVER_SIGNING_KEY", SigningKeys.generate().secretJson());
+        // The deployment's settings (knative/base/config.yaml); nothing below is contacted at start.
+        functionEnv.put("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover");
+        functionEnv.put("DROVER_OIDC_AUDIENCE", "drover");
+        functionEnv.put("DROVER_MIGRATOR_ISSUER", "https://kubernetes.default.svc.cluster.local");
+        functionEnv.put("DROVER_MIGRATOR_AUDIENCE", "drover");
+        functionEnv.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
+        functionEnv.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
+        Subject drover = new Subject(function, functionsJar, functionEnv, "/observe/health/ready",
+                                     List.of("/observe/health/ready", "/migrations/bench", "/observe/metrics"));
+        Subject hello = new Subject("hello world", helloJar, Map.of(), "/hello", List.of("/hello"));
+
+        List<String> flags = new ArrayList<>(IMAGE_FLAGS);
+        flags.add("-XX:MaxRAM=" + memory);
+        Path work = Files.createTempDirectory("drover-cold-start");
+        Map<Subject, List<String>> flagsOf = new HashMap<>();
+        for (Subject subject : List.of(drover, hello)) {
+            List<String> own = new ArrayList<>(flags);
+            if (aot) {
+                Path cache = work.resolve(subject == drover ? "function.aot" : "hello.aot");
+                train(java, flags, subject, cache);
+                own.add("-XX:AOTCache=" + cache);
+                // Refuse to start without it, so a cache the JVM rejects cannot pass for a measurement with one.
+                own.add("-XX:AOTMode=on");
+            }
+            flagsOf.put(subject, own);
+        }
+
+        System.out.printf(Locale.ROOT, "cold start: %s vs hello world, %d rounds, flags %s%s, java %s, %d CPUs%n", function, rounds,
+                          String.join(" ", flags), aot ? " + AOT cache" : "", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        List<Start> droverStarts = new ArrayList<>();
+        List<Start> helloStarts = new ArrayList<>();
+        // One unmeasured start of each first: the page cache holds both jars' files afterwards, as on a node that ran them.
+        start(java, flagsOf.get(hello), hello);
+        start(java, flagsOf.get(drover), drover);
+        for (int round = 0; round < rounds; round++) {
+            boolean helloFirst = round % 2 == 0;
+            for (Subject subject : helloFirst ? List.of(hello, drover) : List.of(drover, hello)) {
+                Start measured = start(java, flagsOf.get(subject), subject);
+                (subject == drover ? droverStarts : helloStarts).add(measured);
+                System.out.printf(Locale.ROOT, "  round %2d %-14s ready %6d ms  CPU %6d ms  peak RSS %6.1f MB%n", round + 1,
+                                  subject.name(), measured.readyMillis(), measured.cpuMillis(), measured.peakRssKb() / 1024.0);
+            }
+        }
+        long droverReady = median(droverStarts.stream().mapToLong(Start::readyMillis).toArray());
+        long helloReady = median(helloStarts.stream().mapToLong(Start::readyMillis).toArray());
+        long droverCpu = median(droverStarts.stream().mapToLong(Start::cpuMillis).toArray());
+        long helloCpu = median(helloStarts.stream().mapToLong(Start::cpuMillis).toArray());
+        long droverRss = median(droverStarts.stream().mapToLong(Start::peakRssKb).toArray());
+        long helloRss = median(helloStarts.stream().mapToLong(Start::peakRssKb).toArray());
+        System.out.printf(Locale.ROOT, "median ready: %s %d ms, hello world %d ms: ratio %.2f%n", function, droverReady, helloReady,
+                          (double) droverReady / helloReady);
+        System.out.printf(Locale.ROOT, "median CPU to ready: %s %d ms, hello world %d ms: ratio %.2f%n", function, droverCpu, helloCpu,
+                          (double) droverCpu / helloCpu);
+        System.out.printf(Locale.ROOT, "median peak RSS: %s %.1f MB, hello world %.1f MB: ratio %.2f%n", function, droverRss / 1024.0,
+                          helloRss / 1024.0, (double) droverRss / helloRss);
+    }
+
+    /** Starts the subject, waits until its readiness path answers 2xx, reads its peak RSS, stops it. */
+    private static Start start(String java, List<String> flags, Subject subject) throws Exception {
+        int port = freePort();
+        long begin = System.nanoTime();
+        Process process = launch(java, flags, subject, port, ProcessBuilder.Redirect.DISCARD);
+        try {
+            awaitReady(process, port, subject.readyPath());
+            long ready = (System.nanoTime() - begin) / 1_000_000;
+            return new Start(ready, cpuMillis(process.pid()), peakRssKb(process.pid()));
+        } finally {
+            stop(process);
+        }
+    }
+
+    /** A training run: start with {@code -XX:AOTCacheOutput}, a few requests on the usual paths, stop (the cache is written at exit). */
+    private static void train(String java, List<String> flags, Subject subject, Path cache) throws Exception {
+        List<String> training = new ArrayList<>(flags);
+        training.add("-XX:AOTCacheOutput=" + cache);
+        int port = freePort();
+        Path log = cache.resolveSibling(cache.getFileName() + ".log");
+        Process process = launch(java, training, subject, port, ProcessBuilder.Redirect.to(log.toFile()));
+        try {
+            awaitReady(process, port, subject.readyPath());
+            for (int i = 0; i < 20; i++) {
+                for (String path : subject.trainPaths()) {
+                    HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.discarding());
+                }
+            }
+        } finally {
+            stop(process);
+        }
+        if (!Files.isRegularFile(cache)) {
+            throw new IllegalStateException("the training run of " + subject.name() + " wrote no AOT cache; its output: " + log);
+        }
+    }
+
+    private static Process launch(String java, List<String> flags, Subject subject, int port, ProcessBuilder.Redirect output) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(flags);
+        command.add("-jar");
+        command.add(subject.jar().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
+        builder.environment().putAll(subject.env());
+        builder.environment().put("DROVER_PORT", Integer.toString(port));
+        builder.environment().put("PORT", Integer.toString(port));
+        return builder.start();
+    }
+
+    private static void awaitReady(Process process, int port, String path) throws Exception {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the process exited with " + process.exitValue() + " before it was ready");
+            }
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("not ready after 120 s: http://127.0.0.1:" + port + path);
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod, and wait (an AOT training run writes its cache then). */
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * User + system CPU time the process has used so far (/proc/PID/stat, clock ticks of 10 ms): less moved by other load
+     * on the machine than the wall time, which waits for the CPU when others hold it.
+     */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    private static long peakRssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no VmHWM for process " + pid);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
