@@ -106,28 +106,56 @@ class ImageConfigTest {
         return JSON.readTree(readTar(module).get("manifest.json")).get(0).path("RepoTags").get(0).asText();
     }
 
-    /** The small JSON entries of a Docker-format image tarball (ustar: 512-byte headers, size in octal). */
+    /** The small JSON entries of a Docker-format image tarball. */
     private static Map<String, byte[]> readTar(Path module) throws IOException {
         Path tar = module.resolve("target/image-config/image.tar");
         assertTrue(Files.exists(tar), tar + " is missing: run `./mvnw -pl knative -am verify` (verify builds it)");
-        Map<String, byte[]> entries = new HashMap<>();
         try (InputStream in = Files.newInputStream(tar)) {
-            byte[] header = new byte[512];
-            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
-                String name = new String(header, 0, 100, StandardCharsets.US_ASCII).replace("\0", "");
-                long size = Long.parseLong(new String(header, 124, 12, StandardCharsets.US_ASCII).replace("\0", "").trim(), 8);
-                if (name.endsWith(".json")) {
-                    entries.put(name, in.readNBytes((int) size));
-                } else {
-                    in.skipNBytes(size);
+            return entries(in, name -> name.endsWith(".json"));
+        }
+    }
+
+    /** The image's entrypoint, as the image's configuration gives it. */
+    static List<String> entrypoint(Path module) throws IOException {
+        return strings(imageConfig(module).path("Entrypoint"));
+    }
+
+    /** A file of the image (e.g. {@code app/jib-classpath-file}), from whichever of its layers holds it. */
+    static byte[] imageFile(Path module, String path) throws IOException {
+        Path tar = module.resolve("target/image-config/image.tar");
+        Map<String, byte[]> layers;
+        try (InputStream in = Files.newInputStream(tar)) {
+            layers = entries(in, name -> name.endsWith(".tar.gz"));
+        }
+        for (byte[] layer : layers.values()) {
+            try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(layer))) {
+                byte[] found = entries(in, name -> name.equals(path) || name.equals("./" + path)).values().stream().findFirst().orElse(null);
+                if (found != null) {
+                    return found;
                 }
-                in.skipNBytes((512 - size % 512) % 512);
             }
+        }
+        throw new AssertionError(path + " is in no layer of " + tar);
+    }
+
+    /** The entries of a tar stream whose names are wanted (ustar: 512-byte headers, size in octal; extension headers skipped alike). */
+    private static Map<String, byte[]> entries(InputStream in, java.util.function.Predicate<String> wanted) throws IOException {
+        Map<String, byte[]> entries = new HashMap<>();
+        byte[] header = new byte[512];
+        while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
+            String name = new String(header, 0, 100, StandardCharsets.US_ASCII).replace("\0", "");
+            long size = Long.parseLong(new String(header, 124, 12, StandardCharsets.US_ASCII).replace("\0", "").trim(), 8);
+            if (wanted.test(name)) {
+                entries.put(name, in.readNBytes((int) size));
+            } else {
+                in.skipNBytes(size);
+            }
+            in.skipNBytes((512 - size % 512) % 512);
         }
         return entries;
     }
 
-    private static List<String> strings(JsonNode array) {
+    static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
         array.forEach(v -> values.add(v.asText()));
         return values;

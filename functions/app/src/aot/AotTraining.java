@@ -1,0 +1,195 @@
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Trains the functions image's JDK AOT cache at build time (docs/adr/0017-aot-cache.md), with the JDK that runs the
+ * build, which is the image's (its base is derived from it: the root pom's drover.image.base).
+ *
+ * <p>A cache is valid only for the class path it was trained on, so this lays the jars out as Jib does in the image
+ * ({@code /app/classpath/<the project's jar>}, then {@code /app/libs/<each dependency>}, in Maven's order, files dated
+ * as Jib dates them), under {@code <out>/app}, and runs every function in one process there with the image's JVM
+ * flags and {@code -XX:AOTCacheOutput} (both recorded: {@code <out>/classpath.txt}, {@code flags.txt}): it starts,
+ * answers a few rounds of requests on the usual paths (refusals included: no store or identity provider is needed),
+ * and stops on SIGTERM, when the JVM writes the cache. The JDK
+ * accepts the cache when the same layout sits under another root ({@code /app} in the image); {@code AotCacheTest}
+ * (knative) checks that, and that this class path is the image's.
+ *
+ * <p>Run by the build ({@code java functions/app/src/aot/AotTraining.java OUT MAIN PROJECT_JAR CLASSPATH_FILE FLAG...});
+ * JDK classes only, since it runs before anything else is on its class path.
+ */
+public final class AotTraining {
+    /** Jib's default file modification time (jib.container.filesModificationTime): epoch plus one second. */
+    private static final FileTime JIB_TIME = FileTime.fromMillis(1000);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: AotTraining OUT MAIN_CLASS PROJECT_JAR CLASSPATH_FILE [JVM_FLAG...]");
+            System.exit(2);
+        }
+        Path out = Path.of(args[0]).toAbsolutePath();
+        String mainClass = args[1];
+        Path projectJar = Path.of(args[2]);
+        List<Path> dependencies = Arrays.stream(Files.readString(Path.of(args[3])).trim().split(java.io.File.pathSeparator))
+                .filter(s -> !s.isBlank()).map(Path::of).toList();
+        List<String> flags = List.of(args).subList(4, args.length);
+
+        Path app = out.resolve("app");
+        deleteTree(out);
+        List<String> imagePaths = new ArrayList<>();
+        List<String> classPath = new ArrayList<>();
+        imagePaths.add("/app/classpath/" + projectJar.getFileName());
+        for (Path dependency : dependencies) {
+            if (!Files.isRegularFile(dependency)) {
+                throw new IllegalStateException(dependency + " is not a jar (build with `package`, so each module's jar exists)");
+            }
+            imagePaths.add("/app/libs/" + dependency.getFileName());
+        }
+        for (int i = 0; i < imagePaths.size(); i++) {
+            Path source = i == 0 ? projectJar : dependencies.get(i - 1);
+            Path target = app.resolve(imagePaths.get(i).substring("/app/".length()));
+            Files.createDirectories(target.getParent());
+            Files.copy(source, target);
+            Files.setLastModifiedTime(target, JIB_TIME);
+            classPath.add(target.toString());
+        }
+        Path cache = out.resolve("image/drover.aot");
+        Files.createDirectories(cache.getParent());
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(flags);
+        command.add("-XX:AOTCacheOutput=" + cache);
+        command.add("-cp");
+        command.add(String.join(java.io.File.pathSeparator, classPath));
+        command.add(mainClass);
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(out.resolve("training.log").toFile());
+        Map<String, String> env = builder.environment();
+        env.remove("FUNCTION"); // every function, so the cache holds what any one of them loads
+        env.put("DROVER_PORT", Integer.toString(port));
+        env.put("DROVER_SIGNING_KEY", signingKey());
+        env.put("APP_API_TOKEN", "aot-training");
+        env.put("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover");
+        env.put("DROVER_OIDC_AUDIENCE", "drover");
+        env.put("DROVER_MIGRATOR_ISSUER", "https://kubernetes.default.svc.cluster.local");
+        env.put("DROVER_MIGRATOR_AUDIENCE", "drover");
+        // Nothing listens at these: what a function would reach answers 503, which is still a path worth training.
+        env.put("REDIS_URL", "redis://127.0.0.1:1");
+        env.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
+        long began = System.nanoTime();
+        Process process = builder.start();
+        try {
+            awaitListening(process, port);
+            for (int round = 0; round < 20; round++) {
+                for (String path : List.of("/observe/health/live", "/observe/health/ready", "/observe/metrics", "/openapi.yaml",
+                                           "/migrations", "/migrations/aot", "/migrations/aot/candidates?limit=50",
+                                           "/migrations/aot/candidates/c", "/platform/keys", "/console", "/dapr/subscribe")) {
+                    send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET(), round);
+                }
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates"))
+                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"c\"}]")), round);
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/event/run-1"))
+                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"succeeded\"}")), round);
+            }
+        } finally {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+        }
+        if (!Files.isRegularFile(cache)) {
+            throw new IllegalStateException("the training run wrote no AOT cache; its output: " + out.resolve("training.log"));
+        }
+        Files.write(out.resolve("classpath.txt"), List.of(String.join(":", imagePaths)));
+        Files.write(out.resolve("flags.txt"), flags);
+        System.out.printf("AOT cache %s (%d MB) trained in %d s, for the class path in %s%n", cache, Files.size(cache) >> 20,
+                          (System.nanoTime() - began) / 1_000_000_000L, out.resolve("classpath.txt"));
+    }
+
+    /** Half the requests carry a bearer token that is no JWT, half none: both refusals are trained. */
+    private static void send(HttpRequest.Builder request, int round) throws InterruptedException {
+        if (round % 2 == 1) {
+            request.header("authorization", "Bearer not-a-jwt");
+        }
+        try {
+            HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // an answer that fails is as good as any for training; the process must still be there
+        }
+    }
+
+    private static void awaitListening(Process process, int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the training run exited with " + process.exitValue() + " before it listened");
+            }
+            try {
+                HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/live")).build(),
+                          HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("the training run did not listen within 5 minutes");
+    }
+
+    /** A throwaway EC P-256 signing key as a JWK set, the form DROVER_SIGNING_KEY takes. */
+    private static String signingKey() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair pair = generator.generateKeyPair();
+        ECPublicKey pub = (ECPublicKey) pair.getPublic();
+        ECPrivateKey key = (ECPrivateKey) pair.getPrivate();
+        return "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"aot-training\",\"use\":\"sig\",\"alg\":\"ES256\",\"x\":\""
+                + b64(pub.getW().getAffineX()) + "\",\"y\":\"" + b64(pub.getW().getAffineY()) + "\",\"d\":\"" + b64(key.getS()) + "\"}]}";
+    }
+
+    private static String b64(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        byte[] fixed = new byte[32];
+        int from = Math.max(0, bytes.length - 32);
+        System.arraycopy(bytes, from, fixed, 32 - (bytes.length - from), bytes.length - from);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.drover.knative;
+
+import dev.drover.contract.signing.SigningKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The functions image's JDK AOT cache (docs/adr/0017-aot-cache.md), trained at package into
+ * {@code functions/app/target/aot}: a cache the JVM rejects is silently ignored in production (the start is simply slow
+ * again), so what makes it valid is checked here: it was trained on the image's class path and flags, and this JDK
+ * maps it for a function started from the same layout under another root, as the image has it under {@code /app}.
+ */
+class AotCacheTest {
+    private static final Path FUNCTIONS = Manifests.ROOT.resolve("../functions/app");
+    private static final Path AOT = FUNCTIONS.resolve("target/aot");
+
+    @Test
+    void theCacheWasTrainedOnTheImagesClassPathAndFlags() throws Exception {
+        assertTrue(Files.isRegularFile(AOT.resolve("image/drover.aot")), AOT + " holds no cache: `package` trains it (without -Ddrover.aot.skip)");
+        List<String> entrypoint = ImageConfigTest.entrypoint(FUNCTIONS);
+        assertTrue(entrypoint.contains("-XX:AOTCache=/app/drover.aot"), "the image starts with its cache: " + entrypoint);
+
+        List<String> trained = Arrays.asList(Files.readString(AOT.resolve("classpath.txt")).trim().split(":"));
+        assertEquals(imageClassPath(), trained, "the cache's class path is the image's, jar for jar, in order");
+
+        List<String> imageFlags = new ArrayList<>(entrypoint.subList(1, entrypoint.indexOf("-cp")));
+        imageFlags.removeIf(flag -> flag.startsWith("-XX:AOTCache=") || flag.startsWith("-Duser.home="));
+        assertEquals(imageFlags, Files.readAllLines(AOT.resolve("flags.txt")), "trained with the image's JVM flags");
+    }
+
+    @Test
+    void aFunctionStartsWithTheCacheFromTheImagesLayoutUnderAnotherRoot(@TempDir Path root) throws Exception {
+        Path app = root.resolve("app");
+        List<String> classPath = new ArrayList<>();
+        for (String jar : Files.readString(AOT.resolve("classpath.txt")).trim().split(":")) {
+            Path target = app.resolve(jar.substring("/app/".length()));
+            Files.createDirectories(target.getParent());
+            Path source = AOT.resolve(jar.substring(1));
+            Files.copy(source, target);
+            Files.setLastModifiedTime(target, Files.getLastModifiedTime(source));
+            classPath.add(target.toString());
+        }
+        Path cache = app.resolve("drover.aot");
+        Files.copy(AOT.resolve("image/drover.aot"), cache);
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String flag : ImageConfigTest.entrypoint(FUNCTIONS).subList(1, ImageConfigTest.entrypoint(FUNCTIONS).indexOf("-cp"))) {
+            command.add(flag.equals("-XX:AOTCache=/app/drover.aot") ? "-XX:AOTCache=" + cache : flag.replace("/tmp", root.toString()));
+        }
+        // Refuse to start at all if the cache does not map: "auto", the default, would start without it, unnoticed.
+        command.add("-XX:AOTMode=on");
+        command.addAll(List.of("-cp", String.join(":", classPath), "dev.drover.functions.Main"));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = root.resolve("function.log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("FUNCTION", "platform-keys");
+        builder.environment().put("DROVER_PORT", Integer.toString(port));
+        builder.environment().put("DROVER_SIGNING_KEY", SigningKeys.generate().secretJson());
+        builder.environment().put("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover");
+        builder.environment().put("DROVER_OIDC_AUDIENCE", "drover");
+        Process process = builder.start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (true) {
+                if (!process.isAlive()) {
+                    fail("the function did not start with the cache (exit " + process.exitValue() + "): " + Files.readString(log));
+                }
+                try {
+                    int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
+                                           HttpResponse.BodyHandlers.discarding()).statusCode();
+                    assertEquals(2, status / 100, "ready: " + status);
+                    break;
+                } catch (IOException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        fail("not ready within 2 minutes: " + Files.readString(log));
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        } finally {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(output.contains("listening"), output);
+    }
+
+    /** The image's class path (its jib-classpath-file), the one-jar wildcard of its own classes spelt out. */
+    private static List<String> imageClassPath() throws IOException {
+        String file = new String(ImageConfigTest.imageFile(FUNCTIONS, "app/jib-classpath-file"), StandardCharsets.UTF_8).trim();
+        List<String> paths = new ArrayList<>();
+        for (String entry : file.split(":")) {
+            if (entry.equals("/app/classpath/*")) {
+                // Jib's folder of the project's own jar: that jar alone
+                try (Stream<Path> jars = Files.list(FUNCTIONS.resolve("target"))) {
+                    jars.filter(jar -> jar.getFileName().toString().matches("drover-functions-.*\\.jar"))
+                            .forEach(jar -> paths.add("/app/classpath/" + jar.getFileName()));
+                }
+            } else {
+                paths.add(entry);
+            }
+        }
+        return paths;
+    }
+}
