@@ -1,24 +1,11 @@
 package dev.drover.core.auth;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import dev.drover.contract.signing.ProofRefused;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,10 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * migrator issuer's subject under the prefix), against two OIDC issuers (discovery, JWKS) on loopback.
  */
 class TokenVerifierTest {
-    private static final RSAKey KEY = generate();
-    private static final HttpServer SERVER = start();
-    private static final URI PEOPLE = URI.create("http://127.0.0.1:" + SERVER.getAddress().getPort() + "/people");
-    private static final URI CLUSTER = URI.create("http://127.0.0.1:" + SERVER.getAddress().getPort() + "/cluster");
+    private static final LoopbackIssuer ISSUERS = new LoopbackIssuer("people", "cluster");
+    private static final URI PEOPLE = ISSUERS.issuer("people");
+    private static final URI CLUSTER = ISSUERS.issuer("cluster");
     private static final String PREFIX = "system:serviceaccount:drover:";
     private static final AuthSettings SETTINGS = new AuthSettings(PEOPLE, "drover", "realm_access.roles",
                                                                   Map.of("platform-team", Role.ADMIN, "sre", Role.OPERATOR),
@@ -43,54 +29,17 @@ class TokenVerifierTest {
                                                                   Optional.empty());
     private final TokenVerifier verifier = new TokenVerifier(SETTINGS);
 
-    private static RSAKey generate() {
-        try {
-            return new RSAKeyGenerator(2048).keyID("k1").generate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Both issuers' discovery documents and JWKS (the same key) under their paths. */
-    private static HttpServer start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            for (String issuer : List.of("/people", "/cluster")) {
-                server.createContext(issuer + "/.well-known/openid-configuration", exchange -> {
-                    String base = "http://127.0.0.1:" + server.getAddress().getPort() + issuer;
-                    answer(exchange, "{\"issuer\":\"" + base + "\",\"jwks_uri\":\"" + base + "/jwks\"}");
-                });
-                server.createContext(issuer + "/jwks", exchange -> answer(exchange, new JWKSet(KEY.toPublicJWK()).toString()));
-            }
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-    }
-
     @AfterAll
     static void stop() {
-        SERVER.stop(0);
+        ISSUERS.close();
     }
 
     private static JWTClaimsSet.Builder claims(URI issuer, String subject, String audience) {
-        return new JWTClaimsSet.Builder().issuer(issuer.toString()).subject(subject).audience(audience)
-                .expirationTime(new Date(System.currentTimeMillis() + 600_000));
+        return LoopbackIssuer.claims(issuer, subject, audience);
     }
 
-    private static String sign(JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new RSASSASigner(KEY));
-        return jwt.serialize();
+    private static String sign(JWTClaimsSet claims) {
+        return ISSUERS.sign(claims);
     }
 
     private static JWTClaimsSet.Builder person(String subject) {
