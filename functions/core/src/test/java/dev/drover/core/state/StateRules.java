@@ -517,6 +517,7 @@ final class StateRules {
                     Candidate before = find(state, m, "a");
                     assertFalse(state.runs().recordStep(old, step("bump", StepStatus.FAILED), Optional.of(CandidateStatus.FAILED),
                                                         "stale-entry"));
+                    assertFalse(state.runs().recordStep(old, step("bump", StepStatus.FAILED), Optional.empty()));
                     assertEquals(before, find(state, m, "a"));
                     assertEquals(StepState.notStarted("bump"), state.runs().stepState(m, "a", "bump").orElseThrow());
                     assertEquals(List.of(), outbox(state));

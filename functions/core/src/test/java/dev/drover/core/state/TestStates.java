@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * agent's); {@link #drop} deletes every key a state wrote. One client for the whole test JVM.
  */
 final class TestStates {
-    private static final UnifiedJedis REDIS =
-            RedisClient.create(URI.create(System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL)));
+    private static final UnifiedJedis REDIS = RedisClient.create(redisUrl());
 
     private TestStates() {
     }
@@ -30,12 +29,26 @@ final class TestStates {
 
     /** A state whose stores run the scripts {@code scripts} gives (a test's variants). */
     static RedisState create(LuaScript.Source scripts) {
-        return new RedisState(REDIS, "drover-test-" + UUID.randomUUID() + ":", new TickingClock(), scripts);
+        return new RedisState(REDIS, prefix(), new TickingClock(), scripts);
     }
 
     /** Deletes every key under the state's prefix; the shared client stays open. */
     static void drop(RedisState state) {
+        // Redis is shared with other agents' tests: never delete anything outside a test prefix, even when the
+        // code under test is broken (PIT replaces Keys.prefix() with "", which would make the SCAN match every key).
+        if (!state.keys().prefix().startsWith("drover-test-")) {
+            throw new AssertionError("refusing to delete keys under prefix '" + state.keys().prefix() + "'");
+        }
         state.deleteAllKeys();
+    }
+
+    static URI redisUrl() {
+        return URI.create(System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL));
+    }
+
+    /** A fresh test prefix. */
+    static String prefix() {
+        return "drover-test-" + UUID.randomUUID() + ":";
     }
 
     /** A clock one second later at every reading, so every write's time differs from the one before. */
