@@ -76,6 +76,8 @@ class AuthSettingsTest {
     void aClaimValueMayItselfContainAnEqualsSign() {
         assertEquals(Map.of("cn=ops", Role.OPERATOR), AuthSettings.fromEnvironment(
                 Map.of("DROVER_OIDC_ISSUER", ISSUER, "DROVER_ROLE_MAP", "cn=ops=operator")).roleMap());
+        assertEquals(Map.of("x", Role.ADMIN), AuthSettings.fromEnvironment(
+                Map.of("DROVER_OIDC_ISSUER", ISSUER, "DROVER_ROLE_MAP", "x=admin")).roleMap(), "a one-letter claim value");
     }
 
     @Test

@@ -18,7 +18,6 @@ import dev.drover.core.state.MigrationNotFound;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +82,9 @@ class FunctionRoutingTest {
                 case "unavailable" -> throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "temporal_unavailable", "Temporal is down");
                 case "gone" -> throw ApiException.notFound("run_not_found", "no such run");
                 case "bug" -> throw new IllegalStateException("a bug");
+                case "helidon-refused" -> throw new io.helidon.http.BadRequestException("query parameter 'limit' does not parse");
+                case "helidon-refused-blank" -> throw new io.helidon.http.BadRequestException("");
+                case "helidon-failed" -> throw new io.helidon.http.InternalServerException("a codec failed", new IllegalStateException());
                 case "body" -> Http.json(res, Map.of("bytes", Http.jsonBody(req).length));
                 case "slug" -> Http.json(res, Map.of("id", Http.slugParam(req, "id")));
                 case "event" -> {
@@ -108,6 +111,14 @@ class FunctionRoutingTest {
         }
     }
 
+    /** A function that leaves refusals to the routing (the default). */
+    private record Plain(FunctionSpec spec) implements Function {
+        @Override
+        public void handle(ServerRequest req, ServerResponse res) {
+            Http.json(res, Map.of("function", spec.name()));
+        }
+    }
+
     private static WebServer start() {
         List<Function> functions = List.of(
                 new Probe(FunctionSpec.pages("console", "/console", Access.SESSION)),
@@ -120,11 +131,10 @@ class FunctionRoutingTest {
                 new Probe(FunctionSpec.rest("either", Method.GET, "/either", Access.VIEW_OR_MIGRATOR)),
                 new Probe(FunctionSpec.rest("anyone", Method.GET, "/anyone", Access.AUTHENTICATED)),
                 new Probe(FunctionSpec.rest("hook", Method.POST, "/hook/{fault}", Access.CONTENT)),
-                new Probe(FunctionSpec.subscription("steps", "step-events", "/events/steps")));
-        WebServerConfig.Builder server = WebServer.builder().host("127.0.0.1").port(0);
-        FunctionServer.configure(server, Settings.fromEnvironment(Map.of()), functions, List.of(), List.of(),
-                                 new PlatformAuthenticator(SETTINGS, new TokenVerifier(SETTINGS)));
-        return server.build().start();
+                new Probe(FunctionSpec.subscription("steps", "step-events", "/events/steps")),
+                new Plain(FunctionSpec.pages("plain", "/plain", Access.SESSION)));
+        return FunctionServer.start("127.0.0.1", Settings.fromEnvironment(Map.of()).withPort(0), functions, List.of(), List.of(),
+                                    new PlatformAuthenticator(SETTINGS, new TokenVerifier(SETTINGS)));
     }
 
     @AfterAll
@@ -148,7 +158,9 @@ class FunctionRoutingTest {
     }
 
     private static Reply send(String method, String path, String body, String... headers) throws Exception {
+        // A bounded wait: a broken filter that never answers fails the test instead of hanging it.
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVER.port() + path))
+                .timeout(Duration.ofSeconds(10))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
@@ -219,6 +231,8 @@ class FunctionRoutingTest {
         assertEquals("ann", send("GET", "/console", null, "Authorization", "Bearer " + OPERATOR,
                                  "Cookie", "drover_session=" + VIEWER).json().get("caller").asText(), "the header wins");
         assertEquals(401, send("GET", "/read/ok", null, "Cookie", "drover_session=" + VIEWER).status(), "only pages read the cookie");
+        Reply plain = send("GET", "/plain/x", null);
+        assertEquals(List.of(401, "missing_credential"), List.of(plain.status(), plain.code()), "pages that do not redirect get JSON");
         // An exact route beneath the prefix wins over the pages, and proves itself by its content.
         assertEquals("sign-in", send("GET", "/console/sign-in", null).json().get("function").asText());
     }
@@ -234,7 +248,10 @@ class FunctionRoutingTest {
                                          new Expected("redis-refused", 500, "internal"),
                                          new Expected("unavailable", 503, "temporal_unavailable"),
                                          new Expected("gone", 404, "run_not_found"),
-                                         new Expected("bug", 500, "internal"))) {
+                                         new Expected("bug", 500, "internal"),
+                                         new Expected("helidon-refused", 400, "bad_request"),
+                                         new Expected("helidon-refused-blank", 400, "bad_request"),
+                                         new Expected("helidon-failed", 500, "internal"))) {
             Reply reply = get("/read/" + expected.fault(), VIEWER);
             assertEquals(List.of(expected.status(), expected.code()), List.of(reply.status(), reply.code()), expected.fault());
             assertEquals(expected.status() == 503 ? "5" : "", reply.header("Retry-After"), expected.fault());
@@ -242,6 +259,9 @@ class FunctionRoutingTest {
         }
         assertTrue(get("/read/redis-loading", VIEWER).message().contains("LOADING"));
         assertEquals("unexpected failure; see the server log", get("/read/bug", VIEWER).message(), "no internals leak");
+        assertEquals("unexpected failure; see the server log", get("/read/helidon-failed", VIEWER).message());
+        assertEquals("Bad Request: query parameter 'limit' does not parse", get("/read/helidon-refused", VIEWER).message());
+        assertEquals("Bad Request", get("/read/helidon-refused-blank", VIEWER).message());
     }
 
     @Test
@@ -291,6 +311,7 @@ class FunctionRoutingTest {
         for (Expected expected : List.of(new Expected("ok", 200, "SUCCESS"),
                                          new Expected("invalid", 200, "DROP"),
                                          new Expected("gone", 200, "DROP"),
+                                         new Expected("helidon-refused", 200, "DROP"),
                                          new Expected("redis-down", 503, "RETRY"),
                                          new Expected("redis-loading", 503, "RETRY"),
                                          new Expected("unavailable", 503, "RETRY"))) {
@@ -317,6 +338,7 @@ class FunctionRoutingTest {
         String tooLong = "x".repeat(129);
         assertNotEquals(tooLong, send("GET", "/read/ok", null, "Authorization", "Bearer " + VIEWER, "X-Request-Id", tooLong)
                 .header("X-Request-Id"));
+        assertEquals(36, send("GET", "/nowhere", null, "X-Request-Id", " ").header("X-Request-Id").length(), "a blank id is replaced");
         String longest = "x".repeat(128);
         assertEquals(longest, send("GET", "/nowhere", null, "X-Request-Id", longest).header("X-Request-Id"));
     }
@@ -372,6 +394,7 @@ class FunctionRoutingTest {
     @Test
     void aRequestHelidonCannotParseIsStillAJsonError() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", SERVER.port())) {
+            socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write("GET /read/ok HTTP/1.1\r\nHost: a\r\nno colon here\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -51,4 +51,16 @@ class LogFormattersTest {
         anonymous.setLoggerName(null);
         assertTrue(new TextLogFormatter().format(anonymous).contains("INFO    : x"));
     }
+
+    @Test
+    void bothNameTheRequestALineBelongsTo() throws Exception {
+        io.helidon.logging.common.HelidonMdc.set("requestId", "abcdef12-3456");
+        try {
+            assertEquals("abcdef12-3456",
+                         Json.mapper().readTree(new JsonLogFormatter().format(record(Level.INFO, "x", null))).get("requestId").asText());
+            assertTrue(new TextLogFormatter().format(record(Level.INFO, "x", null)).contains("CandidateStart: x  [abcdef12]"));
+        } finally {
+            io.helidon.logging.common.HelidonMdc.remove("requestId");
+        }
+    }
 }

@@ -170,7 +170,22 @@ class StoresTest {
             assertEquals(HealthCheckResponse.Status.DOWN, down.status());
             assertTrue(down.details().containsKey("error"), down.details().toString());
         }
+        assertEquals(io.helidon.health.HealthCheckType.READINESS, state.readiness().type());
+        RedisState closed = RedisState.connect(TestStates.redisUrl(), TestStates.prefix());
+        closed.close();
+        assertEquals(HealthCheckResponse.Status.DOWN, closed.readiness().call().status(), "a closed state answers nothing");
         assertThrows(IllegalStateException.class, () -> state.newConnection("no-url"));
+    }
+
+    @Test
+    void aSubscribersConnectionUsesTheUrlsDatabase() {
+        URI url = TestStates.redisUrl();
+        URI database1 = URI.create(url.getScheme() + "://" + url.getAuthority() + "/1");
+        try (RedisState onDatabase1 = RedisState.connect(database1, TestStates.prefix());
+             Connection connection = onDatabase1.newConnection("drover-test-db")) {
+            String info = new Jedis(connection).clientInfo();
+            assertTrue(info.contains(" db=1 ") && info.contains("name=drover-test-db"), info);
+        }
     }
 
     @Test
