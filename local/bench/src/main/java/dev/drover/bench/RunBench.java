@@ -17,7 +17,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -42,13 +42,14 @@ import java.util.logging.Logger;
 
 /**
  * Run benchmark: N candidates × 3 steps through the whole local stack with a no-op migrator (workflow,
- * Dapr stand-in, step relay, broker stand-in, migrator over HTTP, callback over HTTP), beside a bare
- * Temporal workflow with one activity and one signal on the same Temporal test server, in the same run.
- * Reports candidates/s, time per step, and the ratio of Drover's time per step to the bare
- * workflow's time per (activity + signal).
+ * Dapr stand-in, step relay, broker stand-in, migrator over HTTP, callback over HTTP), against Temporal's floor
+ * for the same step shape ({@link FloorWorkflow}: per step a dispatch activity, an update from outside awaited
+ * with a deadline timer, a record activity; the same worker options, no sticky cache). Each half runs on a fresh
+ * Temporal server after a warm-up, and the order alternates between rounds. Reports each half's time per step
+ * and the ratio of the means.
  * <p>
- * Settings (system properties or name=value arguments): candidates (1000), concurrency (64 runs in flight;
- * the bare workflows get the same cap).
+ * Settings (system properties or name=value arguments): candidates (1000), concurrency (64 runs in flight, for
+ * both), warmup (100 unmeasured first), rounds (2: Drover first, then the floor first).
  */
 public final class RunBench {
     private static final String MIGRATION = "bench-runs";
@@ -71,7 +72,41 @@ public final class RunBench {
         }
         int n = Integer.parseInt(props.getOrDefault("candidates", "1000").replace("_", ""));
         int concurrency = Integer.parseInt(props.getOrDefault("concurrency", "64"));
+        int warmup = Integer.parseInt(props.getOrDefault("warmup", "100"));
+        int rounds = Integer.parseInt(props.getOrDefault("rounds", "2"));
 
+        System.out.printf(Locale.ROOT, "Drover run benchmark: %d candidates x %d steps (after %d unmeasured), %d runs in flight, %d rounds,"
+                                  + " %d CPUs, java %s%n", n, STEPS, warmup, concurrency, rounds, Runtime.getRuntime().availableProcessors(),
+                          Runtime.version());
+        List<Double> droverMs = new ArrayList<>();
+        List<Double> floorMs = new ArrayList<>();
+        // Each half on a fresh Temporal server, warmed up; the order alternates (Drover first in odd rounds), so
+        // neither side always runs on a warmer JVM.
+        for (int round = 1; round <= rounds; round++) {
+            for (String half : round % 2 == 1 ? List.of("drover", "floor") : List.of("floor", "drover")) {
+                if (half.equals("drover")) {
+                    double seconds = droverHalf(n, warmup, concurrency);
+                    droverMs.add(seconds * 1000.0 / (n * (double) STEPS));
+                    System.out.printf(Locale.ROOT, "round %d Drover  %d candidates x %d steps in %.2f s = %.1f candidates/s, %.1f steps/s, %.3f ms per step%n",
+                                      round, n, STEPS, seconds, n / seconds, n * STEPS / seconds, droverMs.getLast());
+                } else {
+                    double seconds = floorHalf(n, warmup, concurrency);
+                    floorMs.add(seconds * 1000.0 / (n * (double) STEPS));
+                    System.out.printf(Locale.ROOT, "round %d floor   %d workflows x %d steps in %.2f s = %.1f workflows/s, %.1f steps/s, %.3f ms per step%n",
+                                      round, n, STEPS, seconds, n / seconds, n * STEPS / seconds, floorMs.getLast());
+                }
+            }
+        }
+        double drover = droverMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double floor = floorMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        System.out.printf(Locale.ROOT, "%nmean per step: Drover %.3f ms, Temporal's floor for the same step shape %.3f ms%n", drover, floor);
+        System.out.printf(Locale.ROOT, "Ratio    Drover step / Temporal floor step = %.2f%n", drover / floor);
+        System.out.println("RESULT: OK");
+        System.exit(0);
+    }
+
+    /** Drover's half: a fresh local stack (its own Temporal server and key prefix), warmed up, then n candidates. */
+    private static double droverHalf(int n, int warmup, int concurrency) throws Exception {
         String prefix = "drover-bench-" + UUID.randomUUID() + ":";
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
                                                              "DROVER_REDIS_PREFIX", prefix));
@@ -79,32 +114,19 @@ public final class RunBench {
         try (ServerSocket socket = new ServerSocket(0)) {
             temporalPort = socket.getLocalPort();
         }
-        System.out.printf(Locale.ROOT, "Drover run benchmark: %d candidates x %d steps, %d runs in flight, %d CPUs, java %s%n",
-                          n, STEPS, concurrency, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        boolean ok = false;
         List<DiscoveredCandidate> candidates = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < warmup + n; i++) {
             candidates.add(new DiscoveredCandidate("c-%06d".formatted(i), "bench", Map.of(), List.of(), List.of()));
         }
         try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(functions, temporalPort).withoutDemo());
              Migrator migrator = noopMigrator(stack, candidates)) {
             stack.addMigrator(APP, migrator.stepsUri());
             quietLogs(); // after start-up: Helidon reads logging.properties (INFO) while it starts
-            Result drover = drover(stack, candidates, n, concurrency);
-            Result bare = bare(stack.workflowClient(), n, concurrency);
-            double perStep = drover.seconds * 1000.0 / (n * (double) STEPS);
-            double perBare = bare.seconds * 1000.0 / n;
-            System.out.printf(Locale.ROOT, "%nDrover   %d candidates x %d steps in %.2f s = %.1f candidates/s, %.1f steps/s, %.3f ms per step%n",
-                              n, STEPS, drover.seconds, n / drover.seconds, n * STEPS / drover.seconds, perStep);
-            System.out.printf(Locale.ROOT, "Bare     %d workflows (1 activity + 1 signal) in %.2f s = %.1f workflows/s, %.3f ms per workflow%n",
-                              n, bare.seconds, n / bare.seconds, perBare);
-            System.out.printf(Locale.ROOT, "Ratio    Drover step / bare activity+signal = %.2f%n", perStep / perBare);
-            ok = true;
+            drover(stack, candidates, 0, warmup, concurrency);
+            return drover(stack, candidates, warmup, warmup + n, concurrency).seconds();
         } finally {
             drop(functions.redisUrl(), prefix);
         }
-        System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
-        System.exit(ok ? 0 : 1);
     }
 
     /** One log line per request would measure the console, not Drover. */
@@ -133,14 +155,16 @@ public final class RunBench {
                 .start(MigratorSettings.local(stack.apiUri()));
     }
 
-    private static Result drover(LocalStack stack, List<DiscoveredCandidate> candidates, int n, int concurrency) throws Exception {
+    /** Starts candidates [from, to) with at most {@code concurrency} in flight and waits until they completed. */
+    private static Result drover(LocalStack stack, List<DiscoveredCandidate> candidates, int from, int to, int concurrency) throws Exception {
         long discovered = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (stack.state().migrations().find(MIGRATION).map(m -> m.candidates().total()).orElse(0L) < n) {
+        while (stack.state().migrations().find(MIGRATION).map(m -> m.candidates().total()).orElse(0L) < candidates.size()) {
             if (System.nanoTime() > discovered) {
-                throw new IllegalStateException("the migrator's discovery did not submit " + n + " candidates in 2 minutes");
+                throw new IllegalStateException("the migrator's discovery did not submit " + candidates.size() + " candidates in 2 minutes");
             }
             Thread.sleep(50);
         }
+        int n = to;
         HttpClient http = HttpClient.newHttpClient();
         String operator = stack.issuer().userToken("bench", Role.OPERATOR);
         AtomicReference<Exception> failed = new AtomicReference<>();
@@ -149,8 +173,8 @@ public final class RunBench {
         // Runs in flight are capped (like an operator starting a fleet in waves): the measure is
         // sustained throughput, not how a queue of thousands of waiting runs behaves.
         Semaphore inFlight = new Semaphore(concurrency);
-        int started = 0;
-        long completed = 0;
+        int started = from;
+        long completed = from;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             while (completed < n) {
                 long done = completed(stack);
@@ -195,65 +219,109 @@ public final class RunBench {
     }
 
     @WorkflowInterface
-    public interface Bare {
+    public interface Floor {
         @WorkflowMethod
-        void run();
+        void run(int steps);
 
-        @SignalMethod
-        void done();
+        @UpdateMethod
+        void callback(int step);
     }
 
     @ActivityInterface
-    public interface BareActivity {
-        void work(String workflowId);
+    public interface FloorActivities {
+        void dispatch(String workflowId, int step);
+
+        void record(String workflowId, int step);
+
+        void complete(String workflowId);
     }
 
-    /** One activity, then wait for one signal: the smallest shape of "dispatch, then await the callback". */
-    public static final class BareWorkflow implements Bare {
-        private final BareActivity activity = Workflow.newActivityStub(BareActivity.class,
+    /**
+     * Temporal's floor for Drover's step shape: per step, a dispatch activity, a wait for an update from outside with
+     * a deadline timer (Drover's default step deadline), a record activity; one completing activity at the end. No
+     * Redis, no HTTP: only what Temporal itself costs for the same work.
+     */
+    public static final class FloorWorkflow implements Floor {
+        private final FloorActivities activities = Workflow.newActivityStub(FloorActivities.class,
                 ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
-        private boolean done;
+        private final java.util.Set<Integer> called = new java.util.HashSet<>();
 
         @Override
-        public void run() {
-            activity.work(Workflow.getInfo().getWorkflowId());
-            Workflow.await(() -> done);
+        public void run(int steps) {
+            String id = Workflow.getInfo().getWorkflowId();
+            for (int step = 1; step <= steps; step++) {
+                int current = step;
+                activities.dispatch(id, step);
+                Workflow.await(Duration.ofDays(7), () -> called.contains(current));
+                activities.record(id, step);
+            }
+            activities.complete(id);
         }
 
         @Override
-        public void done() {
-            done = true;
+        public void callback(int step) {
+            called.add(step);
         }
     }
 
-    private static Result bare(WorkflowClient client, int n, int concurrency) throws Exception {
-        String queue = "bench-bare";
-        WorkerFactory factory = WorkerFactory.newInstance(client);
-        Worker worker = factory.newWorker(queue);
-        worker.registerWorkflowImplementationTypes(BareWorkflow.class);
-        ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-        // Like a migrator's callback: the signal comes from outside the worker, after the activity returned.
-        worker.registerActivitiesImplementations((BareActivity) workflowId -> callbacks.submit(
-                () -> client.newWorkflowStub(Bare.class, workflowId).done()));
-        factory.start();
-        try {
-            List<java.util.concurrent.CompletableFuture<Void>> results = new ArrayList<>();
-            long start = System.nanoTime();
-            Semaphore inFlight = new Semaphore(concurrency);
-            for (int i = 0; i < n; i++) {
-                String id = "bare-" + UUID.randomUUID();
-                inFlight.acquire();
-                WorkflowClient.start(client.newWorkflowStub(Bare.class, WorkflowOptions.newBuilder()
-                        .setTaskQueue(queue).setWorkflowId(id).build())::run);
-                results.add(client.newUntypedWorkflowStub(id).getResultAsync(Void.class)
-                                    .whenComplete((ok, failed) -> inFlight.release()));
-            }
-            java.util.concurrent.CompletableFuture.allOf(results.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-            return new Result((System.nanoTime() - start) / 1e9);
-        } finally {
-            factory.shutdownNow();
-            callbacks.shutdownNow();
+    /** The floor's half: a fresh Temporal server, the run worker's options (no sticky cache), warmed up, then n workflows. */
+    private static double floorHalf(int n, int warmup, int concurrency) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
         }
+        try (var server = io.temporal.testserver.TestServer.createPortBoundServer(port)) {
+            io.temporal.serviceclient.WorkflowServiceStubs service = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+                    io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+            WorkflowClient client = WorkflowClient.newInstance(service);
+            String queue = "bench-floor";
+            WorkerFactory factory = WorkerFactory.newInstance(client);
+            // As the local stack's run worker (RunWorker.Cache.NONE): every workflow task replays the history.
+            Worker worker = factory.newWorker(queue, io.temporal.worker.WorkerOptions.newBuilder()
+                    .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
+            worker.registerWorkflowImplementationTypes(FloorWorkflow.class);
+            ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
+            // Like a migrator's callback: the update comes from outside the worker, after the dispatch returned.
+            worker.registerActivitiesImplementations(new FloorActivities() {
+                @Override
+                public void dispatch(String workflowId, int step) {
+                    callbacks.submit(() -> client.newWorkflowStub(Floor.class, workflowId).callback(step));
+                }
+
+                @Override
+                public void record(String workflowId, int step) {
+                }
+
+                @Override
+                public void complete(String workflowId) {
+                }
+            });
+            factory.start();
+            try {
+                floor(client, queue, warmup, concurrency);
+                return floor(client, queue, n, concurrency);
+            } finally {
+                factory.shutdownNow();
+                callbacks.shutdownNow();
+                service.shutdownNow();
+            }
+        }
+    }
+
+    private static double floor(WorkflowClient client, String queue, int n, int concurrency) throws Exception {
+        List<java.util.concurrent.CompletableFuture<Void>> results = new ArrayList<>();
+        long start = System.nanoTime();
+        Semaphore inFlight = new Semaphore(concurrency);
+        for (int i = 0; i < n; i++) {
+            String id = "floor-" + UUID.randomUUID();
+            inFlight.acquire();
+            WorkflowClient.start(client.newWorkflowStub(Floor.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(queue).setWorkflowId(id).build())::run, STEPS);
+            results.add(client.newUntypedWorkflowStub(id).getResultAsync(Void.class)
+                                .whenComplete((ok, failed) -> inFlight.release()));
+        }
+        java.util.concurrent.CompletableFuture.allOf(results.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static void drop(URI redisUrl, String prefix) {

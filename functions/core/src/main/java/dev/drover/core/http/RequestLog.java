@@ -33,11 +33,12 @@ public final class RequestLog implements Filter {
             chain.proceed();
         } finally {
             // Probes hit /observe every few seconds and the sidecar asks /dapr/subscribe every 30 s; their lines would
-            // drown the ones operators read.
-            String path = req.path().rawPath();
+            // drown the ones operators read. The prologue's path is the whole path: a feature's routing (observe) sees
+            // its requests' paths relative to its own context ("/" for /observe/health).
+            String path = req.prologue().uriPath().rawPath();
             Level level = path.startsWith("/observe") || path.equals("/dapr/subscribe") ? Level.DEBUG : Level.INFO;
             LOGGER.log(level, () -> "%s %s -> %d in %d ms".formatted(req.prologue().method().text(),
-                                                                          req.path().rawPath(),
+                                                                          path,
                                                                           res.status().code(),
                                                                           (System.nanoTime() - start) / 1_000_000));
             HelidonMdc.remove(MDC_KEY);

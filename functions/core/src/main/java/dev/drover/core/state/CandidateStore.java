@@ -26,21 +26,27 @@ import java.util.TreeMap;
  * metadata key=value, so one candidate is read or written without touching the others.
  */
 public final class CandidateStore {
-    private static final LuaScript MERGE = LuaScript.load("merge-candidates.lua");
-    private static final LuaScript PAGE = LuaScript.load("page-candidates.lua");
     private static final TypeReference<List<FileGroup>> FILES = new TypeReference<>() { };
     private static final TypeReference<List<Step>> STEPS = new TypeReference<>() { };
     /** The most ids one page read looks at, so a sparse filter costs a bounded amount per call. */
-    private static final int SCAN_BUDGET = 5000;
+    static final int SCAN_BUDGET = 5000;
 
     private final UnifiedJedis redis;
     private final Keys keys;
     private final Clock clock;
+    private final LuaScript merge;
+    private final LuaScript page;
 
     public CandidateStore(UnifiedJedis redis, Keys keys, Clock clock) {
+        this(redis, keys, clock, LuaScript.RESOURCES);
+    }
+
+    CandidateStore(UnifiedJedis redis, Keys keys, Clock clock, LuaScript.Source scripts) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
+        this.merge = scripts.load("merge-candidates.lua");
+        this.page = scripts.load("page-candidates.lua");
     }
 
     /**
@@ -73,7 +79,7 @@ public final class CandidateStore {
             });
         }
         @SuppressWarnings("unchecked")
-        List<Long> counts = (List<Long>) MERGE.run(redis, List.of(keys.migration(migrationId), keys.historyOutbox()), args);
+        List<Long> counts = (List<Long>) merge.run(redis, List.of(keys.migration(migrationId), keys.historyOutbox()), args);
         if (counts.getFirst() < 0) {
             throw new MigrationNotFound(migrationId);
         }
@@ -93,7 +99,7 @@ public final class CandidateStore {
         indexes.add(query.status().map(s -> keys.status(migrationId, s)).orElse(keys.candidates(migrationId)));
         query.metadata().forEach((key, value) -> indexes.add(keys.metadataIndex(migrationId, key, value)));
         @SuppressWarnings("unchecked")
-        List<Object> reply = (List<Object>) PAGE.run(redis, indexes, List.of(query.afterId(),
+        List<Object> reply = (List<Object>) page.run(redis, indexes, List.of(query.afterId(),
                                                                               Integer.toString(query.limit()),
                                                                               Integer.toString(SCAN_BUDGET),
                                                                               query.idPrefix()));

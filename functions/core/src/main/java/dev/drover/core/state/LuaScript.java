@@ -27,6 +27,28 @@ final class LuaScript {
         }
     }
 
+    /**
+     * Where a script's text comes from, by resource name: this package's resources in production; a test swaps one
+     * script's text (LuaMutantsTest runs the rules' cases against deliberately broken scripts).
+     */
+    @FunctionalInterface
+    interface Source {
+        LuaScript load(String resource);
+    }
+
+    /** The scripts as shipped. */
+    static final Source RESOURCES = LuaScript::load;
+
+    /** A script from its text (a test's variant of a shipped one). */
+    static LuaScript of(String source) {
+        return new LuaScript(source);
+    }
+
+    /** The shipped text of a script, for a test to derive a variant from. */
+    static String text(String resource) {
+        return load(resource).source;
+    }
+
     static LuaScript load(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -19,17 +19,23 @@ import java.util.Optional;
 
 /** Migration definitions in Redis: upserted by announcements, read by operators. */
 public final class MigrationStore {
-    private static final LuaScript ANNOUNCE = LuaScript.load("announce.lua");
-    private static final LuaScript TRANSFER = LuaScript.load("transfer-migration.lua");
 
     private final UnifiedJedis redis;
     private final Keys keys;
     private final Clock clock;
+    private final LuaScript announce;
+    private final LuaScript transfer;
 
     public MigrationStore(UnifiedJedis redis, Keys keys, Clock clock) {
+        this(redis, keys, clock, LuaScript.RESOURCES);
+    }
+
+    MigrationStore(UnifiedJedis redis, Keys keys, Clock clock, LuaScript.Source scripts) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
+        this.announce = scripts.load("announce.lua");
+        this.transfer = scripts.load("transfer-migration.lua");
     }
 
     /** What became of an announcement. */
@@ -48,7 +54,7 @@ public final class MigrationStore {
      * candidate. The first announcer of an id owns it; another app's announcement is refused.
      */
     public Announced announce(Migration migration, String app) {
-        List<?> reply = (List<?>) ANNOUNCE.run(redis,
+        List<?> reply = (List<?>) announce.run(redis,
                                                List.of(keys.migration(migration.id()), keys.migrations()),
                                                List.of(migration.id(), Json.string(migration), clock.instant().toString(), app));
         return "refused".equals(reply.get(0)) ? new Announced.Refused((String) reply.get(1))
@@ -72,7 +78,7 @@ public final class MigrationStore {
 
     /** Transfers, and appends the audit entry {@code historyEntry} ('' for none) to the history outbox in the same script. */
     public Optional<String> transfer(String migrationId, String app, String historyEntry) {
-        Object previous = TRANSFER.run(redis, List.of(keys.migration(migrationId), keys.historyOutbox()), List.of(app, historyEntry));
+        Object previous = transfer.run(redis, List.of(keys.migration(migrationId), keys.historyOutbox()), List.of(app, historyEntry));
         if (Long.valueOf(0).equals(previous)) {
             throw new MigrationNotFound(migrationId);
         }

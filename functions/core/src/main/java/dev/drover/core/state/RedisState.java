@@ -27,21 +27,26 @@ public final class RedisState implements AutoCloseable {
     private final URI url;
 
     public RedisState(UnifiedJedis redis, String prefix, Clock clock) {
-        this(redis, prefix, clock, null);
+        this(redis, prefix, clock, null, LuaScript.RESOURCES);
     }
 
-    private RedisState(UnifiedJedis redis, String prefix, Clock clock, URI url) {
+    /** With the stores' scripts from {@code scripts}: for a test that runs the rules against a broken script. */
+    RedisState(UnifiedJedis redis, String prefix, Clock clock, LuaScript.Source scripts) {
+        this(redis, prefix, clock, null, scripts);
+    }
+
+    private RedisState(UnifiedJedis redis, String prefix, Clock clock, URI url, LuaScript.Source scripts) {
         this.url = url;
         this.redis = redis;
         this.keys = new Keys(prefix);
-        this.migrations = new MigrationStore(redis, keys, clock);
-        this.candidates = new CandidateStore(redis, keys, clock);
-        this.runs = new RunStore(redis, keys, clock);
+        this.migrations = new MigrationStore(redis, keys, clock, scripts);
+        this.candidates = new CandidateStore(redis, keys, clock, scripts);
+        this.runs = new RunStore(redis, keys, clock, scripts);
         this.announcements = new AnnouncementOutcomes(redis, keys);
     }
 
     public static RedisState connect(URI url, String prefix) {
-        return new RedisState(client(url), prefix, Clock.systemUTC(), url);
+        return new RedisState(client(url), prefix, Clock.systemUTC(), url, LuaScript.RESOURCES);
     }
 
     /**

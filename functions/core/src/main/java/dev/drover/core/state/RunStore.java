@@ -25,19 +25,26 @@ import java.util.Optional;
  * run or step publishes the change on the migration's event channel ({@link Keys#events}) in the same script.
  */
 public final class RunStore {
-    private static final LuaScript CLAIM = LuaScript.load("claim-run.lua");
-    private static final LuaScript RECORD_STEP = LuaScript.load("record-step.lua");
-    private static final LuaScript FINISH = LuaScript.load("finish-run.lua");
     private static final TypeReference<List<Step>> STEPS = new TypeReference<>() { };
 
     private final UnifiedJedis redis;
     private final Keys keys;
     private final Clock clock;
+    private final LuaScript claim;
+    private final LuaScript recordStep;
+    private final LuaScript finish;
 
     public RunStore(UnifiedJedis redis, Keys keys, Clock clock) {
+        this(redis, keys, clock, LuaScript.RESOURCES);
+    }
+
+    RunStore(UnifiedJedis redis, Keys keys, Clock clock, LuaScript.Source scripts) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
+        this.claim = scripts.load("claim-run.lua");
+        this.recordStep = scripts.load("record-step.lua");
+        this.finish = scripts.load("finish-run.lua");
     }
 
     /** What a claim found. */
@@ -90,7 +97,7 @@ public final class RunStore {
             args.add(Json.string(StepState.notStarted(step.name())));
         }
         @SuppressWarnings("unchecked")
-        List<Object> reply = (List<Object>) CLAIM.run(redis, List.of(keys.migration(migrationId), keys.run(runId),
+        List<Object> reply = (List<Object>) claim.run(redis, List.of(keys.migration(migrationId), keys.run(runId),
                                                                           keys.historyOutbox()), args);
         return switch ((String) reply.getFirst()) {
             case "claimed" -> new Claim.Claimed(((Long) reply.get(1)).intValue());
@@ -110,7 +117,7 @@ public final class RunStore {
 
     /** Writes a step's state; when it was written, appends {@code historyEntry} ('' for none) in the same script. */
     public boolean recordStep(RunRecord run, StepState state, Optional<CandidateStatus> candidateStatus, String historyEntry) {
-        Object written = RECORD_STEP.run(redis, List.of(keys.migration(run.migrationId()), keys.historyOutbox()),
+        Object written = recordStep.run(redis, List.of(keys.migration(run.migrationId()), keys.historyOutbox()),
                                          List.of(run.candidateId(), run.runId(), state.name(), Json.string(state),
                                                  candidateStatus.map(CandidateStatus::wire).orElse(""),
                                                  clock.instant().toString(), historyEntry,
@@ -135,7 +142,7 @@ public final class RunStore {
      */
     public boolean finish(RunRecord run, RunStatus status, String historyEntry) {
         CandidateStatus candidate = status == RunStatus.COMPLETED ? CandidateStatus.COMPLETED : CandidateStatus.NOT_STARTED;
-        Object written = FINISH.run(redis, List.of(keys.migration(run.migrationId()), keys.run(run.runId()),
+        Object written = finish.run(redis, List.of(keys.migration(run.migrationId()), keys.run(run.runId()),
                                                    keys.historyOutbox()),
                                     List.of(run.candidateId(), run.runId(), status.wire(), candidate.wire(),
                                             clock.instant().toString(), historyEntry,

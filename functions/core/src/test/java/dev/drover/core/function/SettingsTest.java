@@ -45,4 +45,21 @@ class SettingsTest {
             assertTrue(e.getMessage().startsWith(variable + "="), e.getMessage());
         }
     }
+
+    @Test
+    void theLimitsThemselvesAreAcceptedAndOneBeyondIsNot() {
+        assertEquals(65535, Settings.fromEnvironment(Map.of("DROVER_PORT", "65535")).port());
+        assertEquals(0, Settings.fromEnvironment(Map.of("DROVER_PORT", "0")).port());
+        assertEquals(1024, Settings.fromEnvironment(Map.of("DROVER_MAX_BODY_BYTES", "1024")).maxBodyBytes());
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("DROVER_PORT", "65536")));
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("DROVER_MAX_BODY_BYTES", "1023")));
+        assertEquals(8080, Settings.fromEnvironment(Map.of("DROVER_PORT", " ")).port(), "blank is unset");
+    }
+
+    @Test
+    void aBlankFunctionServesThemAll() {
+        assertEquals(Optional.empty(), Settings.fromEnvironment(Map.of("FUNCTION", " ")).function());
+        assertEquals(9000, Settings.fromEnvironment(Map.of()).withPort(9000).port());
+        assertEquals(Settings.fromEnvironment(Map.of()).redisUrl(), Settings.fromEnvironment(Map.of()).withPort(9000).redisUrl());
+    }
 }
