@@ -302,6 +302,7 @@ public final class RunBench {
                 return floor(client, queue, n, concurrency);
             } finally {
                 factory.shutdownNow();
+                factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS); // pollers first, then their channel
                 callbacks.shutdownNow();
                 service.shutdownNow();
             }

@@ -25,7 +25,10 @@ public final class CloudEvents {
      */
     public static Delivered read(Iterable<Map.Entry<String, String>> headers, byte[] body) {
         try {
-            CloudEvent event = HttpMessageFactory.createReader(visitor -> headers.forEach(h -> visitor.accept(h.getKey(), h.getValue())),
+            // Media types are case-insensitive (RFC 9110), the SDK's test for structured mode is not: it would read
+            // "Application/CloudEvents+json" as a binary-mode event without ce-* headers and refuse it.
+            CloudEvent event = HttpMessageFactory.createReader(visitor -> headers.forEach(h -> visitor.accept(h.getKey(),
+                    h.getKey().equalsIgnoreCase("content-type") ? h.getValue().toLowerCase(java.util.Locale.ROOT) : h.getValue())),
                                                                body).toEvent();
             CloudEventData data = event.getData();
             return new Delivered(event, data == null ? new byte[0] : data.toBytes());
