@@ -4,6 +4,7 @@ import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.run.CallbackStatus;
 import dev.drover.migrator.StepResult;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static dev.drover.migrators.appchart.GitFixture.step;
@@ -50,6 +52,52 @@ class BumpChartStepTest {
                      GitFixture.read(repo, BRANCH, "values/checkout/prod.yaml"));
         assertEquals(GitFixture.read(repo, "main", "values/checkout/common.yaml"), GitFixture.read(repo, BRANCH, "values/checkout/common.yaml"));
         assertEquals(List.of(BRANCH), host.list().stream().map(ChangeRequest::branch).toList());
+    }
+
+    @Test
+    void theCommitSaysWhatChangedAndCarriesTheMigrationAndCandidateAsTrailers() throws Exception {
+        ChartBump.Plan plan = planOnMain();
+
+        bump(host);
+
+        try (var r = GitFixture.open(repo); var walk = new org.eclipse.jgit.revwalk.RevWalk(r)) {
+            RevCommit commit = walk.parseCommit(GitFixture.tip(repo, BRANCH));
+            assertEquals("Upgrade chart web-service to 2.0.0 for checkout", commit.getShortMessage());
+            assertEquals("Upgrade chart web-service to 2.0.0 for checkout\n\n" + String.join("\n", plan.edits())
+                                 + "\n\nDrover-Migration: app-chart-upgrade\nDrover-Candidate: checkout\n", commit.getFullMessage());
+            assertTrue(plan.edits().contains("apps/prod/checkout.yaml line 15: chart web-service 1.2.0 -> 2.0.0"), plan.edits().toString());
+            // git interpret-trailers (and any tooling on it) finds which run made the commit
+            assertEquals(List.of("app-chart-upgrade"), commit.getFooterLines("Drover-Migration"));
+            assertEquals(List.of("checkout"), commit.getFooterLines("Drover-Candidate"));
+            assertEquals(GitFixture.AUTHOR.getEmailAddress(), commit.getAuthorIdent().getEmailAddress());
+        }
+    }
+
+    @Test
+    void theOperatorsInputsOverrideTheMigratorsConfigAndABlankInputDoesNot() throws Exception {
+        String valuesBefore = GitFixture.read(repo, "main", "values/checkout/prod.yaml");
+        Map<String, String> inputs = Map.of("chart", " ", "targetVersion", "2.1.0", "keyRenames", "image.tag=image.version");
+
+        StepResult result = new BumpChartStep(host, GitFixture.AUTHOR).execute(step(BumpChartStep.TYPE, checkout, inputs));
+
+        assertEquals(CallbackStatus.SUCCEEDED, result.status(), result.message());
+        assertTrue(GitFixture.read(repo, BRANCH, "apps/prod/checkout.yaml").contains("targetRevision: 2.1.0 # chart version"),
+                   "the target version from the inputs, the chart from the config");
+        assertEquals(valuesBefore.replace("  tag: \"", "  version: \""), GitFixture.read(repo, BRANCH, "values/checkout/prod.yaml"),
+                     "only the renames of the inputs: service.port stays");
+        try (var r = GitFixture.open(repo); var walk = new org.eclipse.jgit.revwalk.RevWalk(r)) {
+            assertEquals("Upgrade chart web-service to 2.1.0 for checkout", walk.parseCommit(GitFixture.tip(repo, BRANCH)).getShortMessage());
+        }
+    }
+
+    @Test
+    void anInputThatIsNotAVersionFailsTheStepNamingIt() throws Exception {
+        StepResult result = new BumpChartStep(host, GitFixture.AUTHOR)
+                .execute(step(BumpChartStep.TYPE, checkout, Map.of("targetVersion", "latest")));
+
+        assertEquals(CallbackStatus.FAILED, result.status());
+        assertEquals("'latest' is not a SemVer chart version (e.g. 1.4.0)", result.message());
+        assertEquals(List.of("main"), GitFixture.branches(repo));
     }
 
     @Test
@@ -170,6 +218,12 @@ class BumpChartStepTest {
         assertEquals(CallbackStatus.SUCCEEDED, verified.status(), verified.message());
         assertEquals(List.of("main"), GitFixture.branches(repo));
         assertEquals(0, host.list().size());
+    }
+
+    private ChartBump.Plan planOnMain() throws Exception {
+        try (GitWorkspace main = GitWorkspace.cloneMain(host.remote())) {
+            return new ChartBump(GitFixture.demoUpgrade()).plan(step(BumpChartStep.TYPE, checkout).candidate(), main::read);
+        }
     }
 
     private StepResult bump(CodeHost on) throws Exception {

@@ -50,7 +50,23 @@ class ChartBumpTest {
         assertTrue(plan(Map.of("apps/prod/search.yaml", otherChart)).isEmpty());
     }
 
+    @Test
+    void aPreReleaseTargetUpgradesTheEarlierPreReleasesAndOnlyThem() throws Exception {
+        ChartBump toRc = new ChartBump(ChartUpgrade.of("web-service", "2.0.0-rc.1", ""));
+
+        ChartBump.Plan fromBeta = plan(toRc, Map.of("apps/prod/search.yaml", SINGLE_SOURCE.formatted("2.0.0-beta.2")));
+
+        assertEquals(Map.of("apps/prod/search.yaml", SINGLE_SOURCE.formatted("2.0.0-rc.1")), fromBeta.contents());
+        assertEquals(List.of("apps/prod/search.yaml line 9: chart web-service 2.0.0-beta.2 -> 2.0.0-rc.1"), fromBeta.edits());
+        assertTrue(plan(toRc, Map.of("apps/prod/search.yaml", SINGLE_SOURCE.formatted("2.0.0-rc.1.1"))).isEmpty(), "rc.1.1 is past rc.1");
+        assertTrue(plan(toRc, Map.of("apps/prod/search.yaml", SINGLE_SOURCE.formatted("2.0.0"))).isEmpty(), "the release is past its rc");
+    }
+
     private ChartBump.Plan plan(Map<String, String> files) throws Exception {
+        return plan(bump, files);
+    }
+
+    private static ChartBump.Plan plan(ChartBump bump, Map<String, String> files) throws Exception {
         List<FileRef> refs = files.keySet().stream().sorted().map(p -> new FileRef(p, "")).toList();
         var candidate = new StepEvent.CandidateRef("search", "application", Map.of(), List.of(new FileGroup("prod", "", refs)));
         return bump.plan(candidate, path -> Optional.ofNullable(files.get(path)));

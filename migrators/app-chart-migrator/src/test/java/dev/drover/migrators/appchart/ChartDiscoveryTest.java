@@ -10,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static dev.drover.migrators.appchart.GitFixture.candidate;
 import static dev.drover.migrators.appchart.GitFixture.step;
@@ -86,6 +88,63 @@ class ChartDiscoveryTest {
 
         assertEquals(26, found.size());
         assertEquals(List.of("dev", "staging"), candidate(found, "ledger").files().stream().map(FileGroup::name).toList());
+    }
+
+    @Test
+    void aConfiguredAppsFolderIsWhereAppsAreFoundAndOnlyItsEnvAppYamlFilesCount() throws Exception {
+        LocalGitHost host = GitFixture.demoHost(dir);
+        GitFixture.commit(host.repository(), "main", "apps in another folder", Map.of(
+                "deploy/argocd/dev/orders.yaml", Optional.of(application("orders", "1.2.0", "")),
+                "deploy/argocd/prod/orders.yaml", Optional.of(application("orders", "1.2.0", "billing")),
+                "deploy/argocd/staging/orders.yml", Optional.of(application("orders", "1.9.1", "billing")),
+                "deploy/argocd/prod/orders.yaml.bak", Optional.of(application("orders", "1.0.0", "billing")),
+                "deploy/argocd/prod/old/legacy.yaml", Optional.of(application("legacy", "1.0.0", "billing")),
+                "deploy/argocd/README.md", Optional.of("# one folder per environment\n")));
+
+        // a trailing slash in the setting (DROVER_GITOPS_APPS_DIR=deploy/argocd/) means the same folder
+        List<DiscoveredCandidate> found = new ChartDiscovery(host, GitFixture.demoUpgrade(), "deploy/argocd/").discover();
+
+        assertEquals(List.of("orders"), found.stream().map(DiscoveredCandidate::id).toList(), "the demo's apps/ folder is not read");
+        DiscoveredCandidate orders = found.getFirst();
+        assertEquals(List.of("dev", "prod", "staging"), orders.files().stream().map(FileGroup::name).toList());
+        assertEquals("deploy/argocd/staging/orders.yml", orders.files().get(2).files().getFirst().path());
+        assertEquals("dev=1.2.0,prod=1.2.0,staging=1.9.1", orders.metadata().get("versions"));
+        assertEquals("deploy/argocd/*/orders.yaml", orders.metadata().get("repoPath"));
+        assertEquals("billing", orders.metadata().get("team"), "the team of an environment that names one, not dev's blank label");
+    }
+
+    @Test
+    void withoutAConfiguredFolderAppsAreReadFromApps() throws Exception {
+        LocalGitHost host = GitFixture.demoHost(dir);
+
+        assertEquals(26, new ChartDiscovery(host, GitFixture.demoUpgrade(), null).discover().size());
+        assertEquals(26, new ChartDiscovery(host, GitFixture.demoUpgrade(), " ").discover().size());
+    }
+
+    @Test
+    void anAppWithoutATeamLabelAnywhereBelongsToTeamUnknown() throws Exception {
+        LocalGitHost host = GitFixture.demoHost(dir);
+        GitFixture.commit(host.repository(), "an unlabelled app", "apps/prod/orphan.yaml", application("orphan", "1.2.0", ""));
+
+        DiscoveredCandidate orphan = candidate(new ChartDiscovery(host, GitFixture.demoUpgrade(), "apps").discover(), "orphan");
+
+        assertEquals("unknown", orphan.metadata().get("team"));
+    }
+
+    /** A single-source Argo CD Application of chart web-service; a blank team leaves the label out. */
+    private static String application(String app, String version, String team) {
+        return """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata:
+                  name: %s
+                %s
+                spec:
+                  source:
+                    repoURL: https://charts.example.com
+                    chart: web-service
+                    targetRevision: %s
+                """.formatted(app, team.isEmpty() ? "" : "  labels:\n    team: " + team, version);
     }
 
     @Test

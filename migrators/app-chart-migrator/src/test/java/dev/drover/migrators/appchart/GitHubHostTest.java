@@ -57,6 +57,11 @@ class GitHubHostTest {
         assertEquals(BRANCH, github.pull(1).path("head").path("ref").asText());
         assertEquals("main", github.pull(1).path("base").path("ref").asText());
         assertEquals("Upgrade chart web-service to 2.0.0 for checkout", github.pull(1).path("title").asText());
+        assertEquals("Opened by Drover (app-chart-migrator) to upgrade chart web-service to 2.0.0.\n\n"
+                             + String.join("\n", planOnMain(checkout).edits().stream().map(e -> "- " + e).toList()) + "\n",
+                     github.pull(1).path("body").asText(), "the reviewer reads every edit, one per line");
+        assertTrue(github.pull(1).path("body").asText().contains("\n- values/checkout/prod.yaml line 6: renamed image.tag=image.version\n"),
+                   github.pull(1).path("body").asText());
         assertEquals(1, GitFixture.commitsAhead(repo, BRANCH));
 
         StepResult waiting = await.execute(step(AwaitMergeStep.TYPE, checkout));
@@ -65,6 +70,12 @@ class GitHubHostTest {
         StepResult merged = await.execute(step(AwaitMergeStep.TYPE, checkout));
         assertEquals(CallbackStatus.MERGED, merged.status());
         assertEquals("https://github.com/acme/gitops/pull/1", merged.metadata().get("changeUrl"));
+    }
+
+    private ChartBump.Plan planOnMain(DiscoveredCandidate candidate) throws Exception {
+        try (GitWorkspace main = GitWorkspace.cloneMain(host.remote())) {
+            return new ChartBump(GitFixture.demoUpgrade()).plan(step(BumpChartStep.TYPE, candidate).candidate(), main::read);
+        }
     }
 
     @Test
@@ -88,6 +99,33 @@ class GitHubHostTest {
         assertEquals(first.id(), second.id());
         assertEquals(1, github.pulls.size());
         assertNull(first.mergeable());
+    }
+
+    @Test
+    void theBranchsOpenPullRequestIsFollowedWhetherItIsTheNewestOrAnOlderOneReopened() throws Exception {
+        DiscoveredCandidate checkout = GitFixture.candidate(new ChartDiscovery(host, GitFixture.demoUpgrade(), "apps").discover(), "checkout");
+        AwaitMergeStep await = new AwaitMergeStep(host);
+        host.open(BRANCH, "first", "b");
+        github.pull(1).put("state", "closed"); // a reviewer closes #1, the next bump opens #2
+        host.open(BRANCH, "second", "b");
+
+        StepResult newerOpen = await.execute(step(AwaitMergeStep.TYPE, checkout));
+
+        assertEquals(CallbackStatus.PENDING, newerOpen.status(), newerOpen.message());
+        assertEquals("https://github.com/acme/gitops/pull/2", newerOpen.metadata().get("changeUrl"));
+
+        github.pull(2).put("state", "closed");
+        github.pull(1).put("state", "open"); // the reviewer reopens #1 instead
+        StepResult olderReopened = await.execute(step(AwaitMergeStep.TYPE, checkout));
+
+        assertEquals(CallbackStatus.PENDING, olderReopened.status(), olderReopened.message());
+        assertEquals("https://github.com/acme/gitops/pull/1", olderReopened.metadata().get("changeUrl"));
+
+        github.pull(1).put("state", "closed");
+        StepResult noneOpen = await.execute(step(AwaitMergeStep.TYPE, checkout));
+
+        assertEquals(CallbackStatus.FAILED, noneOpen.status(), "with none open, the newest closed one tells");
+        assertEquals("https://github.com/acme/gitops/pull/2", noneOpen.metadata().get("changeUrl"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,6 +49,22 @@ class LocalGitHostTest {
         assertTrue(noBranch.getMessage().contains("has no such branch; push it first"), noBranch.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> host.merge(4));
         assertEquals("no change request #4 in " + host.repository(), unknown.getMessage());
+    }
+
+    @Test
+    void theBranchsOpenChangeRequestIsFollowedAndMergedNotTheOneClosedBeforeIt() throws Exception {
+        LocalGitHost host = GitFixture.demoHost(dir);
+        branchFromMain(host.repository(), "drover/m/c");
+        host.open("drover/m/c", "first", "b");
+        host.close(1); // a reviewer rejects #1; the next bump opens #2
+        ChangeRequest second = host.open("drover/m/c", "second", "b");
+
+        assertEquals("2", second.id());
+        assertEquals(Optional.of("2"), host.findByBranch("drover/m/c").map(ChangeRequest::id));
+        assertEquals("2", host.mergeBranch("drover/m/c").id(), "merging the branch merges its open change request");
+        assertEquals(ChangeRequest.State.CLOSED, host.get(1).orElseThrow().state());
+        IllegalArgumentException closed = assertThrows(IllegalArgumentException.class, () -> host.merge(1));
+        assertEquals("change request #1 is closed; it cannot be merged", closed.getMessage());
     }
 
     private static void branchFromMain(Path bare, String branch) throws Exception {
