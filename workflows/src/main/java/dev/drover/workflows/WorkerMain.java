@@ -40,6 +40,9 @@ public final class WorkerMain {
             settings = Settings.fromEnvironment(env);
             historySettings = HistorySettings.fromEnvironment(env);
             keys = SigningKeys.fromEnvironment(env);
+            // Read again where the worker's rollouts start runs (RunWorker); read here so that a bad value is named and
+            // exits as any other setting does, before anything connects.
+            StepDeadlines.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             System.err.println("drover: " + e.getMessage());
             System.exit(2);

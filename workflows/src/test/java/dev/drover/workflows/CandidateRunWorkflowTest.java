@@ -107,6 +107,7 @@ class CandidateRunWorkflowTest {
         assertEquals(StepStatus.MERGED, merged.status());
         assertEquals("https://git.example/pr/7", merged.metadata().get("pullRequest"), "pending metadata is kept");
         assertEquals("ann", merged.metadata().get("mergedBy"));
+        assertEquals("PR open", merged.message(), "a report without a message keeps the last one");
         assertEquals(CandidateStatus.COMPLETED, candidate(plan).status());
     }
 
@@ -122,7 +123,7 @@ class CandidateRunWorkflowTest {
         assertEquals(RunStatus.RUNNING, runStatus(plan), "a failed step keeps the run alive");
 
         RunProgress progress = harness.runs.retryStep(plan.runId());
-        assertEquals(2, progress.dispatch());
+        assertEquals(new RunProgress("bump", StepStatus.DISPATCHED, 2), progress, "the retry answers where the run now is");
         StepEvent second = harness.nextEvent();
         assertEquals(2, second.dispatch());
         assertEquals("bump", second.step().name());
@@ -294,5 +295,134 @@ class CandidateRunWorkflowTest {
         assertEquals(StepStatus.DISPATCHED, stepState(plan, "bump").status(), "refused callbacks change nothing");
         harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), ""));
         assertEquals("verify", harness.nextEvent().step().name());
+    }
+
+    @Test
+    void cancelLeavesStepsThatSucceededAsTheyWereAndCancelsOnlyTheOpenOne() throws Exception {
+        RunPlan plan = harness.start("cancel-after-success", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        harness.runs.callback(plan.runId(), callback(harness.nextEvent(), SUCCEEDED, Map.of(), "bumped"));
+        harness.nextEvent();
+        StepState succeeded = stepState(plan, "bump");
+        harness.advance(Duration.ofMinutes(5));
+        harness.runs.cancel(plan.runId());
+        assertTrue(harness.awaitEnd(plan));
+        assertEquals(succeeded, stepState(plan, "bump"), "a step that succeeded stays succeeded, with its times and message");
+        StepState cancelled = stepState(plan, "verify");
+        assertEquals(StepStatus.CANCELLED, cancelled.status());
+        assertEquals("cancelled by an operator", cancelled.message());
+        assertTrue(cancelled.finishedAt().isAfter(succeeded.finishedAt().plus(Duration.ofMinutes(4))),
+                   "the cancel is stamped when it happened: " + cancelled.finishedAt());
+        assertEquals(cancelled.finishedAt(), cancelled.updatedAt());
+    }
+
+    @Test
+    void aStepsTimesSayWhenItWasDispatchedLastReportedAndFinished() throws Exception {
+        RunPlan plan = harness.start("times", List.of(step("bump", Map.of())));
+        java.time.Instant before = java.time.Instant.now();
+        StepEvent first = harness.nextEvent();
+        awaitStepStatus(plan, "bump", StepStatus.DISPATCHED);
+        StepState dispatched = stepState(plan, "bump");
+        assertNull(dispatched.finishedAt(), "a dispatched step has not finished");
+        assertEquals(dispatched.startedAt(), dispatched.updatedAt());
+        assertTrue(!dispatched.startedAt().isBefore(before.minusSeconds(1)) && dispatched.startedAt().isBefore(before.plusSeconds(30)),
+                   "dispatched at " + dispatched.startedAt() + ", the test began at " + before);
+
+        harness.advance(Duration.ofMinutes(10));
+        harness.runs.callback(plan.runId(), callback(first, PENDING, Map.of(), "PR open"));
+        awaitStepStatus(plan, "bump", StepStatus.PENDING);
+        StepState pending = stepState(plan, "bump");
+        assertEquals(dispatched.startedAt(), pending.startedAt(), "a report keeps when the dispatch began");
+        assertTrue(pending.updatedAt().isAfter(dispatched.updatedAt().plus(Duration.ofMinutes(9))), pending.toString());
+        assertNull(pending.finishedAt(), "a pending step has not finished");
+
+        harness.advance(Duration.ofMinutes(10));
+        harness.runs.callback(plan.runId(), callback(first, FAILED, Map.of(), "conflict"));
+        awaitStepStatus(plan, "bump", StepStatus.FAILED);
+        StepState failed = stepState(plan, "bump");
+        assertEquals(dispatched.startedAt(), failed.startedAt());
+        assertTrue(failed.updatedAt().isAfter(pending.updatedAt().plus(Duration.ofMinutes(9))), failed.toString());
+        assertEquals(failed.updatedAt(), failed.finishedAt(), "a failed step has finished, when it failed");
+
+        harness.advance(Duration.ofMinutes(10));
+        harness.runs.retryStep(plan.runId());
+        StepEvent second = harness.nextEvent();
+        awaitStepStatus(plan, "bump", StepStatus.DISPATCHED);
+        StepState retried = stepState(plan, "bump");
+        assertTrue(retried.startedAt().isAfter(failed.finishedAt().plus(Duration.ofMinutes(9))),
+                   "a retry begins a new dispatch: " + retried);
+        assertNull(retried.finishedAt(), "a retried step is open again");
+
+        harness.runs.callback(plan.runId(), callback(second, SUCCEEDED, Map.of(), ""));
+        assertTrue(harness.awaitEnd(plan));
+        StepState done = stepState(plan, "bump");
+        assertEquals(retried.startedAt(), done.startedAt());
+        assertEquals(done.updatedAt(), done.finishedAt(), "a step that succeeded has finished");
+    }
+
+    @Test
+    void aManualStepWaitsForAnOperatorAndRefusesTheMigrator() throws Exception {
+        RunPlan plan = harness.start("manual", List.of(new Step("approve", "", "test-migrator", Step.MANUAL, Map.of()),
+                                                       step("bump", Map.of())));
+        awaitStepStatus(plan, "approve", StepStatus.PENDING);
+        StepState waiting = stepState(plan, "approve");
+        assertEquals(RunActivitiesImpl.OPERATOR, waiting.metadata().get(RunActivitiesImpl.WAITING_FOR));
+        assertEquals(RunActivitiesImpl.WAITING_MESSAGE, waiting.message());
+        assertEquals(1, waiting.dispatches());
+        assertNull(waiting.finishedAt());
+        assertEquals(CandidateStatus.RUNNING, candidate(plan).status());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a manual step goes to no migrator");
+
+        Callback approve = Callback.of("approve", 1, SUCCEEDED, Map.of("ticket", "CHG-1"), "approved");
+        RunRefused migrator = assertThrows(RunRefused.class, () -> harness.runs.callback(plan.runId(), approve));
+        assertEquals(RefusalCodes.MANUAL_STEP, migrator.code());
+
+        assertTrue(harness.runs.callback(plan.runId(), approve, "ann").applied());
+        StepEvent bump = harness.nextEvent();
+        assertEquals("bump", bump.step().name());
+        StepState approved = stepState(plan, "approve");
+        assertEquals(StepStatus.SUCCEEDED, approved.status());
+        assertEquals("CHG-1", approved.metadata().get("ticket"));
+        assertNull(approved.metadata().get(RunActivitiesImpl.WAITING_FOR), "a manual step that is done waits for no one");
+        assertEquals("approved", approved.message());
+    }
+
+    @Test
+    void anOperatorMarksAFailedStepDoneButTheMigratorCannot() throws Exception {
+        RunPlan plan = harness.start("by-hand", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        StepEvent first = harness.nextEvent();
+        harness.runs.callback(plan.runId(), callback(first, FAILED, Map.of(), "conflict"));
+        awaitStepStatus(plan, "bump", StepStatus.FAILED);
+
+        RunRefused migrator = assertThrows(RunRefused.class, () -> harness.runs.callback(
+                plan.runId(), callback(first, SUCCEEDED, Map.of(), "")));
+        assertEquals(RefusalCodes.STEP_NOT_IN_PROGRESS, migrator.code());
+        assertTrue(migrator.getMessage().contains("step 'bump' is failed, not waiting for its migrator"), migrator.getMessage());
+        RunRefused failAgain = assertThrows(RunRefused.class, () -> harness.runs.callback(
+                plan.runId(), callback(first, FAILED, Map.of(), "still"), "ann"));
+        assertEquals(RefusalCodes.STEP_NOT_IN_PROGRESS, failAgain.code());
+        assertTrue(failAgain.getMessage().contains("an operator completes a step in progress, or marks a failed one done"),
+                   failAgain.getMessage());
+
+        assertTrue(harness.runs.callback(plan.runId(), callback(first, MERGED, Map.of(), "merged by hand"), "ann").applied());
+        assertEquals("verify", harness.nextEvent().step().name());
+        assertEquals(StepStatus.MERGED, stepState(plan, "bump").status());
+        assertEquals(CandidateStatus.RUNNING, candidate(plan).status());
+    }
+
+    @Test
+    void refusalsNameTheCurrentStepAndTheDispatch() throws Exception {
+        RunPlan plan = harness.start("refusal-messages", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        StepEvent first = harness.nextEvent();
+        RunRefused notCurrent = assertThrows(RunRefused.class, () -> harness.runs.callback(
+                plan.runId(), Callback.of("verify", 1, SUCCEEDED, Map.of(), "")));
+        assertTrue(notCurrent.getMessage().contains("step 'verify' is not the current step ('bump' is)"), notCurrent.getMessage());
+        RunRefused stale = assertThrows(RunRefused.class, () -> harness.runs.callback(
+                plan.runId(), Callback.of("bump", 2, SUCCEEDED, Map.of(), "")));
+        assertEquals(RefusalCodes.STALE_DISPATCH, stale.code());
+        assertTrue(stale.getMessage().contains("dispatch 2 of step 'bump', but the step is at dispatch 1"), stale.getMessage());
+        RunRefused noRetry = assertThrows(RunRefused.class, () -> harness.runs.retryStep(plan.runId()));
+        assertTrue(noRetry.getMessage().contains("step 'bump' is dispatched; only a failed step is retried"), noRetry.getMessage());
+        assertEquals(new RunProgress("bump", StepStatus.DISPATCHED, 1), harness.runs.progress(plan.runId()));
+        harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), ""));
     }
 }

@@ -36,7 +36,8 @@ final class RunHarness implements AutoCloseable {
     final RedisState state = RedisState.connect(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")),
                                                 "drover-test-" + UUID.randomUUID() + ":");
     /** The run's history, in a private in-memory H2 database. */
-    final History history = History.open(HistorySettings.inMemory("run-harness-" + UUID.randomUUID()));
+    final HistorySettings historySettings = HistorySettings.inMemory("run-harness-" + UUID.randomUUID());
+    final History history = History.open(historySettings);
     /** Empties the history outbox the activities' scripts fill into {@link #history}; tests drain it when they read. */
     final dev.drover.workflows.outbox.HistoryOutboxWriter writer =
             new dev.drover.workflows.outbox.HistoryOutboxWriter(state.redis(), state.keys(), history, "harness");
@@ -49,12 +50,36 @@ final class RunHarness implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger failingPublications = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger publicationAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
+    /**
+     * The activities' clock: the machine's, moved ahead by {@link #advance}, so a test can let a step or a run last
+     * a known time (the run's start is stamped by the store on the machine's clock).
+     */
+    final java.util.concurrent.atomic.AtomicReference<Duration> ahead = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+    final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(ahead.get());
+        }
+    };
+
     /** Derives callback tokens as the platform does: the store keeps their hashes, step events carry them. */
     static final CallbackTokens TOKENS = new CallbackTokens(SigningKeys.generate());
 
     RunHarness() {
         Worker worker = env.newWorker(RunClient.TASK_QUEUE);
-        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
+        // Rollouts share the runs' task queue and worker, as RunWorker registers them.
+        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class, dev.drover.workflows.rollout.RolloutWorkflow.class);
+        runs = new RunClient(env.getWorkflowClient());
         StepPublisher capture = (event, app) -> {
             publicationAttempts.incrementAndGet();
             if (failingPublications.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -63,10 +88,16 @@ final class RunHarness implements AutoCloseable {
             published.add(event);
             onPublish.accept(event, this.runs());
         };
-        activities = new RunActivitiesImpl(state, capture, "http://drover.test", Clock.systemUTC(), TOKENS);
-        worker.registerActivitiesImplementations(activities);
-        runs = new RunClient(env.getWorkflowClient());
+        activities = new RunActivitiesImpl(state, capture, "http://drover.test", clock, TOKENS);
+        worker.registerActivitiesImplementations(activities, new dev.drover.workflows.rollout.RolloutActivitiesImpl(
+                state, new RunStarter(state, runs, new dev.drover.history.HistoryRecorder(
+                        new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS)));
         env.start();
+    }
+
+    /** Moves the activities' clock ahead by {@code by}. */
+    void advance(Duration by) {
+        ahead.updateAndGet(d -> d.plus(by));
     }
 
     private RunClient runs() {
@@ -103,7 +134,7 @@ final class RunHarness implements AutoCloseable {
     }
 
     boolean awaitEnd(RunPlan plan) {
-        return runs.awaitEnd(plan.runId(), Duration.ofSeconds(10));
+        return runs.awaitEnd(plan.runId(), Duration.ofSeconds(30));
     }
 
     @Override

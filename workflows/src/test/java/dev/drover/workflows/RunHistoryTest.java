@@ -6,6 +6,7 @@ import dev.drover.history.Metrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import static dev.drover.contract.run.CallbackStatus.SUCCEEDED;
 import static dev.drover.workflows.RunHarness.callback;
 import static dev.drover.workflows.RunHarness.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a run leaves in the history, written by its activities. */
@@ -85,5 +88,44 @@ class RunHistoryTest {
         Metrics.Runs runs = harness.history.queries().totals(Optional.of(plan.migrationId())).runs();
         assertEquals(1, runs.cancelled());
         assertEquals(0, runs.completed());
+    }
+
+    @Test
+    void theHistoryKeepsHowLongEachDispatchAndTheRunTookAndWhichReportsEndedTheStep() throws Exception {
+        RunPlan plan = harness.start("history-times", List.of(step("bump", Map.of())));
+        StepEvent event = harness.nextEvent();
+        harness.advance(Duration.ofSeconds(90));
+        harness.runs.callback(plan.runId(), callback(event, PENDING, Map.of("pullRequest", "https://git.example/pr/4"), "PR open"));
+        harness.advance(Duration.ofSeconds(60));
+        harness.runs.callback(plan.runId(), callback(event, SUCCEEDED, Map.of(), "merged"));
+        assertTrue(harness.awaitEnd(plan));
+        harness.writer.drainAll();
+
+        Metrics.StepStats bump = harness.history.queries().steps(Optional.of(plan.migrationId())).getFirst();
+        assertEquals(Map.of("succeeded", 1L), bump.byStatus(), "the progress report did not finish the dispatch");
+        assertBetween(150_000, bump.averageMs(), "the dispatch lasted from its dispatch to its final report");
+
+        Map<String, Long> durations = new java.util.HashMap<>();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(harness.historySettings.url());
+             java.sql.PreparedStatement query = db.prepareStatement(
+                     "SELECT kind, status, duration_ms FROM history_events WHERE run_id = ? ORDER BY id")) {
+            query.setString(1, plan.runId());
+            try (java.sql.ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    durations.put(rows.getString("kind") + "/" + rows.getString("status"),
+                                  rows.getObject("duration_ms") == null ? null : rows.getLong("duration_ms"));
+                }
+            }
+        }
+        assertTrue(durations.containsKey("step_progress/pending"), durations.toString());
+        assertNull(durations.get("step_progress/pending"), "a progress report has no duration: the dispatch goes on");
+        assertBetween(150_000, durations.get("step_completed/succeeded"), "the step's final report");
+        assertBetween(150_000, durations.get("run_completed/completed"), "the run lasted from its start to its end");
+    }
+
+    /** {@code actual} is {@code expected} milliseconds, plus what the test itself took (a few seconds at most). */
+    private static void assertBetween(long expected, Long actual, String what) {
+        assertNotNull(actual, what + ": no duration");
+        assertTrue(actual >= expected && actual < expected + 30_000, what + ": " + actual + " ms, expected " + expected);
     }
 }

@@ -19,6 +19,18 @@ public final class WriterProcess {
     }
 
     public static void main(String[] args) throws Exception {
+        // The test holds our stdin open; when its JVM dies without killing us (PIT ends a minion that timed out), the
+        // pipe closes and we go too, instead of waiting forever with a database connection.
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent: only the end matters
+                }
+            } catch (java.io.IOException e) {
+                // the pipe is gone: the same as its end
+            }
+            Runtime.getRuntime().halt(3);
+        });
         RedisState state = RedisState.connect(URI.create(args[0]), args[1]);
         History history = History.open(new HistorySettings(args[2], Optional.of("postgres"), Optional.empty(), 2));
         String point = args[4];

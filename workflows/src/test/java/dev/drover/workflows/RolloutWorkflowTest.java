@@ -1,0 +1,285 @@
+package dev.drover.workflows;
+
+import dev.drover.contract.model.CandidateStatus;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.workflows.rollout.FailureBudget;
+import dev.drover.workflows.rollout.RolloutClient;
+import dev.drover.workflows.rollout.RolloutCounts;
+import dev.drover.workflows.rollout.RolloutProgress;
+import dev.drover.workflows.rollout.RolloutRefusal;
+import dev.drover.workflows.rollout.RolloutSpec;
+import dev.drover.workflows.rollout.RolloutState;
+import dev.drover.workflows.rollout.RolloutStore;
+import dev.drover.workflows.rollout.RolloutView;
+import dev.drover.workflows.rollout.Selector;
+import dev.drover.workflows.rollout.Wave;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static dev.drover.contract.run.CallbackStatus.FAILED;
+import static dev.drover.contract.run.CallbackStatus.SUCCEEDED;
+import static dev.drover.workflows.RunHarness.callback;
+import static dev.drover.workflows.RunHarness.step;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rollouts on Temporal's time-skipping test environment, with the real rollout and run workflows and their activities
+ * on Redis: what an operator sees of a rollout (its record in Redis) and which runs it starts (the step events).
+ */
+class RolloutWorkflowTest {
+    private final RunHarness harness = new RunHarness();
+    private final RolloutClient rollouts = new RolloutClient(harness.runs);
+    private final RolloutStore store = new RolloutStore(harness.state.redis(), harness.state.keys());
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    /** A migration of one step with these candidates (ids in the order the rollout meets them). */
+    private String migration(String id, List<Input> requiredInputs, String... candidates) {
+        harness.state.migrations().announce(new Migration(id, "Test", "", List.of(), List.of(step("bump", Map.of())), requiredInputs),
+                                            "test-migrator");
+        List<DiscoveredCandidate> discovered = new ArrayList<>();
+        for (String candidate : candidates) {
+            discovered.add(new DiscoveredCandidate(candidate, "app", Map.of("team", "t"), List.of(), List.of()));
+        }
+        harness.state.candidates().merge(id, discovered);
+        return id;
+    }
+
+    private RolloutSpec start(String rolloutId, String migrationId, int concurrency, Integer rate, List<Wave> waves,
+                              FailureBudget budget) {
+        RolloutSpec spec = new RolloutSpec(rolloutId, migrationId, null, concurrency, rate, waves, budget, Map.of(), "ann",
+                                           Instant.now().toString());
+        RolloutState state = RolloutState.start(spec, spec.createdAt());
+        store.create(spec, state.progress());
+        rollouts.start(spec, state);
+        return spec;
+    }
+
+    private RolloutView view(RolloutSpec spec) {
+        return store.find(spec.migrationId(), spec.rolloutId()).orElseThrow();
+    }
+
+    /** Waits until the rollout's saved record satisfies {@code condition}. */
+    private RolloutView awaitView(RolloutSpec spec, Predicate<RolloutView> condition, String what) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        RolloutView view = view(spec);
+        while (!condition.test(view)) {
+            assertTrue(System.nanoTime() < until, "the rollout never became " + what + "; it is " + view);
+            Thread.sleep(20);
+            view = view(spec);
+        }
+        return view;
+    }
+
+    private boolean awaitEnd(RolloutSpec spec) {
+        return harness.runs.awaitEnd(spec.rolloutId(), Duration.ofSeconds(15));
+    }
+
+    private Set<String> candidatesOf(List<StepEvent> events) {
+        Set<String> ids = new TreeSet<>();
+        events.forEach(e -> ids.add(e.candidate().id()));
+        return ids;
+    }
+
+    private List<StepEvent> nextEvents(int n) throws InterruptedException {
+        List<StepEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(harness.nextEvent());
+        }
+        return events;
+    }
+
+    private void answer(StepEvent event, dev.drover.contract.run.CallbackStatus status) {
+        harness.runs.callback(event.runId(), callback(event, status, Map.of(), ""));
+    }
+
+    @Test
+    void aRolloutKeepsToItsConcurrencyAndCompletesWithItsRunsCounted() throws Exception {
+        String m = migration("r-concurrency", List.of(), "a", "b", "c");
+        RolloutSpec spec = start("rollout-1", m, 2, null, List.of(), null);
+        List<StepEvent> first = nextEvents(2);
+        assertEquals(Set.of("a", "b"), candidatesOf(first), "the selection is walked in id order");
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "no third run while two are in flight");
+        RolloutView running = awaitView(spec, v -> v.counts().started() == 2, "two started");
+        assertEquals(RolloutProgress.RUNNING, running.status());
+        assertEquals(3L, running.counts().selected());
+        assertEquals(2, running.counts().running());
+
+        answer(first.get(0), SUCCEEDED);
+        StepEvent third = harness.nextEvent();
+        assertEquals("c", third.candidate().id(), "a slot freed by a run that ended starts the next candidate");
+        answer(first.get(1), FAILED);
+        answer(third, SUCCEEDED);
+
+        assertTrue(awaitEnd(spec));
+        RolloutView done = view(spec);
+        assertEquals(RolloutProgress.COMPLETED, done.status());
+        assertEquals(new RolloutCounts(3L, 3, 0, 0, 2, 1, 0), done.counts());
+        assertEquals(CandidateStatus.FAILED, harness.state.candidates().find(m, first.get(1).candidate().id()).orElseThrow().status(),
+                     "the rollout leaves a failed run to the operator");
+    }
+
+    @Test
+    void candidatesAlreadyRunningOrMissingAnInputAreSkipped() throws Exception {
+        String m = migration("r-skip", List.of(), "a", "b");
+        // "a" is started by hand before the rollout: the rollout must not start it again.
+        String runId = "run-by-hand";
+        harness.state.runs().claim(m, "a", runId, dev.drover.core.signing.CallbackTokens.hash(RunHarness.TOKENS.token(runId)),
+                                   List.of(step("bump", Map.of())));
+        RolloutSpec spec = start("rollout-skip", m, 5, null, List.of(), null);
+        StepEvent b = harness.nextEvent();
+        assertEquals("b", b.candidate().id());
+        answer(b, SUCCEEDED);
+        assertTrue(awaitEnd(spec));
+        assertEquals(new RolloutCounts(2L, 1, 1, 0, 1, 0, 0), view(spec).counts());
+
+        String withInput = migration("r-inputs", List.of(new Input("target-version", "Target version", "")), "c");
+        RolloutSpec needsInput = start("rollout-inputs", withInput, 5, null, List.of(), null);
+        assertTrue(awaitEnd(needsInput));
+        assertEquals(new RolloutCounts(1L, 0, 1, 0, 0, 0, 0), view(needsInput).counts());
+        assertTrue(harness.published.isEmpty(), "a candidate missing a required input is not started");
+    }
+
+    @Test
+    void aSpentFailureBudgetPausesTheRolloutUntilAnOperatorResumesIt() throws Exception {
+        String m = migration("r-budget", List.of(), "a", "b", "c");
+        RolloutSpec spec = start("rollout-budget", m, 1, null, List.of(), new FailureBudget(1, null));
+        answer(harness.nextEvent(), FAILED);
+        RolloutView paused = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()), "paused");
+        assertEquals("failure budget spent: 1 of 1 runs started since the rollout began failed (budget: 1 failures)",
+                     paused.pausedReason());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a paused rollout starts nothing");
+
+        RolloutRefusal notRunning = assertThrows(RolloutRefusal.class, () -> rollouts.act(spec.rolloutId(), "pause", "bob"));
+        assertEquals(RolloutRefusal.NOT_RUNNING, notRunning.code());
+        assertEquals(RolloutProgress.RUNNING, rollouts.act(spec.rolloutId(), "resume", "bob"));
+        StepEvent b = harness.nextEvent();
+        assertEquals("b", b.candidate().id());
+        RolloutView resumed = awaitView(spec, v -> RolloutProgress.RUNNING.equals(v.status()), "running");
+        assertNull(resumed.pausedReason());
+        answer(b, SUCCEEDED);
+        answer(harness.nextEvent(), FAILED);
+        RolloutView again = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()), "paused again");
+        assertEquals("failure budget spent: 1 of 2 runs started since the rollout was resumed failed (budget: 1 failures)",
+                     again.pausedReason(), "the budget counts again from the resume");
+    }
+
+    @Test
+    void aPercentBudgetPausesWhenTheShareOfFailuresReachesIt() throws Exception {
+        String m = migration("r-percent", List.of(), "a", "b", "c", "d");
+        RolloutSpec spec = start("rollout-percent", m, 1, null, List.of(), new FailureBudget(null, 50));
+        answer(harness.nextEvent(), SUCCEEDED);
+        answer(harness.nextEvent(), SUCCEEDED);
+        answer(harness.nextEvent(), FAILED); // 1 of 3: under half
+        StepEvent d = harness.nextEvent();
+        assertEquals("d", d.candidate().id(), "one failure in three runs leaves a 50% budget unspent");
+        answer(d, FAILED); // 2 of 4: half
+        RolloutView paused = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()), "paused");
+        assertEquals("failure budget spent: 2 of 4 runs started since the rollout began failed (budget: 50%)", paused.pausedReason());
+        assertEquals(new RolloutCounts(4L, 4, 0, 0, 2, 2, 0), paused.counts());
+    }
+
+    @Test
+    void aWaveWaitsForAPromotionAndTheRestFollowsTogether() throws Exception {
+        String m = migration("r-waves", List.of(), "a", "b", "c");
+        RolloutSpec spec = start("rollout-waves", m, 5, null, List.of(new Wave(1, Wave.PROMOTE)), null);
+        StepEvent a = harness.nextEvent();
+        assertEquals("a", a.candidate().id());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "the first wave is one run");
+        RolloutRefusal early = assertThrows(RolloutRefusal.class, () -> rollouts.act(spec.rolloutId(), "promote", "ann"));
+        assertEquals(RolloutRefusal.NOTHING_TO_PROMOTE, early.code());
+        assertTrue(early.getMessage().contains("wave 0 has not finished"), early.getMessage());
+
+        answer(a, SUCCEEDED);
+        RolloutView waiting = awaitView(spec, v -> Wave.PROMOTE.equals(v.wave().waiting()), "waiting for a promotion");
+        assertEquals(0, waiting.wave().index());
+        assertEquals(1, waiting.wave().size());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a wave waiting for its promotion starts nothing");
+
+        rollouts.act(spec.rolloutId(), "promote", "ann");
+        assertEquals(Set.of("b", "c"), candidatesOf(nextEvents(2)), "after the last wave, the rest of the selection");
+        RolloutView next = awaitView(spec, v -> v.wave().index() == 1 && v.counts().started() == 3, "in its second wave");
+        assertNull(next.wave().waiting());
+        assertNull(next.wave().size(), "after the last wave the size is the rest");
+    }
+
+    @Test
+    void aTimedWaveStartsTheNextWaveWhenItsWaitIsOver() throws Exception {
+        String m = migration("r-timed", List.of(), "a", "b");
+        RolloutSpec spec = start("rollout-timed", m, 5, null, List.of(new Wave(1, "PT10M")), null);
+        answer(harness.nextEvent(), SUCCEEDED);
+        RolloutView waiting = awaitView(spec, v -> v.wave().waiting() != null, "waiting");
+        Instant until = Instant.parse(waiting.wave().waiting());
+        Instant updated = Instant.parse(waiting.updatedAt());
+        assertEquals(Duration.ofMinutes(10), Duration.between(updated, until), "the wait is the wave's, from its end");
+        harness.env.sleep(Duration.ofMinutes(9));
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "not before the wait is over");
+        harness.env.sleep(Duration.ofMinutes(2));
+        StepEvent b = harness.nextEvent();
+        assertEquals("b", b.candidate().id());
+    }
+
+    @Test
+    void aRateStartsAtMostSoManyRunsAMinute() throws Exception {
+        String m = migration("r-rate", List.of(), "a", "b");
+        start("rollout-rate", m, 5, 1, List.of(), null);
+        assertEquals("a", harness.nextEvent().candidate().id());
+        assertNull(harness.published.poll(500, TimeUnit.MILLISECONDS), "one a minute");
+        harness.env.sleep(Duration.ofSeconds(61));
+        assertEquals("b", harness.nextEvent().candidate().id());
+    }
+
+    @Test
+    void anOperatorPausesResumesAndAbortsARollout() throws Exception {
+        String m = migration("r-ops", List.of(), "a", "b", "c");
+        RolloutSpec spec = start("rollout-ops", m, 1, null, List.of(), null);
+        StepEvent a = harness.nextEvent();
+        RolloutRefusal notPaused = assertThrows(RolloutRefusal.class, () -> rollouts.act(spec.rolloutId(), "resume", "bob"));
+        assertEquals(RolloutRefusal.NOT_PAUSED, notPaused.code());
+
+        assertEquals(RolloutProgress.PAUSED, rollouts.act(spec.rolloutId(), "pause", "bob"));
+        RolloutView paused = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()), "paused");
+        assertEquals("paused by bob", paused.pausedReason());
+        answer(a, SUCCEEDED);
+        awaitView(spec, v -> v.counts().succeeded() == 1, "counting the run that ended");
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a paused rollout starts nothing");
+
+        rollouts.act(spec.rolloutId(), "resume", "bob");
+        StepEvent b = harness.nextEvent();
+        assertEquals("b", b.candidate().id());
+        // A run cancelled by an operator is counted as cancelled, and frees its slot.
+        harness.runs.cancel(b.runId());
+        StepEvent c = harness.nextEvent();
+        assertEquals("c", c.candidate().id());
+
+        assertEquals(RolloutProgress.ABORTED, rollouts.act(spec.rolloutId(), "abort", "bob"));
+        assertTrue(awaitEnd(spec));
+        RolloutView aborted = view(spec);
+        assertEquals(RolloutProgress.ABORTED, aborted.status());
+        assertEquals(new RolloutCounts(3L, 3, 0, 1, 1, 0, 1), aborted.counts());
+        assertEquals(dev.drover.contract.run.RunStatus.RUNNING, harness.state.runs().find(c.runId()).orElseThrow().status(),
+                     "aborting a rollout leaves its runs in flight running");
+        RolloutRefusal ended = assertThrows(RolloutRefusal.class, () -> rollouts.act(spec.rolloutId(), "abort", "bob"));
+        assertEquals(RolloutRefusal.ENDED, ended.code());
+    }
+}
