@@ -104,4 +104,18 @@ class MigratorTest {
             }
         }
     }
+
+    @Test
+    void theAuthorsOwnRoutesAreServedBesideTheSdks() throws Exception {
+        try (Migrator migrator = Migrator.builder("m", migration(new Step("greet", "", "m", "greet", Map.of())))
+                .step("greet", greet()).tokens(TokenSource.of("t")).patience(Duration.ofSeconds(1))
+                .service("/webhooks", rules -> rules.post("/merged", (req, res) -> Answers.json(res, Map.of("rechecked", false))))
+                .start(MigratorSettings.local(NO_PLATFORM))) {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(migrator.uri().resolve("/webhooks/merged")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals("{\"rechecked\":false}", answer.body());
+        }
+    }
 }

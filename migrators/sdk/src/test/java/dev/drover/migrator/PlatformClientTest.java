@@ -101,7 +101,7 @@ class PlatformClientTest {
         answer(status, "{\"error\":{\"code\":\"invalid_candidate\"}}");
         PlatformClient platform = client();
         Retries.Refused refused = assertThrows(Retries.Refused.class,
-                                               () -> withRetries(Duration.ofSeconds(10), () -> platform.submit("hello", ONE)));
+                                               () -> withRetries(Duration.ofSeconds(3), () -> platform.submit("hello", ONE)));
         assertEquals("POST /migrations/hello/candidates refused with " + status + ": {\"error\":{\"code\":\"invalid_candidate\"}}",
                      refused.getMessage());
         assertEquals(1, arrived.size(), "asked once: a refusal is never retried");
@@ -112,7 +112,7 @@ class PlatformClientTest {
         answer(403, "{\"error\":{\"code\":\"not_owner\"}}");
         PlatformClient platform = client();
         PlatformClient.NotOwner refused = assertThrows(PlatformClient.NotOwner.class,
-                                                       () -> withRetries(Duration.ofSeconds(10), () -> platform.submit("hello", ONE)));
+                                                       () -> withRetries(Duration.ofSeconds(3), () -> platform.submit("hello", ONE)));
         assertEquals("POST /migrations/hello/candidates refused with 403: {\"error\":{\"code\":\"not_owner\"}}", refused.getMessage());
         assertEquals(1, arrived.size());
     }
@@ -122,7 +122,7 @@ class PlatformClientTest {
         answer(401, "bad audience");
         PlatformClient platform = client();
         Retries.Refused refused = assertThrows(Retries.Refused.class,
-                                               () -> withRetries(Duration.ofSeconds(10), () -> platform.submit("hello", ONE)));
+                                               () -> withRetries(Duration.ofSeconds(3), () -> platform.submit("hello", ONE)));
         assertEquals("POST /migrations/hello/candidates: the platform does not accept this migrator's token (401: bad audience); "
                              + "check its identity (DROVER_TOKEN_FILE or DROVER_TOKEN_URL...) against the platform's "
                              + "DROVER_MIGRATOR_ISSUER and DROVER_MIGRATOR_AUDIENCE", refused.getMessage());
@@ -134,7 +134,7 @@ class PlatformClientTest {
     void aSubmissionAnswered5xxTimeoutThrottleOrUnknownYetIsRetriedUntilTaken(int status) throws Exception {
         answer(status, "not now");
         PlatformClient platform = client();
-        withRetries(Duration.ofSeconds(10), () -> platform.submit("hello", ONE));
+        withRetries(Duration.ofSeconds(3), () -> platform.submit("hello", ONE));
         assertEquals(2, arrived.size(), "asked again after " + status);
         Arrived first = arrived.take();
         assertEquals(first, arrived.take(), "the same submission again");
@@ -286,7 +286,7 @@ class PlatformClientTest {
         answer(409, "{\"error\":{\"code\":\"stale_dispatch\"}}");
         PlatformClient platform = client();
         Retries.Refused refused = assertThrows(Retries.Refused.class,
-                                               () -> withRetries(Duration.ofSeconds(10), () -> platform.callback("run-1", report())));
+                                               () -> withRetries(Duration.ofSeconds(3), () -> platform.callback("run-1", report())));
         assertEquals("callback bump succeeded refused with 409: {\"error\":{\"code\":\"stale_dispatch\"}}", refused.getMessage());
         assertEquals(1, arrived.size());
     }
@@ -299,7 +299,7 @@ class PlatformClientTest {
         assertEquals("callback bump succeeded: the platform does not accept this migrator's token (401: expired)", failed.getMessage());
         answer(401, "expired");
         answer(500, "busy");
-        withRetries(Duration.ofSeconds(10), () -> platform.callback("run-1", report()));
+        withRetries(Duration.ofSeconds(3), () -> platform.callback("run-1", report()));
         assertEquals(4, arrived.size(), "one direct call, then 401, 500 and the accepted one");
         Arrived sent = arrived.take();
         assertEquals("/event/run-1", sent.path());
@@ -309,10 +309,18 @@ class PlatformClientTest {
 
     @Test
     void aCallbackForARunIdThatIsNoSlugIsRefusedWithoutARequest() {
-        for (String runId : new String[] {null, "../admin", "a/b", "x".repeat(200)}) {
+        String longest = "r".repeat(dev.drover.contract.model.Check.SLUG_MAX);
+        for (String runId : new String[] {null, "../admin", "a/b", longest + "r"}) {
             Retries.Refused refused = assertThrows(Retries.Refused.class, () -> client().callback(runId, report()));
             assertTrue(refused.getMessage().endsWith("is no slug: no callback for it"), refused.getMessage());
         }
         assertEquals(0, arrived.size());
+    }
+
+    @Test
+    void aRunIdOfTheLongestSlugIsCalledBack() throws Exception {
+        String longest = "r".repeat(dev.drover.contract.model.Check.SLUG_MAX);
+        client().callback(longest, report());
+        assertEquals("/event/" + longest, arrived.take().path());
     }
 }
