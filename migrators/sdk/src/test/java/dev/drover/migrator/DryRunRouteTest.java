@@ -283,4 +283,13 @@ class DryRunRouteTest {
                       signedPost(request(null, "alpha", Map.of(), "greet:greet")));
         assertEquals(0, opened.get());
     }
+
+    @Test
+    void aCandidateIdOfTheLongestSlugIsAnsweredAndALongerOneRefused() throws Exception {
+        String longest = "c".repeat(dev.drover.contract.model.Check.SLUG_MAX);
+        HttpResponse<String> answer = signedPost(request("greetings", longest, Map.of(), "greet:greet"));
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(400, signedPost(request("greetings", longest + "c", Map.of(), "greet:greet")).statusCode());
+        assertEquals(1, opened.get());
+    }
 }
