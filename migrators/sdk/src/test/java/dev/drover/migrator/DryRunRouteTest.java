@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DryRunRouteTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
     private TestPlatform platform;
     private Migrator migrator;
 
@@ -61,9 +62,46 @@ class DryRunRouteTest {
                         draft.action("Secret " + step.candidate().id() + "-db", "update", "keys username, password");
                     }
                 })
+                .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to do"))
+                .step("configure", new StepHandler() {
+                    @Override
+                    public StepResult execute(StepContext step) {
+                        return StepResult.succeeded(Map.of(), "configured");
+                    }
+
+                    @Override
+                    public void simulate(StepContext step, Draft draft) {
+                        draft.write("env.txt", step.inputs().getOrDefault("env", "(none)") + "\n");
+                        draft.action("service " + step.candidate().id(), "restart", "");
+                    }
+                })
+                .step("broken", new StepHandler() {
+                    @Override
+                    public StepResult execute(StepContext step) {
+                        return StepResult.failed("broken");
+                    }
+
+                    @Override
+                    public void simulate(StepContext step, Draft draft) {
+                        throw new IllegalArgumentException("step " + step.step().name() + " needs config 'chart'");
+                    }
+                })
                 .files(candidate -> {
                     opened.incrementAndGet();
-                    return path -> Optional.of("secret contents of " + path + "\n");
+                    if (candidate.id().equals("unreachable")) {
+                        throw new java.io.IOException("git clone failed: repository not found");
+                    }
+                    return new FileSource() {
+                        @Override
+                        public Optional<String> read(String path) {
+                            return Optional.of("secret contents of " + path + "\n");
+                        }
+
+                        @Override
+                        public void close() {
+                            closed.incrementAndGet();
+                        }
+                    };
                 })
                 .tokens(TokenSource.of("migrator-token"))
                 .patience(Duration.ofSeconds(5))
@@ -141,5 +179,117 @@ class DryRunRouteTest {
         HttpResponse<String> answer = post(body, platform.signRequest("m", "/dry-run", body));
         assertEquals(400, answer.statusCode(), answer.body());
         assertEquals(0, opened.get());
+    }
+
+    private static byte[] request(String migration, String candidate, Map<String, String> inputs, String... steps) {
+        List<StepEvent.StepRef> refs = java.util.Arrays.stream(steps).map(step -> step.split(":"))
+                .map(nameAndType -> new StepEvent.StepRef(nameAndType[0], nameAndType[1], Map.of())).toList();
+        return Json.bytes(new DryRunRequest(migration, candidate == null ? null : new StepEvent.CandidateRef(candidate, "folder", Map.of(), List.of()),
+                                            refs, inputs));
+    }
+
+    private HttpResponse<String> signedPost(byte[] body) throws Exception {
+        return post(body, platform.signRequest("m", "/dry-run", body));
+    }
+
+    private static void assertRefused(int status, String code, String message, HttpResponse<String> answer) throws Exception {
+        assertEquals(status, answer.statusCode(), answer.body());
+        var error = Json.mapper().readTree(answer.body()).get("error");
+        assertEquals(code, error.get("code").asText(), answer.body());
+        assertEquals(message, error.get("message").asText());
+    }
+
+    @Test
+    void eachStepsChangesAreAnsweredOnTopOfTheEarlierStepsChanges() throws Exception {
+        HttpResponse<String> answer = signedPost(request("greetings", "alpha", Map.of("env", "prod"),
+                                                         "greet:greet", "greet-again:greet", "approve:manual", "noop:noop",
+                                                         "configure:configure"));
+        assertEquals(200, answer.statusCode(), answer.body());
+        var result = Json.read(answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), dev.drover.contract.dryrun.DryRunResult.class);
+        assertEquals("greetings", result.migrationId());
+        assertEquals("alpha", result.candidateId());
+        assertEquals(List.of("greet", "greet-again", "approve", "noop", "configure"),
+                     result.steps().stream().map(dev.drover.contract.dryrun.StepPreview::step).toList());
+        assertEquals(List.of("greet", "greet", "manual", "noop", "configure"),
+                     result.steps().stream().map(dev.drover.contract.dryrun.StepPreview::type).toList());
+
+        var first = result.steps().get(0);
+        assertEquals(List.of(new dev.drover.contract.dryrun.FileChange(
+                "HELLO.md", dev.drover.contract.dryrun.ChangeStatus.MODIFIED, "secret contents of HELLO.md\n",
+                "secret contents of HELLO.md\nHello, alpha!\n", """
+                        --- a/HELLO.md
+                        +++ b/HELLO.md
+                        @@ -1,1 +1,2 @@
+                         secret contents of HELLO.md
+                        +Hello, alpha!
+                        """)), first.changes());
+        assertEquals("1 file(s) change", first.message());
+
+        var second = result.steps().get(1).changes().get(0);
+        assertEquals("secret contents of HELLO.md\nHello, alpha!\n", second.before(), "the second step starts where the first left off");
+        assertEquals("secret contents of HELLO.md\nHello, alpha!\nHello, alpha!\n", second.after());
+
+        assertEquals(List.of(), result.steps().get(2).changes());
+        assertEquals("manual step: an operator completes it", result.steps().get(2).message());
+        assertEquals(List.of(), result.steps().get(3).changes());
+        assertEquals("changes no file", result.steps().get(3).message());
+
+        var configure = result.steps().get(4);
+        assertEquals("prod\n", configure.changes().get(0).after(), "the operator's inputs reach the step");
+        assertEquals(List.of(new dev.drover.contract.dryrun.PlannedAction("service alpha", "restart", "")), configure.actions());
+        assertEquals("1 file(s) change, 1 action(s)", configure.message());
+        assertEquals(1, opened.get(), "the candidate's files are opened once for every step");
+        assertEquals(1, closed.get(), "and closed when the dry-run ends");
+    }
+
+    @Test
+    void aDryRunWithoutInputsGivesTheStepsNone() throws Exception {
+        HttpResponse<String> answer = signedPost(request("greetings", "alpha", null, "configure:configure"));
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("\"after\":\"(none)\\n\""), answer.body());
+    }
+
+    @Test
+    void aStepTypeThisMigratorDoesNotHandleIsRefusedBeforeAnyFileIsRead() throws Exception {
+        assertRefused(422, "unknown_step_type", "step verify has type 'verify', which this migrator does not handle (it handles "
+                              + "broken, configure, grant, greet, noop); fix the migration's definition",
+                      signedPost(request("greetings", "alpha", Map.of(), "greet:greet", "verify:verify")));
+        assertEquals(0, opened.get());
+    }
+
+    @Test
+    void aStepThatCannotBeSimulatedFailsTheDryRunNamingTheStep() throws Exception {
+        assertRefused(422, "dry_run_failed", "step install cannot be simulated: step install needs config 'chart'",
+                      signedPost(request("greetings", "alpha", Map.of(), "greet:greet", "install:broken")));
+        assertEquals(1, closed.get(), "the candidate's files are closed all the same");
+    }
+
+    @Test
+    void filesThatCannotBeOpenedFailTheDryRunNamingTheCandidate() throws Exception {
+        assertRefused(422, "dry_run_failed", "cannot read candidate unreachable's files: git clone failed: repository not found",
+                      signedPost(request("greetings", "unreachable", Map.of(), "greet:greet")));
+    }
+
+    @Test
+    void aDryRunWithoutACandidateOrStepsOrWithAMigrationIdThatIsNoSlugIsRefused() throws Exception {
+        String needs = "a dry-run needs a candidate and at least one step";
+        assertRefused(400, "invalid_request", needs, signedPost(request("greetings", "alpha", Map.of())));
+        assertRefused(400, "invalid_request", needs, signedPost(request("greetings", null, Map.of(), "greet:greet")));
+        assertRefused(400, "invalid_request", needs, signedPost(Json.bytes(Map.of("migrationId", "greetings",
+                                                                                  "candidate", Map.of("id", "alpha")))));
+        assertRefused(400, "invalid_request", "the dry-run's migrationId and candidate.id must be slugs, got '../x'",
+                      signedPost(request("../x", "alpha", Map.of(), "greet:greet")));
+        assertRefused(400, "invalid_request", "the dry-run's migrationId and candidate.id must be slugs, got ''",
+                      signedPost(request(null, "alpha", Map.of(), "greet:greet")));
+        assertEquals(0, opened.get());
+    }
+
+    @Test
+    void aCandidateIdOfTheLongestSlugIsAnsweredAndALongerOneRefused() throws Exception {
+        String longest = "c".repeat(dev.drover.contract.model.Check.SLUG_MAX);
+        HttpResponse<String> answer = signedPost(request("greetings", longest, Map.of(), "greet:greet"));
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(400, signedPost(request("greetings", longest + "c", Map.of(), "greet:greet")).statusCode());
+        assertEquals(1, opened.get());
     }
 }

@@ -317,4 +317,56 @@ class StepRouteTest {
         assertRefused(400, "malformed_event", pushBinary(other));
         assertEquals(0, executions.get());
     }
+
+    @Test
+    void aPendingStepIsCheckedAgainOnEveryDiscoveryTriggerInCaseAnEventWasMissed() throws Exception {
+        try (Migrator impatient = builder().patience(Duration.ofSeconds(1)).start(MigratorSettings.local(platform.uri()))) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (impatient.discoveryRuns() < 1 && System.nanoTime() < until) {
+                Thread.sleep(50); // the first discovery (no Dapr here: it gives up after the patience) has ended
+            }
+            assertEquals(1, impatient.discoveryRuns());
+            pushBinary(impatient.stepsUri(), signed(event("run-15", "await", "await-merge", 1), "run-15/await/1"));
+            assertEquals(CallbackStatus.PENDING, platform.callbacks.poll(10, TimeUnit.SECONDS).report().status());
+            merged.set(true); // merged, but the code host's event never came
+            impatient.discover();
+            TestPlatform.Received callback = platform.callbacks.poll(15, TimeUnit.SECONDS);
+            assertNotNull(callback, "the discovery trigger checked the pending step again");
+            assertEquals(CallbackStatus.MERGED, callback.report().status());
+        }
+    }
+
+    @Test
+    void withRedisAStepEventExecutedBeforeARestartIsNotExecutedAgain() throws Exception {
+        String app = "sdk-restart-" + Long.toHexString(System.nanoTime());
+        URI redisUrl = URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        MigratorSettings settings = new MigratorSettings(0, platform.uri(), platform.uri(), "", "pubsub", java.util.Optional.of(redisUrl),
+                                                         java.util.Optional.empty(), java.util.Optional.empty(),
+                                                         java.util.Optional.empty(), MigratorSettings.LOOPBACK);
+        Migration migration = new Migration("sdk-test", "SDK test", "", List.of(), List.of(new Step("bump", "", app, "bump", Map.of())),
+                                            List.of());
+        StepEvent event = event("run-16", "bump", "bump", 1);
+        try {
+            for (int start = 0; start < 2; start++) {
+                try (Migrator restarted = Migrator.builder(app, migration)
+                        .step("bump", step -> {
+                            executions.incrementAndGet();
+                            return StepResult.succeeded(Map.of(), "bumped");
+                        })
+                        .tokens(TokenSource.of(TOKEN)).patience(Duration.ofSeconds(1)).start(settings)) {
+                    HttpResponse<String> answer = pushBinary(restarted.stepsUri(), platform.signed(event, "run-16/bump/1", app));
+                    assertEquals(202, answer.statusCode(), answer.body());
+                    assertEquals(start == 1, answer.body().contains("\"duplicate\":true"), answer.body());
+                    if (start == 0) {
+                        assertNotNull(platform.callbacks.poll(10, TimeUnit.SECONDS));
+                    }
+                }
+            }
+            assertEquals(1, executions.get(), "the restarted migrator remembered the step event in Redis");
+        } finally {
+            try (var jedis = redis.clients.jedis.RedisClient.builder().fromURI(redisUrl.toString()).build()) {
+                jedis.del("drover-migrator:" + app + ":seen:step:run-16/bump/1", "drover-migrator:" + app + ":pending");
+            }
+        }
+    }
 }
