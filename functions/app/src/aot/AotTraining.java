@@ -98,6 +98,9 @@ public final class AotTraining {
         // Nothing listens at these: what a function would reach answers 503, which is still a path worth training.
         env.put("REDIS_URL", "redis://127.0.0.1:1");
         env.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
+        // PostgreSQL, as deployed (a function connects when first asked); the default, an in-memory H2 migrated at
+        // start, is the local stack's, and its one-second connection wait failed the training on a loaded machine.
+        env.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/drover");
         long began = System.nanoTime();
         Process process = builder.start();
         try {

@@ -29,6 +29,15 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        // The hook is in place before the server answers: Kubernetes may stop a pod the moment it is ready, and a hook
+        // added after that threw "Shutdown in progress" and left the server and its connections unclosed.
+        java.util.concurrent.atomic.AtomicReference<Started> running = new java.util.concurrent.atomic.AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Started started = running.get();
+            if (started != null) {
+                started.close();
+            }
+        }));
         Started started;
         try {
             started = start(System.getenv());
@@ -38,7 +47,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        running.set(started);
         System.out.println("Drover API listening on http://localhost:" + started.server().port()
                                    + " (" + started.functions().size() + " function" + (started.functions().size() == 1 ? "" : "s") + ")");
     }
