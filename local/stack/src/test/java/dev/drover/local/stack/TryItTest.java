@@ -31,9 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The README's "Try it", run as a newcomer runs it: the local stack as {@code ./drover up} starts it (from the
- * repository's root, on port 8080, demos included), then every command of the section's bash blocks, read from
- * README.md and typed into one bash session exactly as written, in order. Each command has an expectation here,
+ * The README's "Try it", run as a newcomer runs it: the local stack as {@code ./drover up} starts it (on port 8080,
+ * demos included, its {@code .drover/local.env} beside the {@code drover} script), then every command of the section's
+ * bash blocks, read from README.md and typed into one bash session exactly as written, in order. The session stands in
+ * a folder of its own holding a copy of the repository's {@code drover} script (its token and merge commands need only
+ * that file and the stack's local.env), so a developer's own {@code ./drover up} is left alone; when it holds port 8080,
+ * the commands' {@code localhost:8080} is the one thing changed, to a free port, and the test says so. Each command has an expectation here,
  * taken from what its comment promises; a command the README gains without one fails this test, so the two cannot
  * drift apart. Where the README says "soon" or "a second later", the test waits for that moment, then runs the
  * command as written.
@@ -140,15 +143,23 @@ class TryItTest {
                          "one expectation for each README command; this one has none or several: " + command);
         }
 
-        startStack();
-        shell = new ProcessBuilder("bash", "--noprofile", "--norc").directory(ROOT.toFile()).redirectErrorStream(true).start();
+        Path drover = home.resolve("drover");
+        Files.copy(ROOT.resolve("drover"), drover);
+        drover.toFile().setExecutable(true);
+        int port = startStack();
+        if (port != 8080) {
+            System.out.println("TryItTest: port 8080 is taken (is ./drover up running?); the commands call localhost:" + port);
+        }
+        java.util.function.UnaryOperator<String> onPort = text -> text.replace("localhost:8080", "localhost:" + port);
+        shell = new ProcessBuilder("bash", "--noprofile", "--norc").directory(home.toFile()).redirectErrorStream(true).start();
         Writer in = new java.io.OutputStreamWriter(shell.getOutputStream(), StandardCharsets.UTF_8);
         BufferedReader out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
         List<String> definitions = new ArrayList<>();
-        for (String command : commands) {
-            Expectation expected = expectations.entrySet().stream().filter(x -> command.contains(x.getKey())).findFirst().orElseThrow().getValue();
+        for (String written : commands) {
+            Expectation expected = expectations.entrySet().stream().filter(x -> written.contains(x.getKey())).findFirst().orElseThrow().getValue();
+            String command = onPort.apply(written);
             if (expected.before() != null && !expected.before().equals("again")) {
-                awaitTrue(in, out, expected.before(), command);
+                awaitTrue(in, out, onPort.apply(expected.before()), command);
             }
             String output;
             if (command.contains("dcurl -N ")) {
@@ -199,9 +210,9 @@ class TryItTest {
     }
 
     /** A streaming command (curl -N), run as written in its own session, read until its first event, then stopped. */
-    private static String firstOutputOfStream(List<String> definitions, String command) throws Exception {
+    private String firstOutputOfStream(List<String> definitions, String command) throws Exception {
         Process stream = new ProcessBuilder("bash", "--noprofile", "--norc", "-c", String.join("\n", definitions) + "\n" + command)
-                .directory(ROOT.toFile()).redirectErrorStream(true).start();
+                .directory(home.toFile()).redirectErrorStream(true).start();
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(stream.getInputStream(), StandardCharsets.UTF_8));
             StringBuilder printed = new StringBuilder();
@@ -248,21 +259,30 @@ class TryItTest {
         return commands;
     }
 
-    /** The stack as ./drover up runs it: from the repository's root (its .drover/local.env), the README's port, the demos. */
-    private void startStack() throws Exception {
+    /** The stack as ./drover up runs it, in the session's folder (its .drover/local.env there); answers its port. */
+    private int startStack() throws Exception {
+        int port = 8080;
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress("127.0.0.1", 8080));
         } catch (IOException taken) {
-            fail("port 8080 is taken: the README's commands call localhost:8080, so this test needs it (is ./drover up running?)");
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
         }
         ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
                                                     "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                                                     "-cp", System.getProperty("java.class.path"), LocalStackMain.class.getName())
-                .directory(ROOT.toFile())
+                .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("stack.log").toFile());
         Map<String, String> env = builder.environment();
-        env.put("DROVER_PORT", "8080");
+        env.put("DROVER_PORT", Integer.toString(port));
+        // The rest are found through local.env, never typed: any free port, so a stack already running (a developer's,
+        // another test's) is no obstacle.
+        for (String other : List.of("DROVER_BROKER_PORT", "DAPR_GRPC_PORT", "DAPR_HTTP_PORT", "DROVER_ISSUER_PORT", "DROVER_DEMO_PORT")) {
+            env.put(other, "0");
+        }
+        env.put("DROVER_TEMPORAL_PORT", Integer.toString(FreePort.pick()));
         env.put("DROVER_REDIS_PREFIX", prefix);
         env.put("DROVER_DEMO_DIR", home.resolve("demo").toString());
         env.put("HISTORY_DB_URL", "jdbc:h2:file:" + home.resolve("history") + dev.drover.history.HistorySettings.H2_OPTIONS);
@@ -275,5 +295,6 @@ class TryItTest {
             assertTrue(System.nanoTime() < until, "the stack was not ready in 4 minutes: " + Files.readString(log));
             Thread.sleep(200);
         }
+        return port;
     }
 }
