@@ -38,10 +38,13 @@ public final class Platform {
         this.signIn = signIn;
     }
 
-    /** A platform whose parts are opened when a function first asks for them (each supplier is asked at most once). */
+    /**
+     * A platform whose parts are asked for each time a function asks (Main's parts open once, on the first ask, and
+     * refuse what the function did not declare).
+     */
     public static Platform opening(Supplier<RedisState> state, Supplier<RunClient> runs, URI brokerUrl, Supplier<History> history,
                                    Trust trust, Supplier<URI> apiUrl, Supplier<SignInSettings> signIn) {
-        return new Platform(once(state), once(runs), brokerUrl, once(history), trust, apiUrl, signIn);
+        return new Platform(state, runs, brokerUrl, history, trust, apiUrl, signIn);
     }
 
     /** A platform of parts already open. */
@@ -90,19 +93,5 @@ public final class Platform {
 
     public Supplier<SignInSettings> signIn() {
         return signIn;
-    }
-
-    private static <T> Supplier<T> once(Supplier<T> open) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = open.get();
-                }
-                return value;
-            }
-        };
     }
 }

@@ -164,7 +164,6 @@ public final class RunBench {
             }
             Thread.sleep(50);
         }
-        int n = to;
         HttpClient http = HttpClient.newHttpClient();
         String operator = stack.issuer().userToken("bench", Role.OPERATOR);
         AtomicReference<Exception> failed = new AtomicReference<>();
@@ -176,11 +175,11 @@ public final class RunBench {
         int started = from;
         long completed = from;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            while (completed < n) {
+            while (completed < to) {
                 long done = completed(stack);
                 inFlight.release((int) (done - completed));
                 completed = done;
-                while (started < n && inFlight.tryAcquire()) {
+                while (started < to && inFlight.tryAcquire()) {
                     DiscoveredCandidate candidate = candidates.get(started++);
                     pool.submit(() -> {
                         try {
@@ -194,7 +193,7 @@ public final class RunBench {
                     throw new IllegalStateException("a start failed: " + failed.get().getMessage(), failed.get());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + completed + " of " + n + " completed in 30 minutes");
+                    throw new IllegalStateException("only " + completed + " of " + to + " completed in 30 minutes");
                 }
                 Thread.sleep(10);
             }

@@ -90,8 +90,9 @@ class TryItTest {
     /** Each command of "Try it", by a text only it contains, with what its README comment promises. */
     private static Map<String, Expectation> expectations() {
         Map<String, Expectation> e = new LinkedHashMap<>();
-        e.put("OPERATOR=$(./drover token --role operator", Expectation.shows(""));
-        e.put("dcurl() {", Expectation.shows(""));
+        // An assignment exits with its pipeline's last command (tail): what shows the token came is the script's own line.
+        e.put("OPERATOR=$(./drover token --role operator", Expectation.shows("drover: token of ann (operator)"));
+        e.put("dcurl() {", Expectation.shows("")); // a definition prints nothing; the next commands use it
         e.put("dcurl localhost:8080/migrations ", Expectation.shows("\"hello-world\"", "\"app-chart-upgrade\"", "\"owner\""));
         e.put("meta.team=payments&limit=50", Expectation.shows("\"items\"", "payments"));
         e.put("idPrefix=check", Expectation.shows("\"checkout\""));
@@ -121,7 +122,7 @@ class TryItTest {
         e.put("history/burndown?migration=app-chart-upgrade&bucket=hour", Expectation.answers());
         e.put("history/steps?migration=app-chart-upgrade", Expectation.shows("bump-chart").eventually());
         e.put("history/failures?limit=10", Expectation.answers());
-        e.put("ADMIN=$(./drover token --role admin", Expectation.shows(""));
+        e.put("ADMIN=$(./drover token --role admin", Expectation.shows("drover: token of ada (admin)"));
         e.put("history/audit?actor=ann", Expectation.shows("\"ann\"").eventually());
         e.put("app-chart-upgrade/candidates/ledger/start", Expectation.shows("\"runId\""));
         e.put("ledger/steps/await-merge/complete", Expectation.answers()
