@@ -23,7 +23,7 @@ public interface WireName {
 
     /** The constant whose wire name is {@code wire}, if any. */
     static <E extends Enum<E> & WireName> Optional<E> parse(Class<E> type, String wire) {
-        return Arrays.stream(type.getEnumConstants()).filter(e -> e.wire().equals(wire)).findFirst();
+        return Optional.ofNullable(type.cast(WireNames.BY_WIRE.get(type).get(wire)));
     }
 
     /**

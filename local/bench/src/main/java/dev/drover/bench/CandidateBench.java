@@ -445,7 +445,7 @@ public final class CandidateBench {
      * Deletes every key under the prefix (SCAN + UNLINK, so Redis is never blocked on one huge command)
      * and checks none is left. The prefix is "drover-bench-" and a UUID: no glob characters to escape.
      */
-    private static boolean cleanUp(UnifiedJedis redis, String prefix) {
+    static boolean cleanUp(UnifiedJedis redis, String prefix) {
         try {
             long deleted = forEachKeyBatch(redis, prefix, keys -> redis.unlink(keys.toArray(String[]::new)));
             long left = forEachKeyBatch(redis, prefix, List::size);

@@ -35,7 +35,7 @@ import java.util.UUID;
  */
 public final class ColdStartBench {
     /** The image's flags (root pom, Jib's jvmFlags), less user.home. */
-    static final List<String> IMAGE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75",
+    static final List<String> IMAGE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=60",
                                                     "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -225,7 +225,7 @@ public final class ColdStartBench {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
-    private static long peakRssKb(long pid) throws IOException {
+    static long peakRssKb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));

@@ -3,12 +3,17 @@ package dev.drover.core.auth;
 import dev.drover.contract.signing.IssuerTokens;
 import dev.drover.contract.signing.ProofRefused;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.drover.contract.model.Check;
 
 import java.net.URI;
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,10 +28,40 @@ import java.util.Set;
  * Verifies bearer JWTs of the configured issuers (signature by the issuer's JWKS, found by OIDC discovery and
  * refreshed when a key rotates; issuer, audience, expiry) and says whose they are: a migrator app when the
  * migrator issuer's subject has the migrator prefix, otherwise a person with the role the roles claim grants.
+ *
+ * <p>A token it verified is remembered for a while: the console and the CLI send the same token with every request for
+ * up to an hour, and checking its signature again was a quarter of a page read's CPU (issue 16). The whole token is
+ * the key (a part of it, the signature say, would let another header or payload borrow a remembered verification).
  */
 public final class TokenVerifier {
+    /**
+     * How long a verified token is taken on trust without checking its signature again. Never past the token's own
+     * expiry; and shorter than the issuer's JWKS is cached (5 minutes, Nimbus's default), which already bounds how long a
+     * key the issuer withdraws is honoured.
+     */
+    static final Duration VERIFIED_FOR = Duration.ofSeconds(60);
+    /**
+     * Bounded by the tokens' total length (about a byte a character), so that many distinct tokens cannot grow the heap:
+     * 4 MB, some four thousand tokens of a usual size.
+     */
+    private static final long VERIFIED_MAX_CHARS = 4L * 1024 * 1024;
+
+    /** A verified token's principal, and how long it may be remembered. */
+    record Verified(Principal principal, Duration lifetime) {
+        /** At most {@link #VERIFIED_FOR}, at most until {@code expiry}; zero (not remembered) when that is past. */
+        static Verified of(Principal principal, Instant expiry, Instant now) {
+            Duration left = Duration.between(now, expiry);
+            return new Verified(principal, left.isNegative() ? Duration.ZERO : left.compareTo(VERIFIED_FOR) < 0 ? left : VERIFIED_FOR);
+        }
+    }
+
     private final AuthSettings settings;
     private final Map<String, IssuerTokens> issuers = new HashMap<>();
+    private final Cache<String, Verified> verified = Caffeine.newBuilder()
+            .maximumWeight(VERIFIED_MAX_CHARS)
+            .weigher((String token, Verified entry) -> token.length())
+            .expireAfter(Expiry.creating((String token, Verified entry) -> entry.lifetime()))
+            .build();
 
     public TokenVerifier(AuthSettings settings) {
         this.settings = settings;
@@ -40,6 +75,18 @@ public final class TokenVerifier {
         if (token.length() > IssuerTokens.MAX_TOKEN_LENGTH) {
             throw new ProofRefused("the token is longer than " + IssuerTokens.MAX_TOKEN_LENGTH + " characters", false);
         }
+        Verified known = verified.getIfPresent(token);
+        if (known != null) {
+            return known.principal();
+        }
+        Verified fresh = check(token);
+        if (fresh.lifetime().isPositive()) {
+            verified.put(token, fresh);
+        }
+        return fresh.principal();
+    }
+
+    private Verified check(String token) throws ProofRefused {
         SignedJWT jwt;
         String issuer;
         try {
@@ -52,7 +99,9 @@ public final class TokenVerifier {
         if (tokens == null) {
             throw new ProofRefused("tokens of issuer '" + issuer + "' are not trusted here", false);
         }
-        return principal(issuer, tokens.verify(jwt));
+        JWTClaimsSet claims = tokens.verify(jwt);
+        // exp is required (IssuerTokens), so it is there once the token is verified.
+        return Verified.of(principal(issuer, claims), claims.getExpirationTime().toInstant(), Instant.now());
     }
 
     private Principal principal(String issuer, JWTClaimsSet claims) throws ProofRefused {

@@ -1,12 +1,14 @@
 package dev.drover.core.logging;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.drover.contract.json.Json;
 import io.helidon.logging.common.HelidonMdc;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
@@ -22,20 +24,33 @@ public final class JsonLogFormatter extends Formatter {
         function = name;
     }
 
+    /**
+     * Fields in the order Drover's JSON has them (sorted by name), written by Jackson's streaming generator: a map
+     * serialised per record, sorted each time, was a twentieth of a cheap read's CPU (issue 16), with one line per request.
+     */
     @Override
     public String format(LogRecord record) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", record.getInstant().toString());
-        line.put("level", record.getLevel().getName());
-        line.put("logger", record.getLoggerName());
-        line.put("message", formatMessage(record));
-        line.put("function", function);
-        HelidonMdc.get("requestId").ifPresent(id -> line.put("requestId", id));
-        if (record.getThrown() != null) {
-            StringWriter trace = new StringWriter();
-            record.getThrown().printStackTrace(new PrintWriter(trace));
-            line.put("error", trace.toString());
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = Json.mapper().getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            if (record.getThrown() != null) {
+                StringWriter trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
+                json.writeStringField("error", trace.toString());
+            }
+            json.writeStringField("function", function);
+            json.writeStringField("level", record.getLevel().getName());
+            json.writeStringField("logger", record.getLoggerName());
+            json.writeStringField("message", formatMessage(record));
+            Optional<String> requestId = HelidonMdc.get("requestId");
+            if (requestId.isPresent()) {
+                json.writeStringField("requestId", requestId.get());
+            }
+            json.writeStringField("time", record.getInstant().toString());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter does not fail", e);
         }
-        return Json.string(line) + System.lineSeparator();
+        return out.append(System.lineSeparator()).toString();
     }
 }

@@ -135,8 +135,8 @@ public final class CandidateStore {
                                          Json.readStored(hash.get("files"), FILES),
                                          Json.readStored(hash.get("steps"), STEPS),
                                          status,
-                                         Instant.parse(hash.get("createdAt")),
-                                         Instant.parse(hash.get("updatedAt")),
+                                         StoredInstant.parse(hash.get("createdAt")),
+                                         StoredInstant.parse(hash.get("updatedAt")),
                                          RunSummary.of(hash.get("run"), hash.get("attempts"), status, states).orElse(null)));
             }
         }

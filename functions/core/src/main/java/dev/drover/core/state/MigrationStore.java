@@ -145,8 +145,8 @@ public final class MigrationStore {
             if (hash.containsKey("definition")) {
                 result.add(new StoredMigration(Json.readStored(hash.get("definition"), Migration.class),
                                                hash.get("owner"),
-                                               Instant.parse(hash.get("createdAt")),
-                                               Instant.parse(hash.get("updatedAt")),
+                                               StoredInstant.parse(hash.get("createdAt")),
+                                               StoredInstant.parse(hash.get("updatedAt")),
                                                counts.get(i).get()));
             }
         }

@@ -157,7 +157,7 @@ public final class RunStore {
         }
         return Optional.of(new RunRecord(runId, hash.get("migrationId"), hash.get("candidateId"),
                                          Integer.parseInt(hash.get("attempt")), RunStatus.fromWire(hash.get("status")),
-                                         tokenHash(hash), Instant.parse(hash.get("startedAt")),
+                                         tokenHash(hash), StoredInstant.parse(hash.get("startedAt")),
                                          Optional.ofNullable(hash.get("finishedAt")).map(Instant::parse).orElse(null)));
     }
 

@@ -30,11 +30,17 @@ while true do
   if cursor ~= '' and (prefix == '' or cursor >= prefix) then
     from = '(' .. cursor
   end
-  local batch = redis.call('ZRANGEBYLEX', walk, from, max, 'LIMIT', 0, 200)
+  -- With one index every id it holds matches: read what the page still needs and one more, which says whether a
+  -- next page exists. Reading 200 for a page of 50 was most of the script's time (issue 16).
+  local size = 200
+  if #KEYS == 1 then
+    size = math.min(size, limit - #ids + 1)
+  end
+  local batch = redis.call('ZRANGEBYLEX', walk, from, max, 'LIMIT', 0, size)
   if #batch == 0 then
     return {ids, ''}
   end
-  for _, id in ipairs(batch) do
+  for i, id in ipairs(batch) do
     scanned = scanned + 1
     cursor = id
     local match = true
@@ -48,6 +54,9 @@ while true do
       ids[#ids + 1] = id
     end
     if #ids == limit or scanned >= budget then
+      if i < #batch then
+        return {ids, id}
+      end
       if #redis.call('ZRANGEBYLEX', walk, '(' .. id, max, 'LIMIT', 0, 1) == 0 then
         return {ids, ''}
       end

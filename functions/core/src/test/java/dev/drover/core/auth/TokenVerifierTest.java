@@ -55,6 +55,26 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aVerifiedTokenIsRememberedForAMinuteAtMostAndNeverPastItsExpiry() {
+        Principal ann = new Principal.User("ann", Optional.of(Role.VIEWER));
+        java.time.Instant now = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        assertEquals(java.time.Duration.ofSeconds(60), TokenVerifier.Verified.of(ann, now.plusSeconds(3600), now).lifetime());
+        assertEquals(java.time.Duration.ofSeconds(20), TokenVerifier.Verified.of(ann, now.plusSeconds(20), now).lifetime());
+        // Nimbus accepts a token up to 60 s past its expiry (clock skew): such a token is checked again on every request.
+        assertEquals(java.time.Duration.ZERO, TokenVerifier.Verified.of(ann, now.minusSeconds(5), now).lifetime());
+    }
+
+    @Test
+    void aRememberedTokenIsStillTheSamePersonAndAnotherTokenIsStillChecked() throws Exception {
+        String token = sign(roles(person("u-7").claim("preferred_username", "eve"), List.of("viewer")).build());
+        Principal first = verifier.verify(token);
+        assertEquals(first, verifier.verify(token));
+        // One character changed in the signature: not the remembered token, so its signature is checked, and refused.
+        String forged = token.substring(0, token.length() - 2) + (token.charAt(token.length() - 2) == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
+        assertTrue(refusal(forged).contains("signature") || refusal(forged).contains("Signed JWT rejected"), refusal(forged));
+    }
+
+    @Test
     void aPersonIsNamedByTheUserClaimAndGetsTheHighestRoleTheRolesClaimGrants() throws Exception {
         assertEquals(new Principal.User("ann", Optional.of(Role.ADMIN)), verifier.verify(sign(
                 roles(person("u-1").claim("preferred_username", "ann"), List.of("viewer", "admin", "operator")).build())));

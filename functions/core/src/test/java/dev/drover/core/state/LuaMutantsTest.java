@@ -109,7 +109,13 @@ class LuaMutantsTest {
                    "      if #redis.call('ZRANGEBYLEX', walk, '(' .. id, max, 'LIMIT', 0, 1) == 0 then\n        return {ids, ''}\n      end\n",
                    ""),
             mutant(PAGE, "a full page says there is no next page",
-                   "      return {ids, id}", "      return {ids, ''}"),
+                   "      end\n      return {ids, id}", "      end\n      return {ids, ''}"),
+            mutant(PAGE, "a full page read from the middle of a batch says there is no next page",
+                   "      if i < #batch then\n        return {ids, id}", "      if i < #batch then\n        return {ids, ''}"),
+            equivalent(PAGE, "an unfiltered page reads no id beyond the page",
+                       "limit - #ids + 1)", "limit - #ids)",
+                       "the page then ends on its batch's last id, and the script asks the index whether a next id exists: "
+                               + "one more call inside the script, the same answer"),
             mutant(PAGE, "the end of the walk offers a next page",
                    "  if #batch == 0 then\n    return {ids, ''}", "  if #batch == 0 then\n    return {ids, cursor}"),
             mutant(PAGE, "the walk reads the same batch again and again (the cursor does not advance)",
@@ -121,7 +127,7 @@ class LuaMutantsTest {
             mutant(PAGE, "the largest index is walked, so a sparse filter takes more pages to reach its matches",
                    "if size < smallestSize then", "if size > smallestSize then"),
             equivalent(PAGE, "the index is read in batches of 7 instead of 200",
-                       "'LIMIT', 0, 200)", "'LIMIT', 0, 7)",
+                       "local size = 200", "local size = 7",
                        "the batch size sets how many round trips inside the script the walk takes, not which ids it yields"),
 
             // claim-run.lua
