@@ -3,7 +3,6 @@ package dev.drover.bench;
 import dev.drover.contract.signing.SigningKeys;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,16 +51,7 @@ public final class ColdStartBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq < 1) {
-                System.err.println("arguments are name=value, e.g. rounds=10");
-                System.exit(2);
-            }
-            props.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> props = BenchArgs.parse(args, "rounds=10");
         String function = props.getOrDefault("function", "migration-get");
         int rounds = Integer.parseInt(props.getOrDefault("rounds", "10"));
         boolean aot = Boolean.parseBoolean(props.getOrDefault("aot", "false"));
@@ -140,7 +130,7 @@ public final class ColdStartBench {
 
     /** Starts the subject, waits until its readiness path answers 2xx, reads its peak RSS, stops it. */
     private static Start start(String java, List<String> flags, Subject subject) throws Exception {
-        int port = freePort();
+        int port = BenchArgs.freePort();
         long begin = System.nanoTime();
         Process process = launch(java, flags, subject, port, ProcessBuilder.Redirect.DISCARD);
         try {
@@ -156,7 +146,7 @@ public final class ColdStartBench {
     private static void train(String java, List<String> flags, Subject subject, Path cache) throws Exception {
         List<String> training = new ArrayList<>(flags);
         training.add("-XX:AOTCacheOutput=" + cache);
-        int port = freePort();
+        int port = BenchArgs.freePort();
         Path log = cache.resolveSibling(cache.getFileName() + ".log");
         Process process = launch(java, training, subject, port, ProcessBuilder.Redirect.to(log.toFile()));
         try {
@@ -218,7 +208,7 @@ public final class ColdStartBench {
      * User + system CPU time the process has used so far (/proc/PID/stat, clock ticks of 10 ms): less moved by other load
      * on the machine than the wall time, which waits for the CPU when others hold it.
      */
-    private static long cpuMillis(long pid) throws IOException {
+    static long cpuMillis(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // after "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12
@@ -234,11 +224,6 @@ public final class ColdStartBench {
         throw new IllegalStateException("no VmHWM for process " + pid);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static long median(long[] values) {
         long[] sorted = values.clone();

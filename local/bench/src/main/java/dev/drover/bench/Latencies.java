@@ -50,6 +50,16 @@ final class Latencies {
         return percentile(sorted, 0.50);
     }
 
+    /** The {@code q} quantile (nearest rank), in nanoseconds; 0 with no samples. */
+    long quantile(double q) {
+        if (count == 0) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(nanos, count);
+        Arrays.sort(sorted);
+        return percentile(sorted, q);
+    }
+
     /** Nearest rank: the smallest sample with at least q of all samples at or below it. */
     private static long percentile(long[] sorted, double q) {
         int rank = (int) Math.ceil(q * sorted.length);

@@ -7,7 +7,6 @@ import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,16 +63,7 @@ public final class ReadBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq < 1) {
-                System.err.println("arguments are name=value, e.g. duration=10");
-                System.exit(2);
-            }
-            props.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> props = BenchArgs.parse(args, "duration=10");
         int candidates = Integer.parseInt(props.getOrDefault("candidates", "1000"));
         int duration = Integer.parseInt(props.getOrDefault("duration", "10"));
         int connections = Integer.parseInt(props.getOrDefault("connections", "32"));
@@ -148,7 +138,7 @@ public final class ReadBench {
                         }
                         Load measured = measure(java, own, subject, token, wrk, threads, connections, duration);
                         results.computeIfAbsent(jit + " " + subject.name(), k -> new ArrayList<>()).add(measured);
-                        System.out.printf(Locale.ROOT, "  round %d %-3s %-16s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MB%n",
+                        System.out.printf(Locale.ROOT, "  round %d %-3s %-16s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB%n",
                                           round + 1, jit, subject.name(), measured.requestsPerSecond(), measured.p50Millis(),
                                           measured.p99Millis(), measured.peakRssKb() / 1024.0);
                     }
@@ -161,12 +151,14 @@ public final class ReadBench {
                 for (Subject subject : subjects) {
                     List<Load> loads = results.get(jit + " " + subject.name());
                     double rate = median(loads, Load::requestsPerSecond);
-                    System.out.printf(Locale.ROOT, "  %-3s %-16s %9.0f req/s (%.2f of hello)  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MB%n",
+                    System.out.printf(Locale.ROOT, "  %-3s %-16s %9.0f req/s (%.2f of hello)  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB%n",
                                       jit, subject.name(), rate, rate / hello, median(loads, Load::p50Millis), median(loads, Load::p99Millis),
                                       median(loads, l -> (double) l.peakRssKb()) / 1024.0);
                 }
             }
             ok = true;
+        } catch (IllegalStateException e) {
+            System.err.println("FAILED: " + e.getMessage());
         } finally {
             ok &= CandidateBench.cleanUp(state.redis(), prefix);
             state.close();
@@ -202,7 +194,7 @@ public final class ReadBench {
     /** Starts the subject, loads it twice with wrk (warmup, then measured), reads its peak RSS, stops it. */
     private static Load measure(String java, List<String> flags, Subject subject, String token, String wrk, int threads,
                                 int connections, int duration) throws Exception {
-        int port = freePort();
+        int port = BenchArgs.freePort();
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(flags);
@@ -283,11 +275,6 @@ public final class ReadBench {
         throw new IllegalStateException(url + " did not answer 200 within 60 s (last status " + last + ")");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static double median(List<Load> loads, java.util.function.ToDoubleFunction<Load> value) {
         double[] values = loads.stream().mapToDouble(value).toArray();

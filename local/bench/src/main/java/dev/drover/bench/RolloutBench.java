@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,15 +42,7 @@ public final class RolloutBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq < 1) {
-                System.err.println("arguments are name=value, e.g. candidates=1000 concurrency=200");
-                System.exit(2);
-            }
-            props.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> props = BenchArgs.parse(args, "candidates=1000 concurrency=200");
         int n = Integer.parseInt(props.getOrDefault("candidates", "1000").replace("_", ""));
         int concurrency = Integer.parseInt(props.getOrDefault("concurrency", "200"));
         String prefix = "drover-bench-" + UUID.randomUUID() + ":";

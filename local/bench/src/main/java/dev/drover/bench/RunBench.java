@@ -60,16 +60,7 @@ public final class RunBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> props = new java.util.HashMap<>();
-        System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq < 1) {
-                System.err.println("arguments are name=value, e.g. candidates=1000");
-                System.exit(2);
-            }
-            props.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> props = BenchArgs.parse(args, "candidates=1000");
         int n = Integer.parseInt(props.getOrDefault("candidates", "1000").replace("_", ""));
         int concurrency = Integer.parseInt(props.getOrDefault("concurrency", "64"));
         int warmup = Integer.parseInt(props.getOrDefault("warmup", "100"));

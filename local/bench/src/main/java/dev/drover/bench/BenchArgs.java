@@ -1,0 +1,36 @@
+package dev.drover.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What the harnesses share: their settings ({@code name=value} arguments over system properties) and free ports. */
+final class BenchArgs {
+    private BenchArgs() {
+    }
+
+    /**
+     * System properties, then the {@code name=value} arguments over them; any other argument ends the harness with exit
+     * status 2 and {@code example} as the hint.
+     */
+    static Map<String, String> parse(String[] args, String example) {
+        Map<String, String> props = new HashMap<>();
+        System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1) {
+                System.err.println("arguments are name=value, e.g. " + example);
+                System.exit(2);
+            }
+            props.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return props;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
