@@ -45,6 +45,9 @@ public final class RedisState implements AutoCloseable {
         this.announcements = new AnnouncementOutcomes(redis, keys);
     }
 
+    /** Connections per process: see {@link #client}. */
+    static final int POOL_SIZE = 64;
+
     public static RedisState connect(URI url, String prefix) {
         return new RedisState(client(url), prefix, Clock.systemUTC(), url, LuaScript.RESOURCES);
     }
@@ -54,8 +57,6 @@ public final class RedisState implements AutoCloseable {
      * by default, which starts the platform MBean server, about a tenth of a function's cold start, for beans nobody
      * reads (the functions' metrics are Prometheus's, at /observe/metrics).
      */
-    static final int POOL_SIZE = 64;
-
     static RedisClient client(URI url) {
         if (!JedisURIHelper.isValid(url)) {
             throw new IllegalArgumentException("Invalid Redis URI");
