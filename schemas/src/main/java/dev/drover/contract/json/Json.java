@@ -61,7 +61,6 @@ public final class Json {
         return value;
     }
 
-    /** Reads JSON that Drover itself wrote (Redis); a failure here is a bug or corruption, not bad input. */
     /**
      * A reader per stored type, made once: {@code readValue(json, type)} resolves the type anew on every call, which was
      * a twentieth of a page read (three values per row; issue 16). Keyed by class: a {@link TypeReference} is an
@@ -78,6 +77,7 @@ public final class Json {
         }
     };
 
+    /** Reads JSON that Drover itself wrote (Redis); a failure here is a bug or corruption, not bad input. */
     public static <T> T readStored(String json, TypeReference<T> type) {
         try {
             return STORED_READERS.get(type.getClass()).readValue(json);
