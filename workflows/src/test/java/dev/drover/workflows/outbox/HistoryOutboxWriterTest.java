@@ -140,4 +140,22 @@ class HistoryOutboxWriterTest {
         assertEquals(1, writer.figures().poison());
         assertEquals(1, state.redis().xlen(state.keys().historyOutbox() + ":dead"));
     }
+
+    @Test
+    void drainingSaysHowManyEntriesItPersistedAcrossBatchesAndAfterACrash() {
+        // 30 entries; a writer killed at its fifth has persisted 4 and left 26 pending. Then 230 new ones: over two batches of 100.
+        appendTenRuns();
+        assertThrows(Killed.class, () -> killedAt("read", 5, "writer-a").drain(Duration.ofMillis(1)));
+        Instant at = Instant.parse("2026-01-02T00:00:00Z");
+        for (int i = 0; i < 230; i++) {
+            outbox.write(new OperatorAction(at, "ben", "retry", MIGRATION, "c" + i, "run-b" + i, "127.0.0.1", Map.of()));
+        }
+        HistoryOutboxWriter after = new HistoryOutboxWriter(state.redis(), state.keys(), history, "writer-a");
+        assertEquals(26 + 100, after.drain(Duration.ofMillis(1)), "its own pending entries, then one batch of new ones");
+        assertEquals(130, after.drainAll(), "the rest, over two more passes");
+        assertEquals(0, after.drainAll(), "nothing left");
+        assertEquals(256, after.figures().entries());
+        assertEquals(26, after.figures().replayed(), "the pending ones count as replayed");
+        assertEquals(0, state.redis().xlen(state.keys().historyOutbox()));
+    }
 }
