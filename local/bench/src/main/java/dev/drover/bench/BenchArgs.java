@@ -2,10 +2,12 @@ package dev.drover.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What the harnesses share: their settings ({@code name=value} arguments over system properties) and free ports. */
+/** What the harnesses share: their settings ({@code name=value} arguments over system properties), jars and free ports. */
 final class BenchArgs {
     private BenchArgs() {
     }
@@ -26,6 +28,16 @@ final class BenchArgs {
             props.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
         return props;
+    }
+
+    /** The jar {@code name} names (else {@code fallback}, the build's output); ends the harness with 2 when it is missing. */
+    static Path jar(Map<String, String> props, String name, String fallback, String readmeSection) {
+        Path jar = Path.of(props.getOrDefault(name, fallback));
+        if (!Files.isRegularFile(jar)) {
+            System.err.println(jar + " is missing: build it first (local/bench/README.md, \"" + readmeSection + "\")");
+            System.exit(2);
+        }
+        return jar;
     }
 
     static int freePort() throws IOException {

@@ -57,14 +57,8 @@ public final class ColdStartBench {
         boolean aot = Boolean.parseBoolean(props.getOrDefault("aot", "false"));
         String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String memory = props.getOrDefault("memory", "384m");
-        Path functionsJar = Path.of(props.getOrDefault("functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar"));
-        Path helloJar = Path.of(props.getOrDefault("helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar"));
-        for (Path jar : List.of(functionsJar, helloJar)) {
-            if (!Files.isRegularFile(jar)) {
-                System.err.println(jar + " is missing: build it first (local/bench/README.md, \"Cold start\")");
-                System.exit(2);
-            }
-        }
+        Path functionsJar = BenchArgs.jar(props, "functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar", "Cold start");
+        Path helloJar = BenchArgs.jar(props, "helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar", "Cold start");
 
         Map<String, String> functionEnv = new HashMap<>();
         functionEnv.put("FUNCTION", function);

@@ -74,14 +74,8 @@ public final class ReadBench {
         String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String wrk = props.getOrDefault("wrk", "wrk");
         String profile = props.getOrDefault("profile", "");
-        Path functionsJar = Path.of(props.getOrDefault("functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar"));
-        Path helloJar = Path.of(props.getOrDefault("helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar"));
-        for (Path jar : List.of(functionsJar, helloJar)) {
-            if (!Files.isRegularFile(jar)) {
-                System.err.println(jar + " is missing: build it first (local/bench/README.md, \"Read API\")");
-                System.exit(2);
-            }
-        }
+        Path functionsJar = BenchArgs.jar(props, "functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar", "Read API");
+        Path helloJar = BenchArgs.jar(props, "helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar", "Read API");
         if (!jits.stream().allMatch(j -> j.equals("c1") || j.equals("c2")) || candidates < 50 || duration < 1 || rounds < 1) {
             System.err.println("jit is c1, c2 or both (c1,c2); candidates >= 50 (a full page); duration >= 1; rounds >= 1");
             System.exit(2);

@@ -5,14 +5,10 @@ import dev.drover.core.auth.Role;
 import dev.drover.core.function.Settings;
 import dev.drover.contract.json.Json;
 import dev.drover.contract.model.DiscoveredCandidate;
-import dev.drover.contract.model.Migration;
-import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
 import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
-import dev.drover.migrator.MigratorSettings;
-import dev.drover.migrator.StepResult;
 
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -24,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One rollout of N candidates × 3 no-op steps at a concurrency (200 by default) through the whole local stack:
@@ -60,9 +54,9 @@ public final class RolloutBench {
         }
         boolean ok = false;
         try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(functions, temporalPort).withoutDemo());
-             Migrator migrator = noopMigrator(stack, candidates)) {
+             Migrator migrator = LocalBench.noopMigrator(stack, APP, MIGRATION, "Rollout bench", STEPS, candidates)) {
             stack.addMigrator(APP, migrator.stepsUri());
-            quietLogs();
+            LocalBench.quietLogs();
             awaitDiscovery(stack, n);
             HttpClient http = HttpClient.newHttpClient();
             String token = stack.issuer().userToken("bench", Role.OPERATOR);
@@ -106,13 +100,6 @@ public final class RolloutBench {
         System.exit(ok ? 0 : 1);
     }
 
-    private static void quietLogs() {
-        Logger root = Logger.getLogger("");
-        root.setLevel(Level.WARNING);
-        for (var handler : root.getHandlers()) {
-            handler.setLevel(Level.WARNING);
-        }
-    }
 
     private static void awaitDiscovery(LocalStack stack, int n) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -124,17 +111,4 @@ public final class RolloutBench {
         }
     }
 
-    /** A migrator on the SDK whose every step succeeds at once: what is measured is Drover, not a migration. */
-    private static Migrator noopMigrator(LocalStack stack, List<DiscoveredCandidate> candidates) {
-        List<Step> steps = new ArrayList<>();
-        for (int i = 1; i <= STEPS; i++) {
-            steps.add(new Step("step-" + i, "", APP, "noop", Map.of()));
-        }
-        return Migrator.builder(APP, new Migration(MIGRATION, "Rollout bench", "", List.of(), steps, List.of()))
-                .discovery(() -> candidates)
-                .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to change"))
-                .dapr(stack.daprClient())
-                .tokens(stack.migratorTokens(APP))
-                .start(MigratorSettings.local(stack.apiUri()));
-    }
 }

@@ -3,14 +3,10 @@ package dev.drover.bench;
 import dev.drover.core.auth.Role;
 import dev.drover.core.function.Settings;
 import dev.drover.contract.model.DiscoveredCandidate;
-import dev.drover.contract.model.Migration;
-import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
 import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
-import dev.drover.migrator.MigratorSettings;
-import dev.drover.migrator.StepResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
@@ -37,8 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Run benchmark: N candidates × 3 steps through the whole local stack with a no-op migrator (workflow,
@@ -110,9 +104,9 @@ public final class RunBench {
             candidates.add(new DiscoveredCandidate("c-%06d".formatted(i), "bench", Map.of(), List.of(), List.of()));
         }
         try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(functions, temporalPort).withoutDemo());
-             Migrator migrator = noopMigrator(stack, candidates)) {
+             Migrator migrator = LocalBench.noopMigrator(stack, APP, MIGRATION, "Bench", STEPS, candidates)) {
             stack.addMigrator(APP, migrator.stepsUri());
-            quietLogs(); // after start-up: Helidon reads logging.properties (INFO) while it starts
+            LocalBench.quietLogs(); // after start-up: Helidon reads logging.properties (INFO) while it starts
             drover(stack, candidates, 0, warmup, concurrency);
             return drover(stack, candidates, warmup, warmup + n, concurrency).seconds();
         } finally {
@@ -120,31 +114,10 @@ public final class RunBench {
         }
     }
 
-    /** One log line per request would measure the console, not Drover. */
-    private static void quietLogs() {
-        Logger root = Logger.getLogger("");
-        root.setLevel(Level.WARNING);
-        for (var handler : root.getHandlers()) {
-            handler.setLevel(Level.WARNING);
-        }
-    }
 
     private record Result(double seconds) {
     }
 
-    /** A migrator on the SDK whose every step succeeds at once: what is measured is Drover, not a migration. */
-    private static Migrator noopMigrator(LocalStack stack, List<DiscoveredCandidate> candidates) {
-        List<Step> steps = new ArrayList<>();
-        for (int i = 1; i <= STEPS; i++) {
-            steps.add(new Step("step-" + i, "", APP, "noop", Map.of()));
-        }
-        return Migrator.builder(APP, new Migration(MIGRATION, "Bench", "", List.of(), steps, List.of()))
-                .discovery(() -> candidates)
-                .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to change"))
-                .dapr(stack.daprClient())
-                .tokens(stack.migratorTokens(APP))
-                .start(MigratorSettings.local(stack.apiUri()));
-    }
 
     /** Starts candidates [from, to) with at most {@code concurrency} in flight and waits until they completed. */
     private static Result drover(LocalStack stack, List<DiscoveredCandidate> candidates, int from, int to, int concurrency) throws Exception {

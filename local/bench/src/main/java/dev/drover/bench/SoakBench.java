@@ -1,16 +1,12 @@
 package dev.drover.bench;
 
 import dev.drover.contract.json.Json;
-import dev.drover.contract.model.Migration;
-import dev.drover.contract.model.Step;
 import dev.drover.core.auth.Role;
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
 import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
-import dev.drover.migrator.MigratorSettings;
-import dev.drover.migrator.StepResult;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,8 +27,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,12 +80,8 @@ public final class SoakBench {
         String memory = props.getOrDefault("memory", "384m");
         String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Path functionsJar = Path.of(props.getOrDefault("functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar"));
+        Path functionsJar = BenchArgs.jar(props, "functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar", "Soak");
         String pgUrl = props.getOrDefault("pgUrl", "jdbc:postgresql://127.0.0.1:5432/test");
-        if (!Files.isRegularFile(functionsJar)) {
-            System.err.println(functionsJar + " is missing: build it first (local/bench/README.md, \"Soak\")");
-            System.exit(2);
-        }
         if (minutes * 60 < 3 * sample || readers < 1 || batch < 1 || batch > 5000 || cycle < 1 || concurrency < 1) {
             System.err.println("need at least three windows (minutes * 60 >= 3 * sample), readers >= 1, 1 <= batch <= 5000, "
                                        + "cycle >= 1, concurrency >= 1");
@@ -110,9 +100,9 @@ public final class SoakBench {
         long errorsTotal;
         Process api = null;
         try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(functions, temporalPort).withoutDemo());
-             Migrator migrator = noopMigrator(stack)) {
+             Migrator migrator = LocalBench.noopMigrator(stack, APP, MIGRATION, "Soak", 3, List.of())) {
             stack.addMigrator(APP, migrator.stepsUri());
-            quietLogs();
+            LocalBench.quietLogs();
             int port = BenchArgs.freePort();
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(ColdStartBench.IMAGE_FLAGS);
@@ -390,25 +380,5 @@ public final class SoakBench {
     }
 
 
-    private static void quietLogs() {
-        Logger root = Logger.getLogger("");
-        root.setLevel(Level.WARNING);
-        for (var handler : root.getHandlers()) {
-            handler.setLevel(Level.WARNING);
-        }
-    }
 
-    /** A migrator on the SDK whose three steps succeed at once; its discovery finds nothing (the soak submits). */
-    private static Migrator noopMigrator(LocalStack stack) {
-        List<Step> steps = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            steps.add(new Step("step-" + i, "", APP, "noop", Map.of()));
-        }
-        return Migrator.builder(APP, new Migration(MIGRATION, "Soak", "", List.of(), steps, List.of()))
-                .discovery(List::of)
-                .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to change"))
-                .dapr(stack.daprClient())
-                .tokens(stack.migratorTokens(APP))
-                .start(MigratorSettings.local(stack.apiUri()));
-    }
 }

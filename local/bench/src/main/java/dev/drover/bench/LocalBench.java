@@ -1,0 +1,48 @@
+package dev.drover.bench;
+
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
+import dev.drover.local.stack.LocalStack;
+import dev.drover.migrator.Migrator;
+import dev.drover.migrator.MigratorSettings;
+import dev.drover.migrator.StepResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** What the harnesses that run the local stack share: quiet logs and a migrator that changes nothing. */
+final class LocalBench {
+    private LocalBench() {
+    }
+
+    /** One log line per request would measure the console, not Drover. */
+    static void quietLogs() {
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        for (var handler : root.getHandlers()) {
+            handler.setLevel(Level.WARNING);
+        }
+    }
+
+    /**
+     * A migrator on the SDK, app {@code app}, announcing {@code migration} with {@code steps} steps whose every run
+     * succeeds at once, and discovering {@code candidates}: what is measured is Drover, not a migration.
+     */
+    static Migrator noopMigrator(LocalStack stack, String app, String migration, String title, int steps,
+                                 List<DiscoveredCandidate> candidates) {
+        List<Step> defined = new ArrayList<>();
+        for (int i = 1; i <= steps; i++) {
+            defined.add(new Step("step-" + i, "", app, "noop", Map.of()));
+        }
+        return Migrator.builder(app, new Migration(migration, title, "", List.of(), defined, List.of()))
+                .discovery(() -> candidates)
+                .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to change"))
+                .dapr(stack.daprClient())
+                .tokens(stack.migratorTokens(app))
+                .start(MigratorSettings.local(stack.apiUri()));
+    }
+}
