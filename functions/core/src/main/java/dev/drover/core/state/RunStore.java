@@ -158,7 +158,7 @@ public final class RunStore {
         return Optional.of(new RunRecord(runId, hash.get("migrationId"), hash.get("candidateId"),
                                          Integer.parseInt(hash.get("attempt")), RunStatus.fromWire(hash.get("status")),
                                          tokenHash(hash), StoredInstant.parse(hash.get("startedAt")),
-                                         Optional.ofNullable(hash.get("finishedAt")).map(Instant::parse).orElse(null)));
+                                         Optional.ofNullable(hash.get("finishedAt")).map(StoredInstant::parse).orElse(null)));
     }
 
     /** Runs claimed before tokens were kept hashed stored the token itself: hash it on read. */
