@@ -5,6 +5,7 @@ import dev.drover.contract.run.Callback;
 import dev.drover.contract.run.StepStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.CancellationScope;
@@ -32,25 +33,55 @@ import java.util.TreeMap;
  * that arrives while the dispatch activity is still running is therefore queued, not lost.
  */
 public final class CandidateRunWorkflow implements CandidateRun {
+    /** Dispatching must never be dropped: retried with backoff for as long as the run lives. */
+    private static final RetryOptions RETRY = RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2)
+            .setMaximumInterval(Duration.ofMinutes(1))
+            .build();
+    // Each activity is one publish or a few Redis commands; when a worker dies mid-activity, this is how long the
+    // run waits before the activity is tried again.
+    private static final Duration ACTIVITY_TIMEOUT = Duration.ofSeconds(15);
+
     /**
-     * Dispatching must never be dropped: retried with backoff for as long as the run lives.
-     * On cancel the run abandons a running activity rather than cancelling it: activities are short and
-     * idempotent, and each checks in Redis that its run still owns the candidate before writing or
+     * The dispatch activity, and every activity of runs started before local activities (below), which replay with the
+     * activities they ran with. On cancel the run abandons a running activity rather than cancelling it: activities are
+     * short and idempotent, and each checks in Redis that its run still owns the candidate before writing or
      * publishing, so a late one changes nothing and the cleanup does not race an activity cancellation.
      */
     private static final ActivityOptions ACTIVITIES = ActivityOptions.newBuilder()
-            // Each activity is one publish or a few Redis commands; when a worker dies mid-activity, this is
-            // how long the run waits before Temporal gives the activity to another worker.
-            .setStartToCloseTimeout(Duration.ofSeconds(15))
+            .setStartToCloseTimeout(ACTIVITY_TIMEOUT)
             .setCancellationType(ActivityCancellationType.ABANDON)
-            .setRetryOptions(RetryOptions.newBuilder()
-                                     .setInitialInterval(Duration.ofSeconds(1))
-                                     .setBackoffCoefficient(2)
-                                     .setMaximumInterval(Duration.ofMinutes(1))
-                                     .build())
+            .setRetryOptions(RETRY)
             .build();
 
-    private final RunActivities activities = Workflow.newActivityStub(RunActivities.class, ACTIVITIES);
+    /**
+     * Every activity but the dispatch runs as a local activity, inside the workflow task that asks for it: a step costs
+     * two workflow tasks and one activity task (the callback's task records it and schedules the next dispatch; the
+     * dispatch's completion wakes the run) instead of three and two, and the history keeps a marker with the result
+     * instead of the activity's scheduling, start and completion (ADR 0019). The arguments stay out of the marker: they
+     * are the run's plan, already in the history once. Retries stay local (the worker keeps the workflow task open
+     * meanwhile) for as long as the run lives: a retry moved onto a workflow timer would be lost if the run were
+     * cancelled during its backoff, and a local activity is not interrupted by a cancel anyway (it finishes, then the
+     * run's cleanup runs). A local activity with unlimited attempts and no schedule-to-close timeout is not retried at
+     * all (Temporal's Java SDK reads that as "no retry policy"), hence the timeout of ten years.
+     * <p>
+     * The dispatch stays an activity: it publishes the step event, and the run must be known to wait for that step
+     * before the migrator can answer. A local activity publishes before its workflow task is saved; a worker dying
+     * then loses the task, the run replays still waiting for the previous step, and the migrator's callback for the
+     * new one is refused as not current (WorkerReplacementTest caught it).
+     */
+    private static final Duration AS_LONG_AS_THE_RUN = Duration.ofDays(3650);
+    private static final LocalActivityOptions LOCAL_ACTIVITIES = LocalActivityOptions.newBuilder()
+            .setStartToCloseTimeout(ACTIVITY_TIMEOUT)
+            .setScheduleToCloseTimeout(AS_LONG_AS_THE_RUN)
+            .setLocalRetryThreshold(AS_LONG_AS_THE_RUN)
+            .setDoNotIncludeArgumentsIntoMarker(true)
+            .setRetryOptions(RETRY)
+            .build();
+
+    private final RunActivities dispatcher = Workflow.newActivityStub(RunActivities.class, ACTIVITIES);
+    private RunActivities activities;
     private final RunPlan plan;
     private final Deque<Callback> inbox = new ArrayDeque<>();
     private final Set<String> applied = new HashSet<>();
@@ -66,6 +97,9 @@ public final class CandidateRunWorkflow implements CandidateRun {
 
     @Override
     public void run(RunPlan plan) {
+        activities = Workflow.getVersion("local-activities", Workflow.DEFAULT_VERSION, 1) == 1
+                ? Workflow.newLocalActivityStub(RunActivities.class, LOCAL_ACTIVITIES)
+                : dispatcher;
         try {
             for (int i = 0; i < plan.steps().size(); i++) {
                 current = i;
@@ -133,7 +167,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
             activities.awaitOperator(plan, current, dispatch);
         } else {
             status = StepStatus.DISPATCHED;
-            activities.dispatch(plan, current, dispatch);
+            dispatcher.dispatch(plan, current, dispatch);
         }
         return deadline.map(d -> Workflow.currentTimeMillis() + d.toMillis()).orElse(Long.MAX_VALUE);
     }

@@ -4,11 +4,13 @@ import dev.drover.core.auth.Role;
 import dev.drover.core.function.Settings;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.core.state.RedisState;
+import dev.drover.local.stack.EmbeddedTemporal;
 import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
@@ -38,12 +40,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * Run benchmark: N candidates × 3 steps through the whole local stack with a no-op migrator (workflow,
  * Dapr stand-in, step relay, broker stand-in, migrator over HTTP, callback over HTTP), against Temporal's floor
  * for the same step shape ({@link FloorWorkflow}: per step a dispatch activity, an update from outside awaited
- * with a deadline timer, a record activity; the same worker options, no sticky cache). Each half runs on a fresh
+ * with a deadline timer, a record local activity, as Drover's; the same worker options, no sticky cache). Each half runs on a fresh
  * Temporal server after a warm-up, and the order alternates between rounds. Reports each half's time per step
  * and the ratio of the means.
  * <p>
  * Settings (system properties or name=value arguments): candidates (1000), concurrency (64 runs in flight, for
- * both), warmup (100 unmeasured first), rounds (2: Drover first, then the floor first).
+ * both), warmup (100 unmeasured first on each fresh server), jitWarmup (300: one unmeasured half of each before the
+ * rounds, for the JVM's compiler), rounds (2: Drover first, then the floor first).
  */
 public final class RunBench {
     private static final String MIGRATION = "bench-runs";
@@ -59,12 +62,20 @@ public final class RunBench {
         int concurrency = Integer.parseInt(props.getOrDefault("concurrency", "64"));
         int warmup = Integer.parseInt(props.getOrDefault("warmup", "100"));
         int rounds = Integer.parseInt(props.getOrDefault("rounds", "2"));
+        int jitWarmup = Integer.parseInt(props.getOrDefault("jitWarmup", "300"));
 
         System.out.printf(Locale.ROOT, "Drover run benchmark: %d candidates x %d steps (after %d unmeasured), %d runs in flight, %d rounds,"
                                   + " %d CPUs, java %s%n", n, STEPS, warmup, concurrency, rounds, Runtime.getRuntime().availableProcessors(),
                           Runtime.version());
         List<Double> droverMs = new ArrayList<>();
         List<Double> floorMs = new ArrayList<>();
+        // One JVM runs every half, and it compiles as it goes: the half that ran first would pay for compiling code
+        // the others reuse (the first Drover half measured nearly twice the second). So one unmeasured half of each first.
+        if (jitWarmup > 0) {
+            System.out.printf(Locale.ROOT, "JIT warm-up: one unmeasured half of each with %d candidates%n", jitWarmup);
+            droverHalf(jitWarmup, 0, concurrency);
+            floorHalf(jitWarmup, 0, concurrency);
+        }
         // Each half on a fresh Temporal server, warmed up; the order alternates (Drover first in odd rounds), so
         // neither side always runs on a warmer JVM.
         for (int round = 1; round <= rounds; round++) {
@@ -201,12 +212,20 @@ public final class RunBench {
 
     /**
      * Temporal's floor for Drover's step shape: per step, a dispatch activity, a wait for an update from outside with
-     * a deadline timer (Drover's default step deadline), a record activity; one completing activity at the end. No
-     * Redis, no HTTP: only what Temporal itself costs for the same work.
+     * a deadline timer (Drover's default step deadline), a record local activity; one completing local activity at the
+     * end (as {@code CandidateRunWorkflow}, with its options). No Redis, no HTTP: only what Temporal itself costs for
+     * the same work.
      */
     public static final class FloorWorkflow implements Floor {
-        private final FloorActivities activities = Workflow.newActivityStub(FloorActivities.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+        private final FloorActivities dispatcher = Workflow.newActivityStub(FloorActivities.class,
+                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(15)).build());
+        private final FloorActivities activities = Workflow.newLocalActivityStub(FloorActivities.class,
+                LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(15))
+                        .setScheduleToCloseTimeout(Duration.ofDays(3650))
+                        .setLocalRetryThreshold(Duration.ofDays(3650))
+                        .setDoNotIncludeArgumentsIntoMarker(true)
+                        .build());
         private final java.util.Set<Integer> called = new java.util.HashSet<>();
 
         @Override
@@ -214,7 +233,7 @@ public final class RunBench {
             String id = Workflow.getInfo().getWorkflowId();
             for (int step = 1; step <= steps; step++) {
                 int current = step;
-                activities.dispatch(id, step);
+                dispatcher.dispatch(id, step);
                 Workflow.await(Duration.ofDays(7), () -> called.contains(current));
                 activities.record(id, step);
             }
@@ -227,13 +246,16 @@ public final class RunBench {
         }
     }
 
-    /** The floor's half: a fresh Temporal server, the run worker's options (no sticky cache), warmed up, then n workflows. */
+    /**
+     * The floor's half: a fresh Temporal server (the local stack's, {@link EmbeddedTemporal}), the run worker's options
+     * (no sticky cache), warmed up, then n workflows.
+     */
     private static double floorHalf(int n, int warmup, int concurrency) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (var server = io.temporal.testserver.TestServer.createPortBoundServer(port)) {
+        try (EmbeddedTemporal server = EmbeddedTemporal.start("127.0.0.1", port)) {
             io.temporal.serviceclient.WorkflowServiceStubs service = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
                     io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
             WorkflowClient client = WorkflowClient.newInstance(service);

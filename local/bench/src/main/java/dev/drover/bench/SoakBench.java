@@ -120,6 +120,9 @@ public final class SoakBench {
             env.put("APP_API_TOKEN", stack.appApiToken());
             env.put("DROVER_BROKER_URL", stack.broker().ingressUri().toString());
             api = builder.start();
+            // A harness stopped from outside (Ctrl-C, SIGTERM) must not leave the measured process serving on.
+            Process started = api;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
             URI base = URI.create("http://127.0.0.1:" + port);
             String viewer = stack.issuer().userToken("soak-reader", Role.VIEWER);
             String operator = stack.issuer().userToken("soak-operator", Role.OPERATOR);

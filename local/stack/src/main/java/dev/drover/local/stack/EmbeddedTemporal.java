@@ -4,7 +4,7 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
-import io.temporal.internal.testservice.TestServicesStarter;
+import io.temporal.internal.testservice.WallClockServices;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,26 +15,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * Temporal's in-process server (temporal-test-server) on one interface. {@code TestServer.createPortBoundServer}
  * binds every interface and takes no host, so this does what it does (temporal-test-server 1.38.0) with the
- * listening address chosen: the same services ({@link TestServicesStarter}, time skipping locked, so time runs
- * as on a real server), registered with the same health checks ({@link GRPCServerHelper}), on a gRPC server
- * bound to {@code host:port}; closing stops the server, then the services, as it does.
+ * listening address chosen: the workflow and operator services on the wall clock ({@link WallClockServices}: time runs
+ * as on a real server, without the test timer's quadratic bookkeeping), registered with the same health checks
+ * ({@link GRPCServerHelper}), on a gRPC server bound to {@code host:port}; closing stops the server, then the
+ * services, as it does. Public for the benchmarks, which measure Temporal's own floor on the same server.
  */
-final class EmbeddedTemporal implements Closeable {
+public final class EmbeddedTemporal implements Closeable {
     private static final System.Logger LOGGER = System.getLogger(EmbeddedTemporal.class.getName());
 
-    private final TestServicesStarter services;
+    private final WallClockServices services;
     private final Server server;
 
-    private EmbeddedTemporal(TestServicesStarter services, Server server) {
+    private EmbeddedTemporal(WallClockServices services, Server server) {
         this.services = services;
         this.server = server;
     }
 
-    static EmbeddedTemporal start(String host, int port) {
-        // lockTimeSkipping = true and the current time, as createPortBoundServer(port) passes them.
-        TestServicesStarter services = new TestServicesStarter(true, 0);
+    public static EmbeddedTemporal start(String host, int port) {
+        WallClockServices services = new WallClockServices();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create());
-        GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+        GRPCServerHelper.registerServicesAndHealthChecks(services.services(), builder);
         try {
             return new EmbeddedTemporal(services, builder.build().start());
         } catch (IOException e) {
@@ -43,7 +43,7 @@ final class EmbeddedTemporal implements Closeable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
