@@ -17,6 +17,8 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The walk of a selection over the machine's Redis (own key prefix): every filter, across pages, each id once. */
 class SelectionTest {
@@ -86,5 +88,40 @@ class SelectionTest {
         assertThrows(InvalidInput.class, () -> new Selector(null, null, List.of("Not A Slug"), null));
         assertThrows(InvalidInput.class, () -> new Selector(null, null, null, "-x"));
         assertThrows(InvalidInput.class, () -> new Selector(null, Map.of("bad key", "v"), null, null));
+    }
+    @Test
+    void aPrefixAsLongAsTheLongestIdIsAcceptedOneLongerIsNot() {
+        String longest = "p".repeat(dev.drover.contract.model.Check.SLUG_MAX);
+        assertEquals(longest, new Selector(null, null, null, longest).idPrefix(), "a prefix may be a whole id of the longest length");
+        InvalidInput tooLong = assertThrows(InvalidInput.class, () -> new Selector(null, null, null, longest + "p"));
+        assertTrue(tooLong.getMessage().contains("idPrefix"), tooLong.getMessage());
+    }
+
+    @Test
+    void aListOfIdsEndsWithThePageItFillsNotWithAnEmptyOne() {
+        Selector listed = new Selector(null, null, List.of("x", "pay-a"), null);
+        Selection.Page whole = selection.next("sel", listed, Selection.Cursor.START, 2);
+        assertEquals(List.of("pay-a", "x"), whole.ids());
+        assertTrue(whole.next().done(), "the page filled at the last listed id is the last page");
+
+        Selection.Page first = selection.next("sel", listed, Selection.Cursor.START, 1);
+        assertEquals(List.of("pay-a"), first.ids());
+        assertFalse(first.next().done(), "a page filled before the last listed id has more after it");
+        Selection.Page second = selection.next("sel", listed, first.next(), 1);
+        assertEquals(List.of("x"), second.ids());
+        assertTrue(second.next().done());
+        assertEquals(List.of(), selection.next("sel", listed, second.next(), 1).ids(), "a finished walk selects nothing more");
+    }
+
+    @Test
+    void aWalkNeverSelectsMoreThanItsLimitAndResumesWhereItStopped() {
+        Selector all = new Selector(null, null, null, null);
+        Selection.Page first = selection.next("sel", all, Selection.Cursor.START, 3);
+        assertEquals(List.of("pa", "pay", "pay-a"), first.ids());
+        assertFalse(first.next().done());
+        Selection.Page rest = selection.next("sel", all, first.next(), 5);
+        assertEquals(List.of("pay-b", "pay-c", "payz", "pb", "x"), rest.ids(), "exactly the five left, with a limit of five");
+        assertTrue(selection.next("sel", all, rest.next(), 5).ids().isEmpty());
+        assertEquals(8, selection.count("sel", all));
     }
 }
