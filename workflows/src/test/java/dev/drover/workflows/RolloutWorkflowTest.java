@@ -184,6 +184,34 @@ class RolloutWorkflowTest {
                      again.pausedReason(), "the budget counts again from the resume");
     }
 
+    /**
+     * A step can fail without a migrator's callback: its deadline passes, or its deadline does not parse (it fails
+     * without being dispatched). The run then waits for a retry and does not end: the run's signal tells the rollout at
+     * once, well before the rollout's own reconciliation (every 30 s) would find the failure.
+     */
+    @Test
+    void aStepFailedByItsDeadlineSpendsTheFailureBudget() throws Exception {
+        harness.state.migrations().announce(new Migration("r-deadline", "Test", "", List.of(),
+                                                          List.of(step("wait-merge", Map.of("deadline", "PT5S"))), List.of()), "test-migrator");
+        harness.state.candidates().merge("r-deadline", List.of(new DiscoveredCandidate("a", "app", Map.of(), List.of(), List.of()),
+                                                                new DiscoveredCandidate("b", "app", Map.of(), List.of(), List.of())));
+        RolloutSpec spec = start("rollout-deadline", "r-deadline", 1, null, List.of(), new FailureBudget(1, null));
+        assertEquals("a", harness.nextEvent().candidate().id());
+        harness.env.sleep(Duration.ofSeconds(6)); // past the deadline, far from the rollout's reconciliation
+        RolloutView paused = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()), "paused by a passed deadline");
+        assertEquals("failure budget spent: 1 of 1 runs started since the rollout began failed (budget: 1 failures)",
+                     paused.pausedReason());
+
+        harness.state.migrations().announce(new Migration("r-malformed", "Test", "", List.of(),
+                                                          List.of(step("wait-merge", Map.of("deadline", "soon"))), List.of()), "test-migrator");
+        harness.state.candidates().merge("r-malformed", List.of(new DiscoveredCandidate("c", "app", Map.of(), List.of(), List.of())));
+        RolloutSpec malformed = start("rollout-malformed", "r-malformed", 1, null, List.of(), new FailureBudget(1, null));
+        RolloutView pausedToo = awaitView(malformed, v -> RolloutProgress.PAUSED.equals(v.status()), "paused by a malformed deadline");
+        assertEquals("failure budget spent: 1 of 1 runs started since the rollout began failed (budget: 1 failures)",
+                     pausedToo.pausedReason());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a step with a malformed deadline is never dispatched");
+    }
+
     @Test
     void aPercentBudgetPausesWhenTheShareOfFailuresReachesIt() throws Exception {
         String m = migration("r-percent", List.of(), "a", "b", "c", "d");
