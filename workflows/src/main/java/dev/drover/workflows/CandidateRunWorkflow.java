@@ -56,7 +56,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
             .build();
 
     /**
-     * Every activity but the dispatch runs as a local activity, inside the workflow task that asks for it: a step costs
+     * Every activity but the dispatch (and a manual step's wait for an operator) runs as a local activity, inside the workflow task that asks for it: a step costs
      * two workflow tasks and one activity task (the callback's task records it and schedules the next dispatch; the
      * dispatch's completion wakes the run) instead of three and two, and the history keeps a marker with the result
      * instead of the activity's scheduling, start and completion (ADR 0019). The arguments stay out of the marker: they
@@ -69,7 +69,8 @@ public final class CandidateRunWorkflow implements CandidateRun {
      * The dispatch stays an activity: it publishes the step event, and the run must be known to wait for that step
      * before the migrator can answer. A local activity publishes before its workflow task is saved; a worker dying
      * then loses the task, the run replays still waiting for the previous step, and the migrator's callback for the
-     * new one is refused as not current (WorkerReplacementTest caught it).
+     * new one is refused as not current (WorkerReplacementTest caught it). Marking a manual step as waiting for an
+     * operator stays an activity for the same reason: the operator answers what the console shows.
      */
     private static final Duration AS_LONG_AS_THE_RUN = Duration.ofDays(3650);
     private static final LocalActivityOptions LOCAL_ACTIVITIES = LocalActivityOptions.newBuilder()
@@ -164,7 +165,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
         // runs started before this existed (a step typed "manual" was dispatched then) replaying as they ran.
         if (Step.manual(step) && Workflow.getVersion("manual-steps", Workflow.DEFAULT_VERSION, 1) == 1) {
             status = StepStatus.PENDING;
-            activities.awaitOperator(plan, current, dispatch);
+            dispatcher.awaitOperator(plan, current, dispatch);
         } else {
             status = StepStatus.DISPATCHED;
             dispatcher.dispatch(plan, current, dispatch);
