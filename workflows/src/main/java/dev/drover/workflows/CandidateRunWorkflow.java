@@ -49,7 +49,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
      * short and idempotent, and each checks in Redis that its run still owns the candidate before writing or
      * publishing, so a late one changes nothing and the cleanup does not race an activity cancellation.
      */
-    private static final ActivityOptions ACTIVITIES = ActivityOptions.newBuilder()
+    public static final ActivityOptions ACTIVITIES = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(ACTIVITY_TIMEOUT)
             .setCancellationType(ActivityCancellationType.ABANDON)
             .setRetryOptions(RETRY)
@@ -73,7 +73,7 @@ public final class CandidateRunWorkflow implements CandidateRun {
      * operator stays an activity for the same reason: the operator answers what the console shows.
      */
     private static final Duration AS_LONG_AS_THE_RUN = Duration.ofDays(3650);
-    private static final LocalActivityOptions LOCAL_ACTIVITIES = LocalActivityOptions.newBuilder()
+    public static final LocalActivityOptions LOCAL_ACTIVITIES = LocalActivityOptions.newBuilder()
             .setStartToCloseTimeout(ACTIVITY_TIMEOUT)
             .setScheduleToCloseTimeout(AS_LONG_AS_THE_RUN)
             .setLocalRetryThreshold(AS_LONG_AS_THE_RUN)

@@ -8,9 +8,8 @@ import dev.drover.local.stack.EmbeddedTemporal;
 import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
+import dev.drover.workflows.CandidateRunWorkflow;
 import io.temporal.activity.ActivityInterface;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.activity.LocalActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
@@ -217,15 +216,10 @@ public final class RunBench {
      * the same work.
      */
     public static final class FloorWorkflow implements Floor {
-        private final FloorActivities dispatcher = Workflow.newActivityStub(FloorActivities.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(15)).build());
+        // The run workflow's own options, so that the floor cannot drift from the shape it stands for.
+        private final FloorActivities dispatcher = Workflow.newActivityStub(FloorActivities.class, CandidateRunWorkflow.ACTIVITIES);
         private final FloorActivities activities = Workflow.newLocalActivityStub(FloorActivities.class,
-                LocalActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(Duration.ofSeconds(15))
-                        .setScheduleToCloseTimeout(Duration.ofDays(3650))
-                        .setLocalRetryThreshold(Duration.ofDays(3650))
-                        .setDoNotIncludeArgumentsIntoMarker(true)
-                        .build());
+                                                                                 CandidateRunWorkflow.LOCAL_ACTIVITIES);
         private final java.util.Set<Integer> called = new java.util.HashSet<>();
 
         @Override
