@@ -109,6 +109,16 @@ class RolloutWorkflowTest {
         return events;
     }
 
+    /**
+     * The next step event within 5 s: the test server's clock also runs in real time, so a longer wait (as
+     * {@link RunHarness#nextEvent}'s 30 s) would let a start come late by as much without notice.
+     */
+    private StepEvent soon() throws InterruptedException {
+        StepEvent event = harness.published.poll(5, TimeUnit.SECONDS);
+        assertTrue(event != null, "no step event within 5 s");
+        return event;
+    }
+
     private void answer(StepEvent event, dev.drover.contract.run.CallbackStatus status) {
         harness.runs.callback(event.runId(), callback(event, status, Map.of(), ""));
     }
@@ -275,6 +285,46 @@ class RolloutWorkflowTest {
         assertNull(harness.published.poll(500, TimeUnit.MILLISECONDS), "one a minute");
         harness.env.sleep(Duration.ofSeconds(61));
         assertEquals("b", harness.nextEvent().candidate().id());
+    }
+
+    @Test
+    void aRateSpacesItsStartsByItsIntervalNoLater() throws Exception {
+        String m = migration("r-rate-interval", List.of(), "a", "b", "c");
+        start("rollout-rate-interval", m, 5, 2, List.of(), null);
+        assertEquals("a", harness.nextEvent().candidate().id());
+        harness.env.sleep(Duration.ofSeconds(29));
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "two a minute: not before 30 seconds");
+        harness.env.sleep(Duration.ofSeconds(2));
+        assertEquals("b", soon().candidate().id(), "two a minute: the next start 30 seconds after the last");
+        // b started at 30 s and the clock is at 31 s: c is due at 60 s.
+        harness.env.sleep(Duration.ofSeconds(28));
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "the interval counts from the last start");
+        harness.env.sleep(Duration.ofSeconds(2));
+        assertEquals("c", soon().candidate().id());
+    }
+
+    @Test
+    void aWaveStartsUpToItsSizeWithinTheConcurrencyAndNoMore() throws Exception {
+        String m = migration("r-wave-size", List.of(), "a", "b", "c", "d");
+        RolloutSpec spec = start("rollout-wave-size", m, 2, null, List.of(new Wave(3, Wave.PROMOTE)), null);
+        List<StepEvent> first = nextEvents(2);
+        assertEquals(Set.of("a", "b"), candidatesOf(first), "as many as the concurrency allows, at once");
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "no more than the concurrency");
+
+        answer(first.get(0), SUCCEEDED);
+        StepEvent c = harness.nextEvent();
+        assertEquals("c", c.candidate().id(), "a freed slot goes to the wave's third run, without a promotion");
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "the wave is three runs");
+        RolloutView inWave = awaitView(spec, v -> v.counts().started() == 3, "three runs started");
+        assertEquals(0, inWave.wave().index());
+        assertEquals(3, inWave.wave().size());
+        assertNull(inWave.wave().waiting(), "a wave with runs in flight does not wait yet");
+
+        answer(first.get(1), SUCCEEDED);
+        answer(c, SUCCEEDED);
+        RolloutView waiting = awaitView(spec, v -> Wave.PROMOTE.equals(v.wave().waiting()), "waiting for a promotion");
+        assertEquals(new RolloutCounts(4L, 3, 0, 0, 3, 0, 0), waiting.counts());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "d waits for the promotion");
     }
 
     @Test
