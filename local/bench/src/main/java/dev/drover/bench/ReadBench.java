@@ -48,6 +48,7 @@ public final class ReadBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final String MIGRATION = "bench";
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
     private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)|Socket errors: .*");
 
@@ -55,7 +56,7 @@ public final class ReadBench {
     }
 
     /** What one wrk run against one process measured. */
-    record Load(double requestsPerSecond, double p50Millis, double p99Millis, long peakRssKb) {
+    record Load(double requestsPerSecond, double p50Millis, double p99Millis, long peakRssKb, double cpuMicrosPerRequest) {
     }
 
     /** One process to load: its jar, environment, the path wrk requests, and whether that path needs the token. */
@@ -132,9 +133,9 @@ public final class ReadBench {
                         }
                         Load measured = measure(java, own, subject, token, wrk, threads, connections, duration);
                         results.computeIfAbsent(jit + " " + subject.name(), k -> new ArrayList<>()).add(measured);
-                        System.out.printf(Locale.ROOT, "  round %d %-3s %-16s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB%n",
+                        System.out.printf(Locale.ROOT, "  round %d %-3s %-16s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB  CPU %6.1f µs/req%n",
                                           round + 1, jit, subject.name(), measured.requestsPerSecond(), measured.p50Millis(),
-                                          measured.p99Millis(), measured.peakRssKb() / 1024.0);
+                                          measured.p99Millis(), measured.peakRssKb() / 1024.0, measured.cpuMicrosPerRequest());
                     }
                 }
             }
@@ -145,9 +146,9 @@ public final class ReadBench {
                 for (Subject subject : subjects) {
                     List<Load> loads = results.get(jit + " " + subject.name());
                     double rate = median(loads, Load::requestsPerSecond);
-                    System.out.printf(Locale.ROOT, "  %-3s %-16s %9.0f req/s (%.2f of hello)  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB%n",
+                    System.out.printf(Locale.ROOT, "  %-3s %-16s %9.0f req/s (%.2f of hello)  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB  CPU %6.1f µs/req%n",
                                       jit, subject.name(), rate, rate / hello, median(loads, Load::p50Millis), median(loads, Load::p99Millis),
-                                      median(loads, l -> (double) l.peakRssKb()) / 1024.0);
+                                      median(loads, l -> (double) l.peakRssKb()) / 1024.0, median(loads, Load::cpuMicrosPerRequest));
                 }
             }
             ok = true;
@@ -203,11 +204,14 @@ public final class ReadBench {
             String url = "http://127.0.0.1:" + port + subject.path();
             awaitOk(process, url, subject.authenticated() ? token : null);
             wrk(wrk, url, subject.authenticated() ? token : null, threads, connections, duration);
+            long cpuBefore = ColdStartBench.cpuMillis(process.pid());
             String output = wrk(wrk, url, subject.authenticated() ? token : null, threads, connections, duration);
+            long cpu = ColdStartBench.cpuMillis(process.pid()) - cpuBefore;
             long rss = ColdStartBench.peakRssKb(process.pid());
             Matcher rate = RATE.matcher(output);
             Matcher errors = ERRORS.matcher(output);
-            if (!rate.find() || errors.find()) {
+            Matcher requests = REQUESTS.matcher(output);
+            if (!rate.find() || !requests.find() || errors.find()) {
                 throw new IllegalStateException(subject.name() + ": wrk reported errors or no rate:\n" + output);
             }
             Map<String, Double> percentiles = new HashMap<>();
@@ -223,7 +227,8 @@ public final class ReadBench {
             if (!percentiles.containsKey("50") || !percentiles.containsKey("99")) {
                 throw new IllegalStateException(subject.name() + ": wrk printed no latency distribution:\n" + output);
             }
-            return new Load(Double.parseDouble(rate.group(1)), percentiles.get("50"), percentiles.get("99"), rss);
+            return new Load(Double.parseDouble(rate.group(1)), percentiles.get("50"), percentiles.get("99"), rss,
+                            cpu * 1000.0 / Long.parseLong(requests.group(1)));
         } finally {
             process.destroy();
             process.waitFor();

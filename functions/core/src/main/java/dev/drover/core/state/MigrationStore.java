@@ -25,6 +25,7 @@ public final class MigrationStore {
     private final Clock clock;
     private final LuaScript announce;
     private final LuaScript transfer;
+    private final ParsedDefinitions definitions = new ParsedDefinitions();
 
     public MigrationStore(UnifiedJedis redis, Keys keys, Clock clock) {
         this(redis, keys, clock, LuaScript.RESOURCES);
@@ -104,7 +105,7 @@ public final class MigrationStore {
     /** The announced definition alone: one read, no counts (what run operations need). */
     public Optional<Migration> definition(String migrationId) {
         return Optional.ofNullable(redis.hget(keys.migration(migrationId), "definition"))
-                .map(json -> Json.readStored(json, Migration.class));
+                .map(definitions::parse);
     }
 
     public Optional<StoredMigration> find(String migrationId) {
@@ -143,7 +144,7 @@ public final class MigrationStore {
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> hash = hashes.get(i).get();
             if (hash.containsKey("definition")) {
-                result.add(new StoredMigration(Json.readStored(hash.get("definition"), Migration.class),
+                result.add(new StoredMigration(definitions.parse(hash.get("definition")),
                                                hash.get("owner"),
                                                StoredInstant.parse(hash.get("createdAt")),
                                                StoredInstant.parse(hash.get("updatedAt")),

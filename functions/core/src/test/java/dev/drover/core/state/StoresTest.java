@@ -120,6 +120,22 @@ class StoresTest {
     }
 
     @Test
+    void aReannouncedDefinitionIsReadChangedByEveryRead() {
+        dev.drover.contract.model.Migration first = StateRules.migration("m-1");
+        state.migrations().announce(first, "app-1");
+        assertEquals(first, state.migrations().find("m-1").orElseThrow().migration());
+        assertEquals(Optional.of(first), state.migrations().definition("m-1"));
+
+        // Read once more through the same store (parsed definitions are kept), after the migrator announced a new one.
+        dev.drover.contract.model.Migration renamed = new dev.drover.contract.model.Migration(
+                "m-1", "Upgrade the chart to 3.x", "now with a description", List.of(), first.steps(), List.of());
+        state.migrations().announce(renamed, "app-1");
+        assertEquals(renamed, state.migrations().find("m-1").orElseThrow().migration());
+        assertEquals(Optional.of(renamed), state.migrations().definition("m-1"));
+        assertEquals(List.of(renamed), state.migrations().list().stream().map(m -> m.migration()).toList());
+    }
+
+    @Test
     void eachAppsLastAnnouncementOutcomeIsKeptApartFromTheUnauthenticatedOne() {
         Instant at = Instant.parse("2026-12-02T07:00:00Z");
         var refused = new AnnouncementOutcome("m-1", "thief", AnnouncementOutcome.DROPPED, "not_owner", "owned by app-1", at);
