@@ -273,7 +273,7 @@ class RolloutWorkflowTest {
         harness.env.sleep(Duration.ofMinutes(9));
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "not before the wait is over");
         harness.env.sleep(Duration.ofMinutes(2));
-        StepEvent b = harness.nextEvent();
+        StepEvent b = soon();
         assertEquals("b", b.candidate().id());
     }
 
@@ -284,7 +284,7 @@ class RolloutWorkflowTest {
         assertEquals("a", harness.nextEvent().candidate().id());
         assertNull(harness.published.poll(500, TimeUnit.MILLISECONDS), "one a minute");
         harness.env.sleep(Duration.ofSeconds(61));
-        assertEquals("b", harness.nextEvent().candidate().id());
+        assertEquals("b", soon().candidate().id());
     }
 
     @Test
