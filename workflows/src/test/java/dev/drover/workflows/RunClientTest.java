@@ -41,7 +41,12 @@ class RunClientTest {
 
     @Test
     void withoutTemporalNothingIsConcluded() {
-        RunClient unreachable = new RunClient(new TemporalSettings("127.0.0.1:1", "default").client());
-        assertThrows(RunsUnavailable.class, () -> unreachable.isOpen("run-1"));
+        io.temporal.client.WorkflowClient client = new TemporalSettings("127.0.0.1:1", "default").client();
+        try {
+            RunClient unreachable = new RunClient(client);
+            assertThrows(RunsUnavailable.class, () -> unreachable.isOpen("run-1"));
+        } finally {
+            client.getWorkflowServiceStubs().shutdownNow();
+        }
     }
 }
