@@ -109,14 +109,26 @@ class RolloutWorkflowTest {
         return events;
     }
 
+    /** The test server's clock, which skips with {@code env.sleep} and otherwise runs in real time. */
+    private long clock() {
+        return harness.env.currentTimeMillis();
+    }
+
+    /** Skips the test server's clock to {@code at}, which must be ahead of it (the worker's own delays move it too). */
+    private void sleepUntil(long at) {
+        long now = clock();
+        assertTrue(now < at, "the clock is already " + (now - at) + " ms past the moment to check; the worker was too slow");
+        harness.env.sleep(Duration.ofMillis(at - now));
+    }
+
     /**
-     * The next step event within 5 s: the test server's clock also runs in real time, so a longer wait (as
-     * {@link RunHarness#nextEvent}'s 30 s) would let a start come late by as much without notice.
+     * Asserts that a start seen now is no later than {@code due} allows: the clock when an event arrives bounds when its
+     * run started, with a few seconds for the dispatch on a loaded machine (a wait in real time is not a bound: the
+     * clock runs on while a test waits).
      */
-    private StepEvent soon() throws InterruptedException {
-        StepEvent event = harness.published.poll(5, TimeUnit.SECONDS);
-        assertTrue(event != null, "no step event within 5 s");
-        return event;
+    private void assertSeenBy(long due, String what) {
+        long late = clock() - due;
+        assertTrue(late < 6_000, what + ": seen " + late + " ms after it was due");
     }
 
     private void answer(StepEvent event, dev.drover.contract.run.CallbackStatus status) {
@@ -270,11 +282,12 @@ class RolloutWorkflowTest {
         Instant until = Instant.parse(waiting.wave().waiting());
         Instant updated = Instant.parse(waiting.updatedAt());
         assertEquals(Duration.ofMinutes(10), Duration.between(updated, until), "the wait is the wave's, from its end");
-        harness.env.sleep(Duration.ofMinutes(9));
+        sleepUntil(until.toEpochMilli() - 60_000);
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "not before the wait is over");
-        harness.env.sleep(Duration.ofMinutes(2));
-        StepEvent b = soon();
+        sleepUntil(until.toEpochMilli() + 1_000);
+        StepEvent b = harness.nextEvent();
         assertEquals("b", b.candidate().id());
+        assertSeenBy(until.toEpochMilli(), "the next wave");
     }
 
     @Test
@@ -282,26 +295,32 @@ class RolloutWorkflowTest {
         String m = migration("r-rate", List.of(), "a", "b");
         start("rollout-rate", m, 5, 1, List.of(), null);
         assertEquals("a", harness.nextEvent().candidate().id());
+        long aSeen = clock();
         assertNull(harness.published.poll(500, TimeUnit.MILLISECONDS), "one a minute");
         harness.env.sleep(Duration.ofSeconds(61));
-        assertEquals("b", soon().candidate().id());
+        assertEquals("b", harness.nextEvent().candidate().id());
+        assertSeenBy(aSeen + 60_000, "one a minute: the next start");
     }
 
     @Test
     void aRateSpacesItsStartsByItsIntervalNoLater() throws Exception {
         String m = migration("r-rate-interval", List.of(), "a", "b", "c");
+        long t0 = clock();
         start("rollout-rate-interval", m, 5, 2, List.of(), null);
-        // A few seconds' margin each side: the clock also runs while the worker dispatches, slowly on a loaded machine.
         assertEquals("a", harness.nextEvent().candidate().id());
-        harness.env.sleep(Duration.ofSeconds(27));
+        long aSeen = clock(); // a started between t0 and aSeen: b is due 30 s after that
+        sleepUntil(t0 + 27_000);
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "two a minute: not before 30 seconds");
-        harness.env.sleep(Duration.ofSeconds(5));
-        assertEquals("b", soon().candidate().id(), "two a minute: the next start 30 seconds after the last");
-        // b started at 30 to 32 s and the clock is past 32 s: c is due 30 s after b.
-        harness.env.sleep(Duration.ofSeconds(25));
+        sleepUntil(aSeen + 31_000);
+        assertEquals("b", harness.nextEvent().candidate().id());
+        long bSeen = clock();
+        assertSeenBy(aSeen + 30_000, "two a minute: the next start");
+        // b started no earlier than t0 + 30 s: c is due 30 s after b, counted from b, not from a.
+        sleepUntil(t0 + 57_000);
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "the interval counts from the last start");
-        harness.env.sleep(Duration.ofSeconds(8));
-        assertEquals("c", soon().candidate().id());
+        sleepUntil(bSeen + 31_000);
+        assertEquals("c", harness.nextEvent().candidate().id());
+        assertSeenBy(bSeen + 30_000, "two a minute: the start after");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.drover.workflows;
 
 import dev.drover.contract.run.StepEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,23 +19,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "yes" would keep a finished one running forever; and no answer must not be taken for either.
  */
 class RunClientTest {
-    private final RunHarness harness = new RunHarness();
-
-    @AfterEach
-    void close() {
-        harness.close();
-    }
-
     @Test
     void aRunIsOpenUntilItEndsAndAnUnknownRunIsNot() throws Exception {
-        RunPlan plan = harness.start("c-1", List.of(step("bump", Map.of())));
-        StepEvent event = harness.nextEvent();
-        assertTrue(harness.runs.isOpen(plan.runId()), "waiting for its step's callback");
+        try (RunHarness harness = new RunHarness()) {
+            RunPlan plan = harness.start("c-1", List.of(step("bump", Map.of())));
+            StepEvent event = harness.nextEvent();
+            assertTrue(harness.runs.isOpen(plan.runId()), "waiting for its step's callback");
 
-        harness.runs.callback(event.runId(), callback(event, SUCCEEDED, Map.of(), "done"));
-        assertTrue(harness.awaitEnd(plan), "the run ends once its only step succeeded");
-        assertFalse(harness.runs.isOpen(plan.runId()), "a completed run is not open");
-        assertFalse(harness.runs.isOpen("run-never-started"));
+            harness.runs.callback(event.runId(), callback(event, SUCCEEDED, Map.of(), "done"));
+            assertTrue(harness.awaitEnd(plan), "the run ends once its only step succeeded");
+            assertFalse(harness.runs.isOpen(plan.runId()), "a completed run is not open");
+            assertFalse(harness.runs.isOpen("run-never-started"));
+        }
     }
 
     @Test

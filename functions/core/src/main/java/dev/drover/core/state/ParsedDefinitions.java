@@ -15,7 +15,7 @@ import dev.drover.contract.model.Migration;
  * copies), so one instance serves every request. Bounded by the texts' total length.
  */
 final class ParsedDefinitions {
-    /** About 16 MiB of definitions' text (two bytes a char), far more than a fleet's migrations need. */
+    /** 8 M chars of definitions' text: 8 to 16 MiB (a string takes one or two bytes a char), far more than a fleet needs. */
     static final long MAX_CHARS = 8L << 20;
 
     private final Cache<String, Migration> parsed = Caffeine.newBuilder()
