@@ -108,6 +108,7 @@ class TrustBoundaryTest {
             try {
                 Settings.fromEnvironment(env);
                 trust = Trust.fromEnvironment(env);
+                trust.keys(); // read when a function that signs is built; checked here for every function
             } catch (IllegalArgumentException e) {
                 throw new AssertionError(manifests + ": " + function + " would refuse to start: " + e.getMessage(), e);
             }

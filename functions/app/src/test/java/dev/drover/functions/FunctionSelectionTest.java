@@ -41,7 +41,11 @@ class FunctionSelectionTest {
     }
 
     private WebServer serve(String function) {
-        Settings settings = Settings.fromEnvironment(Map.of("DROVER_PORT", "0", "FUNCTION", function));
+        return serve(Map.of("DROVER_PORT", "0", "FUNCTION", function));
+    }
+
+    private WebServer serve(Map<String, String> env) {
+        Settings settings = Settings.fromEnvironment(env);
         List<Function> selected = Catalog.select(Catalog.all(TestPlatform.withoutRuns(STATE)), settings.function());
         Authenticator auth = TestTrust.TRUST.authenticator();
         return FunctionServer.start(settings, selected, List.of(STATE.readiness()), List.of(new OpenApiService(auth)), auth);
@@ -84,6 +88,33 @@ class FunctionSelectionTest {
             assertEquals(404, get(server, "/migrations").statusCode());
         } finally {
             server.stop();
+        }
+    }
+
+    /** A REST function scales to zero: Knative's queue-proxy counts its requests, and it starts without Helidon's metrics. */
+    @Test
+    void metricsAreServedWhereAProcessStaysUpOrWhereAsked() throws Exception {
+        WebServer rest = serve("migration-get");
+        WebServer subscription = serve("registry-announce");
+        WebServer asked = serve(Map.of("DROVER_PORT", "0", "FUNCTION", "migration-get", "DROVER_METRICS", "on"));
+        WebServer refused = serve(Map.of("DROVER_PORT", "0", "FUNCTION", "registry-announce", "DROVER_METRICS", "off"));
+        try {
+            HttpResponse<String> off = get(rest, "/observe/metrics");
+            assertEquals(404, off.statusCode());
+            assertTrue(off.body().contains("\"code\":\"metrics_off\""), off.body());
+            assertEquals(204, get(rest, "/observe/health/ready").statusCode(), "health is served either way");
+            assertEquals(404, get(refused, "/observe/metrics").statusCode());
+            for (WebServer on : List.of(subscription, asked)) {
+                HttpResponse<String> metrics = get(on, "/observe/metrics");
+                assertEquals(200, metrics.statusCode());
+                assertTrue(metrics.body().contains("# TYPE"), "Prometheus text: " + metrics.body().lines().findFirst().orElse(""));
+            }
+            assertEquals(401, http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + rest.port() + "/observe/metrics")).build(),
+                                        HttpResponse.BodyHandlers.ofString()).statusCode(), "a caller is proven first, on or off");
+        } finally {
+            for (WebServer server : List.of(rest, subscription, asked, refused)) {
+                server.stop();
+            }
         }
     }
 }

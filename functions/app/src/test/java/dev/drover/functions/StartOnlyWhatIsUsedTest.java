@@ -68,6 +68,24 @@ class StartOnlyWhatIsUsedTest {
     }
 
     @Test
+    void onlyAFunctionThatSignsReadsTheSigningKey() {
+        Map<String, String> list = env("migrations-list");
+        list.put("REDIS_URL", TestState.redisUrl().toString());
+        list.put("DROVER_SIGNING_KEY", "not a key");
+        try (Main.Started started = Main.start(list)) {
+            assertEquals(List.of("migrations-list"), started.functions().stream().map(f -> f.spec().name()).toList(),
+                         "a read never signs: it starts without parsing the key");
+        }
+        for (String signer : List.of("step-relay", "platform-keys", "candidate-start")) {
+            Map<String, String> env = env(signer);
+            env.put("DROVER_SIGNING_KEY", "not a key");
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                                                                                              () -> Main.start(env), signer);
+            org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("DROVER_SIGNING_KEY"), refused.getMessage());
+        }
+    }
+
+    @Test
     void theConsoleOpensNoStoreAndMustBeToldWhereTheApiIs() {
         IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                                                                                           () -> Main.start(env("console")));

@@ -122,7 +122,7 @@ public final class FunctionRouting {
      *                      checks its signature)
      */
     public static void configure(HttpRouting.Builder routing, List<Function> functions, String pubsub,
-                                 List<HttpService> extraServices, Authenticator auth) {
+                                 List<HttpService> extraServices, Authenticator auth, boolean metrics) {
         routing.addFilter(new RequestLog());
         routing.addFilter(new HeaderSizeLimit());
         // Metrics say how busy the platform is: for people and tools with a credential, like every other route.
@@ -131,6 +131,12 @@ public final class FunctionRouting {
             // The decoded, normalized path, as routing matches it: /observe/./metrics is the same resource.
             if (req.path().path().startsWith("/observe/metrics")) {
                 Principals.set(req, auth.authenticate(req, Access.AUTHENTICATED));
+                if (!metrics) {
+                    Http.error(res, Status.NOT_FOUND_404, "metrics_off", "this process serves no metrics (DROVER_METRICS=off, "
+                            + "the default where it serves no subscription and scales to zero; Knative's queue-proxy "
+                            + "reports its requests)");
+                    return;
+                }
                 // Helidon's metrics observer answers other methods itself, and an Accept it cannot serve with an
                 // empty 406: both are answered here, in Drover's shape.
                 if (req.prologue().method() != Method.GET) {

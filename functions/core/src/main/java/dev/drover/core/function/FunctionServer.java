@@ -9,6 +9,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.ObserveFeatureConfig;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -52,23 +53,39 @@ public final class FunctionServer {
         }
         // Without TCP_NODELAY a response larger than one segment waits ~40 ms for the client's delayed ACK
         // (measured by the candidate benchmark: a 50-item page went from 44 ms to under 1 ms).
+        boolean metrics = settings.metrics().orElseGet(() -> metricsByDefault(functions));
         server.connectionOptions(options -> options.tcpNoDelay(true))
                 .maxPayloadSize(settings.maxBodyBytes())
                 .directHandlers(direct.build())
                 .featuresDiscoverServices(false)
-                .addFeature(observe(readiness))
-                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices, auth));
+                .addFeature(observe(readiness, metrics))
+                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices, auth, metrics));
     }
 
-    /** {@code /observe/health} (readiness runs the given checks) and {@code /observe/metrics} (Prometheus). */
-    public static ObserveFeature observe(List<HealthCheck> readiness) {
+    /**
+     * Metrics where someone can read them: a process that serves a subscription is always on (min-scale 1), so a
+     * scraper sees one series per pod over hours. A process of REST functions alone scales to zero: its series would
+     * last as long as a burst of requests, Knative's queue-proxy already counts and times every request of its
+     * revision, and Helidon's metrics were a sixth of such a process's classes at start and a twentieth of a read's CPU
+     * (issue 16, ADR 0017). {@code DROVER_METRICS=on} turns them on anyway.
+     */
+    static boolean metricsByDefault(List<Function> functions) {
+        return functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION);
+    }
+
+    /** {@code /observe/health} (readiness runs the given checks) and, when on, {@code /observe/metrics} (Prometheus). */
+    public static ObserveFeature observe(List<HealthCheck> readiness, boolean metrics) {
         HealthObserverConfig.Builder health = HealthObserver.builder().details(false).useSystemServices(false);
         readiness.forEach(health::addCheck);
-        // Above the default routing weight (100), so /observe/* is matched before the catch-all 404.
-        return ObserveFeature.builder()
+        // Above the default routing weight (100), so /observe/* is matched before the catch-all 404. Observers are
+        // named, not discovered: discovery finds the metrics observer on the class path and loads it, on or off.
+        ObserveFeatureConfig.Builder observe = ObserveFeature.builder()
                 .weight(200)
-                .addObserver(health.build())
-                .addObserver(MetricsObserver.create())
-                .build();
+                .observersDiscoverServices(false)
+                .addObserver(health.build());
+        if (metrics) {
+            observe.addObserver(MetricsObserver.create());
+        }
+        return observe.build();
     }
 }

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param maxBodyBytes  largest accepted request body ({@code DROVER_MAX_BODY_BYTES}, default 10 MiB)
  * @param pubsub        Dapr pub/sub component name ({@code DROVER_PUBSUB}, default "pubsub")
  * @param function      the one function to serve ({@code FUNCTION}); empty serves all of them
+ * @param metrics       whether to serve {@code /observe/metrics} ({@code DROVER_METRICS}, {@code on} or {@code off});
+ *                      empty when unset, and {@link FunctionServer} decides by what the process serves
  */
 public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyBytes, String pubsub,
-                       Optional<String> function) {
+                       Optional<String> function, Optional<Boolean> metrics) {
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
     /**
@@ -28,7 +30,20 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
                             env.getOrDefault("DROVER_REDIS_PREFIX", "drover:"),
                             number(env, "DROVER_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, Integer.MAX_VALUE),
                             env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
-                            Optional.ofNullable(env.get("FUNCTION")).filter(f -> !f.isBlank()));
+                            Optional.ofNullable(env.get("FUNCTION")).filter(f -> !f.isBlank()),
+                            onOrOff(env, "DROVER_METRICS"));
+    }
+
+    private static Optional<Boolean> onOrOff(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        return switch (value.trim()) {
+            case "on" -> Optional.of(true);
+            case "off" -> Optional.of(false);
+            default -> throw new IllegalArgumentException(name + "=" + value + " is neither on nor off");
+        };
     }
 
     private static Long number(Map<String, String> env, String name, long fallback, long min, long max) {
@@ -60,6 +75,10 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
     }
 
     public Settings withPort(int newPort) {
-        return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function);
+        return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, metrics);
+    }
+
+    public Settings withMetrics(boolean on) {
+        return new Settings(port, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, Optional.of(on));
     }
 }

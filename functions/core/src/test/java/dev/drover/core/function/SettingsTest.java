@@ -20,26 +20,31 @@ class SettingsTest {
         assertEquals(10L * 1024 * 1024, settings.maxBodyBytes());
         assertEquals("pubsub", settings.pubsub());
         assertEquals(Optional.empty(), settings.function());
+        assertEquals(Optional.empty(), settings.metrics(), "unset: the server decides by what it serves");
     }
 
     @Test
     void environmentOverridesEveryDefault() {
         Settings settings = Settings.fromEnvironment(Map.of("DROVER_PORT", "9090", "REDIS_URL", "rediss://u:p@redis:6380/2",
                                                             "DROVER_REDIS_PREFIX", "staging:", "DROVER_MAX_BODY_BYTES", "2048",
-                                                            "DROVER_PUBSUB", "kafka", "FUNCTION", "migrations-list"));
+                                                            "DROVER_PUBSUB", "kafka", "FUNCTION", "migrations-list",
+                                                            "DROVER_METRICS", "on"));
         assertEquals(9090, settings.port());
         assertEquals("rediss", settings.redisUrl().getScheme());
         assertEquals("staging:", settings.redisPrefix());
         assertEquals(2048, settings.maxBodyBytes());
         assertEquals("kafka", settings.pubsub());
         assertEquals(Optional.of("migrations-list"), settings.function());
+        assertEquals(Optional.of(true), settings.metrics());
+        assertEquals(Optional.of(false), Settings.fromEnvironment(Map.of("DROVER_METRICS", "off")).metrics());
     }
 
     @Test
     void aValueThatDoesNotParseNamesItsVariable() {
         for (Map<String, String> env : java.util.List.of(Map.of("DROVER_PORT", "eighty"), Map.of("DROVER_PORT", "70000"),
                                                          Map.of("DROVER_MAX_BODY_BYTES", "-1"),
-                                                         Map.of("REDIS_URL", "http://127.0.0.1:6379"))) {
+                                                         Map.of("REDIS_URL", "http://127.0.0.1:6379"),
+                                                         Map.of("DROVER_METRICS", "yes"))) {
             String variable = env.keySet().iterator().next();
             var e = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(env));
             assertTrue(e.getMessage().startsWith(variable + "="), e.getMessage());
