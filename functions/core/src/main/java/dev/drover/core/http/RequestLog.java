@@ -10,6 +10,7 @@ import io.helidon.webserver.http.RoutingResponse;
 
 import java.lang.System.Logger.Level;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Gives every request an id (the caller's {@code X-Request-Id}, or a new one), puts it in the logging
@@ -21,11 +22,21 @@ public final class RequestLog implements Filter {
     private static final System.Logger LOGGER = System.getLogger(RequestLog.class.getName());
     private static final int MAX_ID_LENGTH = 128;
 
+    /**
+     * A random (version 4) UUID from {@link ThreadLocalRandom}: an id only ties log lines together, so it needs no
+     * {@code SecureRandom}, whose one lock {@code UUID.randomUUID()} made every concurrent request queue for (issue 16).
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
+                        (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L).toString();
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String id = req.headers().first(REQUEST_ID)
                 .filter(given -> !given.isBlank() && given.length() <= MAX_ID_LENGTH)
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(RequestLog::newId);
         long start = System.nanoTime();
         HelidonMdc.set(MDC_KEY, id);
         try {
@@ -37,10 +48,8 @@ public final class RequestLog implements Filter {
             // its requests' paths relative to its own context ("/" for /observe/health).
             String path = req.prologue().uriPath().rawPath();
             Level level = path.startsWith("/observe") || path.equals("/dapr/subscribe") ? Level.DEBUG : Level.INFO;
-            LOGGER.log(level, () -> "%s %s -> %d in %d ms".formatted(req.prologue().method().text(),
-                                                                          path,
-                                                                          res.status().code(),
-                                                                          (System.nanoTime() - start) / 1_000_000));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            LOGGER.log(level, () -> req.prologue().method().text() + " " + path + " -> " + res.status().code() + " in " + millis + " ms");
             HelidonMdc.remove(MDC_KEY);
         }
     }

@@ -1,6 +1,7 @@
 package dev.drover.core.logging;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.drover.contract.json.InstantText;
 import dev.drover.contract.json.Json;
 import io.helidon.logging.common.HelidonMdc;
 
@@ -46,7 +47,7 @@ public final class JsonLogFormatter extends Formatter {
             if (requestId.isPresent()) {
                 json.writeStringField("requestId", requestId.get());
             }
-            json.writeStringField("time", record.getInstant().toString());
+            json.writeStringField("time", InstantText.format(record.getInstant()));
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("a StringWriter does not fail", e);

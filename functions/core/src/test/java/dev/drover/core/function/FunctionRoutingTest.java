@@ -334,6 +334,9 @@ class FunctionRoutingTest {
                 .header("X-Request-Id"));
         String generated = get("/read/ok", VIEWER).header("X-Request-Id");
         assertEquals(36, generated.length(), generated);
+        java.util.UUID uuid = java.util.UUID.fromString(generated);
+        assertEquals(4, uuid.version(), "a random UUID: " + generated);
+        assertEquals(2, uuid.variant(), "of the IETF variant: " + generated);
         assertNotEquals(generated, get("/read/ok", VIEWER).header("X-Request-Id"));
         String tooLong = "x".repeat(129);
         assertNotEquals(tooLong, send("GET", "/read/ok", null, "Authorization", "Bearer " + VIEWER, "X-Request-Id", tooLong)

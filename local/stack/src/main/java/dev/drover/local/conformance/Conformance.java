@@ -33,7 +33,6 @@ public final class Conformance {
     }
 
     public static Report run(ConformanceOptions options) throws Exception {
-        URI migratorUrl = options.migrator().orElseGet(() -> URI.create("http://" + HOST + ":" + FreePort.pick()));
         String prefix = "drover-conformance-" + UUID.randomUUID() + ":";
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", options.redisUrl(), "DROVER_REDIS_PREFIX", prefix));
         AtomicReference<LocalStack> running = new AtomicReference<>();
@@ -53,6 +52,10 @@ public final class Conformance {
             try {
                 stack.addMigrator(options.app(), kitUri.resolve(KitServer.CAPTURE_PATH));
                 stack.addDaprApp(KitServer.DAPR_APP, kitUri);
+                // A free port is picked only now, just before the migrator binds it: picked before the stack started,
+                // the stack's own listeners and connections had seconds to be given the same port (seen in CI as
+                // "Address already in use").
+                URI migratorUrl = options.migrator().orElseGet(() -> URI.create("http://" + HOST + ":" + FreePort.pick()));
                 Map<String, String> environment = environment(stack, kitUri, options, migratorUrl);
                 try (MigratorLauncher.Running migrator = options.launcher().launch(environment)) {
                     List<Check> checks = new Checks(options, stack, kit, migrator, migratorUrl).run();
