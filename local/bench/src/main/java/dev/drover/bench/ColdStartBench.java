@@ -29,6 +29,7 @@ import java.util.UUID;
  * {@code -XX:AOTCacheOutput}), and every measured start uses its own ({@code -XX:AOTCache}), as the images do.
  * <p>
  * Settings ({@code name=value} arguments or system properties): function (migration-get), rounds (10), aot (false),
+ * jit (c1, the image's flags; c2 without {@code -XX:TieredStopAtLevel=1}),
  * functionsJar, helloJar (the repository's build outputs), java (this JVM's), memory (384m: {@code -XX:MaxRAM}, the
  * pod's limit, so MaxRAMPercentage sizes the heap as it would there). Redis from {@code REDIS_URL}.
  */
@@ -77,6 +78,13 @@ public final class ColdStartBench {
         Subject hello = new Subject("hello world", helloJar, Map.of(), "/hello", List.of("/hello"));
 
         List<String> flags = new ArrayList<>(IMAGE_FLAGS);
+        // c2: full tiered compilation, what an always-on function could use (as ReadBench's jit=c2), for both subjects
+        String jit = props.getOrDefault("jit", "c1");
+        if (jit.equals("c2")) {
+            flags.remove("-XX:TieredStopAtLevel=1");
+        } else if (!jit.equals("c1")) {
+            throw new IllegalArgumentException("jit=" + jit + ": c1 (the image's flags) or c2");
+        }
         flags.add("-XX:MaxRAM=" + memory);
         Path work = Files.createTempDirectory("drover-cold-start");
         Map<Subject, List<String>> flagsOf = new HashMap<>();
