@@ -6,10 +6,15 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +38,27 @@ class WallClockTimerTest {
         timer.schedule(Duration.ofMillis(300), ran::countDown, "in 300 ms");
         assertTrue(ran.await(5, TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "ran before its time");
+    }
+
+    /** By due time, not by the order they were scheduled in; each no earlier than its own time. */
+    @Test
+    void tasksRunInTheOrderTheirTimesCome() throws Exception {
+        Queue<String> order = new ConcurrentLinkedQueue<>();
+        Map<String, Long> ranAfter = new ConcurrentHashMap<>();
+        CountDownLatch both = new CountDownLatch(2);
+        long start = System.nanoTime();
+        for (int millis : new int[] {600, 300}) {
+            String name = "in " + millis + " ms";
+            timer.schedule(Duration.ofMillis(millis), () -> {
+                order.add(name);
+                ranAfter.put(name, System.nanoTime() - start);
+                both.countDown();
+            }, name);
+        }
+        assertTrue(both.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("in 300 ms", "in 600 ms"), List.copyOf(order));
+        assertTrue(ranAfter.get("in 300 ms") >= TimeUnit.MILLISECONDS.toNanos(300), ranAfter.toString());
+        assertTrue(ranAfter.get("in 600 ms") >= TimeUnit.MILLISECONDS.toNanos(600), ranAfter.toString());
     }
 
     @Test
