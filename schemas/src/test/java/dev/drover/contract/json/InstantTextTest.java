@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class InstantTextTest {
     @Test
@@ -37,6 +38,12 @@ class InstantTextTest {
                                        Instant.MIN, Instant.MAX)) {
             assertEquals(instant.toString(), InstantText.format(instant));
         }
+    }
+
+    /** Jackson's own serializer writes the same text, only slower: what pins the wiring is which one the mapper picks. */
+    @Test
+    void theMapperWritesInstantsWithThisSerializer() throws Exception {
+        assertInstanceOf(InstantText.Serializer.class, Json.mapper().getSerializerProviderInstance().findValueSerializer(Instant.class));
     }
 
     @Test

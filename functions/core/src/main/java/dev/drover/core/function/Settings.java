@@ -77,8 +77,4 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
     public Settings withPort(int newPort) {
         return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, metrics);
     }
-
-    public Settings withMetrics(boolean on) {
-        return new Settings(port, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, Optional.of(on));
-    }
 }
