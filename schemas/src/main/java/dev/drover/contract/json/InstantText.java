@@ -19,6 +19,7 @@ public final class InstantText {
     /** 0000-01-01T00:00:00Z and the last second of 9999. */
     private static final long FIRST = -62_167_219_200L;
     private static final long LAST = 253_402_300_799L;
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     private InstantText() {
     }
@@ -53,18 +54,10 @@ public final class InstantText {
 
     /** {@code value} (not negative) in exactly {@code width} digits, with leading zeros. */
     private static StringBuilder digits(StringBuilder text, int value, int width) {
-        for (int divisor = pow10(width - 1); divisor > 0; divisor /= 10) {
-            text.append((char) ('0' + value / divisor % 10));
+        for (int place = width - 1; place >= 0; place--) {
+            text.append((char) ('0' + value / POWERS_OF_TEN[place] % 10));
         }
         return text;
-    }
-
-    private static int pow10(int exponent) {
-        int value = 1;
-        for (int i = 0; i < exponent; i++) {
-            value *= 10;
-        }
-        return value;
     }
 
     /** Jackson's serializer for instants, as text (the mapper writes no dates as timestamps). */

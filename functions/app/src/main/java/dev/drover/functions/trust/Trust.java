@@ -7,6 +7,7 @@ import dev.drover.core.auth.TokenVerifier;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.contract.signing.SignatureVerifier;
 import dev.drover.contract.signing.SigningKeys;
+import io.helidon.common.LazyValue;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ public record Trust(AuthSettings auth, TokenVerifier tokens, Supplier<Signing> s
 
     public static Trust fromEnvironment(Map<String, String> env) {
         AuthSettings auth = AuthSettings.fromEnvironment(env);
-        return new Trust(auth, new TokenVerifier(auth), new Once<>(() -> Signing.of(SigningKeys.fromEnvironment(env))),
+        return new Trust(auth, new TokenVerifier(auth), LazyValue.create(() -> Signing.of(SigningKeys.fromEnvironment(env))),
                          MigratorUrls.fromEnvironment(env), TrustedProxies.fromEnvironment(env));
     }
 
@@ -54,23 +55,5 @@ public record Trust(AuthSettings auth, TokenVerifier tokens, Supplier<Signing> s
 
     public Authenticator authenticator() {
         return new PlatformAuthenticator(auth, tokens);
-    }
-
-    /** Made on the first ask, then kept; a failure is not kept, so the next ask says the same. */
-    private static final class Once<T> implements Supplier<T> {
-        private final Supplier<T> make;
-        private T made;
-
-        Once(Supplier<T> make) {
-            this.make = make;
-        }
-
-        @Override
-        public synchronized T get() {
-            if (made == null) {
-                made = make.get();
-            }
-            return made;
-        }
     }
 }
