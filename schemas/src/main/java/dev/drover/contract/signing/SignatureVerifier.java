@@ -35,6 +35,7 @@ import java.util.function.Supplier;
 public final class SignatureVerifier {
 
     private final JWKSource<SecurityContext> keys;
+    private final Es256Verifiers verifiers = new Es256Verifiers();
 
     private SignatureVerifier(JWKSource<SecurityContext> keys) {
         this.keys = keys;
@@ -91,6 +92,7 @@ public final class SignatureVerifier {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(type));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, keys));
+        processor.setJWSVerifierFactory(verifiers);
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,
                                                                          new JWTClaimsSet.Builder().issuer(Signatures.ISSUER).build(),
                                                                          Set.of("sub", "exp", "iat")));

@@ -1,10 +1,20 @@
 package dev.drover.contract.signing;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,6 +78,45 @@ class SignaturesTest {
         String old = Signatures.signRequest(KEYS, "chart-migrator", "POST", "/dry-run", DATA,
                                             Instant.now().minus(Signatures.REQUEST_LIFETIME).minus(Duration.ofMinutes(2)));
         assertRefused(() -> VERIFIER.verifyRequest(old, "chart-migrator", "POST", "/dry-run", DATA));
+    }
+
+    @Test
+    void aSignatureAlteredOrMadeUpIsRefused() throws Exception {
+        String[] parts = event(Instant.now()).split("\\.");
+        byte[] signature = Base64URL.from(parts[2]).decode();
+        // The same claims signed a second later: only the signature over the payload tells them apart.
+        String[] later = event(Instant.now().plusSeconds(1)).split("\\.");
+        byte[] flipped = signature.clone();
+        flipped[10] ^= 1;
+        for (String forged : List.of(parts[0] + "." + later[1] + "." + parts[2],
+                                     parts[0] + "." + parts[1] + "." + Base64URL.encode(flipped),
+                                     parts[0] + "." + parts[1] + "." + Base64URL.encode(new byte[64]), // R = S = 0 (CVE-2022-21449)
+                                     parts[0] + "." + parts[1] + "." + Base64URL.encode(Arrays.copyOf(signature, 63)),
+                                     parts[0] + "." + parts[1] + ".")) {
+            assertRefused(() -> VERIFIER.verifyEvent(forged, "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+        }
+        // Signed by the platform's key, but with a critical header no verifier here understands (RFC 7515 §4.1.11).
+        SignedJWT critical = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(Signatures.EVENT_TYPE).keyID(KEYS.keyId())
+                                                   .criticalParams(Set.of("x-drover")).customParam("x-drover", 1).build(),
+                                           SignedJWT.parse(event(Instant.now())).getJWTClaimsSet());
+        critical.sign(KEYS.signer());
+        assertRefused(() -> VERIFIER.verifyEvent(critical.serialize(), "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+    }
+
+    @Test
+    void afterARotationWhatEitherKeySignedVerifiesAndOnlyThat() throws Exception {
+        SigningKeys old = SigningKeys.generate();
+        SigningKeys next = SigningKeys.generate();
+        List<JWK> both = new ArrayList<>(JWKSet.parse(next.secretJson()).getKeys());
+        both.addAll(old.publicKeys().getKeys());
+        SignatureVerifier rotated = SignatureVerifier.of(SigningKeys.parse(new JWKSet(both).toString(false), "test"));
+        for (int i = 0; i < 3; i++) { // again and again: each key's verifier is kept after the first use
+            for (SigningKeys keys : List.of(old, next)) {
+                String jws = Signatures.signEvent(keys, "run-1/bump/1", "dev.drover.step.dispatched", "chart-migrator", DATA, Instant.now());
+                assertDoesNotThrow(() -> rotated.verifyEvent(jws, "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+                assertRefused(() -> VERIFIER.verifyEvent(jws, "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+            }
+        }
     }
 
     private static void assertRefused(org.junit.jupiter.api.function.Executable check) {
