@@ -11,6 +11,7 @@ import io.dapr.client.DaprClient;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 
 import java.time.Clock;
@@ -49,13 +50,17 @@ public final class RunWorker implements AutoCloseable {
      */
     public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
                                   String callbackBaseUrl, Cache cache, SigningKeys keys) {
-        WorkerFactory factory = WorkerFactory.newInstance(client);
-        // A zero workflow cache size does not turn stickiness off (the SDK reads 0 as its default, 600); a zero
-        // sticky schedule-to-start timeout does: the worker then sends no sticky attributes with its completions.
-        Worker worker = cache == Cache.STICKY
-                ? factory.newWorker(RunClient.TASK_QUEUE)
-                : factory.newWorker(RunClient.TASK_QUEUE, WorkerOptions.newBuilder()
-                        .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
+        // Virtual threads for workflow code and for task processing (ADR 0019): without a sticky cache every workflow
+        // task starts and ends its run's workflow threads, and each hand-over between them and the executor was a
+        // futex wake-up of a platform thread.
+        WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setUsingVirtualWorkflowThreads(true).build());
+        WorkerOptions.Builder options = WorkerOptions.newBuilder().setUsingVirtualThreads(true);
+        if (cache == Cache.NONE) {
+            // A zero workflow cache size does not turn stickiness off (the SDK reads 0 as its default, 600); a zero
+            // sticky schedule-to-start timeout does: the worker then sends no sticky attributes with its completions.
+            options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+        }
+        Worker worker = factory.newWorker(RunClient.TASK_QUEUE, options.build());
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class, RolloutWorkflow.class);
         CallbackTokens tokens = new CallbackTokens(keys);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub, keys),

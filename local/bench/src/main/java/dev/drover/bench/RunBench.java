@@ -44,13 +44,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * and the ratio of the means.
  * <p>
  * Settings (system properties or name=value arguments): candidates (1000), concurrency (64 runs in flight, for
- * both), warmup (100 unmeasured first on each fresh server), jitWarmup (300: one unmeasured half of each before the
- * rounds, for the JVM's compiler), rounds (2: Drover first, then the floor first).
+ * both), warmup (100 unmeasured first on each fresh server), jitWarmup (500: candidates of each unmeasured half run
+ * before the rounds for the JVM's compilers), jitRounds (at most 8 such pairs, fewer once the compilers use less
+ * than a tenth of a CPU), rounds (2: Drover first, then the floor first). Each measured half also reports the CPU this
+ * JVM and Redis used per step, and how much CPU the compilers still used.
  */
 public final class RunBench {
     private static final String MIGRATION = "bench-runs";
     private static final String APP = "bench-migrator";
     private static final int STEPS = 3;
+    private static final URI REDIS = URI.create(System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL));
 
     private RunBench() {
     }
@@ -61,34 +64,50 @@ public final class RunBench {
         int concurrency = Integer.parseInt(props.getOrDefault("concurrency", "64"));
         int warmup = Integer.parseInt(props.getOrDefault("warmup", "100"));
         int rounds = Integer.parseInt(props.getOrDefault("rounds", "2"));
-        int jitWarmup = Integer.parseInt(props.getOrDefault("jitWarmup", "300"));
+        int jitWarmup = Integer.parseInt(props.getOrDefault("jitWarmup", "500"));
+        int jitRounds = Integer.parseInt(props.getOrDefault("jitRounds", "8"));
 
         System.out.printf(Locale.ROOT, "Drover run benchmark: %d candidates x %d steps (after %d unmeasured), %d runs in flight, %d rounds,"
                                   + " %d CPUs, java %s%n", n, STEPS, warmup, concurrency, rounds, Runtime.getRuntime().availableProcessors(),
                           Runtime.version());
         List<Double> droverMs = new ArrayList<>();
         List<Double> floorMs = new ArrayList<>();
-        // One JVM runs every half, and it compiles as it goes: the half that ran first would pay for compiling code
-        // the others reuse (the first Drover half measured nearly twice the second). So one unmeasured half of each first.
-        if (jitWarmup > 0) {
-            System.out.printf(Locale.ROOT, "JIT warm-up: one unmeasured half of each with %d candidates%n", jitWarmup);
+        List<Double> droverCpuMs = new ArrayList<>();
+        List<Double> floorCpuMs = new ArrayList<>();
+        // One JVM runs every half, and it compiles as it goes: with Temporal, gRPC, Helidon and Jackson there is so much
+        // code that C2 kept one of the two CPUs busy for minutes, and a half measured then measured the compiler (after 300
+        // candidates of warm-up a Drover step took twice as long as after 2,000 more). So unmeasured halves of each run
+        // first until the compilers use less than a tenth of a CPU.
+        for (int warm = 1; jitWarmup > 0 && warm <= jitRounds; warm++) {
+            long compiling = compileMillis();
+            long began = System.nanoTime();
             droverHalf(jitWarmup, 0, concurrency);
             floorHalf(jitWarmup, 0, concurrency);
+            double share = (compileMillis() - compiling) / ((System.nanoTime() - began) / 1e6);
+            System.out.printf(Locale.ROOT, "JIT warm-up %d: one unmeasured half of each with %d candidates, compiling on %.0f%% of a CPU%n",
+                              warm, jitWarmup, share * 100);
+            if (share < 0.10) {
+                break;
+            }
         }
         // Each half on a fresh Temporal server, warmed up; the order alternates (Drover first in odd rounds), so
         // neither side always runs on a warmer JVM.
         for (int round = 1; round <= rounds; round++) {
             for (String half : round % 2 == 1 ? List.of("drover", "floor") : List.of("floor", "drover")) {
                 if (half.equals("drover")) {
-                    double seconds = droverHalf(n, warmup, concurrency);
-                    droverMs.add(seconds * 1000.0 / (n * (double) STEPS));
-                    System.out.printf(Locale.ROOT, "round %d Drover  %d candidates x %d steps in %.2f s = %.1f candidates/s, %.1f steps/s, %.3f ms per step%n",
-                                      round, n, STEPS, seconds, n / seconds, n * STEPS / seconds, droverMs.getLast());
+                    Result result = droverHalf(n, warmup, concurrency);
+                    droverMs.add(result.seconds() * 1000.0 / (n * (double) STEPS));
+                    droverCpuMs.add(result.cpuMsPerStep(n));
+                    System.out.printf(Locale.ROOT, "round %d Drover  %d candidates x %d steps in %.2f s = %.1f candidates/s, %.1f steps/s, %.3f ms per step, %s%n",
+                                      round, n, STEPS, result.seconds(), n / result.seconds(), n * STEPS / result.seconds(), droverMs.getLast(),
+                                      result.cpuText(n));
                 } else {
-                    double seconds = floorHalf(n, warmup, concurrency);
-                    floorMs.add(seconds * 1000.0 / (n * (double) STEPS));
-                    System.out.printf(Locale.ROOT, "round %d floor   %d workflows x %d steps in %.2f s = %.1f workflows/s, %.1f steps/s, %.3f ms per step%n",
-                                      round, n, STEPS, seconds, n / seconds, n * STEPS / seconds, floorMs.getLast());
+                    Result result = floorHalf(n, warmup, concurrency);
+                    floorMs.add(result.seconds() * 1000.0 / (n * (double) STEPS));
+                    floorCpuMs.add(result.cpuMsPerStep(n));
+                    System.out.printf(Locale.ROOT, "round %d floor   %d workflows x %d steps in %.2f s = %.1f workflows/s, %.1f steps/s, %.3f ms per step, %s%n",
+                                      round, n, STEPS, result.seconds(), n / result.seconds(), n * STEPS / result.seconds(), floorMs.getLast(),
+                                      result.cpuText(n));
                 }
             }
         }
@@ -96,14 +115,18 @@ public final class RunBench {
         double floor = floorMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         System.out.printf(Locale.ROOT, "%nmean per step: Drover %.3f ms, Temporal's floor for the same step shape %.3f ms%n", drover, floor);
         System.out.printf(Locale.ROOT, "Ratio    Drover step / Temporal floor step = %.2f%n", drover / floor);
+        double droverCpu = droverCpuMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double floorCpu = floorCpuMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        System.out.printf(Locale.ROOT, "CPU per step (this JVM and Redis): Drover %.3f ms, floor %.3f ms, ratio %.2f%n", droverCpu, floorCpu,
+                          droverCpu / floorCpu);
         System.out.println("RESULT: OK");
         System.exit(0);
     }
 
     /** Drover's half: a fresh local stack (its own Temporal server and key prefix), warmed up, then n candidates. */
-    private static double droverHalf(int n, int warmup, int concurrency) throws Exception {
+    private static Result droverHalf(int n, int warmup, int concurrency) throws Exception {
         String prefix = "drover-bench-" + UUID.randomUUID() + ":";
-        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
+        Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", REDIS.toString(),
                                                              "DROVER_REDIS_PREFIX", prefix));
         int temporalPort;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -118,14 +141,23 @@ public final class RunBench {
             stack.addMigrator(APP, migrator.stepsUri());
             LocalBench.quietLogs(); // after start-up: Helidon reads logging.properties (INFO) while it starts
             drover(stack, candidates, 0, warmup, concurrency);
-            return drover(stack, candidates, warmup, warmup + n, concurrency).seconds();
+            return drover(stack, candidates, warmup, warmup + n, concurrency);
         } finally {
             drop(functions.redisUrl(), prefix);
         }
     }
 
 
-    private record Result(double seconds) {
+    /** A measured half: its wall time, and the CPU this JVM and Redis used meanwhile. */
+    private record Result(double seconds, CpuTime cpu, double compilingSeconds) {
+        double cpuMsPerStep(int candidates) {
+            return (cpu.jvm() + cpu.redis()) * 1000.0 / (candidates * (double) STEPS);
+        }
+
+        String cpuText(int candidates) {
+            return String.format(Locale.ROOT, "CPU %.3f ms per step (JVM %.1f s, Redis %.1f s), compiling on %.0f%% of a CPU",
+                                 cpuMsPerStep(candidates), cpu.jvm(), cpu.redis(), compilingSeconds * 100 / seconds);
+        }
     }
 
 
@@ -141,6 +173,8 @@ public final class RunBench {
         HttpClient http = HttpClient.newHttpClient();
         String operator = stack.issuer().userToken("bench", Role.OPERATOR);
         AtomicReference<Exception> failed = new AtomicReference<>();
+        CpuTime cpu = CpuTime.now(REDIS);
+        long compiling = compileMillis();
         long start = System.nanoTime();
         long deadline = start + Duration.ofMinutes(30).toNanos();
         // Runs in flight are capped (like an operator starting a fleet in waves): the measure is
@@ -172,7 +206,8 @@ public final class RunBench {
                 Thread.sleep(10);
             }
         }
-        return new Result((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(seconds, CpuTime.now(REDIS).since(cpu), (compileMillis() - compiling) / 1e3);
     }
 
     private static long completed(LocalStack stack) {
@@ -244,7 +279,7 @@ public final class RunBench {
      * The floor's half: a fresh Temporal server (the local stack's, {@link EmbeddedTemporal}), the run worker's options
      * (no sticky cache), warmed up, then n workflows.
      */
-    private static double floorHalf(int n, int warmup, int concurrency) throws Exception {
+    private static Result floorHalf(int n, int warmup, int concurrency) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -254,9 +289,10 @@ public final class RunBench {
                     io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
             WorkflowClient client = WorkflowClient.newInstance(service);
             String queue = "bench-floor";
-            WorkerFactory factory = WorkerFactory.newInstance(client);
-            // As the local stack's run worker (RunWorker.Cache.NONE): every workflow task replays the history.
-            Worker worker = factory.newWorker(queue, io.temporal.worker.WorkerOptions.newBuilder()
+            WorkerFactory factory = WorkerFactory.newInstance(client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
+                    .setUsingVirtualWorkflowThreads(true).build());
+            // As the local stack's run worker (virtual threads; RunWorker.Cache.NONE: every workflow task replays the history).
+            Worker worker = factory.newWorker(queue, io.temporal.worker.WorkerOptions.newBuilder().setUsingVirtualThreads(true)
                     .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
             worker.registerWorkflowImplementationTypes(FloorWorkflow.class);
             ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
@@ -288,8 +324,10 @@ public final class RunBench {
         }
     }
 
-    private static double floor(WorkflowClient client, String queue, int n, int concurrency) throws Exception {
+    private static Result floor(WorkflowClient client, String queue, int n, int concurrency) throws Exception {
         List<java.util.concurrent.CompletableFuture<Void>> results = new ArrayList<>();
+        CpuTime cpu = CpuTime.now(REDIS);
+        long compiling = compileMillis();
         long start = System.nanoTime();
         Semaphore inFlight = new Semaphore(concurrency);
         for (int i = 0; i < n; i++) {
@@ -301,7 +339,13 @@ public final class RunBench {
                                 .whenComplete((ok, failed) -> inFlight.release()));
         }
         java.util.concurrent.CompletableFuture.allOf(results.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-        return (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(seconds, CpuTime.now(REDIS).since(cpu), (compileMillis() - compiling) / 1e3);
+    }
+
+    /** Time the JVM's compilers have spent so far (summed over their threads). */
+    private static long compileMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     private static void drop(URI redisUrl, String prefix) {

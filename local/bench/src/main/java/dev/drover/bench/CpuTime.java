@@ -1,0 +1,31 @@
+package dev.drover.bench;
+
+import redis.clients.jedis.Jedis;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+
+/**
+ * CPU time used so far by this JVM and by the Redis server it talks to (Redis's own {@code INFO cpu}), in seconds.
+ * On a shared 2-CPU machine wall time moves with whatever else runs; CPU per unit of work moves much less, so
+ * harnesses report both.
+ */
+record CpuTime(double jvm, double redis) {
+
+    static CpuTime now(URI redisUrl) {
+        double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        double redis = 0;
+        try (Jedis jedis = new Jedis(redisUrl)) {
+            for (String line : jedis.info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                    redis += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        }
+        return new CpuTime(jvm, redis);
+    }
+
+    CpuTime since(CpuTime start) {
+        return new CpuTime(jvm - start.jvm, redis - start.redis);
+    }
+}
