@@ -348,6 +348,30 @@ class RolloutWorkflowTest {
     }
 
     @Test
+    void aPauseWhileTheRolloutSavesIsSavedToo() throws Exception {
+        String m = migration("r-mid-save", List.of(), "a", "b");
+        java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        harness.beforeRolloutSave = () -> {
+            if (first.getAndSet(false)) { // hold the rollout's first save open
+                saving.countDown();
+                try {
+                    release.await(15, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RolloutSpec spec = start("rollout-mid-save", m, 1, null, List.of(), null);
+        assertTrue(saving.await(15, TimeUnit.SECONDS), "the rollout saves its first progress");
+        assertEquals(RolloutProgress.PAUSED, rollouts.act(spec.rolloutId(), "pause", "bob"));
+        release.countDown();
+        RolloutView paused = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()), "paused");
+        assertEquals("paused by bob", paused.pausedReason(), "what the console shows: the pause, though it came during a save");
+    }
+
+    @Test
     void anOperatorPausesResumesAndAbortsARollout() throws Exception {
         String m = migration("r-ops", List.of(), "a", "b", "c");
         RolloutSpec spec = start("rollout-ops", m, 1, null, List.of(), null);

@@ -11,6 +11,13 @@ import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RunStore;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
+import dev.drover.workflows.rollout.RolloutActivities;
+import dev.drover.workflows.rollout.RolloutActivitiesImpl;
+import dev.drover.workflows.rollout.RolloutProgress;
+import dev.drover.workflows.rollout.RolloutSpec;
+import dev.drover.workflows.rollout.RunEnd;
+import dev.drover.workflows.rollout.Selection;
+import dev.drover.workflows.rollout.Selector;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 
@@ -46,6 +53,8 @@ final class RunHarness implements AutoCloseable {
     final RunClient runs;
     /** Runs inside the dispatch activity, after the event is captured: lets a test answer "early". */
     volatile BiConsumer<StepEvent, RunClient> onPublish = (event, client) -> { };
+    /** Runs in the rollout's save activity before it saves (a test holds a save open with it). */
+    volatile Runnable beforeRolloutSave = () -> { };
     /** How many of the next publications fail, as an unreachable sidecar would make them. */
     final java.util.concurrent.atomic.AtomicInteger failingPublications = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger publicationAttempts = new java.util.concurrent.atomic.AtomicInteger();
@@ -89,9 +98,9 @@ final class RunHarness implements AutoCloseable {
             onPublish.accept(event, this.runs());
         };
         activities = new RunActivitiesImpl(state, capture, "http://drover.test", clock, TOKENS);
-        worker.registerActivitiesImplementations(activities, new dev.drover.workflows.rollout.RolloutActivitiesImpl(
+        worker.registerActivitiesImplementations(activities, new HookedRollouts(new RolloutActivitiesImpl(
                 state, new RunStarter(state, runs, new dev.drover.history.HistoryRecorder(
-                        new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS)));
+                        new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS)), this));
         env.start();
     }
 
@@ -143,5 +152,36 @@ final class RunHarness implements AutoCloseable {
         history.close();
         state.deleteAllKeys();
         state.close();
+    }
+
+    /** The rollout activities, with {@link #beforeRolloutSave} run before each save. */
+    private record HookedRollouts(RolloutActivities real, RunHarness harness)
+            implements RolloutActivities {
+        @Override
+        public long count(String migrationId, Selector selector) {
+            return real.count(migrationId, selector);
+        }
+
+        @Override
+        public Selection.Page page(String migrationId, Selector selector,
+                                                                 Selection.Cursor cursor, int limit) {
+            return real.page(migrationId, selector, cursor, limit);
+        }
+
+        @Override
+        public List<RolloutActivities.StartResult> start(RolloutSpec spec, List<RolloutActivities.StartRequest> starts) {
+            return real.start(spec, starts);
+        }
+
+        @Override
+        public List<RunEnd> ended(String migrationId, Map<String, String> inFlight) {
+            return real.ended(migrationId, inFlight);
+        }
+
+        @Override
+        public void save(RolloutSpec spec, RolloutProgress progress) {
+            harness.beforeRolloutSave.run();
+            real.save(spec, progress);
+        }
     }
 }

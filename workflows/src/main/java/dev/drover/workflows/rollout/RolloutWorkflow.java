@@ -305,9 +305,20 @@ public final class RolloutWorkflow implements Rollout {
 
     private void save() {
         version++;
-        activities.save(spec, progress());
-        dirty = false;
-        urgent = false;
+        RolloutProgress progress = progress();
+        // An operator's action handled while the save runs (a pause, say) sets these again, and is saved next. They
+        // used to be cleared after the save, which threw that away: the rollout was paused and its record said running.
+        // Rollouts that started saving the old way replay the old way.
+        boolean clearFirst = Workflow.getVersion("save-clears-first", Workflow.DEFAULT_VERSION, 1) >= 1;
+        if (clearFirst) {
+            dirty = false;
+            urgent = false;
+        }
+        activities.save(spec, progress);
+        if (!clearFirst) {
+            dirty = false;
+            urgent = false;
+        }
         lastSaveAt = Workflow.currentTimeMillis();
     }
 
