@@ -77,6 +77,32 @@ class HistoryOutboxWriterTest {
     }
 
     @Test
+    void aWriterCreatesItsGroupOnceNotOnEveryPassAndAgainWhenItIsGone() {
+        HistoryOutboxWriter writer = new HistoryOutboxWriter(state.redis(), state.keys(), history, "w1");
+        long before = busyGroupErrors();
+        for (int i = 0; i < 20; i++) {
+            writer.drain(Duration.ofMillis(1));
+        }
+        // Every pass used to ask Redis to create the group, and Redis to refuse: an error an operator sees counted.
+        assertTrue(busyGroupErrors() - before <= 1, "BUSYGROUP errors in 20 passes: " + (busyGroupErrors() - before));
+
+        state.redis().del(state.keys().historyOutbox()); // the stream and its group deleted under the writer
+        appendTenRuns();
+        assertEquals(30, writer.drainAll(), "the writer makes its group again and persists what came after");
+        assertExactlyOnce();
+    }
+
+    /** Redis's count of BUSYGROUP answers since it started (shared Redis: only a difference means something). */
+    private long busyGroupErrors() {
+        for (String line : state.redis().info("errorstats").split("\r?\n")) {
+            if (line.startsWith("errorstat_BUSYGROUP:count=")) {
+                return Long.parseLong(line.substring("errorstat_BUSYGROUP:count=".length()).split(",")[0]);
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void killedBetweenReadingAndCommittingLosesNothing() {
         appendTenRuns();
         assertThrows(Killed.class, () -> killedAt("read", 7, "writer-a").drainAll());
