@@ -94,21 +94,14 @@ public final class RunBench {
         // neither side always runs on a warmer JVM.
         for (int round = 1; round <= rounds; round++) {
             for (String half : round % 2 == 1 ? List.of("drover", "floor") : List.of("floor", "drover")) {
-                if (half.equals("drover")) {
-                    Result result = droverHalf(n, warmup, concurrency);
-                    droverMs.add(result.seconds() * 1000.0 / (n * (double) STEPS));
-                    droverCpuMs.add(result.cpuMsPerStep(n));
-                    System.out.printf(Locale.ROOT, "round %d Drover  %d candidates x %d steps in %.2f s = %.1f candidates/s, %.1f steps/s, %.3f ms per step, %s%n",
-                                      round, n, STEPS, result.seconds(), n / result.seconds(), n * STEPS / result.seconds(), droverMs.getLast(),
-                                      result.cpuText(n));
-                } else {
-                    Result result = floorHalf(n, warmup, concurrency);
-                    floorMs.add(result.seconds() * 1000.0 / (n * (double) STEPS));
-                    floorCpuMs.add(result.cpuMsPerStep(n));
-                    System.out.printf(Locale.ROOT, "round %d floor   %d workflows x %d steps in %.2f s = %.1f workflows/s, %.1f steps/s, %.3f ms per step, %s%n",
-                                      round, n, STEPS, result.seconds(), n / result.seconds(), n * STEPS / result.seconds(), floorMs.getLast(),
-                                      result.cpuText(n));
-                }
+                boolean isDrover = half.equals("drover");
+                Result result = isDrover ? droverHalf(n, warmup, concurrency) : floorHalf(n, warmup, concurrency);
+                (isDrover ? droverMs : floorMs).add(result.seconds() * 1000.0 / (n * (double) STEPS));
+                (isDrover ? droverCpuMs : floorCpuMs).add(result.cpuMsPerStep(n));
+                System.out.printf(Locale.ROOT, "round %d %-7s %d %s x %d steps in %.2f s = %.1f %s/s, %.1f steps/s, %.3f ms per step, %s%n",
+                                  round, isDrover ? "Drover" : "floor", n, isDrover ? "candidates" : "workflows", STEPS, result.seconds(),
+                                  n / result.seconds(), isDrover ? "candidates" : "workflows", n * STEPS / result.seconds(),
+                                  result.seconds() * 1000.0 / (n * (double) STEPS), result.cpuText(n));
             }
         }
         double drover = droverMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
