@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * ES256 verifiers on BouncyCastle's ECDSA, one per public key, kept. Every step event is verified twice (by the step
  * relay and by the migrator), and the JDK's ECDSA computes the multiples of the public key again for each
- * verification: about 360 µs each on the 2-CPU bench machine, 17% of a run's CPU. BouncyCastle keeps them with the key's
+ * verification: about 360 µs each on the 2-CPU bench machine, 17% of the samples in a profile of a run. BouncyCastle keeps them with the key's
  * point, so a verification after the first costs about 60 µs. Other algorithms and key types go to Nimbus's default
  * factory (the key selector admits only ES256 today).
  */
