@@ -13,6 +13,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.drover.contract.signing.NewSigningKey;
+import dev.drover.functions.Catalog;
 import dev.drover.contract.signing.SigningKeys;
 import dev.drover.functions.trust.MigratorUrls;
 import dev.drover.functions.trust.Trust;
@@ -98,17 +99,26 @@ class TrustBoundaryTest {
 
     @ParameterizedTest
     @MethodSource("rendered")
-    void everyFunctionHasTheIssuerAndTheSigningKeyAndStartsWithItsEnvironment(Manifests manifests) {
+    void everyFunctionHasTheIssuerAndOnlyTheSignersTheSigningKeyAndStartsWithItsEnvironment(Manifests manifests) {
         for (FunctionSpec spec : Functions.specs()) {
             Workload function = workload(manifests, spec.name());
-            assertSecret(manifests, function, "DROVER_SIGNING_KEY", SIGNING_SECRET, SIGNING_KEY);
+            boolean signs = Catalog.usesSigningKey(spec.name());
+            if (signs) {
+                assertSecret(manifests, function, "DROVER_SIGNING_KEY", SIGNING_SECRET, SIGNING_KEY);
+            } else {
+                // Least privilege: a function that never reads the key cannot leak it or sign with it if taken over.
+                assertTrue(function.env("DROVER_SIGNING_KEY").isEmpty(),
+                           manifests + ": " + function + " never signs and must not be given the signing key");
+            }
             Map<String, String> env = environment(manifests, function);
             // What Main does before it serves anything: a process missing or misreading a setting stops there.
             Trust trust;
             try {
                 Settings.fromEnvironment(env);
                 trust = Trust.fromEnvironment(env);
-                trust.keys(); // read when a function that signs is built; checked here for every function
+                if (signs) {
+                    trust.keys(); // what a function that signs reads as it is built
+                }
             } catch (IllegalArgumentException e) {
                 throw new AssertionError(manifests + ": " + function + " would refuse to start: " + e.getMessage(), e);
             }

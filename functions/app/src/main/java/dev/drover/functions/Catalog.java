@@ -59,11 +59,16 @@ public final class Catalog {
      * One function: its name, what of the platform it uses, and how it is built. A process serving one function builds
      * that one alone, so it neither opens nor even loads what the others need (its cold start, issue 16).
      */
-    private record Entry(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
+    private record Entry(String name, PlatformUse use, boolean signingKey, java.util.function.Function<Platform, Function> make) {
     }
 
     private static Entry entry(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
-        return new Entry(name, use, make);
+        return new Entry(name, use, false, make);
+    }
+
+    /** A function that holds the platform's signing key: it signs, derives callback tokens, or checks what was signed. */
+    private static Entry signer(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
+        return new Entry(name, use, true, make);
     }
 
     /**
@@ -82,7 +87,7 @@ public final class Catalog {
             entry("candidates-list", PlatformUse.STATE, p -> new ListCandidates(p.state().migrations(), p.state().candidates())),
             entry("candidate-get", PlatformUse.STATE, p -> new GetCandidate(p.state().migrations(), p.state().candidates())),
             entry("migration-events", PlatformUse.STATE, p -> new MigrationEvents(p.state().migrations(), new EventHub(p.state()))),
-            entry("candidate-start", PlatformUse.STATE_AND_RUNS, p -> new StartCandidate(p.state(), new RunStarter(p.state(), p.runs(),
+            signer("candidate-start", PlatformUse.STATE_AND_RUNS, p -> new StartCandidate(p.state(), new RunStarter(p.state(), p.runs(),
                     recorder(p), p.trust().callbackTokens(), StepDeadlines.fromEnvironment(System.getenv())), actors(p))),
             entry("candidate-cancel", PlatformUse.STATE_AND_RUNS, p -> new CancelCandidate(p.state(), p.runs(), recorder(p), actors(p))),
             entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS, p -> new RetryStep(p.state(), p.runs(), recorder(p), actors(p))),
@@ -90,11 +95,11 @@ public final class Catalog {
             entry("candidate-inputs", PlatformUse.STATE, p -> new EditInputs(p.state(), actors(p))),
             entry("candidate-steps", PlatformUse.STATE, p -> new GetSteps(p.state())),
             entry("step-callback", PlatformUse.STATE_AND_RUNS, p -> new StepCallbackFunction(p.state(), p.runs())),
-            entry("step-relay", PlatformUse.NONE, p -> new StepRelay(p.brokerUrl(), p.trust().signatures())),
-            entry("dead-letters", PlatformUse.STATE_AND_RUNS, p -> new DeadLetters(p.state(), p.runs(), p.trust().signatures())),
-            entry("migration-dry-run", PlatformUse.STATE, p -> new DryRunCandidate(p.state(),
+            signer("step-relay", PlatformUse.NONE, p -> new StepRelay(p.brokerUrl(), p.trust().signatures())),
+            signer("dead-letters", PlatformUse.STATE_AND_RUNS, p -> new DeadLetters(p.state(), p.runs(), p.trust().signatures())),
+            signer("migration-dry-run", PlatformUse.STATE, p -> new DryRunCandidate(p.state(),
                     new MigratorClient(Duration.ofSeconds(60), p.trust().keys()), p.trust().migratorUrls())),
-            entry("platform-keys", PlatformUse.NONE, p -> new PlatformKeys(p.trust().keys())),
+            signer("platform-keys", PlatformUse.NONE, p -> new PlatformKeys(p.trust().keys())),
             entry("history-totals", PlatformUse.STATE_AND_HISTORY, p -> new HistoryTotals(p.state().migrations(), p.history().queries())),
             entry("history-burndown", PlatformUse.STATE_AND_HISTORY, p -> new HistoryBurndown(p.state().migrations(), p.history().queries(),
                     Clock.systemUTC())),
@@ -111,7 +116,7 @@ public final class Catalog {
             entry("bulk-retry", PlatformUse.STATE_AND_RUNS, p -> new BulkAction("retry", p.state(), p.runs(), recorder(p), actors(p))),
             entry("bulk-cancel", PlatformUse.STATE_AND_RUNS, p -> new BulkAction("cancel", p.state(), p.runs(), recorder(p), actors(p))),
             // The console calls the API over HTTP with the person's token: no store of its own.
-            entry("console", PlatformUse.NONE, p -> new Console(new ConsoleApi(p.apiUrl()),
+            signer("console", PlatformUse.NONE, p -> new Console(new ConsoleApi(p.apiUrl()),
                     new SignIn(p.signIn(), p.trust().tokens(), p.trust().keys()))));
 
     /** Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for. */
@@ -141,9 +146,23 @@ public final class Catalog {
                         + String.join(", ", new java.util.TreeSet<>(ENTRIES.stream().map(Entry::name).toList()))));
     }
 
+    /** Every function's name, in the catalog's order. */
+    public static List<String> names() {
+        return ENTRIES.stream().map(Entry::name).toList();
+    }
+
     /** What the process serving {@code name} (or, with none named, every function) opens. */
     public static PlatformUse uses(Optional<String> name) {
         return name.map(n -> find(n).use()).orElseGet(() -> PlatformUse.of(ENTRIES.stream().map(Entry::use).toList()));
+    }
+
+    /**
+     * Whether the process serving {@code name} holds the platform's signing key (ADR 0007): the Knative manifests mount
+     * the Secret {@code drover-signing} into these functions alone, so a function taken over that does not sign cannot
+     * sign a step event either. {@code StartOnlyWhatIsUsedTest} checks each answer against what the function reads.
+     */
+    public static boolean usesSigningKey(String name) {
+        return find(name).signingKey();
     }
 
     /** Of functions already built, the one named, or all when none is named. */
