@@ -23,30 +23,72 @@ import java.security.interfaces.ECPublicKey;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * ES256 verifiers on BouncyCastle's ECDSA, one per public key, kept. Every step event is verified twice (by the step
  * relay and by the migrator), and the JDK's ECDSA computes the multiples of the public key again for each
- * verification: about 360 µs each on the 2-CPU bench machine, 17% of the samples in a profile of a run. BouncyCastle keeps them with the key's
- * point, so a verification after the first costs about 60 µs. Other algorithms and key types go to Nimbus's default
- * factory (the key selector admits only ES256 today).
+ * verification: about 360 µs each on the 2-CPU bench machine, 17% of the samples in a profile of a run. BouncyCastle
+ * keeps them with the key's point, so a verification after the first costs about 60 µs.
+ * <p>
+ * But BouncyCastle's first verification in a fresh JVM takes about 180 ms (its classes and tables) against the JDK's
+ * 20 ms, and a migrator that scales to zero verifies first what woke it. So a key is verified by Nimbus's default
+ * (the JDK's) until it has been used {@value #WARM_AFTER} times; BouncyCastle's verifier is then built on a virtual
+ * thread and used once it is ready. Other algorithms and key types go to Nimbus's default factory (the key selector
+ * admits only ES256 today).
  */
 final class Es256Verifiers implements JWSVerifierFactory {
-    private final Map<Key, JWSVerifier> byKey = new ConcurrentHashMap<>(); // keys come only from the trusted key set
+    /** Verifications with one key before its BouncyCastle verifier is built. */
+    static final int WARM_AFTER = 32;
+
+    private final int warmAfter;
+    private final Map<Key, Slot> byKey = new ConcurrentHashMap<>(); // keys come only from the trusted key set
     private final DefaultJWSVerifierFactory others = new DefaultJWSVerifierFactory();
+
+    Es256Verifiers() {
+        this(WARM_AFTER);
+    }
+
+    /** {@code warmAfter} 0: BouncyCastle's verifier from the first verification, built at once (tests). */
+    Es256Verifiers(int warmAfter) {
+        this.warmAfter = warmAfter;
+    }
 
     @Override
     public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || !(key instanceof ECPublicKey ec)) {
             return others.createJWSVerifier(header, key);
         }
-        JWSVerifier known = byKey.get(key);
-        if (known != null) {
-            return known;
+        Slot slot = byKey.computeIfAbsent(key, k -> new Slot());
+        if (warmAfter == 0 && slot.fast == null) {
+            slot.fast = Verifier.of(ec);
         }
-        JWSVerifier made = Verifier.of(ec);
-        JWSVerifier raced = byKey.putIfAbsent(key, made);
-        return raced != null ? raced : made;
+        JWSVerifier fast = slot.fast;
+        if (fast != null) {
+            return fast;
+        }
+        if (slot.uses.incrementAndGet() == warmAfter) {
+            Thread.ofVirtual().name("es256-verifier").start(() -> {
+                try {
+                    slot.fast = Verifier.of(ec);
+                } catch (JOSEException | RuntimeException e) {
+                    // not a P-256 point: the JDK's verifier goes on refusing what it must
+                }
+            });
+        }
+        return others.createJWSVerifier(header, key);
+    }
+
+    /** Whether {@code key} is verified by BouncyCastle by now. */
+    boolean fast(Key key) {
+        Slot slot = byKey.get(key);
+        return slot != null && slot.fast != null;
+    }
+
+    /** One key's use, and its BouncyCastle verifier once built. */
+    private static final class Slot {
+        private final AtomicInteger uses = new AtomicInteger();
+        private volatile JWSVerifier fast;
     }
 
     @Override

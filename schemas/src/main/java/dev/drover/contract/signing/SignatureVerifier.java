@@ -35,15 +35,20 @@ import java.util.function.Supplier;
 public final class SignatureVerifier {
 
     private final JWKSource<SecurityContext> keys;
-    private final Es256Verifiers verifiers = new Es256Verifiers();
+    private final Es256Verifiers verifiers;
 
-    private SignatureVerifier(JWKSource<SecurityContext> keys) {
+    private SignatureVerifier(JWKSource<SecurityContext> keys, Es256Verifiers verifiers) {
         this.keys = keys;
+        this.verifiers = verifiers;
     }
 
     /** With the platform's own keys (the functions that check what the worker signed). */
     public static SignatureVerifier of(SigningKeys keys) {
-        return new SignatureVerifier(new ImmutableJWKSet<>(keys.publicKeys()));
+        return of(keys, new Es256Verifiers());
+    }
+
+    static SignatureVerifier of(SigningKeys keys, Es256Verifiers verifiers) {
+        return new SignatureVerifier(new ImmutableJWKSet<>(keys.publicKeys()), verifiers);
     }
 
     /**
@@ -57,7 +62,8 @@ public final class SignatureVerifier {
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("the platform's keys URL " + keysUrl + " is not a URL");
         }
-        return new SignatureVerifier(JWKSourceBuilder.create(url, new BearerRetriever(bearerToken)).retrying(true).build());
+        return new SignatureVerifier(JWKSourceBuilder.create(url, new BearerRetriever(bearerToken)).retrying(true).build(),
+                                     new Es256Verifiers());
     }
 
     /** Checks a step event's signature: by the platform, for this migrator, of exactly this event. */

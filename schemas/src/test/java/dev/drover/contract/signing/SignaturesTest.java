@@ -80,8 +80,15 @@ class SignaturesTest {
         assertRefused(() -> VERIFIER.verifyRequest(old, "chart-migrator", "POST", "/dry-run", DATA));
     }
 
-    @Test
-    void aSignatureAlteredOrMadeUpIsRefused() throws Exception {
+    /** What the default verifier starts with (the JDK's), and BouncyCastle's, which it moves to once warm. */
+    static List<SignatureVerifier> bothVerifiers() {
+        return List.of(SignatureVerifier.of(KEYS), SignatureVerifier.of(KEYS, new Es256Verifiers(0)));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("bothVerifiers")
+    void aSignatureAlteredOrMadeUpIsRefused(SignatureVerifier verifier) throws Exception {
+        assertDoesNotThrow(() -> verifier.verifyEvent(event(Instant.now()), "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
         String[] parts = event(Instant.now()).split("\\.");
         byte[] signature = Base64URL.from(parts[2]).decode();
         // The same claims signed a second later: only the signature over the payload tells them apart.
@@ -93,14 +100,34 @@ class SignaturesTest {
                                      parts[0] + "." + parts[1] + "." + Base64URL.encode(new byte[64]), // R = S = 0 (CVE-2022-21449)
                                      parts[0] + "." + parts[1] + "." + Base64URL.encode(Arrays.copyOf(signature, 63)),
                                      parts[0] + "." + parts[1] + ".")) {
-            assertRefused(() -> VERIFIER.verifyEvent(forged, "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+            assertRefused(() -> verifier.verifyEvent(forged, "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
         }
         // Signed by the platform's key, but with a critical header no verifier here understands (RFC 7515 §4.1.11).
         SignedJWT critical = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(Signatures.EVENT_TYPE).keyID(KEYS.keyId())
                                                    .criticalParams(Set.of("x-drover")).customParam("x-drover", 1).build(),
                                            SignedJWT.parse(event(Instant.now())).getJWTClaimsSet());
         critical.sign(KEYS.signer());
-        assertRefused(() -> VERIFIER.verifyEvent(critical.serialize(), "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+        assertRefused(() -> verifier.verifyEvent(critical.serialize(), "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+    }
+
+    @Test
+    void aKeyInUseMovesToBouncyCastleWithoutAVerificationFailing() throws Exception {
+        Es256Verifiers verifiers = new Es256Verifiers();
+        SignatureVerifier verifier = SignatureVerifier.of(KEYS, verifiers);
+        java.security.Key key = KEYS.publicKeys().getKeys().getFirst().toECKey().toECPublicKey();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        int verified = 0;
+        while (!verifiers.fast(key)) {
+            assertTrue(System.nanoTime() < until, "still on the JDK's verifier after " + verified + " verifications");
+            String jws = event(Instant.now());
+            assertDoesNotThrow(() -> verifier.verifyEvent(jws, "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+            verified++;
+        }
+        assertTrue(verified >= Es256Verifiers.WARM_AFTER, "the first " + Es256Verifiers.WARM_AFTER + " stay on the JDK's: " + verified);
+        assertDoesNotThrow(() -> verifier.verifyEvent(event(Instant.now()), "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
+        String[] parts = event(Instant.now()).split("\\.");
+        assertRefused(() -> verifier.verifyEvent(parts[0] + "." + parts[1] + "." + Base64URL.encode(new byte[64]), "chart-migrator",
+                                                  "run-1/bump/1", "dev.drover.step.dispatched", DATA));
     }
 
     @Test
@@ -109,8 +136,8 @@ class SignaturesTest {
         SigningKeys next = SigningKeys.generate();
         List<JWK> both = new ArrayList<>(JWKSet.parse(next.secretJson()).getKeys());
         both.addAll(old.publicKeys().getKeys());
-        SignatureVerifier rotated = SignatureVerifier.of(SigningKeys.parse(new JWKSet(both).toString(false), "test"));
-        for (int i = 0; i < 3; i++) { // again and again: each key's verifier is kept after the first use
+        SignatureVerifier rotated = SignatureVerifier.of(SigningKeys.parse(new JWKSet(both).toString(false), "test"), new Es256Verifiers(0));
+        for (int i = 0; i < 3; i++) { // again and again: each key's BouncyCastle verifier is kept after the first use
             for (SigningKeys keys : List.of(old, next)) {
                 String jws = Signatures.signEvent(keys, "run-1/bump/1", "dev.drover.step.dispatched", "chart-migrator", DATA, Instant.now());
                 assertDoesNotThrow(() -> rotated.verifyEvent(jws, "chart-migrator", "run-1/bump/1", "dev.drover.step.dispatched", DATA));
