@@ -10,6 +10,7 @@ import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
 
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,9 @@ import java.util.UUID;
  * the rollout's workflow pages the selection, starts the runs through the same path as {@code POST .../start}, and
  * learns how they end from their signals. Reports the time from the rollout's creation to its completion, runs/s
  * and steps/s, and the most runs the rollout had in flight (sampled from its record). A harness, not a test.
+ * <p>
+ * Settings: candidates (1000), concurrency (200), warmup (0: that many other candidates rolled out first, unmeasured, in
+ * the same stack, so that the measured rollout runs on compiled code as a long-running platform does).
  */
 public final class RolloutBench {
     private static final String MIGRATION = "bench-rollout";
@@ -39,6 +43,7 @@ public final class RolloutBench {
         Map<String, String> props = BenchArgs.parse(args, "candidates=1000 concurrency=200");
         int n = Integer.parseInt(props.getOrDefault("candidates", "1000").replace("_", ""));
         int concurrency = Integer.parseInt(props.getOrDefault("concurrency", "200"));
+        int warmup = Integer.parseInt(props.getOrDefault("warmup", "0").replace("_", ""));
         String prefix = "drover-bench-" + UUID.randomUUID() + ":";
         Settings functions = Settings.fromEnvironment(Map.of("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL),
                                                              "DROVER_REDIS_PREFIX", prefix));
@@ -46,9 +51,13 @@ public final class RolloutBench {
         try (ServerSocket socket = new ServerSocket(0)) {
             temporalPort = socket.getLocalPort();
         }
-        System.out.printf(Locale.ROOT, "Drover rollout benchmark: %d candidates x %d steps, concurrency %d, %d CPUs, java %s%n",
-                          n, STEPS, concurrency, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.printf(Locale.ROOT, "Drover rollout benchmark: %d candidates x %d steps, concurrency %d (after a rollout of %d unmeasured),"
+                                  + " %d CPUs, java %s%n", n, STEPS, concurrency, warmup, Runtime.getRuntime().availableProcessors(),
+                          Runtime.version());
         List<DiscoveredCandidate> candidates = new ArrayList<>();
+        for (int i = 0; i < warmup; i++) {
+            candidates.add(new DiscoveredCandidate("w-%06d".formatted(i), "bench", Map.of(), List.of(), List.of()));
+        }
         for (int i = 0; i < n; i++) {
             candidates.add(new DiscoveredCandidate("c-%06d".formatted(i), "bench", Map.of(), List.of(), List.of()));
         }
@@ -57,40 +66,23 @@ public final class RolloutBench {
              Migrator migrator = LocalBench.noopMigrator(stack, APP, MIGRATION, "Rollout bench", STEPS, candidates)) {
             stack.addMigrator(APP, migrator.stepsUri());
             LocalBench.quietLogs();
-            awaitDiscovery(stack, n);
+            awaitDiscovery(stack, warmup + n);
             HttpClient http = HttpClient.newHttpClient();
             String token = stack.issuer().userToken("bench", Role.OPERATOR);
-            long start = System.nanoTime();
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(stack.apiUri().resolve("/migrations/" + MIGRATION + "/rollouts"))
-                                                             .header("Authorization", "Bearer " + token)
-                                                             .header("Content-Type", "application/json")
-                                                             .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(
-                                                                     Map.of("selector", Map.of(), "concurrency", concurrency))))
-                                                             .build(), HttpResponse.BodyHandlers.ofString());
-            if (created.statusCode() != 202) {
-                throw new IllegalStateException("the rollout was not created: " + created.statusCode() + " " + created.body());
+            if (warmup > 0) {
+                // A platform runs for days: a first rollout lets the JIT compile what the measured one runs (C2 kept a
+                // CPU busy for minutes in a cold JVM; RunBench, ADR 0019 addendum).
+                Outcome warm = rollout(stack, http, token, "w-", warmup, concurrency);
+                System.out.printf(Locale.ROOT, "Warm-up  %d runs: %s in %.2f s, compiling on %.0f%% of a CPU%n", warmup, warm.status(),
+                                  warm.seconds(), warm.compilingSeconds() * 100 / warm.seconds());
             }
-            String rolloutId = Json.mapper().readTree(created.body()).get("rolloutId").asText();
-            long most = 0;
-            JsonNode rollout;
-            long deadline = start + Duration.ofMinutes(60).toNanos();
-            while (true) {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(stack.apiUri().resolve(
-                                "/migrations/" + MIGRATION + "/rollouts/" + rolloutId)).header("Authorization", "Bearer " + token).build(),
-                                                        HttpResponse.BodyHandlers.ofString());
-                rollout = Json.mapper().readTree(answer.body());
-                most = Math.max(most, rollout.get("counts").get("running").asLong());
-                if (!rollout.get("status").asText().equals("running") || System.nanoTime() > deadline) {
-                    break;
-                }
-                Thread.sleep(200);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "%nRollout  %s: %s in %.2f s = %.1f runs/s, %.1f steps/s; most runs in flight seen: %d%n",
-                              rolloutId, rollout.get("status").asText(), seconds, n / seconds, n * STEPS / seconds, most);
-            System.out.println("Counts   " + rollout.get("counts"));
-            ok = rollout.get("status").asText().equals("completed") && rollout.get("counts").get("succeeded").asLong() == n
-                    && most <= concurrency;
+            Outcome measured = rollout(stack, http, token, "c-", n, concurrency);
+            System.out.printf(Locale.ROOT, "%nRollout  %s: %s in %.2f s = %.1f runs/s, %.1f steps/s; most runs in flight seen: %d;"
+                                      + " compiling on %.0f%% of a CPU%n", measured.rolloutId(), measured.status(), measured.seconds(),
+                              n / measured.seconds(), n * STEPS / measured.seconds(), measured.most(),
+                              measured.compilingSeconds() * 100 / measured.seconds());
+            System.out.println("Counts   " + measured.counts());
+            ok = measured.status().equals("completed") && measured.counts().get("succeeded").asLong() == n && measured.most() <= concurrency;
         } finally {
             try (RedisState state = RedisState.connect(functions.redisUrl(), prefix)) {
                 state.deleteAllKeys();
@@ -100,6 +92,46 @@ public final class RolloutBench {
         System.exit(ok ? 0 : 1);
     }
 
+
+    /** How a rollout ended: its id, status, time from creation to its end, counts, most runs in flight, JIT time. */
+    private record Outcome(String rolloutId, String status, double seconds, JsonNode counts, long most, double compilingSeconds) {
+    }
+
+    /** One rollout of the candidates whose ids start with {@code prefix}, created as an operator would, watched to its end. */
+    private static Outcome rollout(LocalStack stack, HttpClient http, String token, String prefix, int n, int concurrency) throws Exception {
+        long compiling = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        long start = System.nanoTime();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(stack.apiUri().resolve("/migrations/" + MIGRATION + "/rollouts"))
+                                                         .header("Authorization", "Bearer " + token)
+                                                         .header("Content-Type", "application/json")
+                                                         .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(
+                                                                 Map.of("selector", Map.of("idPrefix", prefix), "concurrency", concurrency))))
+                                                         .build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 202) {
+            throw new IllegalStateException("the rollout was not created: " + created.statusCode() + " " + created.body());
+        }
+        String rolloutId = Json.mapper().readTree(created.body()).get("rolloutId").asText();
+        long most = 0;
+        JsonNode rollout;
+        long deadline = start + Duration.ofMinutes(60).toNanos();
+        while (true) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(stack.apiUri().resolve(
+                            "/migrations/" + MIGRATION + "/rollouts/" + rolloutId)).header("Authorization", "Bearer " + token).build(),
+                                                    HttpResponse.BodyHandlers.ofString());
+            rollout = Json.mapper().readTree(answer.body());
+            most = Math.max(most, rollout.get("counts").get("running").asLong());
+            if (!rollout.get("status").asText().equals("running") || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (rollout.get("counts").get("selected").asLong() != n) {
+            throw new IllegalStateException("the rollout selected " + rollout.get("counts").get("selected") + " candidates, not " + n);
+        }
+        return new Outcome(rolloutId, rollout.get("status").asText(), seconds, rollout.get("counts"), most,
+                           (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compiling) / 1e3);
+    }
 
     private static void awaitDiscovery(LocalStack stack, int n) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
