@@ -70,7 +70,9 @@ final class Es256Verifiers implements JWSVerifierFactory {
         if (slot.uses.incrementAndGet() == warmAfter) {
             Thread.ofVirtual().name("es256-verifier").start(() -> {
                 try {
-                    slot.fast = Verifier.of(ec);
+                    Verifier verifier = Verifier.of(ec);
+                    verifier.warm();
+                    slot.fast = verifier;
                 } catch (JOSEException | RuntimeException e) {
                     // not a P-256 point: the JDK's verifier goes on refusing what it must
                 }
@@ -117,6 +119,13 @@ final class Es256Verifiers implements JWSVerifierFactory {
             } catch (IllegalArgumentException e) {
                 throw new JOSEException("the ES256 key is not a point of P-256");
             }
+        }
+
+        /** A verification of nothing: what BouncyCastle loads and precomputes for the key, done before a request needs it. */
+        void warm() {
+            ECDSASigner ecdsa = new ECDSASigner();
+            ecdsa.init(false, key);
+            ecdsa.verifySignature(new byte[32], BigInteger.ONE, BigInteger.ONE);
         }
 
         @Override
