@@ -6,11 +6,17 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 
 /**
- * CPU time used so far by this JVM and by the Redis server it talks to (Redis's own {@code INFO cpu}), in seconds.
- * On a shared 2-CPU machine wall time moves with whatever else runs; CPU per unit of work moves much less, so
- * harnesses report both.
+ * CPU time used so far by this JVM and by the Redis server it talks to (Redis's own {@code INFO cpu}), and the time
+ * the JVM's compilers spent, in seconds. On a shared 2-CPU machine wall time moves with whatever else runs; CPU per
+ * unit of work moves much less, so harnesses report both, and the compilers' share says whether the JIT was still
+ * at work while they measured.
  */
-record CpuTime(double jvm, double redis) {
+record CpuTime(double jvm, double redis, double compiling) {
+
+    /** Time the JVM's compilers have spent so far, summed over their threads. */
+    static double compilingSeconds() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
+    }
 
     static CpuTime now(URI redisUrl) {
         double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
@@ -22,10 +28,10 @@ record CpuTime(double jvm, double redis) {
                 }
             }
         }
-        return new CpuTime(jvm, redis);
+        return new CpuTime(jvm, redis, compilingSeconds());
     }
 
     CpuTime since(CpuTime start) {
-        return new CpuTime(jvm - start.jvm, redis - start.redis);
+        return new CpuTime(jvm - start.jvm, redis - start.redis, compiling - start.compiling);
     }
 }

@@ -10,7 +10,6 @@ import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
 
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,7 +98,7 @@ public final class RolloutBench {
 
     /** One rollout of the candidates whose ids start with {@code prefix}, created as an operator would, watched to its end. */
     private static Outcome rollout(LocalStack stack, HttpClient http, String token, String prefix, int n, int concurrency) throws Exception {
-        long compiling = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        double compiling = CpuTime.compilingSeconds();
         long start = System.nanoTime();
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(stack.apiUri().resolve("/migrations/" + MIGRATION + "/rollouts"))
                                                          .header("Authorization", "Bearer " + token)
@@ -130,7 +129,7 @@ public final class RolloutBench {
             throw new IllegalStateException("the rollout selected " + rollout.get("counts").get("selected") + " candidates, not " + n);
         }
         return new Outcome(rolloutId, rollout.get("status").asText(), seconds, rollout.get("counts"), most,
-                           (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compiling) / 1e3);
+                           CpuTime.compilingSeconds() - compiling);
     }
 
     private static void awaitDiscovery(LocalStack stack, int n) throws InterruptedException {

@@ -79,11 +79,11 @@ public final class RunBench {
         // candidates of warm-up a Drover step took twice as long as after 2,000 more). So unmeasured halves of each run
         // first until the compilers use less than a tenth of a CPU.
         for (int warm = 1; jitWarmup > 0 && warm <= jitRounds; warm++) {
-            long compiling = compileMillis();
+            double compiling = CpuTime.compilingSeconds();
             long began = System.nanoTime();
             droverHalf(jitWarmup, 0, concurrency);
             floorHalf(jitWarmup, 0, concurrency);
-            double share = (compileMillis() - compiling) / ((System.nanoTime() - began) / 1e6);
+            double share = (CpuTime.compilingSeconds() - compiling) / ((System.nanoTime() - began) / 1e9);
             System.out.printf(Locale.ROOT, "JIT warm-up %d: one unmeasured half of each with %d candidates, compiling on %.0f%% of a CPU%n",
                               warm, jitWarmup, share * 100);
             if (share < 0.10) {
@@ -141,15 +141,15 @@ public final class RunBench {
     }
 
 
-    /** A measured half: its wall time, and the CPU this JVM and Redis used meanwhile. */
-    private record Result(double seconds, CpuTime cpu, double compilingSeconds) {
+    /** A measured half: its wall time, and the CPU this JVM and Redis (and the JVM's compilers) used meanwhile. */
+    private record Result(double seconds, CpuTime cpu) {
         double cpuMsPerStep(int candidates) {
             return (cpu.jvm() + cpu.redis()) * 1000.0 / (candidates * (double) STEPS);
         }
 
         String cpuText(int candidates) {
             return String.format(Locale.ROOT, "CPU %.3f ms per step (JVM %.1f s, Redis %.1f s), compiling on %.0f%% of a CPU",
-                                 cpuMsPerStep(candidates), cpu.jvm(), cpu.redis(), compilingSeconds * 100 / seconds);
+                                 cpuMsPerStep(candidates), cpu.jvm(), cpu.redis(), cpu.compiling() * 100 / seconds);
         }
     }
 
@@ -167,7 +167,6 @@ public final class RunBench {
         String operator = stack.issuer().userToken("bench", Role.OPERATOR);
         AtomicReference<Exception> failed = new AtomicReference<>();
         CpuTime cpu = CpuTime.now(REDIS);
-        long compiling = compileMillis();
         long start = System.nanoTime();
         long deadline = start + Duration.ofMinutes(30).toNanos();
         // Runs in flight are capped (like an operator starting a fleet in waves): the measure is
@@ -200,7 +199,7 @@ public final class RunBench {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(seconds, CpuTime.now(REDIS).since(cpu), (compileMillis() - compiling) / 1e3);
+        return new Result(seconds, CpuTime.now(REDIS).since(cpu));
     }
 
     private static long completed(LocalStack stack) {
@@ -320,7 +319,6 @@ public final class RunBench {
     private static Result floor(WorkflowClient client, String queue, int n, int concurrency) throws Exception {
         List<java.util.concurrent.CompletableFuture<Void>> results = new ArrayList<>();
         CpuTime cpu = CpuTime.now(REDIS);
-        long compiling = compileMillis();
         long start = System.nanoTime();
         Semaphore inFlight = new Semaphore(concurrency);
         for (int i = 0; i < n; i++) {
@@ -333,12 +331,7 @@ public final class RunBench {
         }
         java.util.concurrent.CompletableFuture.allOf(results.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(seconds, CpuTime.now(REDIS).since(cpu), (compileMillis() - compiling) / 1e3);
-    }
-
-    /** Time the JVM's compilers have spent so far (summed over their threads). */
-    private static long compileMillis() {
-        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        return new Result(seconds, CpuTime.now(REDIS).since(cpu));
     }
 
     private static void drop(URI redisUrl, String prefix) {
