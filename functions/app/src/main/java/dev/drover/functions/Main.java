@@ -81,7 +81,8 @@ public final class Main {
         // at start, loudly, so an undeclared use is found by the first start, never by a request.
         PlatformUse use = Catalog.uses(settings.function());
         String who = settings.function().map(f -> "FUNCTION=" + f).orElse("this process");
-        Part<RedisState> state = new Part<>(who, "Redis", use.redis(), () -> RedisState.connect(settings.redisUrl(), settings.redisPrefix()));
+        Part<RedisState> state = new Part<>(who, "Redis", use.redis(),
+                                            () -> RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes()));
         Part<RunClient> runs = new Part<>(who, "Temporal", use.runs(), () -> new RunClient(TemporalSettings.fromEnvironment(env).client()));
         // Functions only read the history (their writes go to the Redis outbox): they start and serve while the
         // database is down, and the worker's history writer migrates its schema (ADR 0008).

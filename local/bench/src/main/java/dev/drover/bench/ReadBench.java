@@ -25,6 +25,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -39,8 +43,10 @@ import java.util.regex.Pattern;
  * <p>
  * Settings ({@code name=value} arguments or system properties): candidates (1000, loaded once), duration (10 s measured
  * per subject, after a warmup of the same length), connections (32), threads (2), jit (c1,c2), rounds (1),
- * memory (384m: {@code -XX:MaxRAM}, the pod's limit), only (which of "hello world", candidates-list and migration-get
- * to run; all three by default), flags (extra JVM flags, space-separated, after the image's), functionsJar, helloJar, java, wrk, profile (a folder: each process
+ * memory (384m: {@code -XX:MaxRAM}, the pod's limit), only (which of "hello world", candidates-list, migration-get and
+ * the same two reads with {@code DROVER_READ_CACHE_MIB=0}, "candidates-list nocache" and "migration-get nocache", to run;
+ * all five by default), writes (changes per second to the migration while wrk loads a read, 0 by default: each
+ * changes one candidate, so the kept responses of the reads go stale at that rate), flags (extra JVM flags, space-separated, after the image's), functionsJar, helloJar, java, wrk, profile (a folder: each process
  * records a JFR profile there, {@code <subject>-<jit>-<round>.jfr}, written when it stops). Redis from {@code REDIS_URL},
  * under a fresh key prefix deleted afterwards.
  */
@@ -75,10 +81,13 @@ public final class ReadBench {
         String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String wrk = props.getOrDefault("wrk", "wrk");
         String profile = props.getOrDefault("profile", "");
+        int writes = Integer.parseInt(props.getOrDefault("writes", "0"));
         Path functionsJar = BenchArgs.jar(props, "functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar", "Read API");
         Path helloJar = BenchArgs.jar(props, "helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar", "Read API");
-        if (!jits.stream().allMatch(j -> j.equals("c1") || j.equals("c2")) || candidates < 50 || duration < 1 || rounds < 1) {
-            System.err.println("jit is c1, c2 or both (c1,c2); candidates >= 50 (a full page); duration >= 1; rounds >= 1");
+        if (!jits.stream().allMatch(j -> j.equals("c1") || j.equals("c2")) || candidates < 50 || duration < 1 || rounds < 1
+                || writes < 0 || writes > 1000) {
+            System.err.println("jit is c1, c2 or both (c1,c2); candidates >= 50 (a full page); duration >= 1; rounds >= 1; "
+                                       + "writes from 0 to 1000 a second");
             System.exit(2);
         }
         try {
@@ -100,15 +109,22 @@ public final class ReadBench {
             env.put("DROVER_SIGNING_KEY", SigningKeys.generate().secretJson());
             env.put("DROVER_OIDC_ISSUER", trust.issuer().issuer().toString());
             env.put("DROVER_MIGRATOR_ISSUER", trust.issuer().issuer().toString());
-            List<String> only = List.of(props.getOrDefault("only", "hello world,candidates-list,migration-get").split(","));
+            List<String> only = List.of(props.getOrDefault("only", "hello world,candidates-list,migration-get,"
+                    + "candidates-list nocache,migration-get nocache").split(","));
+            Map<String, String> nocache = new HashMap<>(env);
+            nocache.put("DROVER_READ_CACHE_MIB", "0");
             List<Subject> subjects = List.of(
                     new Subject("hello world", helloJar, Map.of(), "/hello", false),
-                    function("candidates-list", functionsJar, env, "/migrations/" + MIGRATION + "/candidates?limit=50"),
-                    function("migration-get", functionsJar, env, "/migrations/" + MIGRATION))
+                    function("candidates-list", "candidates-list", functionsJar, env, "/migrations/" + MIGRATION + "/candidates?limit=50"),
+                    function("migration-get", "migration-get", functionsJar, env, "/migrations/" + MIGRATION),
+                    function("candidates-list nocache", "candidates-list", functionsJar, nocache,
+                             "/migrations/" + MIGRATION + "/candidates?limit=50"),
+                    function("migration-get nocache", "migration-get", functionsJar, nocache, "/migrations/" + MIGRATION))
                     .stream().filter(s -> only.contains(s.name())).toList();
             String token = trust.adminToken();
-            System.out.printf(Locale.ROOT, "read API: wrk -t%d -c%d -d%ds (after a warmup as long), %d candidates, MaxRAM %s, java %s, %d CPUs%n",
-                              threads, connections, duration, candidates, memory, Runtime.version(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "read API: wrk -t%d -c%d -d%ds (after a warmup as long), %d candidates, %d writes/s, MaxRAM %s, "
+                                      + "java %s, %d CPUs%n", threads, connections, duration, candidates, writes, memory,
+                              Runtime.version(), Runtime.getRuntime().availableProcessors());
             Map<String, List<Load>> results = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
                 for (String jit : jits) {
@@ -131,9 +147,12 @@ public final class ReadBench {
                             own.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(profile)
                                     .resolve(subject.name().replace(' ', '-') + "-" + jit + "-" + (round + 1) + ".jfr").toAbsolutePath());
                         }
-                        Load measured = measure(java, own, subject, token, wrk, threads, connections, duration);
+                        Load measured;
+                        try (Writer writer = Writer.start(state, writes)) {
+                            measured = measure(java, own, subject, token, wrk, threads, connections, duration);
+                        }
                         results.computeIfAbsent(jit + " " + subject.name(), k -> new ArrayList<>()).add(measured);
-                        System.out.printf(Locale.ROOT, "  round %d %-3s %-16s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB  CPU %6.1f µs/req%n",
+                        System.out.printf(Locale.ROOT, "  round %d %-3s %-23s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB  CPU %6.1f µs/req%n",
                                           round + 1, jit, subject.name(), measured.requestsPerSecond(), measured.p50Millis(),
                                           measured.p99Millis(), measured.peakRssKb() / 1024.0, measured.cpuMicrosPerRequest());
                     }
@@ -146,7 +165,7 @@ public final class ReadBench {
                 for (Subject subject : subjects) {
                     List<Load> loads = results.get(jit + " " + subject.name());
                     double rate = median(loads, Load::requestsPerSecond);
-                    System.out.printf(Locale.ROOT, "  %-3s %-16s %9.0f req/s (%.2f of hello)  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB  CPU %6.1f µs/req%n",
+                    System.out.printf(Locale.ROOT, "  %-3s %-23s %9.0f req/s (%.2f of hello)  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB  CPU %6.1f µs/req%n",
                                       jit, subject.name(), rate, rate / hello, median(loads, Load::p50Millis), median(loads, Load::p99Millis),
                                       median(loads, l -> (double) l.peakRssKb()) / 1024.0, median(loads, Load::cpuMicrosPerRequest));
                 }
@@ -163,10 +182,35 @@ public final class ReadBench {
         System.exit(ok ? 0 : 1);
     }
 
-    private static Subject function(String name, Path jar, Map<String, String> env, String path) {
+    private static Subject function(String name, String function, Path jar, Map<String, String> env, String path) {
         Map<String, String> own = new HashMap<>(env);
-        own.put("FUNCTION", name);
+        own.put("FUNCTION", function);
         return new Subject(name, jar, own, path, true);
+    }
+
+    /**
+     * Changes the migration {@code perSecond} times a second while a read is loaded, through the stores as discovery
+     * does: each resubmits the first candidate with another kind (an update), which moves the migration's stamp.
+     */
+    private record Writer(ScheduledExecutorService timer) implements AutoCloseable {
+        static Writer start(RedisState state, int perSecond) {
+            if (perSecond == 0) {
+                return new Writer(null);
+            }
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            AtomicLong n = new AtomicLong();
+            timer.scheduleAtFixedRate(() -> state.candidates().merge(MIGRATION, List.of(new DiscoveredCandidate(
+                    "c-000000", "helm-app-" + n.incrementAndGet(), Map.of(), List.of(), List.of()))),
+                                      0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
+            return new Writer(timer);
+        }
+
+        @Override
+        public void close() {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+        }
     }
 
     /** One migration and {@code candidates} candidates with metadata, through the stores the functions read. */

@@ -5,6 +5,7 @@ import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
+import dev.drover.contract.json.Json;
 import dev.drover.contract.model.Candidate;
 import dev.drover.contract.model.CandidateStatus;
 import dev.drover.contract.model.Check;
@@ -12,7 +13,9 @@ import dev.drover.core.state.CandidatePage;
 import dev.drover.core.state.CandidateQuery;
 import dev.drover.core.state.CandidateStore;
 import dev.drover.core.state.MigrationNotFound;
+import dev.drover.core.state.MigrationStamp;
 import dev.drover.core.state.MigrationStore;
+import dev.drover.core.state.RenderedReads;
 import io.helidon.common.parameters.Parameters;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,12 +39,18 @@ public final class ListCandidates implements Function {
     public record Body(List<Candidate> items, String nextCursor) {
     }
 
+    /** What a page's answer depends on besides the migration's state. */
+    private record Read(String migrationId, CandidateQuery query) {
+    }
+
     private final MigrationStore migrations;
     private final CandidateStore candidates;
+    private final RenderedReads reads;
 
-    public ListCandidates(MigrationStore migrations, CandidateStore candidates) {
+    public ListCandidates(MigrationStore migrations, CandidateStore candidates, RenderedReads reads) {
         this.migrations = migrations;
         this.candidates = candidates;
+        this.reads = reads;
     }
 
     @Override
@@ -53,11 +62,11 @@ public final class ListCandidates implements Function {
     public void handle(ServerRequest req, ServerResponse res) {
         String migrationId = Http.slugParam(req, "id");
         CandidateQuery query = query(req.query());
-        if (!migrations.exists(migrationId)) {
-            throw new MigrationNotFound(migrationId);
-        }
-        CandidatePage page = candidates.page(migrationId, query);
-        Http.json(res, new Body(page.items(), page.nextAfterId().map(ListCandidates::encodeCursor).orElse(null)));
+        MigrationStamp stamp = migrations.stamp(migrationId).orElseThrow(() -> new MigrationNotFound(migrationId));
+        Http.jsonBytes(res, reads.get(new Read(migrationId, query), stamp, () -> {
+            CandidatePage page = candidates.page(migrationId, query);
+            return Json.bytes(new Body(page.items(), page.nextAfterId().map(ListCandidates::encodeCursor).orElse(null)));
+        }));
     }
 
     static CandidateQuery query(Parameters params) {

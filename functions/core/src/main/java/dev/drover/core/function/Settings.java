@@ -1,5 +1,7 @@
 package dev.drover.core.function;
 
+import dev.drover.core.state.RenderedReads;
+
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +18,11 @@ import java.util.Optional;
  * @param function      the one function to serve ({@code FUNCTION}); empty serves all of them
  * @param metrics       whether to serve {@code /observe/metrics} ({@code DROVER_METRICS}, {@code on} or {@code off});
  *                      empty when unset, and {@link FunctionServer} decides by what the process serves
+ * @param readCacheBytes the most bytes of rendered reads a process keeps ({@code DROVER_READ_CACHE_MIB}, in MiB,
+ *                      default 16; 0 keeps none), see {@link dev.drover.core.state.RenderedReads}
  */
 public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyBytes, String pubsub,
-                       Optional<String> function, Optional<Boolean> metrics) {
+                       Optional<String> function, Optional<Boolean> metrics, long readCacheBytes) {
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
     /**
@@ -31,7 +35,8 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
                             number(env, "DROVER_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, Integer.MAX_VALUE),
                             env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
                             Optional.ofNullable(env.get("FUNCTION")).filter(f -> !f.isBlank()),
-                            onOrOff(env, "DROVER_METRICS"));
+                            onOrOff(env, "DROVER_METRICS"),
+                            number(env, "DROVER_READ_CACHE_MIB", RenderedReads.DEFAULT_MAX_BYTES >> 20, 0, 4096) << 20);
     }
 
     private static Optional<Boolean> onOrOff(Map<String, String> env, String name) {
@@ -75,6 +80,6 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
     }
 
     public Settings withPort(int newPort) {
-        return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, metrics);
+        return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, metrics, readCacheBytes);
     }
 }

@@ -28,6 +28,13 @@ public final class Http {
         json(res, Status.OK_200, body);
     }
 
+    /** A 200 whose JSON body was rendered already (kept by {@link dev.drover.core.state.RenderedReads}). */
+    public static void jsonBytes(ServerResponse res, byte[] body) {
+        res.status(Status.OK_200);
+        res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        res.send(body);
+    }
+
     /** What a 503 asks a client to wait, in seconds: transient faults (Redis loading, a restart) pass in seconds. */
     public static final String RETRY_AFTER_SECONDS = "5";
 

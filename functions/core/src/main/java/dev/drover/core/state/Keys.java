@@ -55,7 +55,10 @@ public final class Keys {
         return prefix + "migrations";
     }
 
-    /** Hash: definition (JSON), createdAt, updatedAt. */
+    /**
+     * Hash: definition (JSON), owner, createdAt, updatedAt, version (bumped by every script that changes what a read of
+     * the migration shows, see {@link MigrationStamp}).
+     */
     public String migration(String migrationId) {
         return prefix + "m:{" + migrationId + "}";
     }

@@ -86,6 +86,18 @@ public final class MigrationStore {
         return previous instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
     }
 
+    /**
+     * The migration's owner and the state a read sees now, in one command; empty when the migration does not exist.
+     * Read it before the state it stands for (see {@link RenderedReads}).
+     */
+    public Optional<MigrationStamp> stamp(String migrationId) {
+        List<String> fields = redis.hmget(keys.migration(migrationId), "owner", "createdAt", "version");
+        if (fields.get(1) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new MigrationStamp(fields.get(0), fields.get(1), fields.get(2) == null ? 0 : Long.parseLong(fields.get(2))));
+    }
+
     public boolean exists(String migrationId) {
         return redis.exists(keys.migration(migrationId));
     }

@@ -23,19 +23,20 @@ public final class RedisState implements AutoCloseable {
     private final CandidateStore candidates;
     private final RunStore runs;
     private final AnnouncementOutcomes announcements;
+    private final RenderedReads reads;
     /** Where Redis is, for connections of their own (a subscriber's); null when built around a given client. */
     private final URI url;
 
     public RedisState(UnifiedJedis redis, String prefix, Clock clock) {
-        this(redis, prefix, clock, null, LuaScript.RESOURCES);
+        this(redis, prefix, clock, null, LuaScript.RESOURCES, RenderedReads.DEFAULT_MAX_BYTES);
     }
 
     /** With the stores' scripts from {@code scripts}: for a test that runs the rules against a broken script. */
     RedisState(UnifiedJedis redis, String prefix, Clock clock, LuaScript.Source scripts) {
-        this(redis, prefix, clock, null, scripts);
+        this(redis, prefix, clock, null, scripts, RenderedReads.DEFAULT_MAX_BYTES);
     }
 
-    private RedisState(UnifiedJedis redis, String prefix, Clock clock, URI url, LuaScript.Source scripts) {
+    private RedisState(UnifiedJedis redis, String prefix, Clock clock, URI url, LuaScript.Source scripts, long readCacheBytes) {
         this.url = url;
         this.redis = redis;
         this.keys = new Keys(prefix);
@@ -43,13 +44,19 @@ public final class RedisState implements AutoCloseable {
         this.candidates = new CandidateStore(redis, keys, clock, scripts);
         this.runs = new RunStore(redis, keys, clock, scripts);
         this.announcements = new AnnouncementOutcomes(redis, keys);
+        this.reads = new RenderedReads(readCacheBytes);
     }
 
     /** Connections per process: see {@link #client}. */
     static final int POOL_SIZE = 64;
 
     public static RedisState connect(URI url, String prefix) {
-        return new RedisState(client(url), prefix, Clock.systemUTC(), url, LuaScript.RESOURCES);
+        return connect(url, prefix, RenderedReads.DEFAULT_MAX_BYTES);
+    }
+
+    /** @param readCacheBytes the most bytes of rendered responses this process keeps ({@link #reads()}); 0 keeps none */
+    public static RedisState connect(URI url, String prefix, long readCacheBytes) {
+        return new RedisState(client(url), prefix, Clock.systemUTC(), url, LuaScript.RESOURCES, readCacheBytes);
     }
 
     /**
@@ -92,6 +99,11 @@ public final class RedisState implements AutoCloseable {
             config.database(JedisURIHelper.getDBIndex(url));
         }
         return new Connection(JedisURIHelper.getHostAndPort(url), config.build());
+    }
+
+    /** Responses rendered from a migration's state, kept while it is unchanged: one per process. */
+    public RenderedReads reads() {
+        return reads;
     }
 
     public MigrationStore migrations() {

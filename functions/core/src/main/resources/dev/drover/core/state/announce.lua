@@ -15,5 +15,8 @@ redis.call('ZADD', KEYS[2], 0, ARGV[1])
 if redis.call('HGET', KEYS[1], 'definition') == ARGV[2] then
   return {'stored', 0}
 end
+-- Kept responses are served while the migration's version is unchanged (MigrationStamp): every change a read
+-- shows bumps it (the owner is part of the stamp itself).
 redis.call('HSET', KEYS[1], 'definition', ARGV[2], 'updatedAt', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'version', 1)
 return {'stored', 1}

@@ -21,6 +21,9 @@ redis.call('ZREM', m .. ':s:' .. status, id)
 redis.call('ZADD', m .. ':s:running', 0, id)
 redis.call('HSET', c, 'status', 'running', 'run', ARGV[2], 'updatedAt', ARGV[5])
 redis.call('ZADD', c .. ':runs', attempt, ARGV[2])
+-- Kept responses are served while the migration's version is unchanged (MigrationStamp): every change a read
+-- shows bumps it.
+redis.call('HINCRBY', m, 'version', 1)
 redis.call('DEL', c .. ':steps')
 for i = 10, #ARGV, 2 do
   redis.call('HSET', c .. ':steps', ARGV[i], ARGV[i + 1])

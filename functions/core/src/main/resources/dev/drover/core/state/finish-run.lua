@@ -27,5 +27,8 @@ if status ~= ARGV[4] then
   redis.call('HSET', c, 'status', ARGV[4])
 end
 redis.call('HSET', c, 'updatedAt', ARGV[5])
+-- Kept responses are served while the migration's version is unchanged (MigrationStamp): every change a read
+-- shows bumps it.
+redis.call('HINCRBY', m, 'version', 1)
 redis.call('PUBLISH', ARGV[7], cjson.encode({type = 'candidate', migrationId = ARGV[8], candidateId = id, status = ARGV[4]}))
 return 1

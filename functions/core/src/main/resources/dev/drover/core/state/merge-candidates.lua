@@ -58,6 +58,11 @@ while i <= #ARGV do
     untouched = untouched + 1
   end
 end
+-- Kept responses are served while the migration's version is unchanged (MigrationStamp): every change a read
+-- shows bumps it.
+if added + updated > 0 then
+  redis.call('HINCRBY', m, 'version', 1)
+end
 if ARGV[2] ~= '' then
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[2], 'm.added', added, 'm.updated', updated,
     'm.unchanged', unchanged, 'm.untouched', untouched)

@@ -20,6 +20,9 @@ if ARGV[5] ~= '' and status ~= ARGV[5] then
   redis.call('HSET', c, 'status', ARGV[5])
 end
 redis.call('HSET', c, 'updatedAt', ARGV[6])
+-- Kept responses are served while the migration's version is unchanged (MigrationStamp): every change a read
+-- shows bumps it.
+redis.call('HINCRBY', m, 'version', 1)
 if ARGV[7] ~= '' then
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[7])
 end

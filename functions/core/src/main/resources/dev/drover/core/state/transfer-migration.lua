@@ -7,6 +7,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 local previous = redis.call('HGET', KEYS[1], 'owner') or ''
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+-- No version bump: the owner is part of the migration's stamp itself (MigrationStamp).
 if ARGV[2] ~= '' then
   if previous ~= '' then
     redis.call('XADD', KEYS[2], '*', 'e', ARGV[2], 'd.previousOwner', previous)

@@ -21,6 +21,7 @@ class SettingsTest {
         assertEquals("pubsub", settings.pubsub());
         assertEquals(Optional.empty(), settings.function());
         assertEquals(Optional.empty(), settings.metrics(), "unset: the server decides by what it serves");
+        assertEquals(16L << 20, settings.readCacheBytes());
     }
 
     @Test
@@ -28,7 +29,7 @@ class SettingsTest {
         Settings settings = Settings.fromEnvironment(Map.of("DROVER_PORT", "9090", "REDIS_URL", "rediss://u:p@redis:6380/2",
                                                             "DROVER_REDIS_PREFIX", "staging:", "DROVER_MAX_BODY_BYTES", "2048",
                                                             "DROVER_PUBSUB", "kafka", "FUNCTION", "migrations-list",
-                                                            "DROVER_METRICS", "on"));
+                                                            "DROVER_METRICS", "on", "DROVER_READ_CACHE_MIB", "64"));
         assertEquals(9090, settings.port());
         assertEquals("rediss", settings.redisUrl().getScheme());
         assertEquals("staging:", settings.redisPrefix());
@@ -36,6 +37,8 @@ class SettingsTest {
         assertEquals("kafka", settings.pubsub());
         assertEquals(Optional.of("migrations-list"), settings.function());
         assertEquals(Optional.of(true), settings.metrics());
+        assertEquals(64L << 20, settings.readCacheBytes());
+        assertEquals(0, Settings.fromEnvironment(Map.of("DROVER_READ_CACHE_MIB", "0")).readCacheBytes(), "0 keeps nothing");
         assertEquals(Optional.of(false), Settings.fromEnvironment(Map.of("DROVER_METRICS", "off")).metrics());
     }
 
@@ -44,7 +47,8 @@ class SettingsTest {
         for (Map<String, String> env : java.util.List.of(Map.of("DROVER_PORT", "eighty"), Map.of("DROVER_PORT", "70000"),
                                                          Map.of("DROVER_MAX_BODY_BYTES", "-1"),
                                                          Map.of("REDIS_URL", "http://127.0.0.1:6379"),
-                                                         Map.of("DROVER_METRICS", "yes"))) {
+                                                         Map.of("DROVER_METRICS", "yes"), Map.of("DROVER_READ_CACHE_MIB", "-1"),
+                                                         Map.of("DROVER_READ_CACHE_MIB", "16MB"))) {
             String variable = env.keySet().iterator().next();
             var e = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(env));
             assertTrue(e.getMessage().startsWith(variable + "="), e.getMessage());
@@ -66,5 +70,6 @@ class SettingsTest {
         assertEquals(Optional.empty(), Settings.fromEnvironment(Map.of("FUNCTION", " ")).function());
         assertEquals(9000, Settings.fromEnvironment(Map.of()).withPort(9000).port());
         assertEquals(Settings.fromEnvironment(Map.of()).redisUrl(), Settings.fromEnvironment(Map.of()).withPort(9000).redisUrl());
+        assertEquals(0, Settings.fromEnvironment(Map.of("DROVER_READ_CACHE_MIB", "0")).withPort(9000).readCacheBytes());
     }
 }

@@ -90,6 +90,10 @@ class LuaMutantsTest {
                    "if ARGV[2] ~= '' then", "if true then"),
             mutant(MERGE, "the history entry carries the wrong count",
                    "'m.updated', updated,", "'m.updated', added,"),
+            mutant(MERGE, "a merge that adds candidates keeps the stamp: kept pages would miss them",
+                   "if added + updated > 0 then\n  redis.call('HINCRBY', m, 'version', 1)\nend\n", ""),
+            mutant(MERGE, "a merge that only updates candidates keeps the stamp",
+                   "if added + updated > 0 then", "if added > 0 then"),
 
             // page-candidates.lua
             mutant(PAGE, "a page holds one more than the limit",
@@ -152,6 +156,8 @@ class LuaMutantsTest {
                    "'e', ARGV[7], 'attempt', attempt)", "'e', ARGV[7], 'attempt', 1)"),
             mutant(CLAIM, "the candidate does not name its new run",
                    "'status', 'running', 'run', ARGV[2], 'updatedAt'", "'status', 'running', 'updatedAt'"),
+            mutant(CLAIM, "a claim keeps the stamp: kept pages would show the candidate not started",
+                   "redis.call('HINCRBY', m, 'version', 1)\n", ""),
 
             // record-step.lua
             mutant(STEP, "only a stale run's steps are written",
@@ -172,6 +178,8 @@ class LuaMutantsTest {
                        "if ARGV[5] ~= '' and status ~= ARGV[5] then", "if ARGV[5] ~= '' then",
                        "moving a candidate to the status it has removes it from that index and adds it back: the same "
                        + "sets, the same hash"),
+            mutant(STEP, "a step's state keeps the stamp",
+                   "redis.call('HINCRBY', m, 'version', 1)\n", ""),
 
             // finish-run.lua
             mutant(FINISH, "a cancelled run can end again",
@@ -191,6 +199,8 @@ class LuaMutantsTest {
                    "redis.call('ZADD', m .. ':s:' .. ARGV[4], 0, id)", "redis.call('ZADD', m .. ':s:' .. ARGV[3], 0, id)"),
             mutant(FINISH, "the candidate keeps its running status",
                    "  redis.call('HSET', c, 'status', ARGV[4])\n", ""),
+            mutant(FINISH, "a run's end keeps the stamp",
+                   "redis.call('HINCRBY', m, 'version', 1)\n", ""),
 
             // announce.lua
             mutant(ANNOUNCE, "the owner is refused and any other app accepted",
@@ -209,6 +219,8 @@ class LuaMutantsTest {
                        "if not owner then\n  redis.call('HSET', KEYS[1], 'owner', ARGV[4])\nend",
                        "redis.call('HSET', KEYS[1], 'owner', ARGV[4])",
                        "past the refusal, the stored owner is either absent or the announcer: writing it again changes nothing"),
+            mutant(ANNOUNCE, "a changed definition keeps the stamp",
+                   "redis.call('HINCRBY', KEYS[1], 'version', 1)\n", ""),
 
             // transfer-migration.lua
             mutant(TRANSFER, "an unknown migration is transferred (and a known one refused)",

@@ -132,6 +132,22 @@ final class StateRules {
         return run;
     }
 
+    private static MigrationStamp stamp(RedisState state, String m) {
+        return state.migrations().stamp(m).orElseThrow(() -> new AssertionError("migration " + m + " has no stamp"));
+    }
+
+    /** Runs {@code write} and checks whether the migration's stamp moved (what a kept read relies on: RenderedReads). */
+    private static void assertStampMoves(RedisState state, String m, boolean moves, String what, Check write) throws Exception {
+        MigrationStamp before = stamp(state, m);
+        write.run(state);
+        MigrationStamp after = stamp(state, m);
+        if (moves) {
+            assertNotEquals(before, after, what + " must move the migration's stamp");
+        } else {
+            assertEquals(before, after, what + " changes nothing a read shows, so the stamp stays");
+        }
+    }
+
     private static List<String> ids(List<Candidate> candidates) {
         return candidates.stream().map(Candidate::id).toList();
     }
@@ -243,6 +259,19 @@ final class StateRules {
                     assertEquals(List.of("a"), ids(page(state, m, Optional.empty(), Map.of("team", "blue"), "", 50).items()));
                     assertEquals(List.of(), ids(page(state, m, Optional.empty(), Map.of("team", "red"), "", 50).items()));
                     assertEquals(List.of("a"), ids(page(state, m, Optional.empty(), Map.of("env", "prod"), "", 50).items()));
+                }),
+                new Case("merge: adding or updating a candidate moves the migration's stamp; a submission that changes nothing keeps it", state -> {
+                    String m = announce(state, "merge-stamp");
+                    assertStampMoves(state, m, true, "a new candidate",
+                                     s -> s.candidates().merge(m, List.of(candidate("a", Map.of("team", "x")))));
+                    assertStampMoves(state, m, false, "the same submission again",
+                                     s -> s.candidates().merge(m, List.of(candidate("a", Map.of("team", "x")))));
+                    assertStampMoves(state, m, true, "a new metadata key",
+                                     s -> s.candidates().merge(m, List.of(candidate("a", Map.of("team", "x", "tier", "1")))));
+                    runTo(state, m, "a", CandidateStatus.RUNNING);
+                    assertStampMoves(state, m, false, "a resubmitted running candidate (untouched)",
+                                     s -> s.candidates().merge(m, List.of(candidate("a", Map.of("team", "y")))));
+                    assertEquals(Optional.empty(), state.migrations().stamp("never-announced"));
                 }),
                 new Case("merge: submitting to an unknown migration is refused and stores nothing", state -> {
                     assertThrows(MigrationNotFound.class,
@@ -430,6 +459,25 @@ final class StateRules {
 
     static List<Case> runs() {
         return List.of(
+                new Case("runs: a claim, a step's state and a run's end each move the migration's stamp; a stale run's writes keep it", state -> {
+                    String m = announce(state, "runs-stamp");
+                    state.candidates().merge(m, List.of(candidate("a", Map.of())));
+                    RunRecord[] run = new RunRecord[1];
+                    assertStampMoves(state, m, true, "a claim", s -> run[0] = start(s, m, "a"));
+                    assertStampMoves(state, m, false, "a refused claim",
+                                     s -> s.runs().claim(m, "a", "run-refused", "h", RUN_STEPS));
+                    assertStampMoves(state, m, true, "a step's state without a new status",
+                                     s -> assertTrue(s.runs().recordStep(run[0], step("bump", StepStatus.DISPATCHED), Optional.empty())));
+                    assertStampMoves(state, m, true, "the run's end",
+                                     s -> assertTrue(s.runs().finish(run[0], RunStatus.COMPLETED)));
+                    RunRecord second = start(state, m, "a", true);
+                    assertStampMoves(state, m, false, "the old run's late step state",
+                                     s -> assertFalse(s.runs().recordStep(run[0], step("merge", StepStatus.FAILED), Optional.empty())));
+                    assertStampMoves(state, m, false, "the old run's end again",
+                                     s -> assertFalse(s.runs().finish(run[0], RunStatus.CANCELLED)));
+                    assertStampMoves(state, m, true, "the new run's cancel",
+                                     s -> assertTrue(s.runs().finish(second, RunStatus.CANCELLED)));
+                }),
                 new Case("runs: a claim starts a not-started candidate: running, attempt 1, its run's record and step states", state -> {
                     String m = announce(state, "claim-new");
                     state.candidates().merge(m, List.of(candidate("a", Map.of()), candidate("b", Map.of())));
@@ -578,6 +626,20 @@ final class StateRules {
 
     static List<Case> ownership() {
         return List.of(
+                new Case("ownership: a changed definition, a transfer and an owner for an ownerless migration move its stamp", state -> {
+                    String m = announce(state, "owned-stamp");
+                    assertStampMoves(state, m, false, "the same definition again", s -> s.migrations().announce(migration(m), OWNER));
+                    assertStampMoves(state, m, false, "another app's refused announcement",
+                                     s -> s.migrations().announce(migration(m).withMigratorUrl("http://thief"), "thief"));
+                    assertStampMoves(state, m, true, "a changed definition",
+                                     s -> s.migrations().announce(migration(m).withMigratorUrl("http://migrator"), OWNER));
+                    assertStampMoves(state, m, true, "a transfer", s -> s.migrations().transfer(m, "second"));
+                    // A migration stored before owners were kept: its first announcement since names an owner.
+                    state.redis().hdel(state.keys().migration(m), "owner");
+                    assertStampMoves(state, m, true, "the owner a re-announcement gives",
+                                     s -> s.migrations().announce(migration(m).withMigratorUrl("http://migrator"), OWNER));
+                    assertEquals(OWNER, stamp(state, m).owner());
+                }),
                 new Case("ownership: the first announcer owns the migration; another app is refused and changes nothing", state -> {
                     Migration first = migration("owned");
                     assertEquals(new MigrationStore.Announced.Stored(true), state.migrations().announce(first, OWNER));

@@ -131,7 +131,8 @@ public final class LocalStack implements AutoCloseable {
         daprTokenGiven = settings.daprApiToken().isPresent();
         historyUrl = settings.history().url();
         callbackUrl = settings.callbackUrl();
-        state = RedisState.connect(settings.functions().redisUrl(), settings.functions().redisPrefix());
+        state = RedisState.connect(settings.functions().redisUrl(), settings.functions().redisPrefix(),
+                                    settings.functions().readCacheBytes());
         parts.push(state);
         history = History.open(settings.history());
         parts.push(history);
