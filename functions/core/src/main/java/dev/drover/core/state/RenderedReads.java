@@ -2,7 +2,9 @@ package dev.drover.core.state;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,14 +36,26 @@ public final class RenderedReads {
     private final Cache<Object, Rendered> kept;
     private final Map<Rendering, CompletableFuture<byte[]>> rendering = new ConcurrentHashMap<>();
 
+    /**
+     * How long an answer nobody reads is kept: pages read once (a cursor deep in a migration) or made stale by a change
+     * would otherwise stay until the bound pushes them out, holding a pod's memory for nothing.
+     */
+    static final Duration UNREAD = Duration.ofMinutes(1);
+
     /** @param maxBytes the most bytes of responses kept; 0 keeps none (every read renders) */
     public RenderedReads(long maxBytes) {
+        this(maxBytes, Ticker.systemTicker());
+    }
+
+    RenderedReads(long maxBytes, Ticker ticker) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must be 0 or more, got " + maxBytes);
         }
         this.kept = maxBytes == 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((Object key, Rendered rendered) -> rendered.bytes().length)
+                .expireAfterAccess(UNREAD)
+                .ticker(ticker)
                 .build();
     }
 

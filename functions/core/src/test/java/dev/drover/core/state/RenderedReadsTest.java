@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,6 +138,20 @@ class RenderedReadsTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void anAnswerNobodyReadsForAMinuteIsDropped() {
+        AtomicLong nanos = new AtomicLong();
+        RenderedReads reads = new RenderedReads(RenderedReads.DEFAULT_MAX_BYTES, nanos::get);
+        Renderer page = new Renderer("page");
+        assertEquals("page#1", read(reads, new Read("m"), V1, page));
+        nanos.addAndGet(RenderedReads.UNREAD.toNanos() - 1);
+        assertEquals("page#1", read(reads, new Read("m"), V1, page), "read within the minute: kept, and kept a minute more");
+        nanos.addAndGet(RenderedReads.UNREAD.toNanos() - 1);
+        assertEquals("page#1", read(reads, new Read("m"), V1, page));
+        nanos.addAndGet(RenderedReads.UNREAD.toNanos());
+        assertEquals("page#2", read(reads, new Read("m"), V1, page), "unread for a minute: rendered again");
     }
 
     @Test
