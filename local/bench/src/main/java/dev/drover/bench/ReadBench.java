@@ -24,11 +24,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  * memory (384m: {@code -XX:MaxRAM}, the pod's limit), only (which of "hello world", candidates-list, migration-get and
  * the same two reads with {@code DROVER_READ_CACHE_MIB=0}, "candidates-list nocache" and "migration-get nocache", to run;
  * all five by default), writes (changes per second to the migration while wrk loads a read, 0 by default: each
- * changes one candidate, so the kept responses of the reads go stale at that rate), flags (extra JVM flags, space-separated, after the image's), functionsJar, helloJar, java, wrk, profile (a folder: each process
+ * changes one candidate, so the kept responses of the reads go stale at that rate), flags (extra JVM flags,
+ * space-separated, after the image's), functionsJar, helloJar, java, wrk, profile (a folder: each process
  * records a JFR profile there, {@code <subject>-<jit>-<round>.jfr}, written when it stops). Redis from {@code REDIS_URL},
  * under a fresh key prefix deleted afterwards.
  */

@@ -83,6 +83,45 @@ class LocalGitHostServiceTest {
         assertEquals(400, call("POST", "/local-git/changes/first/merge").statusCode());
     }
 
+    @Test
+    void aChangeRequestIsReadAndClosedByNumber() throws Exception {
+        HttpResponse<String> one = call("GET", "/local-git/changes/1");
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals(List.of("1", "drover/app-chart-upgrade/checkout", "open"), fields(one, "id", "branch", "state"));
+        assertError(call("GET", "/local-git/changes/9"), 404, "change_request_not_found");
+        assertError(call("GET", "/local-git/changes/first"), 400, "invalid_number");
+
+        HttpResponse<String> closed = call("POST", "/local-git/changes/1/close");
+        assertEquals(200, closed.statusCode(), closed.body());
+        assertEquals(List.of("1", "closed"), fields(closed, "id", "state"));
+        assertEquals("closed", JSON.readTree(call("GET", "/local-git/changes/1").body()).path("state").asText());
+        assertError(call("POST", "/local-git/changes/1/merge"), 409, "change_request_not_open");
+        assertError(call("POST", "/local-git/changes/9/close"), 404, "change_request_not_found");
+        assertError(call("POST", "/local-git/changes/first/close"), 400, "invalid_number");
+        assertEquals(List.of(), merges);
+    }
+
+    @Test
+    void aCandidatesChangeRequestIsMergedByItsMigrationAndCandidate() throws Exception {
+        assertError(call("POST", "/local-git/candidates/" + GitFixture.MIGRATION + "/ledger/merge"), 404, "change_request_not_found");
+
+        HttpResponse<String> merged = call("POST", "/local-git/candidates/" + GitFixture.MIGRATION + "/checkout/merge");
+
+        assertEquals(200, merged.statusCode(), merged.body());
+        assertEquals(List.of("1", "merged"), fields(merged, "id", "state"));
+        assertEquals(List.of("drover/app-chart-upgrade/checkout"), merges.stream().map(ChangeRequest::branch).toList());
+    }
+
+    private static List<String> fields(HttpResponse<String> response, String... names) throws Exception {
+        JsonNode body = JSON.readTree(response.body());
+        return java.util.Arrays.stream(names).map(name -> body.path(name).asText()).toList();
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(code, JSON.readTree(response.body()).path("error").path("code").asText(), response.body());
+    }
+
     private HttpResponse<String> call(String method, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                                  .method(method, HttpRequest.BodyPublishers.noBody()).build(),
