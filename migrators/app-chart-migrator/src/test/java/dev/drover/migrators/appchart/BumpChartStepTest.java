@@ -220,6 +220,28 @@ class BumpChartStepTest {
         assertEquals(0, host.list().size());
     }
 
+    @Test
+    void aMergedChangeThatMainNoLongerHoldsFailsAskingWhetherItWasReverted() throws Exception {
+        ChartBump.Plan plan = planOnMain();
+        String manifest = GitFixture.read(repo, "main", "apps/prod/checkout.yaml");
+        assertEquals(CallbackStatus.SUCCEEDED, bump(host).status());
+        host.merge(1);
+        // Someone reverts the upgrade on main by hand.
+        GitFixture.commit(repo, "revert the chart upgrade", "apps/prod/checkout.yaml", manifest);
+
+        StepResult again = bump(host);
+
+        assertEquals(CallbackStatus.FAILED, again.status(), again.message());
+        assertTrue(again.message().startsWith("change request http://localhost/local-git/changes/1 for branch " + BRANCH
+                                                      + " was merged, but main still needs: "), again.message());
+        assertTrue(again.message().contains(plan.edits().stream().filter(e -> e.startsWith("apps/prod/checkout.yaml")).findFirst().orElseThrow()),
+                   again.message());
+        assertTrue(again.message().endsWith("Was it reverted? Apply the change on main or announce the new target as a new migration, then retry"),
+                   again.message());
+        assertEquals("http://localhost/local-git/changes/1", again.metadata().get("changeUrl"));
+        assertEquals(1, host.list().size(), "no second change request on the merged branch");
+    }
+
     private ChartBump.Plan planOnMain() throws Exception {
         try (GitWorkspace main = GitWorkspace.cloneMain(host.remote())) {
             return new ChartBump(GitFixture.demoUpgrade()).plan(step(BumpChartStep.TYPE, checkout).candidate(), main::read);

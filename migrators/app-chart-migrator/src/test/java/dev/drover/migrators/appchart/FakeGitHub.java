@@ -23,6 +23,8 @@ final class FakeGitHub implements AutoCloseable {
 
     final List<ObjectNode> pulls = new ArrayList<>();
     final AtomicInteger creates = new AtomicInteger();
+    /** When set, GitHub is having a bad day: every call is answered 502 with this text. */
+    volatile String outage;
     private final String owner;
     private final String repo;
     private final WebServer server;
@@ -51,6 +53,10 @@ final class FakeGitHub implements AutoCloseable {
     }
 
     private boolean authorized(ServerRequest req, ServerResponse res) {
+        if (outage != null) {
+            res.status(502).header("Content-Type", "text/html").send(outage);
+            return false;
+        }
         String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (!auth.equals("Bearer " + TOKEN)) {
             send(res, 401, JSON.createObjectNode().put("message", "Bad credentials"));

@@ -129,6 +129,18 @@ class GitHubHostTest {
     }
 
     @Test
+    void aLongErrorPageIsCutToThreeHundredCharactersInTheFailure() {
+        String page = "<html>" + "x".repeat(294);
+        github.outage = page;
+        IOException whole = assertThrows(IOException.class, () -> host.findByBranch(BRANCH));
+        assertTrue(whole.getMessage().endsWith(": " + page), "300 characters are shown whole: " + whole.getMessage());
+
+        github.outage = page + "<p>and the rest of a long page</p></html>";
+        IOException cut = assertThrows(IOException.class, () -> host.findByBranch(BRANCH));
+        assertTrue(cut.getMessage().endsWith(": " + page.substring(0, 297) + "..."), cut.getMessage());
+    }
+
+    @Test
     void aBadTokenFailsWithWhatToFix() {
         GitHubHost wrong = new GitHubHost(github.api(), "acme/gitops", "expired", repo.toString(), "main", "");
 

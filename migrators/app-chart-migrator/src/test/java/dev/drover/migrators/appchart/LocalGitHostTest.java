@@ -103,6 +103,22 @@ class LocalGitHostTest {
     }
 
     @Test
+    void aFailingMergeListenerDoesNotUndoTheMergeOrSilenceTheOthers() throws Exception {
+        LocalGitHost host = GitFixture.demoHost(dir);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        host.addMergeListener(change -> {
+            throw new IllegalStateException("a listener that fails");
+        });
+        host.addMergeListener(change -> heard.add(change.branch()));
+        branchFromMain(host.repository(), "drover/m/c");
+        host.open("drover/m/c", "t", "b");
+
+        assertEquals(ChangeRequest.State.MERGED, host.merge(1).state());
+        assertEquals(List.of("drover/m/c"), heard);
+        assertEquals(ChangeRequest.State.MERGED, host.get(1).orElseThrow().state());
+    }
+
+    @Test
     void closingTwiceKeepsTheFirstCloseAndAMergedOneStaysMerged() throws Exception {
         LocalGitHost host = GitFixture.demoHost(dir);
         branchFromMain(host.repository(), "drover/m/a");

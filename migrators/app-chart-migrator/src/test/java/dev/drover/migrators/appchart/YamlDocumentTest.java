@@ -78,6 +78,15 @@ class YamlDocumentTest {
     }
 
     @Test
+    void renamingInAnEmptyDocumentOrWithNoKeyChangesNothing() throws Exception {
+        YamlDocument empty = YamlDocument.parse("values/a/dev.yaml", "");
+        assertEquals("", empty.renameKey(List.of("image", "tag"), "version").text());
+        YamlDocument doc = YamlDocument.parse("values/a/dev.yaml", "image:\n  tag: a\n");
+        assertEquals("image:\n  tag: a\n", doc.renameKey(List.of(), "version").text());
+        assertEquals("image:\n  tag: a\n", doc.renameKey(List.of("service", "port"), "httpPort").text());
+    }
+
+    @Test
     void aFileThatDoesNotParseIsNamedWithItsLineAndColumn() {
         InvalidYaml e = assertThrows(InvalidYaml.class,
                 () -> YamlDocument.parse("values/checkout/prod.yaml", "image:\n  tag: a\n   bad: [\n"));
