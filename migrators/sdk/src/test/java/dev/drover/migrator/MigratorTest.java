@@ -1,7 +1,10 @@
 package dev.drover.migrator;
 
+import dev.drover.contract.ErrorBody;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -103,6 +106,38 @@ class MigratorTest {
                 assertEquals(2, health.statusCode() / 100, bind[0] + " is reached at " + migrator.uri());
             }
         }
+    }
+
+    @Test
+    void theAuthorsRoutesFailingAreAnsweredInDroversErrorShapeWithoutTheirDetail() throws Exception {
+        try (Migrator migrator = Migrator.builder("m", migration(new Step("greet", "", "m", "greet", Map.of())))
+                .step("greet", greet()).tokens(TokenSource.of("t")).patience(Duration.ofSeconds(1))
+                .service("/webhooks", rules -> rules
+                        .post("/boom", (req, res) -> {
+                            throw new IllegalStateException("db password is hunter2");
+                        })
+                        .post("/refused", (req, res) -> {
+                            throw new HttpException("the merge was already seen", Status.CONFLICT_409);
+                        })
+                        .post("/helidon", (req, res) -> {
+                            throw new HttpException("upstream gone", Status.BAD_GATEWAY_502);
+                        }))
+                .start(MigratorSettings.local(NO_PLATFORM))) {
+            for (String path : List.of("/webhooks/boom", "/webhooks/helidon")) {
+                HttpResponse<String> failed = post(migrator, path);
+                assertEquals(500, failed.statusCode(), failed.body());
+                assertEquals("{\"error\":{\"code\":\"internal\",\"message\":\"unexpected failure; see the migrator's log\"}}", failed.body());
+            }
+            HttpResponse<String> refused = post(migrator, "/webhooks/refused");
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertEquals("{\"error\":{\"code\":\"" + ErrorBody.codeFor(409) + "\",\"message\":\"Conflict: the merge was already seen\"}}",
+                         refused.body());
+        }
+    }
+
+    private static HttpResponse<String> post(Migrator migrator, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(migrator.uri().resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                                               HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

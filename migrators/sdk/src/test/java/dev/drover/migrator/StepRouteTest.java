@@ -1,6 +1,7 @@
 package dev.drover.migrator;
 
 import dev.drover.contract.json.Json;
+import dev.drover.contract.model.Check;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
 import dev.drover.contract.run.CallbackStatus;
@@ -213,6 +214,26 @@ class StepRouteTest {
     }
 
     @Test
+    void aMigrationIdThatIsNoSlugIsRefusedAndIdsOfTheLongestSlugAreServed() throws Exception {
+        StepEvent ok = event("run-18", "bump", "bump", 1);
+        StepEvent badMigration = new StepEvent(ok.runId(), ok.attempt(), ok.dispatch(), "../sdk-test", ok.step(), ok.candidate(),
+                                               ok.inputs(), ok.callback());
+        assertRefused(400, "malformed_event", pushBinary(signed(badMigration, "run-18/bump/1")));
+        assertNothingExecuted();
+
+        String longest = "c".repeat(Check.SLUG_MAX);
+        StepEvent tooLong = event("run-19", "bump", "bump", 1, longest + "c", platform.callbackUrl("run-19"));
+        assertRefused(400, "malformed_event", pushBinary(signed(tooLong, "run-19/bump/1")));
+        StepEvent longestId = event("run-20", "bump", "bump", 1, longest, platform.callbackUrl("run-20"));
+        HttpResponse<String> answer = pushBinary(signed(longestId, "run-20/bump/1"));
+        assertEquals(202, answer.statusCode(), answer.body());
+        TestPlatform.Received callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+        assertNotNull(callback);
+        assertEquals("run-20", callback.runId());
+        assertEquals(1, executions.get());
+    }
+
+    @Test
     void keysThatCannotBeFetchedAskForARedelivery() throws Exception {
         StepEvent event = event("run-14", "bump", "bump", 1);
         try (Migrator noPlatform = builder().start(MigratorSettings.local(URI.create("http://127.0.0.1:1")));
@@ -333,6 +354,73 @@ class StepRouteTest {
             TestPlatform.Received callback = platform.callbacks.poll(15, TimeUnit.SECONDS);
             assertNotNull(callback, "the discovery trigger checked the pending step again");
             assertEquals(CallbackStatus.MERGED, callback.report().status());
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsFailsItsStepWithWhatItThrew() throws Exception {
+        Migration migration = new Migration("sdk-test", "SDK test", "", List.of(),
+                                            List.of(new Step("boom", "", "sdk-throws", "boom", Map.of()),
+                                                    new Step("nothing", "", "sdk-throws", "nothing", Map.of())), List.of());
+        try (Migrator throwing = Migrator.builder("sdk-throws", migration)
+                .step("boom", step -> {
+                    throw new IllegalStateException();
+                })
+                .step("nothing", step -> null)
+                .tokens(TokenSource.of(TOKEN)).patience(Duration.ofSeconds(1)).start(MigratorSettings.local(platform.uri()))) {
+            Map<String, String> expected = Map.of("boom", "java.lang.IllegalStateException",
+                                                  "nothing", "the step handler returned no result (a bug in the migrator)");
+            for (var step : expected.entrySet()) {
+                String runId = "run-throw-" + step.getKey();
+                StepEvent event = event(runId, step.getKey(), step.getKey(), 1);
+                assertEquals(202, pushBinary(throwing.stepsUri(), platform.signed(event, runId + "/" + step.getKey() + "/1", "sdk-throws"))
+                        .statusCode());
+                TestPlatform.Received callback = platform.callbacks.poll(10, TimeUnit.SECONDS);
+                assertNotNull(callback, step.getKey());
+                assertEquals(List.of(CallbackStatus.FAILED, step.getValue()), List.of(callback.report().status(), callback.report().message()));
+            }
+        }
+    }
+
+    @Test
+    void withRedisAPendingStepIsCheckedAgainAfterARestart() throws Exception {
+        String app = "sdk-pending-" + Long.toHexString(System.nanoTime());
+        URI redisUrl = URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        MigratorSettings settings = new MigratorSettings(0, platform.uri(), platform.uri(), "", "pubsub", java.util.Optional.of(redisUrl),
+                                                         java.util.Optional.empty(), java.util.Optional.empty(),
+                                                         java.util.Optional.empty(), MigratorSettings.LOOPBACK);
+        Migration migration = new Migration("sdk-test", "SDK test", "", List.of(),
+                                            List.of(new Step("await", "", app, "await-merge", Map.of())), List.of());
+        try {
+            for (int start = 0; start < 2; start++) {
+                try (Migrator restarted = Migrator.builder(app, migration)
+                        .step("await-merge", step -> merged.get() ? StepResult.merged(Map.of(), "merged")
+                                                                  : StepResult.pending(Map.of(), "waiting for the merge"))
+                        .tokens(TokenSource.of(TOKEN)).patience(Duration.ofSeconds(1)).start(settings)) {
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                    while (restarted.discoveryRuns() < 1 && System.nanoTime() < until) {
+                        Thread.sleep(50); // the start's own discovery (no Dapr here: it gives up after the patience)
+                    }
+                    if (start == 0) {
+                        pushBinary(restarted.stepsUri(), platform.signed(event("run-17", "await", "await-merge", 1), "run-17/await/1", app));
+                        assertEquals(CallbackStatus.PENDING, platform.callbacks.poll(10, TimeUnit.SECONDS).report().status());
+                    } else {
+                        merged.set(true); // merged while the migrator was down: no event will say so
+                        restarted.discover();
+                        // The start's own discovery may have checked it once already, still pending then.
+                        TestPlatform.Received callback = platform.callbacks.poll(15, TimeUnit.SECONDS);
+                        while (callback != null && callback.report().status() == CallbackStatus.PENDING) {
+                            callback = platform.callbacks.poll(15, TimeUnit.SECONDS);
+                        }
+                        assertNotNull(callback, "the restarted migrator found the pending step in Redis and checked it again");
+                        assertEquals(List.of("run-17", CallbackStatus.MERGED), List.of(callback.runId(), callback.report().status()));
+                    }
+                }
+            }
+        } finally {
+            try (var jedis = redis.clients.jedis.RedisClient.builder().fromURI(redisUrl.toString()).build()) {
+                jedis.del("drover-migrator:" + app + ":seen:step:run-17/await/1", "drover-migrator:" + app + ":pending");
+            }
         }
     }
 
