@@ -382,13 +382,19 @@ class StepRouteTest {
         }
     }
 
+    private static final URI REDIS = URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+
+    /** A migrator of this platform that keeps what it has seen and what is pending in the machine's Redis. */
+    private MigratorSettings withRedis() {
+        return new MigratorSettings(0, platform.uri(), platform.uri(), "", "pubsub", java.util.Optional.of(REDIS),
+                                    java.util.Optional.empty(), java.util.Optional.empty(),
+                                    java.util.Optional.empty(), MigratorSettings.LOOPBACK);
+    }
+
     @Test
     void withRedisAPendingStepIsCheckedAgainAfterARestart() throws Exception {
         String app = "sdk-pending-" + Long.toHexString(System.nanoTime());
-        URI redisUrl = URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
-        MigratorSettings settings = new MigratorSettings(0, platform.uri(), platform.uri(), "", "pubsub", java.util.Optional.of(redisUrl),
-                                                         java.util.Optional.empty(), java.util.Optional.empty(),
-                                                         java.util.Optional.empty(), MigratorSettings.LOOPBACK);
+        MigratorSettings settings = withRedis();
         Migration migration = new Migration("sdk-test", "SDK test", "", List.of(),
                                             List.of(new Step("await", "", app, "await-merge", Map.of())), List.of());
         try {
@@ -418,7 +424,7 @@ class StepRouteTest {
                 }
             }
         } finally {
-            try (var jedis = redis.clients.jedis.RedisClient.builder().fromURI(redisUrl.toString()).build()) {
+            try (var jedis = redis.clients.jedis.RedisClient.builder().fromURI(REDIS.toString()).build()) {
                 jedis.del("drover-migrator:" + app + ":seen:step:run-17/await/1", "drover-migrator:" + app + ":pending");
             }
         }
@@ -427,10 +433,7 @@ class StepRouteTest {
     @Test
     void withRedisAStepEventExecutedBeforeARestartIsNotExecutedAgain() throws Exception {
         String app = "sdk-restart-" + Long.toHexString(System.nanoTime());
-        URI redisUrl = URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
-        MigratorSettings settings = new MigratorSettings(0, platform.uri(), platform.uri(), "", "pubsub", java.util.Optional.of(redisUrl),
-                                                         java.util.Optional.empty(), java.util.Optional.empty(),
-                                                         java.util.Optional.empty(), MigratorSettings.LOOPBACK);
+        MigratorSettings settings = withRedis();
         Migration migration = new Migration("sdk-test", "SDK test", "", List.of(), List.of(new Step("bump", "", app, "bump", Map.of())),
                                             List.of());
         StepEvent event = event("run-16", "bump", "bump", 1);
@@ -452,7 +455,7 @@ class StepRouteTest {
             }
             assertEquals(1, executions.get(), "the restarted migrator remembered the step event in Redis");
         } finally {
-            try (var jedis = redis.clients.jedis.RedisClient.builder().fromURI(redisUrl.toString()).build()) {
+            try (var jedis = redis.clients.jedis.RedisClient.builder().fromURI(REDIS.toString()).build()) {
                 jedis.del("drover-migrator:" + app + ":seen:step:run-16/bump/1", "drover-migrator:" + app + ":pending");
             }
         }
