@@ -19,9 +19,7 @@ public final class Http {
     }
 
     public static void json(ServerResponse res, Status status, Object body) {
-        res.status(status);
-        res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-        res.send(Json.bytes(body));
+        jsonBytes(res, status, Json.bytes(body));
     }
 
     public static void json(ServerResponse res, Object body) {
@@ -30,7 +28,11 @@ public final class Http {
 
     /** A 200 whose JSON body was rendered already (kept by {@link dev.drover.core.state.RenderedReads}). */
     public static void jsonBytes(ServerResponse res, byte[] body) {
-        res.status(Status.OK_200);
+        jsonBytes(res, Status.OK_200, body);
+    }
+
+    private static void jsonBytes(ServerResponse res, Status status, byte[] body) {
+        res.status(status);
         res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         res.send(body);
     }
