@@ -69,6 +69,9 @@ final class StepExecution {
         }
         String what = event.runId() + "/" + event.step().name() + " " + result.status().wire();
         Callback sent = report;
+        // A handler interrupted by the migrator stopping still gets its failure reported: with the flag set, the
+        // callback's HTTP send would fail at once and the step would wait for its deadline. The flag comes back after.
+        boolean interrupted = Thread.interrupted();
         try {
             Failsafe.with(Retries.<Void>until(callbackPatience, "callback " + what))
                     .run(() -> platform.callback(event.runId(), sent));
@@ -81,6 +84,10 @@ final class StepExecution {
         } catch (RuntimeException e) { // FailsafeException wraps the last checked failure
             LOGGER.log(Level.ERROR, "gave up reporting " + what + " after " + callbackPatience
                     + "; the step's deadline or an operator's retry will move the run on", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

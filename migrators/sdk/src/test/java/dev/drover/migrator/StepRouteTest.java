@@ -361,15 +361,21 @@ class StepRouteTest {
     void aHandlerThatThrowsFailsItsStepWithWhatItThrew() throws Exception {
         Migration migration = new Migration("sdk-test", "SDK test", "", List.of(),
                                             List.of(new Step("boom", "", "sdk-throws", "boom", Map.of()),
-                                                    new Step("nothing", "", "sdk-throws", "nothing", Map.of())), List.of());
+                                                    new Step("nothing", "", "sdk-throws", "nothing", Map.of()),
+                                                    new Step("stopped", "", "sdk-throws", "stopped", Map.of())), List.of());
         try (Migrator throwing = Migrator.builder("sdk-throws", migration)
                 .step("boom", step -> {
                     throw new IllegalStateException();
                 })
                 .step("nothing", step -> null)
+                .step("stopped", step -> {
+                    throw new InterruptedException();
+                })
                 .tokens(TokenSource.of(TOKEN)).patience(Duration.ofSeconds(1)).start(MigratorSettings.local(platform.uri()))) {
+            // An interrupted handler (the migrator stopping) is reported too, not left to the step's deadline.
             Map<String, String> expected = Map.of("boom", "java.lang.IllegalStateException",
-                                                  "nothing", "the step handler returned no result (a bug in the migrator)");
+                                                  "nothing", "the step handler returned no result (a bug in the migrator)",
+                                                  "stopped", "the migrator stopped while executing the step; retry it");
             for (var step : expected.entrySet()) {
                 String runId = "run-throw-" + step.getKey();
                 StepEvent event = event(runId, step.getKey(), step.getKey(), 1);
