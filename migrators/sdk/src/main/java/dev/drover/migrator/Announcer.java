@@ -52,10 +52,6 @@ final class Announcer {
         this.tokens = tokens;
     }
 
-    boolean acknowledged() {
-        return acknowledged;
-    }
-
     /**
      * Re-entrant: once acknowledged it returns at once.
      *

@@ -164,9 +164,9 @@ class AnnouncerTest {
         ownedByAnother = true;
         try (Migrator migrator = start()) {
             assertNotNull(published.poll(10, TimeUnit.SECONDS));
-            awaitDiscoveryRuns(migrator, 1);
+            TestPlatform.awaitDiscoveryRuns(migrator, 1);
             migrator.discover(); // the next tick
-            awaitDiscoveryRuns(migrator, 2);
+            TestPlatform.awaitDiscoveryRuns(migrator, 2);
             assertNull(published.poll(200, TimeUnit.MILLISECONDS), "not announced again");
             assertNull(submissions.poll(200, TimeUnit.MILLISECONDS), "no candidates for another app's migration");
             int refusals = ownerRefusals.get();
@@ -210,13 +210,5 @@ class AnnouncerTest {
         } finally {
             logger.removeHandler(capture);
         }
-    }
-
-    private static void awaitDiscoveryRuns(Migrator migrator, int runs) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (migrator.discoveryRuns() < runs && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
-        assertEquals(runs, migrator.discoveryRuns());
     }
 }

@@ -121,9 +121,12 @@ class MigratorTest {
                         })
                         .post("/helidon", (req, res) -> {
                             throw new HttpException("upstream gone", Status.BAD_GATEWAY_502);
+                        })
+                        .post("/internal", (req, res) -> {
+                            throw new HttpException("db password is hunter2", Status.INTERNAL_SERVER_ERROR_500);
                         }))
                 .start(MigratorSettings.local(NO_PLATFORM))) {
-            for (String path : List.of("/webhooks/boom", "/webhooks/helidon")) {
+            for (String path : List.of("/webhooks/boom", "/webhooks/helidon", "/webhooks/internal")) {
                 HttpResponse<String> failed = post(migrator, path);
                 assertEquals(500, failed.statusCode(), failed.body());
                 assertEquals("{\"error\":{\"code\":\"internal\",\"message\":\"unexpected failure; see the migrator's log\"}}", failed.body());

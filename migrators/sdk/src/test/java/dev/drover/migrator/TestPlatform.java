@@ -92,4 +92,13 @@ final class TestPlatform implements AutoCloseable {
     public void close() {
         server.stop();
     }
+
+    /** Waits up to 15 s until {@code migrator} has ended {@code runs} discovery runs since its start, and no more. */
+    static void awaitDiscoveryRuns(Migrator migrator, int runs) throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (migrator.discoveryRuns() < runs && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(runs, migrator.discoveryRuns());
+    }
 }

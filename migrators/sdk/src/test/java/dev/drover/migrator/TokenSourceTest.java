@@ -131,4 +131,86 @@ class TokenSourceTest {
         assertThrows(IllegalArgumentException.class, () -> MigratorSettings.fromEnvironment(
                 Map.of("DROVER_TOKEN_FILE", "/t", "DROVER_TRIGGER_ISSUER", "https://kubernetes.default.svc")));
     }
+
+    @Test
+    void aTokenFileIsReadAgainWhenItsSizeOrItsTimeChangesAndRefusedWhenLargerThanAnyToken() throws Exception {
+        Path file = dir.resolve("token");
+        Files.writeString(file, "token-aaaa");
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
+        TokenSource tokens = TokenSource.fromFile(file);
+        assertEquals("token-aaaa", tokens.token());
+
+        Files.writeString(file, "token-bbbb");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(written.toInstant().plusSeconds(1)));
+        assertEquals("token-bbbb", tokens.token(), "rewritten in place with the same size, a second later");
+
+        java.nio.file.attribute.FileTime second = Files.getLastModifiedTime(file);
+        Files.writeString(file, "token-cc");
+        Files.setLastModifiedTime(file, second);
+        assertEquals("token-cc", tokens.token(), "rewritten within the same tick of the file's clock, shorter");
+
+        Files.writeString(file, "t".repeat(16 * 1024));
+        assertEquals(16 * 1024, tokens.token().length(), "16 KiB is still a token");
+        Files.writeString(file, "t".repeat(16 * 1024 + 1));
+        IOException tooLarge = assertThrows(IOException.class, tokens::token);
+        assertEquals(file + " holds 16385 bytes: not a token (DROVER_TOKEN_FILE)", tooLarge.getMessage());
+    }
+
+    @Test
+    void anIssuerThatStatesNoLifetimeIsAskedAgainAfterAMinute() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer idp = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        idp.createContext("/token", exchange -> {
+            byte[] body = ("{\"access_token\":\"token-" + issued.incrementAndGet() + "\",\"token_type\":\"Bearer\",\"expires_in\":0}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        idp.start();
+        try {
+            Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+            Clock clock = new Clock() {
+                public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+                public Clock withZone(java.time.ZoneId zone) { return this; }
+                public Instant instant() { return now[0]; }
+            };
+            TokenSource tokens = new ClientCredentials(URI.create("http://127.0.0.1:" + idp.getAddress().getPort() + "/token"),
+                                                       "id", "secret", Map.of(), clock);
+            assertEquals("token-1", tokens.token());
+            now[0] = now[0].plusSeconds(59);
+            assertEquals("token-1", tokens.token(), "expires_in 0 says nothing of the lifetime: the token is kept a minute");
+            now[0] = now[0].plusSeconds(1);
+            assertEquals("token-2", tokens.token());
+        } finally {
+            idp.stop(0);
+        }
+    }
+
+    @Test
+    void theTokenEndpointIsAnHttpUrlAndItsExtraParametersAreNameValuePairs() throws Exception {
+        Map<String, String> identity = Map.of("DROVER_CLIENT_ID", issuer.clientId(), "DROVER_CLIENT_SECRET", issuer.clientSecret());
+        for (String url : java.util.List.of("ftp://idp.example/token", "https:///token", "mailto:ops@example.com")) {
+            java.util.Map<String, String> env = new java.util.HashMap<>(identity);
+            env.put("DROVER_TOKEN_URL", url);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenSource.fromEnvironment(env), url);
+            assertEquals("DROVER_TOKEN_URL=" + url + " is not an http(s) URL", e.getMessage());
+        }
+        for (String params : java.util.List.of("=b", "ab", "a=b&=c")) {
+            java.util.Map<String, String> env = new java.util.HashMap<>(identity);
+            env.put("DROVER_TOKEN_URL", issuer.tokenEndpoint().toString());
+            env.put("DROVER_TOKEN_PARAMS", params);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenSource.fromEnvironment(env), params);
+            assertTrue(e.getMessage().startsWith("DROVER_TOKEN_PARAMS entry '") && e.getMessage().endsWith("' is not name=value"),
+                       e.getMessage());
+        }
+        // A one-letter name is a name; the issuer at http:// (the local stack's) is an http(s) URL.
+        java.util.Map<String, String> env = new java.util.HashMap<>(identity);
+        env.put("DROVER_TOKEN_URL", issuer.tokenEndpoint().toString());
+        env.put("DROVER_TOKEN_PARAMS", "m=x&migrator=one-letter-app");
+        assertEquals("system:serviceaccount:drover:one-letter-app",
+                     SignedJWT.parse(TokenSource.fromEnvironment(env).token()).getJWTClaimsSet().getSubject());
+    }
 }

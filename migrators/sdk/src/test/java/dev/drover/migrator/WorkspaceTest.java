@@ -38,4 +38,20 @@ class WorkspaceTest {
             assertTrue(refused.getMessage().contains("refused") || refused.getMessage().contains("empty"), refused.getMessage());
         }
     }
+
+    @Test
+    void aRefusalNamesThePathPrintablyAndAtMostTwoHundredCharactersOfIt() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        String tail = "; a step only touches files inside its workspace";
+        assertEquals("path '/etc/passwd' is refused: it is absolute" + tail,
+                     assertThrows(IllegalArgumentException.class, () -> Workspace.resolve(root, "/etc/passwd")).getMessage());
+        assertEquals("path '../x\u001b[2J' is refused: it climbs out with '..'".replace("\u001b", "?") + tail,
+                     assertThrows(IllegalArgumentException.class, () -> Workspace.resolve(root, "../x\u001b[2J")).getMessage(),
+                     "a terminal escape in a path is not passed on to the log that shows it");
+        String longest = "../" + "a".repeat(197);
+        assertEquals("path '" + longest + "' is refused: it climbs out with '..'" + tail,
+                     assertThrows(IllegalArgumentException.class, () -> Workspace.resolve(root, longest)).getMessage());
+        assertEquals("path '" + longest + "...' is refused: it climbs out with '..'" + tail,
+                     assertThrows(IllegalArgumentException.class, () -> Workspace.resolve(root, longest + "b")).getMessage());
+    }
 }
