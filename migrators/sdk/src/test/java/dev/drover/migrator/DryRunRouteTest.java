@@ -291,5 +291,10 @@ class DryRunRouteTest {
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals(400, signedPost(request("greetings", longest + "c", Map.of(), "greet:greet")).statusCode());
         assertEquals(1, opened.get());
+        // The refusal quotes what it refused, up to 120 characters.
+        HttpResponse<String> quoted = signedPost(request("greetings", "c".repeat(120), Map.of(), "greet:greet"));
+        assertTrue(quoted.body().contains("'" + "c".repeat(120) + "'"), quoted.body());
+        HttpResponse<String> cut = signedPost(request("greetings", "c".repeat(121), Map.of(), "greet:greet"));
+        assertTrue(cut.body().contains("'" + "c".repeat(120) + "...'"), cut.body());
     }
 }

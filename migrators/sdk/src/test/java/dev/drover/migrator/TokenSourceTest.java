@@ -159,17 +159,8 @@ class TokenSourceTest {
     @Test
     void anIssuerThatStatesNoLifetimeIsAskedAgainAfterAMinute() throws Exception {
         java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
-        com.sun.net.httpserver.HttpServer idp = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        idp.createContext("/token", exchange -> {
-            byte[] body = ("{\"access_token\":\"token-" + issued.incrementAndGet() + "\",\"token_type\":\"Bearer\",\"expires_in\":0}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        idp.start();
+        com.sun.net.httpserver.HttpServer idp = idp(
+                () -> "{\"access_token\":\"token-" + issued.incrementAndGet() + "\",\"token_type\":\"Bearer\",\"expires_in\":0}");
         try {
             Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
             Clock clock = new Clock() {
@@ -177,8 +168,7 @@ class TokenSourceTest {
                 public Clock withZone(java.time.ZoneId zone) { return this; }
                 public Instant instant() { return now[0]; }
             };
-            TokenSource tokens = new ClientCredentials(URI.create("http://127.0.0.1:" + idp.getAddress().getPort() + "/token"),
-                                                       "id", "secret", Map.of(), clock);
+            TokenSource tokens = new ClientCredentials(tokenUrl(idp), "id", "secret", Map.of(), clock);
             assertEquals("token-1", tokens.token());
             now[0] = now[0].plusSeconds(59);
             assertEquals("token-1", tokens.token(), "expires_in 0 says nothing of the lifetime: the token is kept a minute");
@@ -212,5 +202,39 @@ class TokenSourceTest {
         env.put("DROVER_TOKEN_PARAMS", "m=x&migrator=one-letter-app");
         assertEquals("system:serviceaccount:drover:one-letter-app",
                      SignedJWT.parse(TokenSource.fromEnvironment(env).token()).getJWTClaimsSet().getSubject());
+    }
+
+    @Test
+    void aTokenOfAnotherTypeIsRefusedNamingTheTypeUpToTwoHundredCharacters() throws Exception {
+        String[] type = {"x".repeat(200)};
+        com.sun.net.httpserver.HttpServer idp = idp(() -> "{\"access_token\":\"t\",\"token_type\":\"" + type[0] + "\"}");
+        try {
+            TokenSource tokens = TokenSource.clientCredentials(tokenUrl(idp), "id", "secret", Map.of());
+            assertEquals("the token endpoint " + tokenUrl(idp) + " gave a token of type '" + type[0] + "', not Bearer",
+                         assertThrows(IOException.class, tokens::token).getMessage());
+            type[0] = "x".repeat(201);
+            assertEquals("the token endpoint " + tokenUrl(idp) + " gave a token of type '" + "x".repeat(200) + "...', not Bearer",
+                         assertThrows(IOException.class, tokens::token).getMessage());
+        } finally {
+            idp.stop(0);
+        }
+    }
+
+    /** An OAuth2 token endpoint at /token answering 200 with {@code body}'s JSON. */
+    private static com.sun.net.httpserver.HttpServer idp(java.util.function.Supplier<String> body) throws IOException {
+        com.sun.net.httpserver.HttpServer idp = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        idp.createContext("/token", exchange -> {
+            byte[] bytes = body.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        idp.start();
+        return idp;
+    }
+
+    private static URI tokenUrl(com.sun.net.httpserver.HttpServer idp) {
+        return URI.create("http://127.0.0.1:" + idp.getAddress().getPort() + "/token");
     }
 }
