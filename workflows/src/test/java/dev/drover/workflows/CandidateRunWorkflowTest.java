@@ -135,6 +135,8 @@ class CandidateRunWorkflowTest {
         RunRefused stale = assertThrows(RunRefused.class,
                                         () -> harness.runs.callback(plan.runId(), callback(first, SUCCEEDED, Map.of(), "")));
         assertEquals(RefusalCodes.STALE_DISPATCH, stale.code());
+        assertEquals("the callback answers dispatch 1 of step 'bump', but the step is at dispatch 2", stale.getMessage(),
+                     "the refusal's text as the migrator is told it, without its code in front");
 
         harness.runs.callback(plan.runId(), callback(second, SUCCEEDED, Map.of(), ""));
         assertTrue(harness.awaitEnd(plan));

@@ -15,6 +15,7 @@ import dev.drover.workflows.rollout.RolloutSpec;
 import dev.drover.workflows.rollout.RolloutState;
 import dev.drover.workflows.rollout.RolloutStore;
 import dev.drover.workflows.rollout.RolloutView;
+import dev.drover.workflows.rollout.RolloutWorkflow;
 import dev.drover.workflows.rollout.Selector;
 import dev.drover.workflows.rollout.Wave;
 import org.junit.jupiter.api.AfterEach;
@@ -162,6 +163,49 @@ class RolloutWorkflowTest {
     }
 
     @Test
+    void aRolloutLongerThanOneWorkflowRunContinuesAsNewWithItsCountsAndFinishes() throws Exception {
+        // Past STARTS_PER_RUN starts the rollout continues as a new run (its history stays bounded); what it carries over
+        // (counts, the cursor, the runs in flight) must let it finish the selection, each candidate started once.
+        int size = RolloutWorkflow.STARTS_PER_RUN + 5;
+        String[] ids = new String[size];
+        for (int i = 0; i < size; i++) {
+            ids[i] = String.format("c%04d", i);
+        }
+        String m = migration("r-long", List.of(), ids);
+        harness.onPublish = (event, client) -> client.callback(event.runId(), callback(event, SUCCEEDED, Map.of(), ""));
+        RolloutSpec spec = start("rollout-long", m, 50, null, List.of(), null);
+        assertTrue(harness.runs.awaitEnd(spec.rolloutId(), Duration.ofMinutes(2)), "the rollout never ended");
+        assertEquals(RolloutProgress.COMPLETED, view(spec).status());
+        assertEquals(new RolloutCounts((long) size, size, 0, 0, size, 0, 0), view(spec).counts());
+        List<StepEvent> events = new ArrayList<>(harness.published);
+        assertEquals(size, events.size(), "one run per candidate");
+        assertEquals(size, candidatesOf(events).size(), "no candidate started twice");
+        var first = harness.env.getWorkflowClient().fetchHistory(spec.rolloutId()).getEvents().get(0);
+        assertTrue(!first.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId().isEmpty(),
+                   "the last run of the rollout continued an earlier one");
+    }
+
+    @Test
+    void aRunThatEndedWithoutTellingTheRolloutIsFoundByItsReconciliation() throws Exception {
+        // Terminated in Temporal (an operator's tool, a lost worker): the run's workflow never signals the rollout, and
+        // the run reconciler ends it in Redis. The rollout checks its runs in flight every RECONCILE and moves on.
+        String m = migration("r-reconcile", List.of(), "a", "b");
+        RolloutSpec spec = start("rollout-reconcile", m, 1, null, List.of(), null);
+        StepEvent a = harness.nextEvent();
+        assertEquals("a", a.candidate().id());
+        harness.env.getWorkflowClient().newUntypedWorkflowStub(a.runId()).terminate("lost");
+        assertEquals(1, new RunReconciler(harness.state, run -> run.runId().equals(a.runId()), Duration.ZERO,
+                                          java.time.Clock.systemUTC()).reconcile());
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "no signal came: nothing moves yet");
+        harness.env.sleep(Duration.ofSeconds(31));
+        StepEvent b = harness.nextEvent();
+        assertEquals("b", b.candidate().id(), "the freed slot starts the next candidate");
+        answer(b, SUCCEEDED);
+        assertTrue(awaitEnd(spec));
+        assertEquals(new RolloutCounts(2L, 2, 0, 0, 1, 0, 1), view(spec).counts(), "the lost run counted cancelled");
+    }
+
+    @Test
     void candidatesAlreadyRunningOrMissingAnInputAreSkipped() throws Exception {
         String m = migration("r-skip", List.of(), "a", "b");
         // "a" is started by hand before the rollout: the rollout must not start it again.
@@ -236,7 +280,7 @@ class RolloutWorkflowTest {
 
     @Test
     void aPercentBudgetPausesWhenTheShareOfFailuresReachesIt() throws Exception {
-        String m = migration("r-percent", List.of(), "a", "b", "c", "d");
+        String m = migration("r-percent", List.of(), "a", "b", "c", "d", "e", "f");
         RolloutSpec spec = start("rollout-percent", m, 1, null, List.of(), new FailureBudget(null, 50));
         answer(harness.nextEvent(), SUCCEEDED);
         answer(harness.nextEvent(), SUCCEEDED);
@@ -246,7 +290,15 @@ class RolloutWorkflowTest {
         answer(d, FAILED); // 2 of 4: half
         RolloutView paused = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()), "paused");
         assertEquals("failure budget spent: 2 of 4 runs started since the rollout began failed (budget: 50%)", paused.pausedReason());
-        assertEquals(new RolloutCounts(4L, 4, 0, 0, 2, 2, 0), paused.counts());
+        assertEquals(new RolloutCounts(6L, 4, 0, 0, 2, 2, 0), paused.counts());
+
+        // After a resume the share counts the runs started since: 1 failure in 2 is half again.
+        assertEquals(RolloutProgress.RUNNING, rollouts.act(spec.rolloutId(), "resume", "bob"));
+        answer(harness.nextEvent(), SUCCEEDED);
+        answer(harness.nextEvent(), FAILED);
+        RolloutView again = awaitView(spec, v -> RolloutProgress.PAUSED.equals(v.status()) && v.counts().failed() == 3, "paused again");
+        assertEquals("failure budget spent: 1 of 2 runs started since the rollout was resumed failed (budget: 50%)",
+                     again.pausedReason());
     }
 
     @Test
@@ -266,7 +318,7 @@ class RolloutWorkflowTest {
         assertEquals(1, waiting.wave().size());
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a wave waiting for its promotion starts nothing");
 
-        rollouts.act(spec.rolloutId(), "promote", "ann");
+        assertEquals(RolloutProgress.RUNNING, rollouts.act(spec.rolloutId(), "promote", "ann"), "the status the promotion leaves");
         assertEquals(Set.of("b", "c"), candidatesOf(nextEvents(2)), "after the last wave, the rest of the selection");
         RolloutView next = awaitView(spec, v -> v.wave().index() == 1 && v.counts().started() == 3, "in its second wave");
         assertNull(next.wave().waiting());

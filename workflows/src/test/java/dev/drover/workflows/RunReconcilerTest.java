@@ -70,4 +70,19 @@ class RunReconcilerTest {
         harness.writer.drainAll();
         assertEquals(new Metrics.Runs(1, 0, 1, 0), harness.history.queries().totals(Optional.of(migrationId)).runs());
     }
+
+    @Test
+    void aRunWhoseWorkflowWasTerminatedMidStepHasThatStepCancelledSayingWhy() throws Exception {
+        RunPlan plan = harness.start("cut", List.of(step("bump", Map.of()), step("verify", Map.of())));
+        harness.nextEvent();
+        harness.env.getWorkflowClient().newUntypedWorkflowStub(plan.runId()).terminate("terminated by hand");
+        RunReconciler reconciler = new RunReconciler(harness.state, run -> !harness.runs.isOpen(run.runId()), Duration.ZERO,
+                                                     Clock.systemUTC());
+        assertEquals(1, reconciler.reconcile());
+        var bump = harness.state.runs().stepState(plan.migrationId(), "cut", "bump").orElseThrow();
+        assertEquals(List.of(StepStatus.CANCELLED, "cancelled: the run's workflow is gone"), List.of(bump.status(), bump.message()),
+                     "the step it was in is not left dispatched");
+        assertEquals(StepStatus.NOT_STARTED, harness.state.runs().stepState(plan.migrationId(), "cut", "verify").orElseThrow().status());
+        assertEquals(CandidateStatus.NOT_STARTED, harness.state.candidates().find(plan.migrationId(), "cut").orElseThrow().status());
+    }
 }

@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class RolloutWorkflow implements Rollout {
     static final int PAGE = 100;
-    static final int STARTS_PER_RUN = 200;
+    public static final int STARTS_PER_RUN = 200;
     static final int HISTORY_PER_RUN = 2000;
     /**
      * Counts are saved at most this often; a change of status, wave or an operator's action at once. Runs ending

@@ -184,4 +184,46 @@ class HistoryOutboxWriterTest {
         assertEquals(26, after.figures().replayed(), "the pending ones count as replayed");
         assertEquals(0, state.redis().xlen(state.keys().historyOutbox()));
     }
+
+    @Test
+    void aStartedWriterPersistsOnItsOwnThreadUntilClosed() throws Exception {
+        appendTenRuns();
+        HistoryOutboxWriter writer = new HistoryOutboxWriter(state.redis(), state.keys(), history, "worker-0").start();
+        try {
+            awaitBacklog(writer, 0);
+            assertExactlyOnce();
+        } finally {
+            writer.close();
+        }
+        Instant at = Instant.parse("2026-01-02T00:00:00Z");
+        outbox.write(new OperatorAction(at, "ben", "retry", MIGRATION, "c0", "run-b0", "127.0.0.1", Map.of()));
+        Thread.sleep(700); // longer than one pass of the writer's loop
+        assertEquals(1, writer.backlog(), "a closed writer writes nothing more");
+    }
+
+    @Test
+    void aStartedWriterKeepsTryingWhileTheDatabaseIsDownAndLosesNothing() throws Exception {
+        appendTenRuns();
+        History down = History.open(db);
+        down.close();
+        HistoryOutboxWriter writer = new HistoryOutboxWriter(state.redis(), state.keys(), down, "worker-0").start();
+        try {
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (writer.figures().failures() < 2 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertTrue(writer.figures().failures() >= 2, "it failed, backed off and tried again: " + writer.figures());
+            assertEquals(30, writer.backlog(), "nothing acknowledged, nothing lost");
+        } finally {
+            writer.close();
+        }
+    }
+
+    private static void awaitBacklog(HistoryOutboxWriter writer, long backlog) throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (writer.backlog() != backlog && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(backlog, writer.backlog());
+    }
 }
