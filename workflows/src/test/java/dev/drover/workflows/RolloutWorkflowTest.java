@@ -206,6 +206,26 @@ class RolloutWorkflowTest {
     }
 
     @Test
+    void startsTemporalDidNotAnswerAreTriedAgainAfterABackoffAndNoneIsLost() throws Exception {
+        String m = migration("r-unavailable", List.of(), "a", "b", "c");
+        harness.unavailableStarts.set(1);
+        long began = clock();
+        RolloutSpec spec = start("rollout-unavailable", m, 2, null, List.of(), null);
+        assertNull(harness.published.poll(500, TimeUnit.MILLISECONDS), "Temporal did not answer: nothing started, no retry at once");
+        harness.env.sleep(Duration.ofSeconds(11));
+        List<StepEvent> first = nextEvents(2);
+        assertTrue(clock() - began >= 10_000, "tried again after the backoff, not before");
+        assertEquals(Set.of("a", "b"), candidatesOf(first), "the same candidates, first");
+        answer(first.get(0), SUCCEEDED);
+        answer(first.get(1), SUCCEEDED);
+        StepEvent c = harness.nextEvent();
+        assertEquals("c", c.candidate().id());
+        answer(c, SUCCEEDED);
+        assertTrue(awaitEnd(spec));
+        assertEquals(new RolloutCounts(3L, 3, 0, 0, 3, 0, 0), view(spec).counts(), "each started once, none skipped");
+    }
+
+    @Test
     void candidatesAlreadyRunningOrMissingAnInputAreSkipped() throws Exception {
         String m = migration("r-skip", List.of(), "a", "b");
         // "a" is started by hand before the rollout: the rollout must not start it again.

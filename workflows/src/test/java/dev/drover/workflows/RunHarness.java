@@ -53,6 +53,8 @@ final class RunHarness implements AutoCloseable {
     final RunClient runs;
     /** Runs inside the dispatch activity, after the event is captured: lets a test answer "early". */
     volatile BiConsumer<StepEvent, RunClient> onPublish = (event, client) -> { };
+    /** How many of the rollouts' next start activities find Temporal not answering (every start in them unavailable). */
+    final java.util.concurrent.atomic.AtomicInteger unavailableStarts = new java.util.concurrent.atomic.AtomicInteger();
     /** Runs in the rollout's save activity before it saves (a test holds a save open with it). */
     volatile Runnable beforeRolloutSave = () -> { };
     /** How many of the next publications fail, as an unreachable sidecar would make them. */
@@ -154,7 +156,7 @@ final class RunHarness implements AutoCloseable {
         state.close();
     }
 
-    /** The rollout activities, with {@link #beforeRolloutSave} run before each save. */
+    /** The rollout activities, with {@link #beforeRolloutSave} run before each save and {@link #unavailableStarts}. */
     private record HookedRollouts(RolloutActivities real, RunHarness harness)
             implements RolloutActivities {
         @Override
@@ -170,6 +172,11 @@ final class RunHarness implements AutoCloseable {
 
         @Override
         public List<RolloutActivities.StartResult> start(RolloutSpec spec, List<RolloutActivities.StartRequest> starts) {
+            if (harness.unavailableStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                // What the real activity answers for each start when RunStarter finds Temporal not answering.
+                return starts.stream().map(start -> new RolloutActivities.StartResult(start.candidateId(), start.runId(),
+                        RolloutActivities.StartResult.UNAVAILABLE, "Temporal did not answer")).toList();
+            }
             return real.start(spec, starts);
         }
 
