@@ -330,7 +330,7 @@ class RolloutWorkflowTest {
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "the first wave is one run");
         RolloutRefusal early = assertThrows(RolloutRefusal.class, () -> rollouts.act(spec.rolloutId(), "promote", "ann"));
         assertEquals(RolloutRefusal.NOTHING_TO_PROMOTE, early.code());
-        assertTrue(early.getMessage().contains("wave 0 has not finished"), early.getMessage());
+        assertEquals("no wave waits to be promoted (the rollout is running, wave 0 has not finished)", early.getMessage());
 
         answer(a, SUCCEEDED);
         RolloutView waiting = awaitView(spec, v -> Wave.PROMOTE.equals(v.wave().waiting()), "waiting for a promotion");

@@ -80,6 +80,8 @@ class SelectionTest {
         assertEquals(List.of("pay-a", "x"), walk(new Selector(null, null, List.of("x", "pay-a", "nobody"), null), 1));
         assertEquals(List.of("pay-a"), walk(new Selector(List.of("not_started"), Map.of("team", "payments"),
                                                          List.of("x", "pay-a", "pay-b"), "pay"), 5));
+        assertEquals(List.of("pay-a"), walk(new Selector(null, Map.of("team", "payments"), List.of("x", "pay-a"), null), 5),
+                     "listed ids are held to the metadata too: x is another team's");
     }
 
     @Test
