@@ -30,6 +30,11 @@ class RunClientTest {
             assertTrue(harness.awaitEnd(plan), "the run ends once its only step succeeded");
             assertFalse(harness.runs.isOpen(plan.runId()), "a completed run is not open");
             assertFalse(harness.runs.isOpen("run-never-started"));
+
+            RunPlan cut = harness.start("c-2", List.of(step("bump", Map.of())));
+            harness.nextEvent();
+            harness.env.getWorkflowClient().newUntypedWorkflowStub(cut.runId()).terminate("by hand");
+            assertTrue(harness.runs.awaitEnd(cut.runId(), java.time.Duration.ofSeconds(5)), "ended otherwise than by completing");
         }
     }
 

@@ -99,7 +99,8 @@ final class RunHarness implements AutoCloseable {
             published.add(event);
             onPublish.accept(event, this.runs());
         };
-        activities = new RunActivitiesImpl(state, capture, "http://drover.test", clock, TOKENS);
+        // With a trailing slash, as DROVER_CALLBACK_URL may be written: step events still name http://drover.test/event/RUN.
+        activities = new RunActivitiesImpl(state, capture, "http://drover.test/", clock, TOKENS);
         worker.registerActivitiesImplementations(activities, new HookedRollouts(new RolloutActivitiesImpl(
                 state, new RunStarter(state, runs, new dev.drover.history.HistoryRecorder(
                         new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS)), this));
