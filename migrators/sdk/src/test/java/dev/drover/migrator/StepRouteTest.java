@@ -342,11 +342,8 @@ class StepRouteTest {
     @Test
     void aPendingStepIsCheckedAgainOnEveryDiscoveryTriggerInCaseAnEventWasMissed() throws Exception {
         try (Migrator impatient = builder().patience(Duration.ofSeconds(1)).start(MigratorSettings.local(platform.uri()))) {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (impatient.discoveryRuns() < 1 && System.nanoTime() < until) {
-                Thread.sleep(50); // the first discovery (no Dapr here: it gives up after the patience) has ended
-            }
-            assertEquals(1, impatient.discoveryRuns());
+            // The first discovery (no Dapr here: it gives up after the patience) has ended.
+            TestPlatform.awaitDiscoveryRuns(impatient, 1);
             pushBinary(impatient.stepsUri(), signed(event("run-15", "await", "await-merge", 1), "run-15/await/1"));
             assertEquals(CallbackStatus.PENDING, platform.callbacks.poll(10, TimeUnit.SECONDS).report().status());
             merged.set(true); // merged, but the code host's event never came
@@ -409,10 +406,8 @@ class StepRouteTest {
                         .step("await-merge", step -> merged.get() ? StepResult.merged(Map.of(), "merged")
                                                                   : StepResult.pending(Map.of(), "waiting for the merge"))
                         .tokens(TokenSource.of(TOKEN)).patience(Duration.ofSeconds(1)).start(settings)) {
-                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                    while (restarted.discoveryRuns() < 1 && System.nanoTime() < until) {
-                        Thread.sleep(50); // the start's own discovery (no Dapr here: it gives up after the patience)
-                    }
+                    // The start's own discovery (no Dapr here: it gives up after the patience).
+                    TestPlatform.awaitDiscoveryRuns(restarted, 1);
                     if (start == 0) {
                         pushBinary(restarted.stepsUri(), platform.signed(event("run-17", "await", "await-merge", 1), "run-17/await/1", app));
                         assertEquals(CallbackStatus.PENDING, platform.callbacks.poll(10, TimeUnit.SECONDS).report().status());

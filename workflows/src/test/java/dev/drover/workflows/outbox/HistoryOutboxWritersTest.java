@@ -9,9 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -25,29 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * is, on the machine's PostgreSQL (a database created while the worker already runs).
  */
 class HistoryOutboxWritersTest {
-    private static final String PG = System.getenv().getOrDefault("HISTORY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String MIGRATION = "writers-m";
 
     private final RedisState state = RedisState.connect(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")),
                                                         "drover-test-" + UUID.randomUUID() + ":");
     private final String database = "drover_writers_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private final HistorySettings settings = new HistorySettings(PG.substring(0, PG.lastIndexOf('/') + 1) + database,
+    private final HistorySettings settings = new HistorySettings(TestPostgres.URL.substring(0, TestPostgres.URL.lastIndexOf('/') + 1) + database,
                                                                  Optional.of("postgres"), Optional.empty(), 2);
 
     @AfterEach
     void close() {
         state.deleteAllKeys();
         state.close();
-        sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        TestPostgres.sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
 
-    private static void sql(String statement) {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute(statement);
-        } catch (Exception e) {
-            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
-        }
-    }
 
     private void append(String candidate) {
         new RedisOutbox(state.redis(), state.keys()).write(new OperatorAction(Instant.parse("2026-01-01T00:00:00Z"), "ana", "start",
@@ -64,7 +53,7 @@ class HistoryOutboxWritersTest {
         try (HistoryOutboxWriters writers = HistoryOutboxWriters.startWhenReachable(state, settings, "worker-0")) {
             Thread.sleep(1_000);
             assertEquals(1, outbox(), "no database yet: the entry waits");
-            sql("CREATE DATABASE " + database);
+            TestPostgres.sql("CREATE DATABASE " + database);
             append("b");
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (outbox() > 0 && System.nanoTime() < until) {
@@ -87,7 +76,7 @@ class HistoryOutboxWritersTest {
         HistoryOutboxWriters writers = HistoryOutboxWriters.startWhenReachable(state, settings, "worker-0");
         Thread.sleep(300);
         writers.close();
-        sql("CREATE DATABASE " + database);
+        TestPostgres.sql("CREATE DATABASE " + database);
         Thread.sleep(1_500); // past the opener's next attempt, had it gone on
         assertEquals(1, outbox(), "nothing opened the database after close");
     }

@@ -17,9 +17,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WriterKillTest {
     private static final String REDIS = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
-    private static final String PG = System.getenv().getOrDefault("HISTORY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String MIGRATION = "killed";
 
     private final RedisState state = RedisState.connect(URI.create(REDIS), "drover-test-" + UUID.randomUUID() + ":");
@@ -49,7 +45,7 @@ class WriterKillTest {
     void close() throws Exception {
         state.deleteAllKeys();
         state.close();
-        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        TestPostgres.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         if (h2 != null) {
             try (var files = Files.walk(h2)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -59,8 +55,8 @@ class WriterKillTest {
 
     private String database(String kind) throws Exception {
         if (kind.equals("postgres")) {
-            sql("CREATE SCHEMA " + schema);
-            return PG + "?currentSchema=" + schema;
+            TestPostgres.sql("CREATE SCHEMA " + schema);
+            return TestPostgres.URL + "?currentSchema=" + schema;
         }
         h2 = Files.createTempDirectory("drover-h2-");
         return "jdbc:h2:file:" + h2.resolve("history") + HistorySettings.H2_OPTIONS;
@@ -120,11 +116,4 @@ class WriterKillTest {
         return events + history.queries().audit(new Metrics.AuditFilter(MIGRATION, null, null, null), Optional.empty(), 100).items().size();
     }
 
-    private static void sql(String statement) {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute(statement);
-        } catch (Exception e) {
-            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
-        }
-    }
 }
