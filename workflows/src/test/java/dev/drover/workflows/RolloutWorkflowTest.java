@@ -346,6 +346,32 @@ class RolloutWorkflowTest {
     }
 
     @Test
+    void aWaveThatEndsWithAPageOfTheSelectionStillWaitsForItsPromotion() throws Exception {
+        // The wave is exactly one page of ids: when it ends, the buffer is empty but the selection is not, so the
+        // rollout must read the next page before deciding whether anything is left for a next wave.
+        int size = RolloutWorkflow.PAGE + 3;
+        String[] ids = new String[size];
+        for (int i = 0; i < size; i++) {
+            ids[i] = String.format("p%04d", i);
+        }
+        String m = migration("r-page-wave", List.of(), ids);
+        harness.onPublish = (event, client) -> client.callback(event.runId(), callback(event, SUCCEEDED, Map.of(), ""));
+        RolloutSpec spec = start("rollout-page-wave", m, RolloutWorkflow.PAGE, null,
+                                 List.of(new Wave(RolloutWorkflow.PAGE, Wave.PROMOTE)), null);
+        RolloutView waiting = awaitView(spec, v -> Wave.PROMOTE.equals(v.wave().waiting()), "waiting for a promotion after one page");
+        assertEquals(RolloutProgress.RUNNING, waiting.status());
+        assertEquals(RolloutWorkflow.PAGE, waiting.counts().started(), "the first wave is the first page");
+        assertEquals(RolloutWorkflow.PAGE, harness.published.size(), "one run per candidate of the first wave");
+        harness.published.clear();
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a wave waiting for its promotion starts nothing");
+
+        rollouts.act(spec.rolloutId(), "promote", "ann");
+        assertTrue(harness.runs.awaitEnd(spec.rolloutId(), Duration.ofMinutes(1)), "the rollout never ended");
+        assertEquals(RolloutProgress.COMPLETED, view(spec).status());
+        assertEquals(size, view(spec).counts().succeeded(), "the last three after the promotion");
+    }
+
+    @Test
     void aTimedWaveStartsTheNextWaveWhenItsWaitIsOver() throws Exception {
         String m = migration("r-timed", List.of(), "a", "b");
         RolloutSpec spec = start("rollout-timed", m, 5, null, List.of(new Wave(1, "PT10M")), null);

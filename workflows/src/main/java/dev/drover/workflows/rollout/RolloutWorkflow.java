@@ -27,7 +27,7 @@ import java.util.Map;
  * completed is refused by the claim-run script and counted as skipped.
  */
 public final class RolloutWorkflow implements Rollout {
-    static final int PAGE = 100;
+    public static final int PAGE = 100;
     public static final int STARTS_PER_RUN = 200;
     static final int HISTORY_PER_RUN = 2000;
     /**
