@@ -167,11 +167,7 @@ class RolloutWorkflowTest {
         // Past STARTS_PER_RUN starts the rollout continues as a new run (its history stays bounded); what it carries over
         // (counts, the cursor, the runs in flight) must let it finish the selection, each candidate started once.
         int size = RolloutWorkflow.STARTS_PER_RUN + 5;
-        String[] ids = new String[size];
-        for (int i = 0; i < size; i++) {
-            ids[i] = String.format("c%04d", i);
-        }
-        String m = migration("r-long", List.of(), ids);
+        String m = migration("r-long", List.of(), ids("c", size));
         harness.onPublish = (event, client) -> client.callback(event.runId(), callback(event, SUCCEEDED, Map.of(), ""));
         RolloutSpec spec = start("rollout-long", m, 50, null, List.of(), null);
         assertTrue(harness.runs.awaitEnd(spec.rolloutId(), Duration.ofMinutes(2)), "the rollout never ended");
@@ -350,11 +346,7 @@ class RolloutWorkflowTest {
         // The wave is exactly one page of ids: when it ends, the buffer is empty but the selection is not, so the
         // rollout must read the next page before deciding whether anything is left for a next wave.
         int size = RolloutWorkflow.PAGE + 3;
-        String[] ids = new String[size];
-        for (int i = 0; i < size; i++) {
-            ids[i] = String.format("p%04d", i);
-        }
-        String m = migration("r-page-wave", List.of(), ids);
+        String m = migration("r-page-wave", List.of(), ids("p", size));
         harness.onPublish = (event, client) -> client.callback(event.runId(), callback(event, SUCCEEDED, Map.of(), ""));
         RolloutSpec spec = start("rollout-page-wave", m, RolloutWorkflow.PAGE, null,
                                  List.of(new Wave(RolloutWorkflow.PAGE, Wave.PROMOTE)), null);
@@ -366,9 +358,20 @@ class RolloutWorkflowTest {
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a wave waiting for its promotion starts nothing");
 
         rollouts.act(spec.rolloutId(), "promote", "ann");
-        assertTrue(harness.runs.awaitEnd(spec.rolloutId(), Duration.ofMinutes(1)), "the rollout never ended");
-        assertEquals(RolloutProgress.COMPLETED, view(spec).status());
-        assertEquals(size, view(spec).counts().succeeded(), "the last three after the promotion");
+        RolloutView done = awaitView(spec, v -> RolloutProgress.COMPLETED.equals(v.status()), "completed after the promotion");
+        assertEquals(size, done.counts().succeeded());
+        List<StepEvent> rest = new ArrayList<>(harness.published);
+        assertEquals(3, rest.size(), "one run each for the rest of the selection");
+        assertEquals(Set.of("p0100", "p0101", "p0102"), candidatesOf(rest), "the promotion started the rest of the selection");
+    }
+
+    /** {@code size} candidate ids in id order: the prefix and four digits. */
+    private static String[] ids(String prefix, int size) {
+        String[] ids = new String[size];
+        for (int i = 0; i < size; i++) {
+            ids[i] = String.format("%s%04d", prefix, i);
+        }
+        return ids;
     }
 
     @Test
