@@ -165,6 +165,28 @@ class CandidateRunWorkflowTest {
     }
 
     @Test
+    void aStepForAnAppThatAnnouncedAnotherMigrationIsDispatchedWithoutAWarning() throws Exception {
+        // topic-renamer owns a migration of its own: it is deployed, so it may well serve this migration's step too.
+        harness.state.migrations().announce(new dev.drover.contract.model.Migration("m-topics", "Topics", "", List.of(),
+                                                                                   List.of(step("rename", Map.of())), List.of()),
+                                            "topic-renamer");
+        RunPlan plan = harness.start("served", List.of(new Step("rename", "", "topic-renamer", "rename", Map.of())));
+        harness.nextEvent();
+        awaitStepStatus(plan, "rename", StepStatus.DISPATCHED);
+        assertEquals("", stepState(plan, "rename").message(), "no warning for an app that has announced a migration");
+    }
+
+    @Test
+    void anActivityOfARunWithNoRecordFailsForGoodInsteadOfBeingRetried() {
+        RunPlan gone = new RunPlan("run-without-record", "m-gone", "c", 1, List.of(step("bump", Map.of())));
+        io.temporal.failure.ApplicationFailure failure = assertThrows(io.temporal.failure.ApplicationFailure.class,
+                                                                      () -> harness.activities.complete(gone));
+        assertEquals("run_gone", failure.getType());
+        assertTrue(failure.isNonRetryable(), "retrying cannot bring a record back");
+        assertEquals("run 'run-without-record' has no record", failure.getOriginalMessage());
+    }
+
+    @Test
     void aStepForAnAppThatAnnouncedNothingSaysSoWhenDispatchedAndFailsAtItsDeadline() throws Exception {
         RunPlan plan = harness.start("unserved", List.of(new Step("rename", "", "topic-renamer", "rename", Map.of("deadline", "PT2H"))));
         harness.nextEvent();

@@ -138,26 +138,30 @@ class RolloutWorkflowTest {
 
     @Test
     void aRolloutKeepsToItsConcurrencyAndCompletesWithItsRunsCounted() throws Exception {
-        String m = migration("r-concurrency", List.of(), "a", "b", "c");
+        String m = migration("r-concurrency", List.of(), "a", "b", "c", "d");
         RolloutSpec spec = start("rollout-1", m, 2, null, List.of(), null);
         List<StepEvent> first = nextEvents(2);
         assertEquals(Set.of("a", "b"), candidatesOf(first), "the selection is walked in id order");
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "no third run while two are in flight");
         RolloutView running = awaitView(spec, v -> v.counts().started() == 2, "two started");
         assertEquals(RolloutProgress.RUNNING, running.status());
-        assertEquals(3L, running.counts().selected());
+        assertEquals(4L, running.counts().selected());
         assertEquals(2, running.counts().running());
 
         answer(first.get(0), SUCCEEDED);
         StepEvent third = harness.nextEvent();
         assertEquals("c", third.candidate().id(), "a slot freed by a run that ended starts the next candidate");
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "one slot freed, one run started: d waits for the next");
         answer(first.get(1), FAILED);
+        StepEvent fourth = harness.nextEvent();
+        assertEquals("d", fourth.candidate().id());
         answer(third, SUCCEEDED);
+        answer(fourth, SUCCEEDED);
 
         assertTrue(awaitEnd(spec));
         RolloutView done = view(spec);
         assertEquals(RolloutProgress.COMPLETED, done.status());
-        assertEquals(new RolloutCounts(3L, 3, 0, 0, 2, 1, 0), done.counts());
+        assertEquals(new RolloutCounts(4L, 4, 0, 0, 3, 1, 0), done.counts());
         assertEquals(CandidateStatus.FAILED, harness.state.candidates().find(m, first.get(1).candidate().id()).orElseThrow().status(),
                      "the rollout leaves a failed run to the operator");
     }
@@ -333,6 +337,10 @@ class RolloutWorkflowTest {
         assertEquals(0, waiting.wave().index());
         assertEquals(1, waiting.wave().size());
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a wave waiting for its promotion starts nothing");
+        // Past the rollout's own wake-ups (its reconciliation, every 30 s): a promotion has no timer to run out.
+        harness.env.sleep(Duration.ofSeconds(61));
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "a minute later the wave still waits for its promotion");
+        assertEquals(Wave.PROMOTE, view(spec).wave().waiting());
 
         assertEquals(RolloutProgress.RUNNING, rollouts.act(spec.rolloutId(), "promote", "ann"), "the status the promotion leaves");
         assertEquals(Set.of("b", "c"), candidatesOf(nextEvents(2)), "after the last wave, the rest of the selection");
@@ -446,6 +454,27 @@ class RolloutWorkflowTest {
         RolloutView waiting = awaitView(spec, v -> Wave.PROMOTE.equals(v.wave().waiting()), "waiting for a promotion");
         assertEquals(new RolloutCounts(4L, 3, 0, 0, 3, 0, 0), waiting.counts());
         assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "d waits for the promotion");
+    }
+
+    @Test
+    void aCandidateSkippedByItsWaveLeavesTheWaveItsSize() throws Exception {
+        String m = migration("r-wave-skip", List.of(), "a", "b", "c", "d");
+        // "a" is started by hand before the rollout: skipped, it is no run of the wave, so the wave is b and c.
+        String runId = "run-by-hand-wave";
+        harness.state.runs().claim(m, "a", runId, dev.drover.core.signing.CallbackTokens.hash(RunHarness.TOKENS.token(runId)),
+                                   List.of(step("bump", Map.of())));
+        RolloutSpec spec = start("rollout-wave-skip", m, 5, null, List.of(new Wave(2, Wave.PROMOTE)), null);
+        List<StepEvent> wave = nextEvents(2);
+        assertEquals(Set.of("b", "c"), candidatesOf(wave));
+        assertNull(harness.published.poll(300, TimeUnit.MILLISECONDS), "the wave is two runs: d waits");
+        RolloutView inWave = awaitView(spec, v -> v.counts().started() == 2 && v.counts().skipped() == 1, "b and c started, a skipped");
+        assertEquals(2, inWave.wave().size());
+
+        answer(wave.get(0), SUCCEEDED);
+        answer(wave.get(1), SUCCEEDED);
+        RolloutView waiting = awaitView(spec, v -> Wave.PROMOTE.equals(v.wave().waiting()), "waiting for a promotion");
+        assertEquals(new RolloutCounts(4L, 2, 1, 0, 2, 0, 0), waiting.counts());
+        assertTrue(harness.published.isEmpty(), "d waits for the promotion");
     }
 
     @Test

@@ -54,9 +54,18 @@ class RunReconcilerTest {
 
         assertTrue(harness.runs.isOpen(live.runId()));
         assertFalse(harness.runs.isOpen("run-orphan"));
+        // The reconciler's clock 90 s ahead: the orphan has lasted that long when it is ended.
         RunReconciler reconciler = new RunReconciler(harness.state, run -> !harness.runs.isOpen(run.runId()), Duration.ZERO,
-                                                     Clock.systemUTC());
+                                                     Clock.offset(Clock.systemUTC(), Duration.ofSeconds(90)));
         assertEquals(1, reconciler.reconcile());
+        HistoryEvent cancelled = harness.state.redis().xrange(harness.state.keys().historyOutbox(), (redis.clients.jedis.StreamEntryID) null, null)
+                .stream()
+                .flatMap(e -> OutboxEntry.decode(e.getFields().get("e")).withScriptFields(e.getFields()).events().stream())
+                .filter(e -> e.kind() == dev.drover.history.EventKind.RUN_CANCELLED && e.runId().equals("run-orphan"))
+                .findFirst().orElseThrow();
+        assertTrue(cancelled.duration() != null && cancelled.duration().compareTo(Duration.ofSeconds(90)) >= 0
+                           && cancelled.duration().compareTo(Duration.ofSeconds(120)) < 0,
+                   "the history keeps how long the orphan lasted: " + cancelled.duration());
         assertEquals(0, reconciler.reconcile(), "a second pass finds nothing");
         // Within the grace period nothing is touched, whatever Temporal says.
         assertEquals(0, new RunReconciler(harness.state, run -> true, Duration.ofMinutes(5), Clock.systemUTC()).reconcile());

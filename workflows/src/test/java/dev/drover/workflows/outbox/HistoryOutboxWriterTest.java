@@ -108,7 +108,7 @@ class HistoryOutboxWriterTest {
         assertThrows(Killed.class, () -> killedAt("read", 7, "writer-a").drainAll());
         HistoryOutboxWriter after = new HistoryOutboxWriter(state.redis(), state.keys(), history, "writer-b", Duration.ZERO,
                                                             HistoryOutboxWriter.Crashes.NONE);
-        after.drainAll();
+        assertEquals(24, after.drainAll(), "the entries taken over from A count as persisted");
         assertExactlyOnce();
         HistoryOutboxWriter.Figures figures = after.figures();
         assertEquals(0, figures.duplicates(), "nothing was committed before the kill but the 6 entries acknowledged");
@@ -164,7 +164,11 @@ class HistoryOutboxWriterTest {
         writer.drainAll();
         assertExactlyOnce();
         assertEquals(1, writer.figures().poison());
-        assertEquals(1, state.redis().xlen(state.keys().historyOutbox() + ":dead"));
+        List<redis.clients.jedis.resps.StreamEntry> dead = state.redis().xrange(state.keys().historyOutbox() + ":dead",
+                                                                                (redis.clients.jedis.StreamEntryID) null, null);
+        assertEquals(1, dead.size());
+        assertEquals("{not json", dead.getFirst().getFields().get("e"), "set aside as it was written, for a person to read");
+        assertTrue(dead.getFirst().getFields().get("id").matches("\\d+-\\d+"), "with the outbox entry's id");
     }
 
     @Test

@@ -47,9 +47,14 @@ class HistoryOutboxWritersTest {
         return state.redis().xlen(state.keys().historyOutbox());
     }
 
+    private static long writerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("history-outbox-writer") && t.isAlive()).count();
+    }
+
     @Test
     void historyWaitsInTheOutboxUntilTheDatabaseIsThereAndIsThenWritten() throws Exception {
         append("a");
+        long threadsBefore = writerThreads();
         try (HistoryOutboxWriters writers = HistoryOutboxWriters.startWhenReachable(state, settings, "worker-0")) {
             Thread.sleep(1_000);
             assertEquals(1, outbox(), "no database yet: the entry waits");
@@ -60,7 +65,12 @@ class HistoryOutboxWritersTest {
                 Thread.sleep(50);
             }
             assertEquals(0, outbox(), "written once the database answered");
+            assertEquals(threadsBefore + 1, writerThreads(), "one writer writing");
         }
+        // Closed (as a stopping worker closes them): the writer has stopped and the pool has let its connections go.
+        assertEquals(threadsBefore, writerThreads(), "the writer's thread has ended");
+        assertEquals(0, TestPostgres.number("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "'"),
+                     "no connection to the history database is left open");
         try (History history = History.open(settings)) {
             Metrics.AuditPage audit = history.queries().audit(new Metrics.AuditFilter(MIGRATION, null, null, null), Optional.empty(), 10);
             assertEquals(2, audit.items().size(), "both entries, the one from before the database and the one after");

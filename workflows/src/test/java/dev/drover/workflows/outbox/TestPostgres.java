@@ -11,6 +11,17 @@ final class TestPostgres {
     private TestPostgres() {
     }
 
+    /** The single number a query answers (a count). */
+    static long number(String query) {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement s = c.createStatement();
+             java.sql.ResultSet rows = s.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(query + ": " + e.getMessage(), e);
+        }
+    }
+
     static void sql(String statement) {
         try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement s = c.createStatement()) {
             s.execute(statement);

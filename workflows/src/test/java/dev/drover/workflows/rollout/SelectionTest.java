@@ -125,5 +125,12 @@ class SelectionTest {
         assertEquals(List.of("pay-b", "pay-c", "payz", "pb", "x"), rest.ids(), "exactly the five left, with a limit of five");
         assertTrue(selection.next("sel", all, rest.next(), 5).ids().isEmpty());
         assertEquals(8, selection.count("sel", all));
+
+        // Several statuses are matched here, not by the store: a read with a miss reads on, asking only for what the page lacks.
+        Selector notRunning = new Selector(List.of("not_started", "failed"), null, null, null);
+        Selection.Page four = selection.next("sel", notRunning, Selection.Cursor.START, 4);
+        assertEquals(List.of("pa", "pay", "pay-a", "pay-c"), four.ids(), "pay-b is running: a second read fills the page, and no more");
+        assertEquals(List.of("payz", "pb", "x"), selection.next("sel", notRunning, four.next(), 5).ids(),
+                     "the next page starts after the last id the first one read");
     }
 }
