@@ -137,7 +137,7 @@ public final class CandidateBench {
         String prefix = "drover-bench-" + UUID.randomUUID() + ":";
         Settings env = Settings.fromEnvironment(System.getenv());
         // Port 0: any free port; empty function: serve all of them, like the local stack.
-        Settings settings = new Settings(0, env.redisUrl(), prefix, env.maxBodyBytes(), env.pubsub(), Optional.empty(), Optional.empty(), env.readCacheBytes());
+        Settings settings = new Settings(0, env.redisUrl(), prefix, env.maxBodyBytes(), env.pubsub(), Optional.empty(), Optional.empty(), env.readCacheBytes(), env.logReads());
         RedisState state = RedisState.connect(settings.redisUrl(), prefix);
         WebServer server = null;
         WebServer open = null;

@@ -123,7 +123,7 @@ public final class HistoryBench {
         }
         String prefix = "drover-history-bench-" + UUID.randomUUID() + ":";
         Settings env = Settings.fromEnvironment(System.getenv());
-        Settings server = new Settings(0, env.redisUrl(), prefix, env.maxBodyBytes(), env.pubsub(), Optional.empty(), Optional.empty(), env.readCacheBytes());
+        Settings server = new Settings(0, env.redisUrl(), prefix, env.maxBodyBytes(), env.pubsub(), Optional.empty(), Optional.empty(), env.readCacheBytes(), env.logReads());
         RedisState state = RedisState.connect(server.redisUrl(), prefix);
         boolean ok = false;
         WebServer web = null;

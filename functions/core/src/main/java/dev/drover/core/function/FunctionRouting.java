@@ -122,10 +122,11 @@ public final class FunctionRouting {
     /**
      * @param extraServices routes of their own that authenticate their callers themselves (a code host's webhook
      *                      checks its signature)
+     * @param logReads      whether reads that succeeded are logged at INFO too ({@link RequestLog})
      */
     public static void configure(HttpRouting.Builder routing, List<Function> functions, String pubsub,
-                                 List<HttpService> extraServices, Authenticator auth, boolean metrics) {
-        routing.addFilter(new RequestLog());
+                                 List<HttpService> extraServices, Authenticator auth, boolean metrics, boolean logReads) {
+        routing.addFilter(new RequestLog(logReads));
         routing.addFilter(new HeaderSizeLimit());
         // Metrics say how busy the platform is: for people and tools with a credential, like every other route.
         // Health stays open: probes carry no credential, and it answers a status only.

@@ -59,7 +59,8 @@ public final class FunctionServer {
                 .directHandlers(direct.build())
                 .featuresDiscoverServices(false)
                 .addFeature(observe(readiness, metrics))
-                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices, auth, metrics));
+                .routing(routing -> FunctionRouting.configure(routing, functions, settings.pubsub(), extraServices, auth, metrics,
+                                                                   settings.logReads()));
     }
 
     /**

@@ -20,9 +20,12 @@ import java.util.Optional;
  *                      empty when unset, and {@link FunctionServer} decides by what the process serves
  * @param readCacheBytes the most bytes of rendered reads a process keeps ({@code DROVER_READ_CACHE_MIB}, in MiB,
  *                      default 16; 0 keeps none), see {@link dev.drover.core.state.RenderedReads}
+ * @param logReads      whether a read that succeeded gets its request line at INFO like any other request
+ *                      ({@code DROVER_LOG_READS}, {@code on} or {@code off}, default off: at DEBUG), see
+ *                      {@link dev.drover.core.http.RequestLog}
  */
 public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyBytes, String pubsub,
-                       Optional<String> function, Optional<Boolean> metrics, long readCacheBytes) {
+                       Optional<String> function, Optional<Boolean> metrics, long readCacheBytes, boolean logReads) {
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
     /**
@@ -36,7 +39,8 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
                             env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
                             Optional.ofNullable(env.get("FUNCTION")).filter(f -> !f.isBlank()),
                             onOrOff(env, "DROVER_METRICS"),
-                            number(env, "DROVER_READ_CACHE_MIB", RenderedReads.DEFAULT_MAX_BYTES >> 20, 0, 4096) << 20);
+                            number(env, "DROVER_READ_CACHE_MIB", RenderedReads.DEFAULT_MAX_BYTES >> 20, 0, 4096) << 20,
+                            onOrOff(env, "DROVER_LOG_READS").orElse(false));
     }
 
     private static Optional<Boolean> onOrOff(Map<String, String> env, String name) {
@@ -80,6 +84,6 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
     }
 
     public Settings withPort(int newPort) {
-        return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, metrics, readCacheBytes);
+        return new Settings(newPort, redisUrl, redisPrefix, maxBodyBytes, pubsub, function, metrics, readCacheBytes, logReads);
     }
 }

@@ -120,6 +120,10 @@ class FunctionRoutingTest {
     }
 
     private static WebServer start() {
+        return start(Settings.fromEnvironment(Map.of()));
+    }
+
+    private static WebServer start(Settings settings) {
         List<Function> functions = List.of(
                 new Probe(FunctionSpec.pages("console", "/console", Access.SESSION)),
                 new Probe(FunctionSpec.rest("sign-in", Method.GET, "/console/sign-in", Access.CONTENT)),
@@ -133,7 +137,7 @@ class FunctionRoutingTest {
                 new Probe(FunctionSpec.rest("hook", Method.POST, "/hook/{fault}", Access.CONTENT)),
                 new Probe(FunctionSpec.subscription("steps", "step-events", "/events/steps")),
                 new Plain(FunctionSpec.pages("plain", "/plain", Access.SESSION)));
-        return FunctionServer.start("127.0.0.1", Settings.fromEnvironment(Map.of()).withPort(0), functions, List.of(), List.of(),
+        return FunctionServer.start("127.0.0.1", settings.withPort(0), functions, List.of(), List.of(),
                                     new PlatformAuthenticator(SETTINGS, new TokenVerifier(SETTINGS)));
     }
 
@@ -409,8 +413,8 @@ class FunctionRoutingTest {
         }
     }
 
-    @Test
-    void eachRequestIsLoggedWithItsOutcomeAndProbesOnlyAtDebug() throws Exception {
+    /** The request lines {@code requests} logged, as "LEVEL METHOD PATH -> STATUS", from the line of {@code firstLine} on. */
+    private static List<String> requestLines(String firstLine, String lastPath, ThrowingRunnable requests) throws Exception {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RequestLog.class.getName());
         List<LogRecord> records = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
@@ -431,10 +435,9 @@ class FunctionRoutingTest {
         logger.setLevel(Level.ALL);
         logger.addHandler(capture);
         try {
-            get("/read/ok", VIEWER);
-            send("GET", "/observe/health", null);
-            send("GET", "/dapr/subscribe", null, "dapr-api-token", SIDECAR_TOKEN);
-            for (int i = 0; i < 100 && records.stream().noneMatch(r -> r.getMessage().startsWith("GET /dapr/subscribe")); i++) {
+            requests.run();
+            // A line is logged after its answer is sent: wait for the last request's.
+            for (int i = 0; i < 100 && records.stream().noneMatch(r -> r.getMessage().contains(" " + lastPath + " ")); i++) {
                 Thread.sleep(20);
             }
         } finally {
@@ -443,9 +446,43 @@ class FunctionRoutingTest {
         }
         List<String> lines = records.stream().map(r -> r.getLevel() + " " + r.getMessage().replaceAll(" in \\d+ ms$", "")).toList();
         // A request of an earlier test is logged after its answer was sent, so its line may come in first (CI saw
-        // "GET /read/ok -> 403" here): what this test's requests logged starts at its first request's line.
-        int first = lines.indexOf("INFO GET /read/ok -> 200");
-        assertEquals(List.of("INFO GET /read/ok -> 200", "FINE GET /observe/health -> 204", "FINE GET /dapr/subscribe -> 200"),
-                     first < 0 ? lines : lines.subList(first, lines.size()), String.join("\n", lines));
+        // "GET /read/ok -> 403" here): what these requests logged starts at the first one's line.
+        int first = lines.indexOf(firstLine);
+        return first < 0 ? lines : lines.subList(first, lines.size());
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void changesAndRefusalsAreLoggedAtInfoReadsThatSucceededAndProbesAtDebug() throws Exception {
+        List<String> lines = requestLines("INFO POST /operate/ok -> 200", "/dapr/subscribe", () -> {
+            post("/operate/ok", OPERATOR, "{}");
+            get("/read/ok", VIEWER);
+            get("/read/ok", NO_ROLE);
+            send("GET", "/observe/health", null);
+            send("GET", "/dapr/subscribe", null, "dapr-api-token", SIDECAR_TOKEN);
+        });
+        assertEquals(List.of("INFO POST /operate/ok -> 200", "FINE GET /read/ok -> 200", "INFO GET /read/ok -> 403",
+                             "FINE GET /observe/health -> 204", "FINE GET /dapr/subscribe -> 200"),
+                     lines, String.join("\n", lines));
+    }
+
+    @Test
+    void withDroverLogReadsOnReadsThatSucceededAreLoggedAtInfoToo() throws Exception {
+        WebServer logging = start(Settings.fromEnvironment(Map.of("DROVER_LOG_READS", "on")));
+        try {
+            List<String> lines = requestLines("INFO GET /read/ok -> 200", "/observe/health", () -> {
+                for (String path : List.of("/read/ok", "/observe/health")) {
+                    CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + logging.port() + path))
+                                        .header("Authorization", "Bearer " + VIEWER).timeout(Duration.ofSeconds(10)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                }
+            });
+            assertEquals(List.of("INFO GET /read/ok -> 200", "FINE GET /observe/health -> 204"), lines, String.join("\n", lines));
+        } finally {
+            logging.stop();
+        }
     }
 }

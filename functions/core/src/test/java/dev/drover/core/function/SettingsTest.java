@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ class SettingsTest {
         assertEquals(Optional.empty(), settings.function());
         assertEquals(Optional.empty(), settings.metrics(), "unset: the server decides by what it serves");
         assertEquals(16L << 20, settings.readCacheBytes());
+        assertFalse(settings.logReads(), "reads that succeeded are logged at DEBUG unless asked");
     }
 
     @Test
@@ -29,7 +31,8 @@ class SettingsTest {
         Settings settings = Settings.fromEnvironment(Map.of("DROVER_PORT", "9090", "REDIS_URL", "rediss://u:p@redis:6380/2",
                                                             "DROVER_REDIS_PREFIX", "staging:", "DROVER_MAX_BODY_BYTES", "2048",
                                                             "DROVER_PUBSUB", "kafka", "FUNCTION", "migrations-list",
-                                                            "DROVER_METRICS", "on", "DROVER_READ_CACHE_MIB", "64"));
+                                                            "DROVER_METRICS", "on", "DROVER_READ_CACHE_MIB", "64",
+                                                            "DROVER_LOG_READS", "on"));
         assertEquals(9090, settings.port());
         assertEquals("rediss", settings.redisUrl().getScheme());
         assertEquals("staging:", settings.redisPrefix());
@@ -38,6 +41,7 @@ class SettingsTest {
         assertEquals(Optional.of("migrations-list"), settings.function());
         assertEquals(Optional.of(true), settings.metrics());
         assertEquals(64L << 20, settings.readCacheBytes());
+        assertTrue(settings.logReads());
         assertEquals(0, Settings.fromEnvironment(Map.of("DROVER_READ_CACHE_MIB", "0")).readCacheBytes(), "0 keeps nothing");
         assertEquals(Optional.of(false), Settings.fromEnvironment(Map.of("DROVER_METRICS", "off")).metrics());
     }
@@ -48,7 +52,7 @@ class SettingsTest {
                                                          Map.of("DROVER_MAX_BODY_BYTES", "-1"),
                                                          Map.of("REDIS_URL", "http://127.0.0.1:6379"),
                                                          Map.of("DROVER_METRICS", "yes"), Map.of("DROVER_READ_CACHE_MIB", "-1"),
-                                                         Map.of("DROVER_READ_CACHE_MIB", "16MB"))) {
+                                                         Map.of("DROVER_READ_CACHE_MIB", "16MB"), Map.of("DROVER_LOG_READS", "true"))) {
             String variable = env.keySet().iterator().next();
             var e = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(env));
             assertTrue(e.getMessage().startsWith(variable + "="), e.getMessage());
