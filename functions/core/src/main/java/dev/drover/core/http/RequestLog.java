@@ -55,20 +55,24 @@ public final class RequestLog implements Filter {
             res.header(REQUEST_ID, id);
             chain.proceed();
         } finally {
-            // Probes hit /observe every few seconds and the sidecar asks /dapr/subscribe every 30 s; their lines would
-            // drown the ones operators read. The prologue's path is the whole path: a feature's routing (observe) sees
-            // its requests' paths relative to its own context ("/" for /observe/health).
+            // The prologue's path is the whole path: a feature's routing (observe) sees its requests' paths relative
+            // to its own context ("/" for /observe/health).
             String path = req.prologue().uriPath().rawPath();
             String method = req.prologue().method().text();
-            Level level = path.startsWith("/observe") || path.equals("/dapr/subscribe")
-                    || (!logReads && isRead(method) && res.status().code() < 400) ? Level.DEBUG : Level.INFO;
+            int status = res.status().code();
             long millis = (System.nanoTime() - start) / 1_000_000;
-            LOGGER.log(level, () -> method + " " + path + " -> " + res.status().code() + " in " + millis + " ms");
+            LOGGER.log(level(method, path, status), () -> method + " " + path + " -> " + status + " in " + millis + " ms");
             HelidonMdc.remove(MDC_KEY);
         }
     }
 
-    private static boolean isRead(String method) {
-        return method.equals("GET") || method.equals("HEAD");
+    private Level level(String method, String path, int status) {
+        // Probes hit /observe every few seconds and the sidecar asks /dapr/subscribe every 30 s; their lines would
+        // drown the ones operators read.
+        if (path.startsWith("/observe") || path.equals("/dapr/subscribe")) {
+            return Level.DEBUG;
+        }
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        return read && status < 400 && !logReads ? Level.DEBUG : Level.INFO;
     }
 }

@@ -22,6 +22,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -414,7 +415,7 @@ class FunctionRoutingTest {
     }
 
     /** The request lines {@code requests} logged, as "LEVEL METHOD PATH -> STATUS", from the line of {@code firstLine} on. */
-    private static List<String> requestLines(String firstLine, String lastPath, ThrowingRunnable requests) throws Exception {
+    private static List<String> requestLines(String firstLine, String lastPath, Executable requests) throws Throwable {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RequestLog.class.getName());
         List<LogRecord> records = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
@@ -435,7 +436,7 @@ class FunctionRoutingTest {
         logger.setLevel(Level.ALL);
         logger.addHandler(capture);
         try {
-            requests.run();
+            requests.execute();
             // A line is logged after its answer is sent: wait for the last request's.
             for (int i = 0; i < 100 && records.stream().noneMatch(r -> r.getMessage().contains(" " + lastPath + " ")); i++) {
                 Thread.sleep(20);
@@ -451,12 +452,8 @@ class FunctionRoutingTest {
         return first < 0 ? lines : lines.subList(first, lines.size());
     }
 
-    private interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
     @Test
-    void changesAndRefusalsAreLoggedAtInfoReadsThatSucceededAndProbesAtDebug() throws Exception {
+    void changesAndRefusalsAreLoggedAtInfoReadsThatSucceededAndProbesAtDebug() throws Throwable {
         List<String> lines = requestLines("INFO POST /operate/ok -> 200", "/dapr/subscribe", () -> {
             post("/operate/ok", OPERATOR, "{}");
             get("/read/ok", VIEWER);
@@ -470,7 +467,7 @@ class FunctionRoutingTest {
     }
 
     @Test
-    void withDroverLogReadsOnReadsThatSucceededAreLoggedAtInfoToo() throws Exception {
+    void withDroverLogReadsOnReadsThatSucceededAreLoggedAtInfoToo() throws Throwable {
         WebServer logging = start(Settings.fromEnvironment(Map.of("DROVER_LOG_READS", "on")));
         try {
             List<String> lines = requestLines("INFO GET /read/ok -> 200", "/observe/health", () -> {
