@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -294,6 +295,53 @@ abstract class HistoryTestBase {
         assertEquals(List.of("5", "3", "1"), ids(history.queries().audit(new AuditFilter(m, null, "bob", null), Optional.empty(), 10)));
         assertEquals(List.of("2", "0"), ids(history.queries().audit(new AuditFilter(m, null, "alice", "start"), Optional.empty(), 10)));
         assertEquals(List.of(), ids(history.queries().audit(new AuditFilter(m, "c1", "alice", "start"), Optional.empty(), 10)));
+    }
+
+    @Test
+    void anAuditPageOfExactlyTheLimitHasNoNextAndTheLogSpansMigrations() {
+        String m = migration();
+        String other = migration();
+        for (int i = 0; i < 3; i++) {
+            history.recorder().record(new OperatorAction(T0.plusSeconds(i), "carol", "retry", i < 2 ? m : other, "c", null,
+                                                         "10.0.0.9", Map.of("i", Integer.toString(i))));
+        }
+        AuditPage exact = history.queries().audit(new AuditFilter(m, null, null, null), Optional.empty(), 2);
+        assertEquals(List.of("1", "0"), ids(exact));
+        assertNull(exact.nextCursor(), "nothing after a page that holds exactly the rest");
+        List<String> everywhere = history.queries().audit(new AuditFilter(null, null, null, null), Optional.empty(), 1000).items().stream()
+                .filter(e -> e.migrationId().equals(m) || e.migrationId().equals(other)).map(e -> e.detail().get("i")).toList();
+        assertEquals(List.of("2", "1", "0"), everywhere, "no migration given: every migration's actions");
+        assertThrows(IllegalArgumentException.class, () -> HistoryQueries.decodeCursor(HistoryQueries.encodeCursor(0)),
+                     "no id is 0: such a cursor was not issued");
+        assertEquals(5, HistoryQueries.decodeCursor(HistoryQueries.encodeCursor(5)));
+    }
+
+    @Test
+    void completionsAcrossEveryMigrationAddThemUp() {
+        // A year no other test writes in, so the window holds this test's completions alone.
+        Instant day = Instant.parse("2031-05-01T00:00:00Z");
+        record(migration(), "before", day.minus(Duration.ofDays(1)));     // before the window: in the running total
+        record(migration(), "a", day.plus(Duration.ofMinutes(10)));
+        record(migration(), "b", day.plus(Duration.ofMinutes(20)));
+        record(migration(), "c", day.plus(Duration.ofHours(2)));
+        List<CompletionPoint> hours = history.queries().completions(Optional.empty(), Duration.ofHours(1), day, day.plus(Duration.ofHours(3)));
+        assertEquals(List.of(2L, 0L, 1L), hours.stream().map(CompletionPoint::completed).toList());
+        assertTrue(hours.getFirst().cumulative() >= 3, "the running total starts from every completion before the window");
+        assertEquals(hours.getFirst().cumulative() + 1, hours.getLast().cumulative(), "the running total goes on across them");
+    }
+
+    @Test
+    void persistingSaysHowManyRowsWereNewAndNoneForAnEntryDeliveredAgain() {
+        String m = migration();
+        OutboxEntry events = new OutboxEntry(List.of(HistoryEvent.runStarted(m + "-run-1", m, "c1", 1, T0),
+                                                     HistoryEvent.runEnded(EventKind.RUN_COMPLETED, m + "-run-1", m, "c1", 1,
+                                                                           T0.plusSeconds(9), Duration.ofSeconds(9))), null);
+        assertEquals(2, history.persist(m + "-1", events));
+        assertEquals(0, history.persist(m + "-1", events), "delivered again: nothing new");
+        OutboxEntry action = new OutboxEntry(List.of(), new OperatorAction(T0, "ann", "start", m, "c1", m + "-run-1", "10.0.0.1", Map.of()));
+        assertEquals(1, history.persist(m + "-2", action));
+        assertEquals(0, history.persist(m + "-2", action), "the same outbox entry id: not audited twice");
+        assertEquals(1, history.queries().totals(Optional.of(m)).runs().completed());
     }
 
     private static List<String> ids(AuditPage page) {

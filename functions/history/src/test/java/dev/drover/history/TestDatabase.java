@@ -57,7 +57,7 @@ interface TestDatabase extends AutoCloseable {
         };
     }
 
-    private static void execute(String url, String sql) {
+    static void execute(String url, String sql) {
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
