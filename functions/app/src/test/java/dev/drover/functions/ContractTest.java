@@ -5,6 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import dev.drover.contract.audit.AuditActions;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
 import dev.drover.contract.json.Json;
@@ -193,5 +194,13 @@ class ContractTest {
                 }
             }
         }
+    }
+
+    /** The audit filter accepts, and the console offers, exactly the actions the spec names. */
+    @Test
+    void theAuditActionsAreTheSpecs() {
+        List<String> inSpec = new ArrayList<>();
+        Contract.get().spec().at("/components/schemas/OperatorActionName/enum").forEach(a -> inSpec.add(a.asString()));
+        assertEquals(inSpec, AuditActions.ALL);
     }
 }

@@ -107,6 +107,19 @@ class StartOnlyWhatIsUsedTest {
     }
 
     @Test
+    void aSubscriptionRefusesToStartWithoutDaprsAppApiTokenAndARestFunctionNeedsNone() {
+        Map<String, String> relay = env("step-relay");
+        relay.remove("APP_API_TOKEN");
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Main.start(relay));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().startsWith("APP_API_TOKEN is not set"), refused.getMessage());
+        Map<String, String> keys = env("platform-keys");
+        keys.remove("APP_API_TOKEN");
+        try (Main.Started started = Main.start(keys)) {
+            assertEquals(List.of("platform-keys"), started.functions().stream().map(f -> f.spec().name()).toList());
+        }
+    }
+
+    @Test
     void theCatalogTellsEachFunctionsUse() {
         Platform platform = TestPlatform.withoutRuns(dev.drover.core.state.RedisState.connect(URI.create("redis://127.0.0.1:1"), "unused:"));
         Map<String, PlatformUse> uses = new HashMap<>();

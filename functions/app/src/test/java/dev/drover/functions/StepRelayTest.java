@@ -76,4 +76,12 @@ class StepRelayTest {
         assertEquals("DROP", reply.json().get("status").asText());
         assertFalse(reply.json().path("message").asText().isBlank());
     }
+
+    @Test
+    void anUnreachableBrokerMakesDaprRedeliverTheEvent() {
+        // This platform's broker is 127.0.0.1:1, where nothing listens.
+        Api.Reply reply = relay("\"evt-unreachable\"", "\"/drover/runs\"", "evt-unreachable");
+        assertEquals(503, reply.status(), reply.body());
+        assertEquals("RETRY", reply.json().get("status").asText());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.drover.functions.history;
 
+import dev.drover.contract.audit.AuditActions;
 import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
@@ -12,7 +13,6 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,8 +21,6 @@ import java.util.Set;
  * newest first, one page at a time.
  */
 public final class HistoryAudit implements Function {
-    public static final List<String> ACTIONS = List.of("start", "cancel", "retry-step", "complete-step", "inputs", "transfer-owner",
-                                                       "announce-refused", "submit-refused");
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
@@ -47,7 +45,7 @@ public final class HistoryAudit implements Function {
             throw HistoryParams.invalid("actor must be 1 to " + Actors.MAX_LENGTH + " characters");
         }
         AuditFilter filter = new AuditFilter(params.migration(migrations).orElse(null), params.slug("candidate").orElse(null),
-                                             actor.orElse(null), params.oneOf("action", ACTIONS).orElse(null));
+                                             actor.orElse(null), params.oneOf("action", AuditActions.ALL).orElse(null));
         Optional<String> cursor = params.text("cursor");
         cursor.ifPresent(c -> {
             try {

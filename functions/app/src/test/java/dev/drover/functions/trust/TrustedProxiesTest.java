@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Where a request came from: X-Forwarded-For counts only through trusted proxies, and only as IP addresses. */
 class TrustedProxiesTest {
@@ -39,15 +38,17 @@ class TrustedProxiesTest {
     }
 
     @Test
-    void migratorUrlsAreHttpOnAllowedHostsWithoutQueryOrUserInfo() {
-        MigratorUrls urls = new MigratorUrls("*.svc.cluster.local,127.0.0.1");
-        assertTrue(urls.refusal("http://hello.drover.svc.cluster.local/").isEmpty());
-        assertTrue(urls.refusal("http://127.0.0.1:8090").isEmpty());
-        assertTrue(urls.refusal("http://svc.cluster.local").isPresent(), "the suffix alone is not a host below it");
-        assertTrue(urls.refusal("http://evil.svc.cluster.local.attacker.example").isPresent());
-        assertTrue(urls.refusal("http://127.0.0.1:8090/?x=").isPresent());
-        assertTrue(urls.refusal("http://user:pw@127.0.0.1/").isPresent());
-        assertTrue(urls.refusal("file:///etc/passwd").isPresent());
-        assertTrue(urls.refusal("http://169.254.169.254/latest").isPresent());
+    void theEnvironmentNamesTheProxiesAndNoneAreTrustedByDefault() {
+        TrustedProxies none = TrustedProxies.fromEnvironment(java.util.Map.of());
+        assertEquals("10.1.2.3", none.source("10.1.2.3", Optional.of("198.51.100.7")));
+        TrustedProxies mesh = TrustedProxies.fromEnvironment(java.util.Map.of(TrustedProxies.ENV, "10.0.0.0/8"));
+        assertEquals("198.51.100.7", mesh.source("10.1.2.3", Optional.of("198.51.100.7")));
+    }
+
+    @Test
+    void aPeerInBracketsIsTheAddressWithin() {
+        // Helidon writes an IPv6 peer as [addr]
+        assertEquals("2001:db8:0:0:0:0:0:7", proxies.source("[fd00::1]", Optional.of("2001:db8::7")));
+        assertEquals("[2001:db8::9]", proxies.source("[2001:db8::9]", Optional.of("2001:db8::7")), "untrusted: the peer as it came");
     }
 }

@@ -1,6 +1,7 @@
 package dev.drover.console.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.contract.audit.AuditActions;
 import dev.drover.console.candidate.Times;
 import dev.drover.console.web.Html;
 import dev.drover.console.web.Urls;
@@ -18,10 +19,6 @@ import java.util.Optional;
  * paged by the API's cursor).
  */
 public final class HistoryPage {
-    /** The audit log's actions, as the API names them (OperatorActionName in the contract). */
-    public static final List<String> ACTIONS =
-            List.of("start", "cancel", "retry-step", "inputs", "transfer-owner", "announce-refused", "submit-refused");
-
     public enum Bucket {
         DAY, HOUR;
 
@@ -39,7 +36,7 @@ public final class HistoryPage {
     public record AuditFilter(String actor, String action, String cursor) {
         public AuditFilter {
             actor = blankToNull(actor);
-            action = action != null && ACTIONS.contains(action) ? action : null;
+            action = action != null && AuditActions.ALL.contains(action) ? action : null;
             cursor = blankToNull(cursor);
         }
     }
@@ -246,7 +243,7 @@ public final class HistoryPage {
             .element("label", "Action", "for", "audit-action")
             .open("select", "id", "audit-action", "name", "action", "data-testid", "audit-action")
             .element("option", "any", "value", "");
-        for (String action : ACTIONS) {
+        for (String action : AuditActions.ALL) {
             html.element("option", action, "value", action, "selected", action.equals(filter.action()) ? "" : null);
         }
         html.close("select")
