@@ -310,5 +310,10 @@ class ConsoleCandidateTest {
         assertTrue(entries >= 1, admin);
         assertEquals(entries, admin.split("data-testid=\"audit-entry\" data-action=\"retry-step\"", -1).length - 1,
                      "only otto's retries: " + admin);
+        // Every action the log records can be filtered on (a bulk cancel's was once dropped, showing everything).
+        String bulk = page("/console/migrations/ui-upgrade/history?action=bulk-cancel", TestTrust.admin());
+        assertEquals(0, ConsoleBrowser.count(bulk, "audit-entry"), bulk);
+        assertTrue(bulk.contains("No entries match the filter."), bulk);
+        assertTrue(bulk.contains("<option value=\"bulk-cancel\" selected"), bulk);
     }
 }
