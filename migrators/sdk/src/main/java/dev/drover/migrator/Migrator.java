@@ -276,9 +276,15 @@ public final class Migrator implements AutoCloseable {
             return this;
         }
 
-        /** How long announcing, submitting and each callback are retried before giving up (default 1 hour). */
+        /**
+         * How long announcing, submitting and each callback are retried before giving up (default 1 hour); 200 ms or
+         * less: tried once, never retried.
+         */
         public Builder patience(Duration value) {
-            this.patience = Objects.requireNonNull(value);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("patience must be positive, got " + value);
+            }
+            this.patience = value;
             return this;
         }
 

@@ -156,4 +156,12 @@ class MigratorTest {
             assertEquals("{\"rechecked\":false}", answer.body());
         }
     }
+
+    @Test
+    void aPatienceMustBePositive() {
+        for (java.time.Duration none : List.of(java.time.Duration.ZERO, java.time.Duration.ofSeconds(-1))) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Migrator.builder("m", migration(new Step("greet", "", "m", "greet", Map.of()))).patience(none));
+            assertEquals("patience must be positive, got " + none, refused.getMessage());
+        }
+    }
 }

@@ -141,6 +141,17 @@ class PlatformClientTest {
     }
 
     @Test
+    void aPatienceWithinTheFirstPauseTriesOnceAndGivesUpWithWhatFailed() {
+        answer(503, "the database is down");
+        PlatformClient platform = client();
+        // Failsafe refuses a maximum duration within the first delay: that used to fail every call before it was made.
+        dev.failsafe.FailsafeException gaveUp = assertThrows(dev.failsafe.FailsafeException.class,
+                                                             () -> withRetries(Duration.ofMillis(1), () -> platform.submit("hello", ONE)));
+        assertEquals("POST /migrations/hello/candidates answered 503: the database is down", gaveUp.getCause().getMessage());
+        assertEquals(1, arrived.size(), "asked once, not retried");
+    }
+
+    @Test
     void whatIsRetriedSaysWhatFailedWithTheStatusAndBody() {
         answer(503, "the database is down");
         IOException failed = assertThrows(IOException.class, () -> client().submit("hello", ONE));
