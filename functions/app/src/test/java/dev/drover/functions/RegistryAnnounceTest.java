@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -158,6 +159,51 @@ class RegistryAnnounceTest {
         for (String id : List.of("as-text", "typed", "raw", "nested")) {
             assertEquals("app-chart-migrator", api.get("/migrations/" + id).json().get("owner").asText(), id);
         }
+    }
+
+    /** A whole CloudEvent as an SDK may marshal it into plain JSON: attributes, the migrator's token, and {@code data}. */
+    private static Map<String, Object> cloudEventAsJson(String id, String token, String dataField, Object data) {
+        Map<String, Object> event = new java.util.LinkedHashMap<>(Map.of(
+                "specversion", "1.0", "id", id + "-1", "source", "/my-migrator", "type", "dev.drover.migration.announced",
+                "datacontenttype", "application/json", dataField, data));
+        if (token != null) {
+            event.put("droverauth", token);
+        }
+        return event;
+    }
+
+    @Test
+    void aCloudEventInsideDaprsEnvelopeIsReadWhateverFormItsDataTakes() {
+        String token = TestTrust.migrator("app-chart-migrator");
+        // its data as base64 (data_base64), as JSON text, and the event itself published raw (rawPayload: no Dapr envelope)
+        String base64 = java.util.Base64.getEncoder().encodeToString(Json.bytes(Fixtures.migration("inner-base64")));
+        assertEquals("SUCCESS", status(deliver(daprEnvelope("application/json", cloudEventAsJson("inner-base64", token, "data_base64", base64)))));
+        assertEquals("SUCCESS", status(deliver(daprEnvelope("application/json",
+                                                            cloudEventAsJson("inner-text", token, "data", Json.string(Fixtures.migration("inner-text")))))));
+        assertEquals("SUCCESS", status(api.sidecar().postJson("/registry/announce",
+                                                              cloudEventAsJson("inner-raw", token, "data", Fixtures.migration("inner-raw")))));
+        for (String id : List.of("inner-base64", "inner-text", "inner-raw")) {
+            JsonNode stored = api.get("/migrations/" + id).json();
+            assertEquals("app-chart-migrator", stored.get("owner").asText(), id);
+            assertEquals(Fixtures.migration(id).name(), stored.get("name").asText(), id);
+        }
+        assertTrue(outcomes("inner-raw").at("/items/0/reason").asText().contains("CloudEvent inside plain JSON"), outcomes("inner-raw").toString());
+        assertTrue(outcomes("inner-text").at("/items/0/reason").asText().contains("CloudEvent inside Dapr's envelope"));
+
+        // Its token may come on the envelope instead (a binary CloudEvent's extension, kept by Dapr).
+        Map<String, Object> tokenOutside = daprEnvelope("application/json", cloudEventAsJson("inner-outside", null, "data",
+                                                                                             Fixtures.migration("inner-outside")));
+        tokenOutside.put("droverauth", token);
+        assertEquals("SUCCESS", status(deliver(tokenOutside)));
+        assertEquals("app-chart-migrator", api.get("/migrations/inner-outside").json().get("owner").asText());
+
+        // Data that cannot be read is dropped with the reason, never retried.
+        Api.Reply notBase64 = deliver(daprEnvelope("application/json", cloudEventAsJson("inner-bad", token, "data_base64", "%%% not base64")));
+        assertEquals("DROP", status(notBase64));
+        assertTrue(notBase64.body().contains("data_base64 is not base64"), notBase64.body());
+        Api.Reply notAnObject = deliver(daprEnvelope("application/json", cloudEventAsJson("inner-list", token, "data", List.of(1, 2))));
+        assertEquals("DROP", status(notAnObject));
+        assertEquals(404, api.get("/migrations/inner-bad").status());
     }
 
     @Test
