@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -252,6 +253,20 @@ class MigrationEventsTest {
                                   "{\"type\":\"rollout\",\"rolloutId\":\"r-1\",\"migrationId\":\"live-shared-b\",\"status\":\"paused\"}");
             Event rollout = b.await("rollout", data -> true, 2);
             assertEquals("{\"rolloutId\":\"r-1\",\"migrationId\":\"live-shared-b\",\"status\":\"paused\"}", rollout.data());
+
+            // What nobody can read on the channel is skipped, and the stream goes on.
+            for (String unreadable : List.of("not json", "[1,2]", "{\"type\":\"mystery\",\"secret\":1}")) {
+                STATE.redis().publish(STATE.keys().events("live-shared-b"), unreadable);
+            }
+            STATE.redis().publish(STATE.keys().events("live-shared-b"), "{\"type\":\"rollout\",\"rolloutId\":\"r-2\"}");
+            List<Event> before = new ArrayList<>();
+            Event next;
+            while ((next = b.events.poll(2, TimeUnit.SECONDS)) != null && !next.data().contains("\"r-2\"")) {
+                before.add(next);
+            }
+            assertNotNull(next, "the stream went on to r-2; before it: " + before);
+            assertEquals("rollout", next.name());
+            assertFalse(before.stream().anyMatch(e -> e.data().contains("secret") || e.name().equals("mystery")), before.toString());
         }
         awaitNoSubscriber();
     }
