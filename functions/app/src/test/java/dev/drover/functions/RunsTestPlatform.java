@@ -5,7 +5,12 @@ import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
 import dev.drover.workflows.CandidateRunWorkflow;
 import dev.drover.workflows.RunActivitiesImpl;
+import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
+import dev.drover.workflows.RunStarter;
+import dev.drover.workflows.outbox.RedisOutbox;
+import dev.drover.workflows.rollout.RolloutActivitiesImpl;
+import dev.drover.workflows.rollout.RolloutWorkflow;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -19,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * A platform whose runs execute for real: Temporal's in-process test server (real time), the real
- * workflow and activities on the test's Redis; step events are captured where Dapr would take them.
+ * A platform whose runs and rollouts execute for real: Temporal's in-process test server (real time), the real
+ * workflows and activities on the test's Redis; step events are captured where Dapr would take them.
  */
 final class RunsTestPlatform implements AutoCloseable {
     final TestWorkflowEnvironment temporal = TestWorkflowEnvironment.newInstance(
@@ -31,12 +36,16 @@ final class RunsTestPlatform implements AutoCloseable {
 
     RunsTestPlatform(RedisState state, URI broker) {
         Worker worker = temporal.newWorker(RunClient.TASK_QUEUE);
-        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
-        worker.registerActivitiesImplementations(new RunActivitiesImpl(state, (event, app) -> published.add(event),
-                                                                       "http://drover.test", Clock.systemUTC(),
-                                                                       TestTrust.TRUST.callbackTokens()));
+        // Runs and rollouts on one worker, as RunWorker registers them.
+        worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class, RolloutWorkflow.class);
+        RunClient runs = new RunClient(temporal.getWorkflowClient());
+        worker.registerActivitiesImplementations(
+                new RunActivitiesImpl(state, (event, app) -> published.add(event), "http://drover.test", Clock.systemUTC(),
+                                      TestTrust.TRUST.callbackTokens()),
+                new RolloutActivitiesImpl(state, new RunStarter(state, runs, new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())),
+                                                                TestTrust.TRUST.callbackTokens())));
         temporal.start();
-        platform = new Platform(state, new RunClient(temporal.getWorkflowClient()), broker, history, TestTrust.TRUST);
+        platform = new Platform(state, runs, broker, history, TestTrust.TRUST);
     }
 
     StepEvent nextEvent() throws InterruptedException {

@@ -1,0 +1,155 @@
+package dev.drover.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.run.StepEvent;
+import dev.drover.core.state.RedisState;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Creating and steering a rollout over real HTTP, its workflow and the runs it starts on Temporal's test server: what
+ * the operator is answered, what the rollout starts, and what the audit log keeps of it.
+ */
+@ServerTest
+class RolloutFunctionsTest {
+    private static final RedisState STATE = TestState.create();
+    private static final RunsTestPlatform RUNS = new RunsTestPlatform(STATE, URI.create("http://127.0.0.1:1/"));
+
+    private final Api api;
+
+    RolloutFunctionsTest(Http1Client client) {
+        this.api = new Api(client);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        TestServer.configure(server, RUNS.platform);
+    }
+
+    @AfterAll
+    static void close() {
+        RUNS.close();
+        TestState.drop(STATE);
+    }
+
+    private static void migration(String migrationId, String... candidateIds) {
+        Migration migration = Fixtures.migration(migrationId);
+        STATE.migrations().announce(new Migration(migrationId, migration.name(), "", List.of(), migration.steps(),
+                                                  List.of(new Input("target-version", "Target version", ""))), "test-migrator");
+        List<DiscoveredCandidate> candidates = new ArrayList<>();
+        for (String id : candidateIds) {
+            candidates.add(Fixtures.candidate(id, Map.of("team", "payments")));
+        }
+        STATE.candidates().merge(migrationId, candidates);
+    }
+
+    private JsonNode awaitRollout(String path, String what, java.util.function.Predicate<JsonNode> done) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            JsonNode rollout = api.get(path).json();
+            if (done.test(rollout)) {
+                return rollout;
+            }
+            assertTrue(System.nanoTime() < until, "the rollout never " + what + ": " + rollout);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aRolloutStartsTheSelectionWithinItsConcurrencyAndIsAuditedWithEverythingItWasGiven() throws Exception {
+        migration("rollout-fn", "alpha", "beta", "gamma");
+        Api.Reply created = api.postJson("/migrations/rollout-fn/rollouts", Map.of(
+                "selector", Map.of("idPrefix", "a"), "concurrency", 1, "ratePerMinute", 600,
+                "waves", List.of(Map.of("size", 1)), "failureBudget", Map.of("count", 2),
+                "inputs", Map.of("target-version", "4.0.0")));
+        assertEquals(202, created.status(), created.body());
+        JsonNode view = created.json();
+        String rolloutId = view.get("rolloutId").asText();
+        assertTrue(rolloutId.startsWith("rollout-"), rolloutId);
+        assertEquals("running", view.get("status").asText());
+        assertEquals(1, view.get("concurrency").asInt());
+        assertEquals("4.0.0", view.at("/inputs/target-version").asText());
+        assertEquals("ada", view.get("createdBy").asText(), "who asked, from the token");
+
+        // The only selected candidate is started with the rollout's inputs; the others are not selected.
+        StepEvent first = RUNS.nextEvent();
+        assertEquals("alpha", first.candidate().id());
+        assertEquals("4.0.0", first.inputs().get("target-version"));
+        String path = "/migrations/rollout-fn/rollouts/" + rolloutId;
+        JsonNode running = awaitRollout(path, "counted its start", r -> r.at("/counts/started").asInt() == 1);
+        assertEquals(1, running.at("/counts/selected").asInt());
+        assertNull(RUNS.published.poll(300, TimeUnit.MILLISECONDS), "beta and gamma are not selected");
+
+        assertEquals(202, api.post(path + "/pause", "").status());
+        assertEquals("paused", awaitRollout(path, "paused", r -> r.get("status").asText().equals("paused")).get("status").asText());
+        assertEquals(202, api.post(path + "/abort", "").status());
+        awaitRollout(path, "aborted", r -> r.get("status").asText().equals("aborted"));
+
+        TestPlatform.drain(RUNS.platform);
+        JsonNode audit = api.get("/history/audit?migration=rollout-fn&action=rollout-create").json().get("items");
+        assertEquals(1, audit.size(), audit.toString());
+        JsonNode detail = audit.get(0).get("detail");
+        assertEquals(rolloutId, detail.get("rolloutId").asText());
+        assertEquals("1", detail.get("concurrency").asText());
+        assertEquals("600", detail.get("ratePerMinute").asText());
+        assertEquals("4.0.0", detail.get("input.target-version").asText());
+        assertTrue(detail.get("selector").asText().contains("\"idPrefix\":\"a\""), detail.toString());
+        assertTrue(detail.get("waves").asText().contains("\"size\":1"), detail.toString());
+        assertTrue(detail.get("failureBudget").asText().contains("\"count\":2"), detail.toString());
+        List<String> steered = new ArrayList<>();
+        for (String action : List.of("rollout-pause", "rollout-abort")) {
+            api.get("/history/audit?migration=rollout-fn&action=" + action).json().get("items")
+                    .forEach(e -> steered.add(e.get("action").asText() + " " + e.at("/detail/rolloutId").asText()));
+        }
+        assertEquals(List.of("rollout-pause " + rolloutId, "rollout-abort " + rolloutId), steered);
+    }
+
+    @Test
+    void aRolloutWithOnlyASelectorIsAuditedWithoutTheSettingsItWasNotGiven() throws Exception {
+        migration("rollout-plain", "delta");
+        Api.Reply created = api.postJson("/migrations/rollout-plain/rollouts", Map.of("selector", Map.of("ids", List.of("nobody"))));
+        assertEquals(202, created.status(), created.body());
+        awaitRollout("/migrations/rollout-plain/rollouts/" + created.json().get("rolloutId").asText(), "completed",
+                     r -> r.get("status").asText().equals("completed"));
+        TestPlatform.drain(RUNS.platform);
+        JsonNode detail = api.get("/history/audit?migration=rollout-plain&action=rollout-create").json().at("/items/0/detail");
+        assertEquals(List.of("concurrency", "rolloutId", "selector"), fieldNames(detail));
+    }
+
+    @Test
+    void aRolloutNeedsASelectorAKnownMigrationAndOnlyItsInputs() {
+        Api.Reply noSelector = api.post("/migrations/rollout-fn/rollouts", "{}");
+        assertEquals(400, noSelector.status());
+        assertEquals("invalid_request", noSelector.errorCode());
+        assertEquals(404, api.postJson("/migrations/rollout-nowhere/rollouts", Map.of("selector", Map.of())).status());
+        migration("rollout-inputs", "epsilon");
+        Api.Reply undeclared = api.postJson("/migrations/rollout-inputs/rollouts", Map.of("selector", Map.of(), "inputs", Map.of("not-declared", "x")));
+        assertEquals(400, undeclared.status());
+        assertEquals("unknown_input", undeclared.errorCode());
+        assertEquals(0, api.get("/migrations/rollout-inputs/rollouts").json().get("items").size(), "nothing was created");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        names.sort(null);
+        return names;
+    }
+}
