@@ -268,6 +268,16 @@ class RegistryAnnounceTest {
         assertEquals(1, audit.size());
         assertEquals("migrator:evil-migrator", audit.get(0).get("actor").asText());
 
+        // Nor can it submit candidates for it: refused, and the attempt is audited under its name.
+        Api.Reply submitted = api.as(TestTrust.migrator("evil-migrator")).postJson("/migrations/hijack/candidates",
+                                                                                 List.of(Map.of("id", "planted", "kind", "application")));
+        assertEquals(403, submitted.status(), submitted.body());
+        assertEquals(404, api.get("/migrations/hijack/candidates/planted").status());
+        TestPlatform.drain(PLATFORM);
+        JsonNode refusedSubmit = api.get("/history/audit?migration=hijack&action=submit-refused").json().get("items");
+        assertEquals(1, refusedSubmit.size(), refusedSubmit.toString());
+        assertEquals("migrator:evil-migrator", refusedSubmit.get(0).get("actor").asText());
+
         // An admin gives it to another app: from then on that app announces it, the old owner does not.
         Api.Reply transfer = api.send(Method.PUT, "/migrations/hijack/owner", Map.of("Content-Type", "application/json"),
                                       "{\"app\":\"evil-migrator\"}".getBytes());

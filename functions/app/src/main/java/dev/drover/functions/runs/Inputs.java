@@ -26,19 +26,4 @@ public final class Inputs {
         }
         return inputs;
     }
-
-    /** @throws ApiException 400 missing_inputs naming every required input without a value */
-    public static void requireAll(Migration migration, Map<String, String> inputs) {
-        TreeSet<String> missing = new TreeSet<>();
-        for (Input input : migration.requiredInputs()) {
-            String value = inputs.get(input.name());
-            if (value == null || value.isBlank()) {
-                missing.add(input.name());
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw ApiException.badRequest("missing_inputs", "give a value for every required input before starting: "
-                    + String.join(", ", missing));
-        }
-    }
 }
