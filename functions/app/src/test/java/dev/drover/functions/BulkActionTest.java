@@ -1,9 +1,6 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.contract.model.DiscoveredCandidate;
-import dev.drover.contract.model.Input;
-import dev.drover.contract.model.Migration;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import io.helidon.webclient.http1.Http1Client;
@@ -51,15 +48,6 @@ class BulkActionTest {
         TestState.drop(STATE);
     }
 
-    private static void migration(String migrationId, List<String> candidateIds) {
-        Migration migration = Fixtures.migration(migrationId);
-        STATE.migrations().announce(new Migration(migrationId, migration.name(), "", List.of(), migration.steps(),
-                                                  List.of(new Input("target-version", "Target version", ""))), "test-migrator");
-        List<DiscoveredCandidate> candidates = new ArrayList<>();
-        candidateIds.forEach(id -> candidates.add(Fixtures.candidate(id, Map.of("team", "payments"))));
-        STATE.candidates().merge(migrationId, candidates);
-    }
-
     private void callback(StepEvent event, String status) {
         Api.Reply reply = api.as(TestTrust.migrator("app-chart-migrator"))
                 .postJson("/event/" + event.runId(), Map.of("stepName", event.step().name(), "dispatch", event.dispatch(),
@@ -97,7 +85,7 @@ class BulkActionTest {
     @Test
     void aBulkRetryRedispatchesOnlyTheSelectedFailedStepsAndABulkCancelEndsOnlyRunsInProgress() throws Exception {
         String m = "bulk-fn";
-        migration(m, List.of("alpha", "beta", "gamma", "delta"));
+        RUNS.migration(m, List.of("alpha", "beta", "gamma", "delta"));
         for (String id : List.of("alpha", "beta", "gamma")) {
             Api.Reply started = api.post("/migrations/" + m + "/candidates/" + id + "/start", "{\"inputs\":{\"target-version\":\"2.0.0\"}}");
             assertEquals(202, started.status(), started.body());
@@ -168,7 +156,7 @@ class BulkActionTest {
         for (int i = 0; i < 501; i++) {
             ids.add(String.format("app-%04d", i));
         }
-        migration(m, ids);
+        RUNS.migration(m, ids);
         assertEquals(Map.of("action", "cancel", "selected", 500, "applied", 0, "skipped", 500, "more", true),
                      counts(bulk(m, "cancel", Map.of())));
         assertEquals(Map.of("action", "retry", "selected", 100, "applied", 0, "skipped", 100, "more", false),
@@ -179,7 +167,7 @@ class BulkActionTest {
 
     @Test
     void aBulkActionNeedsASelectorAKnownMigrationAndAnOperator() {
-        migration("bulk-refused", List.of("alpha"));
+        RUNS.migration("bulk-refused", List.of("alpha"));
         Api.Reply noSelector = api.post("/migrations/bulk-refused/bulk/retry", "{}");
         assertEquals(400, noSelector.status());
         assertEquals("invalid_request", noSelector.errorCode());

@@ -1,9 +1,6 @@
 package dev.drover.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.contract.model.DiscoveredCandidate;
-import dev.drover.contract.model.Input;
-import dev.drover.contract.model.Migration;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import io.helidon.webclient.http1.Http1Client;
@@ -49,17 +46,6 @@ class RolloutFunctionsTest {
         TestState.drop(STATE);
     }
 
-    private static void migration(String migrationId, String... candidateIds) {
-        Migration migration = Fixtures.migration(migrationId);
-        STATE.migrations().announce(new Migration(migrationId, migration.name(), "", List.of(), migration.steps(),
-                                                  List.of(new Input("target-version", "Target version", ""))), "test-migrator");
-        List<DiscoveredCandidate> candidates = new ArrayList<>();
-        for (String id : candidateIds) {
-            candidates.add(Fixtures.candidate(id, Map.of("team", "payments")));
-        }
-        STATE.candidates().merge(migrationId, candidates);
-    }
-
     private JsonNode awaitRollout(String path, String what, java.util.function.Predicate<JsonNode> done) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
@@ -74,7 +60,7 @@ class RolloutFunctionsTest {
 
     @Test
     void aRolloutStartsTheSelectionWithinItsConcurrencyAndIsAuditedWithEverythingItWasGiven() throws Exception {
-        migration("rollout-fn", "alpha", "beta", "gamma");
+        RUNS.migration("rollout-fn", List.of("alpha", "beta", "gamma"));
         Api.Reply created = api.postJson("/migrations/rollout-fn/rollouts", Map.of(
                 "selector", Map.of("idPrefix", "a"), "concurrency", 1, "ratePerMinute", 600,
                 "waves", List.of(Map.of("size", 1)), "failureBudget", Map.of("count", 2),
@@ -123,7 +109,7 @@ class RolloutFunctionsTest {
 
     @Test
     void aRolloutWithOnlyASelectorIsAuditedWithoutTheSettingsItWasNotGiven() throws Exception {
-        migration("rollout-plain", "delta");
+        RUNS.migration("rollout-plain", List.of("delta"));
         Api.Reply created = api.postJson("/migrations/rollout-plain/rollouts", Map.of("selector", Map.of("ids", List.of("nobody"))));
         assertEquals(202, created.status(), created.body());
         awaitRollout("/migrations/rollout-plain/rollouts/" + created.json().get("rolloutId").asText(), "completed",
@@ -139,7 +125,7 @@ class RolloutFunctionsTest {
         assertEquals(400, noSelector.status());
         assertEquals("invalid_request", noSelector.errorCode());
         assertEquals(404, api.postJson("/migrations/rollout-nowhere/rollouts", Map.of("selector", Map.of())).status());
-        migration("rollout-inputs", "epsilon");
+        RUNS.migration("rollout-inputs", List.of("epsilon"));
         Api.Reply undeclared = api.postJson("/migrations/rollout-inputs/rollouts", Map.of("selector", Map.of(), "inputs", Map.of("not-declared", "x")));
         assertEquals(400, undeclared.status());
         assertEquals("unknown_input", undeclared.errorCode());

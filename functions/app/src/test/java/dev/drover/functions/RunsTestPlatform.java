@@ -1,5 +1,7 @@
 package dev.drover.functions;
 
+import dev.drover.contract.model.Input;
+import dev.drover.contract.model.Migration;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
@@ -17,6 +19,8 @@ import io.temporal.worker.Worker;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +36,11 @@ final class RunsTestPlatform implements AutoCloseable {
             TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     final BlockingQueue<StepEvent> published = new LinkedBlockingQueue<>();
     final Platform platform;
+    private final RedisState state;
     final History history = TestPlatform.history();
 
     RunsTestPlatform(RedisState state, URI broker) {
+        this.state = state;
         Worker worker = temporal.newWorker(RunClient.TASK_QUEUE);
         // Runs and rollouts on one worker, as RunWorker registers them.
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class, RolloutWorkflow.class);
@@ -46,6 +52,14 @@ final class RunsTestPlatform implements AutoCloseable {
                                                                 TestTrust.TRUST.callbackTokens())));
         temporal.start();
         platform = new Platform(state, runs, broker, history, TestTrust.TRUST);
+    }
+
+    /** Announces a migration of {@link Fixtures#migration}'s steps requiring the input target-version, with these candidates. */
+    void migration(String migrationId, List<String> candidateIds) {
+        Migration migration = Fixtures.migration(migrationId);
+        state.migrations().announce(new Migration(migrationId, migration.name(), "", List.of(), migration.steps(),
+                                                  List.of(new Input("target-version", "Target version", ""))), "test-migrator");
+        state.candidates().merge(migrationId, candidateIds.stream().map(id -> Fixtures.candidate(id, Map.of("team", "payments"))).toList());
     }
 
     StepEvent nextEvent() throws InterruptedException {
