@@ -27,6 +27,7 @@ class MigratorUrlsTest {
     void byDefaultOnlyTheClustersServicesAreAllowed() {
         MigratorUrls urls = MigratorUrls.fromEnvironment(Map.of());
         assertTrue(urls.refusal("https://hello.drover.svc.cluster.local:8443/").isEmpty());
+        assertTrue(urls.refusal("http://a.svc.cluster.local/").isEmpty(), "a one-letter name below the suffix");
         assertEquals("the host of 'http://127.0.0.1:8090' is not in DROVER_MIGRATOR_URLS (*.svc.cluster.local)",
                      urls.refusal("http://127.0.0.1:8090").orElseThrow());
         assertTrue(MigratorUrls.fromEnvironment(Map.of(MigratorUrls.ENV, MigratorUrls.LOOPBACK)).refusal("http://localhost:8090").isEmpty());
