@@ -100,7 +100,8 @@ class DryRunTest {
         STATE.migrations().announce(greetings("greetings", migrator.uri().toString()), "greeter");
         STATE.migrations().announce(greetings("silent", ""), "test-migrator");
         STATE.migrations().announce(greetings("gone", "http://127.0.0.1:1"), "test-migrator");
-        for (String migration : List.of("greetings", "silent", "gone")) {
+        STATE.migrations().announce(greetings("slash", migrator.uri() + "/"), "greeter");
+        for (String migration : List.of("greetings", "silent", "gone", "slash")) {
             STATE.candidates().merge(migration, List.of(Fixtures.candidate("checkout", Map.of("name", "from-metadata")),
                                                         Fixtures.candidate("broken", Map.of())));
         }
@@ -143,6 +144,13 @@ class DryRunTest {
         assertEquals("use", action.get("action").asText());
         assertEquals("kept in the migrator; never shown", action.get("detail").asText());
         assertEquals("2 file(s) change, 1 action(s)", steps.get(1).get("message").asText());
+    }
+
+    @Test
+    void aMigratorUrlEndingInASlashIsCalledAtItsRoute() {
+        Api.Reply reply = api.postJson("/migrations/slash/dry-run", Map.of("candidateId", "checkout", "inputs", Map.of("name", "Ada")));
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("Hello, Ada!\n", reply.json().at("/steps/0/changes/0/after").asText());
     }
 
     @Test
