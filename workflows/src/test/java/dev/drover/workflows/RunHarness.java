@@ -49,6 +49,8 @@ final class RunHarness implements AutoCloseable {
     final dev.drover.workflows.outbox.HistoryOutboxWriter writer =
             new dev.drover.workflows.outbox.HistoryOutboxWriter(state.redis(), state.keys(), history, "harness");
     final RunActivitiesImpl activities;
+    /** The rollouts' real activities (the worker runs them behind {@link HookedRollouts}). */
+    final RolloutActivitiesImpl rollouts;
     final BlockingQueue<StepEvent> published = new LinkedBlockingQueue<>();
     final RunClient runs;
     /** Runs inside the dispatch activity, after the event is captured: lets a test answer "early". */
@@ -101,9 +103,9 @@ final class RunHarness implements AutoCloseable {
         };
         // With a trailing slash, as DROVER_CALLBACK_URL may be written: step events still name http://drover.test/event/RUN.
         activities = new RunActivitiesImpl(state, capture, "http://drover.test/", clock, TOKENS);
-        worker.registerActivitiesImplementations(activities, new HookedRollouts(new RolloutActivitiesImpl(
-                state, new RunStarter(state, runs, new dev.drover.history.HistoryRecorder(
-                        new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS)), this));
+        rollouts = new RolloutActivitiesImpl(state, new RunStarter(state, runs, new dev.drover.history.HistoryRecorder(
+                new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS));
+        worker.registerActivitiesImplementations(activities, new HookedRollouts(rollouts, this));
         env.start();
     }
 

@@ -174,6 +174,8 @@ class BulkActionTest {
         assertTrue(noSelector.body().contains("selector is required"), noSelector.body());
         Api.Reply badStatus = bulk("bulk-refused", "cancel", Map.of("status", List.of("sleeping")));
         assertEquals(400, badStatus.status());
+        assertEquals("invalid_request", badStatus.errorCode());
+        assertTrue(badStatus.body().contains("selector.status: 'sleeping'"), badStatus.body());
         Api.Reply unknown = bulk("bulk-nowhere", "cancel", Map.of());
         assertEquals(404, unknown.status(), unknown.body());
         assertEquals(403, api.as(TestTrust.viewer()).postJson("/migrations/bulk-refused/bulk/cancel", Map.of("selector", Map.of())).status());

@@ -59,11 +59,11 @@ class RolloutFunctionsTest {
     }
 
     @Test
-    void aRolloutStartsTheSelectionWithinItsConcurrencyAndIsAuditedWithEverythingItWasGiven() throws Exception {
-        RUNS.migration("rollout-fn", List.of("alpha", "beta", "gamma"));
+    void aRolloutStartsOnlyItsSelectionWithinItsConcurrencyAndIsAuditedWithEverythingItWasGiven() throws Exception {
+        RUNS.migration("rollout-fn", List.of("alpha", "alpine", "beta", "gamma"));
         Api.Reply created = api.postJson("/migrations/rollout-fn/rollouts", Map.of(
-                "selector", Map.of("idPrefix", "a"), "concurrency", 1, "ratePerMinute", 600,
-                "waves", List.of(Map.of("size", 1)), "failureBudget", Map.of("count", 2),
+                "selector", Map.of("idPrefix", "al"), "concurrency", 1, "ratePerMinute", 600,
+                "waves", List.of(Map.of("size", 2)), "failureBudget", Map.of("count", 2),
                 "inputs", Map.of("target-version", "4.0.0")));
         assertEquals(202, created.status(), created.body());
         JsonNode view = created.json();
@@ -74,14 +74,16 @@ class RolloutFunctionsTest {
         assertEquals("4.0.0", view.at("/inputs/target-version").asText());
         assertEquals("ada", view.get("createdBy").asText(), "who asked, from the token");
 
-        // The only selected candidate is started with the rollout's inputs; the others are not selected.
+        // Two selected (alpha, alpine), one at a time: alpha runs with the rollout's inputs, alpine waits for its slot.
         StepEvent first = RUNS.nextEvent();
         assertEquals("alpha", first.candidate().id());
         assertEquals("4.0.0", first.inputs().get("target-version"));
         String path = "/migrations/rollout-fn/rollouts/" + rolloutId;
         JsonNode running = awaitRollout(path, "counted its start", r -> r.at("/counts/started").asInt() == 1);
-        assertEquals(1, running.at("/counts/selected").asInt());
-        assertNull(RUNS.published.poll(300, TimeUnit.MILLISECONDS), "beta and gamma are not selected");
+        assertEquals(2, running.at("/counts/selected").asInt());
+        assertEquals(1, running.at("/counts/running").asInt());
+        assertNull(RUNS.published.poll(500, TimeUnit.MILLISECONDS), "alpine waits while alpha runs; beta and gamma are not selected");
+        assertEquals("not_started", api.get("/migrations/rollout-fn/candidates/alpine").json().get("status").asText());
 
         assertEquals(202, api.post(path + "/pause", "").status());
         assertEquals("paused", awaitRollout(path, "paused", r -> r.get("status").asText().equals("paused")).get("status").asText());
@@ -96,8 +98,8 @@ class RolloutFunctionsTest {
         assertEquals("1", detail.get("concurrency").asText());
         assertEquals("600", detail.get("ratePerMinute").asText());
         assertEquals("4.0.0", detail.get("input.target-version").asText());
-        assertTrue(detail.get("selector").asText().contains("\"idPrefix\":\"a\""), detail.toString());
-        assertTrue(detail.get("waves").asText().contains("\"size\":1"), detail.toString());
+        assertTrue(detail.get("selector").asText().contains("\"idPrefix\":\"al\""), detail.toString());
+        assertTrue(detail.get("waves").asText().contains("\"size\":2"), detail.toString());
         assertTrue(detail.get("failureBudget").asText().contains("\"count\":2"), detail.toString());
         List<String> steered = new ArrayList<>();
         for (String action : List.of("rollout-pause", "rollout-abort")) {
