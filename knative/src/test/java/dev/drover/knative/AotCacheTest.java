@@ -3,6 +3,8 @@ package dev.drover.knative;
 import dev.drover.contract.signing.SigningKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -48,8 +50,13 @@ class AotCacheTest {
         assertEquals(imageFlags, Files.readAllLines(AOT.resolve("flags.txt")), "trained with the image's JVM flags");
     }
 
-    @Test
-    void aFunctionStartsWithTheCacheFromTheImagesLayoutUnderAnotherRoot(@TempDir Path root) throws Exception {
+    /**
+     * Scale-to-zero functions run with the image's flags (C1 only); always-on ones with {@code _JAVA_OPTIONS} lifting
+     * that limit (JitByKindTest): the one cache serves both.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", JitByKindTest.ALWAYS_ON})
+    void aFunctionStartsWithTheCacheFromTheImagesLayoutUnderAnotherRoot(String javaOptions, @TempDir Path root) throws Exception {
         Path app = root.resolve("app");
         List<String> classPath = new ArrayList<>();
         for (String jar : Files.readString(AOT.resolve("classpath.txt")).trim().split(":")) {
@@ -77,6 +84,10 @@ class AotCacheTest {
         }
         Path log = root.resolve("function.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("_JAVA_OPTIONS");
+        if (!javaOptions.isEmpty()) {
+            builder.environment().put("_JAVA_OPTIONS", javaOptions);
+        }
         builder.environment().put("FUNCTION", "platform-keys");
         builder.environment().put("DROVER_PORT", Integer.toString(port));
         builder.environment().put("DROVER_SIGNING_KEY", SigningKeys.generate().secretJson());
