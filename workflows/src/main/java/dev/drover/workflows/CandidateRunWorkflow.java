@@ -186,9 +186,18 @@ public final class CandidateRunWorkflow implements CandidateRun {
     /**
      * Tells the rollout that started this run (if one did) how the run came out, so the rollout learns it without
      * polling. A rollout that has ended (aborted, completed) cannot be told: that is fine, it no longer counts.
+     * <p>
+     * A local activity tells it, with the worker's client (issue 16). The workflow used to signal the rollout itself,
+     * and a workflow's signal is delivered only while the workflow still runs (Temporal drops it once the sender has
+     * closed), so the run waited for the delivery: one more workflow task, replaying its whole history, before it could
+     * end. Runs that signalled that way replay as they ran.
      */
     private void tellRollout(String outcome) {
         if (plan.rolloutId() == null) {
+            return;
+        }
+        if (Workflow.getVersion("rollout-told-by-activity", Workflow.DEFAULT_VERSION, 1) == 1) {
+            activities.tellRollout(plan, outcome);
             return;
         }
         try {

@@ -25,4 +25,10 @@ public interface RunActivities {
 
     /** The run was cancelled: the candidate goes back to not started; the attempt stays recorded. */
     void cancel(RunPlan plan);
+
+    /**
+     * Tells the rollout that started the run how it came out ({@code RunEnd}'s outcomes). Telling it twice is harmless:
+     * a rollout counts a run's end only while that run is in flight.
+     */
+    void tellRollout(RunPlan plan, String outcome);
 }

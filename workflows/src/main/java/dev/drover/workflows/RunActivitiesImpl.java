@@ -11,6 +11,8 @@ import dev.drover.contract.run.StepStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.EventKind;
+import dev.drover.workflows.rollout.RolloutClient;
+import dev.drover.workflows.rollout.RunEnd;
 import io.temporal.failure.ApplicationFailure;
 
 import java.time.Clock;
@@ -34,19 +36,22 @@ public final class RunActivitiesImpl implements RunActivities {
     private final String callbackBaseUrl;
     private final Clock clock;
     private final CallbackTokens tokens;
+    private final RolloutClient rollouts;
 
     /**
      * @param callbackBaseUrl where migrators reach the callback function, e.g. {@code http://drover-callback.drover.svc}
      * @param tokens          derives each run's callback token (Redis keeps only its hash)
+     * @param rollouts        tells a rollout how its runs end
      */
     public RunActivitiesImpl(RedisState state, StepPublisher publisher, String callbackBaseUrl, Clock clock,
-                             CallbackTokens tokens) {
+                             CallbackTokens tokens, RolloutClient rollouts) {
         this.state = state;
         this.publisher = publisher;
         this.callbackBaseUrl = callbackBaseUrl.endsWith("/") ? callbackBaseUrl.substring(0, callbackBaseUrl.length() - 1)
                                                              : callbackBaseUrl;
         this.clock = clock;
         this.tokens = tokens;
+        this.rollouts = rollouts;
     }
 
     @Override
@@ -150,6 +155,11 @@ public final class RunActivitiesImpl implements RunActivities {
         Instant now = clock.instant();
         state.runs().cancelOpenSteps(run, "cancelled by an operator", now);
         finish(plan, RunStatus.CANCELLED, EventKind.RUN_CANCELLED);
+    }
+
+    @Override
+    public void tellRollout(RunPlan plan, String outcome) {
+        rollouts.tell(plan.rolloutId(), new RunEnd(plan.candidateId(), plan.runId(), outcome));
     }
 
     private RunRecord run(RunPlan plan) {

@@ -6,6 +6,7 @@ import dev.drover.core.state.RedisState;
 import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.outbox.RedisOutbox;
 import dev.drover.workflows.rollout.RolloutActivitiesImpl;
+import dev.drover.workflows.rollout.RolloutClient;
 import dev.drover.workflows.rollout.RolloutWorkflow;
 import io.dapr.client.DaprClient;
 import io.temporal.client.WorkflowClient;
@@ -63,10 +64,11 @@ public final class RunWorker implements AutoCloseable {
         Worker worker = factory.newWorker(RunClient.TASK_QUEUE, options.build());
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class, RolloutWorkflow.class);
         CallbackTokens tokens = new CallbackTokens(keys);
+        RunClient runs = new RunClient(client);
         worker.registerActivitiesImplementations(new RunActivitiesImpl(state, new DaprStepPublisher(dapr, pubsub, keys),
-                                                                       callbackBaseUrl, Clock.systemUTC(), tokens),
+                                                                       callbackBaseUrl, Clock.systemUTC(), tokens, new RolloutClient(runs)),
                                                  new RolloutActivitiesImpl(state, new RunStarter(
-                                                         state, new RunClient(client),
+                                                         state, runs,
                                                          new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())), tokens,
                                                          StepDeadlines.fromEnvironment(System.getenv()))));
         factory.start();

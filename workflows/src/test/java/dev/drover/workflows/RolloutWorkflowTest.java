@@ -18,6 +18,9 @@ import dev.drover.workflows.rollout.RolloutView;
 import dev.drover.workflows.rollout.RolloutWorkflow;
 import dev.drover.workflows.rollout.Selector;
 import dev.drover.workflows.rollout.Wave;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +167,33 @@ class RolloutWorkflowTest {
         assertEquals(new RolloutCounts(4L, 4, 0, 0, 3, 1, 0), done.counts());
         assertEquals(CandidateStatus.FAILED, harness.state.candidates().find(m, first.get(1).candidate().id()).orElseThrow().status(),
                      "the rollout leaves a failed run to the operator");
+    }
+
+    /**
+     * A run tells its rollout from a local activity and ends in the workflow task that completes its last step; it used
+     * to signal the rollout itself and wait one more workflow task for the signal's delivery. A run recorded that way
+     * (commit 07b305d, this scenario: a rollout of one candidate, one step succeeded) still replays.
+     */
+    @Test
+    void aRunTellsItsRolloutWithoutWaitingForADeliveryAndRunsThatSignalledReplay() throws Exception {
+        String m = migration("r-told", List.of(), "a");
+        RolloutSpec spec = start("rollout-told", m, 1, null, List.of(), null);
+        StepEvent a = harness.nextEvent();
+        answer(a, SUCCEEDED);
+        assertTrue(awaitEnd(spec));
+        assertEquals(new RolloutCounts(1L, 1, 0, 0, 1, 0, 0), view(spec).counts(), "the rollout was told");
+        // told while the run's last workflow task was still open: the run ends right after
+        assertTrue(harness.runs.awaitEnd(a.runId(), Duration.ofSeconds(10)), "the run ended");
+
+        WorkflowExecutionHistory now = harness.env.getWorkflowClient().fetchHistory(a.runId());
+        WorkflowReplayer.replayWorkflowExecution(now, CandidateRunWorkflow.class);
+        WorkflowExecutionHistory before = WorkflowExecutionHistory.fromJson(RunReplayTest.recorded("rollout-run-signalled.json"));
+        WorkflowReplayer.replayWorkflowExecution(before, CandidateRunWorkflow.class);
+        assertEquals(1, RunReplayTest.count(before, EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED),
+                     "the recording signalled the rollout (a sanity check)");
+        assertEquals(0, RunReplayTest.count(now, EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED));
+        assertEquals(RunReplayTest.count(before, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) - 1,
+                     RunReplayTest.count(now, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), "one workflow task fewer");
     }
 
     @Test
@@ -533,5 +563,9 @@ class RolloutWorkflowTest {
                      "aborting a rollout leaves its runs in flight running");
         RolloutRefusal ended = assertThrows(RolloutRefusal.class, () -> rollouts.act(spec.rolloutId(), "abort", "bob"));
         assertEquals(RolloutRefusal.ENDED, ended.code());
+        // The run left in flight still ends: the rollout it tells has ended, which is not an error to retry.
+        answer(c, SUCCEEDED);
+        assertTrue(harness.runs.awaitEnd(c.runId(), Duration.ofSeconds(10)), "the run ended although its rollout had");
+        assertEquals(dev.drover.contract.run.RunStatus.COMPLETED, harness.state.runs().find(c.runId()).orElseThrow().status());
     }
 }

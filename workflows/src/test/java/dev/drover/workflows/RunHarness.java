@@ -102,7 +102,8 @@ final class RunHarness implements AutoCloseable {
             onPublish.accept(event, this.runs());
         };
         // With a trailing slash, as DROVER_CALLBACK_URL may be written: step events still name http://drover.test/event/RUN.
-        activities = new RunActivitiesImpl(state, capture, "http://drover.test/", clock, TOKENS);
+        activities = new RunActivitiesImpl(state, capture, "http://drover.test/", clock, TOKENS,
+                                           new dev.drover.workflows.rollout.RolloutClient(runs));
         rollouts = new RolloutActivitiesImpl(state, new RunStarter(state, runs, new dev.drover.history.HistoryRecorder(
                 new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS));
         worker.registerActivitiesImplementations(activities, new HookedRollouts(rollouts, this));

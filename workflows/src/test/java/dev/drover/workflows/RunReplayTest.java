@@ -77,11 +77,11 @@ class RunReplayTest {
         }
     }
 
-    private static long count(WorkflowExecutionHistory history, EventType type) {
+    static long count(WorkflowExecutionHistory history, EventType type) {
         return history.getEvents().stream().map(HistoryEvent::getEventType).filter(type::equals).count();
     }
 
-    private static String recorded(String name) throws IOException {
+    static String recorded(String name) throws IOException {
         try (InputStream in = RunReplayTest.class.getResourceAsStream("/histories/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -12,6 +12,7 @@ import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunStarter;
 import dev.drover.workflows.outbox.RedisOutbox;
 import dev.drover.workflows.rollout.RolloutActivitiesImpl;
+import dev.drover.workflows.rollout.RolloutClient;
 import dev.drover.workflows.rollout.RolloutWorkflow;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -47,7 +48,7 @@ final class RunsTestPlatform implements AutoCloseable {
         RunClient runs = new RunClient(temporal.getWorkflowClient());
         worker.registerActivitiesImplementations(
                 new RunActivitiesImpl(state, (event, app) -> published.add(event), "http://drover.test", Clock.systemUTC(),
-                                      TestTrust.TRUST.callbackTokens()),
+                                      TestTrust.TRUST.callbackTokens(), new RolloutClient(runs)),
                 new RolloutActivitiesImpl(state, new RunStarter(state, runs, new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())),
                                                                 TestTrust.TRUST.callbackTokens())));
         temporal.start();

@@ -61,6 +61,18 @@ public final class RolloutClient {
         }
     }
 
+    /**
+     * Tells a rollout how one of its runs ended (the run's activity calls this). A rollout that has ended is not told:
+     * it no longer counts. Anything else (Temporal unreachable) is thrown, and the activity tries again.
+     */
+    public void tell(String rolloutId, RunEnd end) {
+        try {
+            runs.workflowClient().newUntypedWorkflowStub(rolloutId).signal(Rollout.RUN_ENDED, end);
+        } catch (WorkflowNotFoundException e) {
+            // ended (completed or aborted) since it started the run
+        }
+    }
+
     private static <T> T available(Supplier<T> call) {
         try {
             return call.get();
