@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs recorded before a change of the workflow's code still replay with it: a worker upgraded while runs are in
- * flight must carry them on, not fail them as non-deterministic. The histories under {@code histories/} were recorded
- * with commit 0fe14ad (activities, before local activities), by the scenario {@link #completedScenario} plays: a step
- * failed, retried and succeeded, a step pending then succeeded; and a run cancelled while its first step was dispatched.
+ * flight must carry them on, not fail them as non-deterministic. The {@code run-*} histories under {@code histories/}
+ * were recorded with commit 0fe14ad (activities, before local activities), by the scenario {@link #completedScenario}
+ * plays: a step failed, retried and succeeded, a step pending then succeeded; and a run cancelled while its first step
+ * was dispatched. {@code rollout-run-signalled.json} is RolloutWorkflowTest's (a run that signalled its rollout).
  */
 class RunReplayTest {
 

@@ -13,7 +13,10 @@ import io.temporal.failure.ApplicationFailure;
 
 import java.util.function.Supplier;
 
-/** How functions drive rollouts: start one, and the operator's pause, resume, promote and abort (Temporal updates). */
+/**
+ * How functions drive rollouts: start one, and the operator's pause, resume, promote and abort (Temporal updates); and
+ * how a run's activity tells its rollout that the run ended (a signal).
+ */
 public final class RolloutClient {
     private final RunClient runs;
 
