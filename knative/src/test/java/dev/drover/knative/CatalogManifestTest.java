@@ -81,7 +81,7 @@ class CatalogManifestTest {
                 continue; // reported by everyFunctionHasExactlyOneServiceAndEveryServiceAFunction
             }
             Map<String, String> annotations = found.get().getSpec().getTemplate().getMetadata().getAnnotations();
-            int minScale = Integer.parseInt(annotations.getOrDefault("autoscaling.knative.dev/min-scale", "0"));
+            int minScale = Workload.of(found.get()).minScale();
             if (spec.kind() == FunctionKind.SUBSCRIPTION) {
                 assertTrue(minScale >= 1, manifests + ": subscription " + spec.name()
                         + " must have min-scale >= 1 (a Dapr sidecar pulls; nothing wakes a pod scaled to zero)");

@@ -45,7 +45,7 @@ class JitByKindTest {
     void alwaysOnProcessesCompileWithC2AndTheRestWithC1Only(Manifests manifests) throws Exception {
         int started = 0;
         for (Workload workload : Workload.all(manifests)) {
-            boolean alwaysOn = alwaysOn(workload);
+            boolean alwaysOn = workload.alwaysOn();
             Optional<String> options = workload.env("_JAVA_OPTIONS").map(EnvVar::getValue);
             String kind = alwaysOn ? " is always on" : " scales to zero";
             assertEquals(alwaysOn ? Optional.of(ALWAYS_ON) : Optional.empty(), options, manifests + ": " + workload + kind);
@@ -58,14 +58,6 @@ class JitByKindTest {
             }
         }
         assertTrue(started > 10, manifests + ": the functions and the worker were checked on their images' flags");
-    }
-
-    /** A Deployment runs its replicas all the time; a Knative Service does when its min-scale is at least 1. */
-    private static boolean alwaysOn(Workload workload) {
-        if (workload.kind().equals("Deployment")) {
-            return true;
-        }
-        return Integer.parseInt(workload.annotations().getOrDefault("autoscaling.knative.dev/min-scale", "0")) >= 1;
     }
 
     /** "registry.example.com/drover/drover-functions:0.1.0" → "drover-functions". */

@@ -51,6 +51,16 @@ record Workload(String kind, String name, Optional<String> namespace, Map<String
                             Optional.ofNullable(spec.getServiceAccountName()), Optional.ofNullable(spec.getAutomountServiceAccountToken()));
     }
 
+    /** Knative's min-scale of the revision (0 when unset); a Deployment has none. */
+    int minScale() {
+        return Integer.parseInt(annotations.getOrDefault("autoscaling.knative.dev/min-scale", "0"));
+    }
+
+    /** A Deployment runs its replicas all the time; a Knative Service does when its min-scale is at least 1. */
+    boolean alwaysOn() {
+        return kind.equals("Deployment") || minScale() >= 1;
+    }
+
     boolean daprEnabled() {
         return "true".equals(annotations.get("dapr.io/enabled"));
     }

@@ -5,7 +5,7 @@ import io.temporal.activity.ActivityInterface;
 
 import java.util.Map;
 
-/** Every side effect of a run: Redis writes, publishing step events, reading the clock. */
+/** Every side effect of a run: Redis writes, publishing step events, reading the clock, telling its rollout. */
 @ActivityInterface
 public interface RunActivities {
     /** Marks the step dispatched (the candidate running) and publishes its step event. Idempotent. */
