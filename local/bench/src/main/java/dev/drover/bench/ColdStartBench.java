@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Cold-start benchmark: one Drover function process ({@code FUNCTION=<name> java -jar drover-functions.jar}, as its
@@ -24,6 +27,8 @@ import java.util.UUID;
  * flags, started alternately in the same run (hello first in even rounds, the function first in odd ones). Each start
  * is timed from {@code ProcessBuilder.start} to the first 2xx answer of its readiness path (polled every 5 ms), and
  * the CPU time it used until then (user + system) and its peak resident memory (VmHWM) are read then. Reports the medians and the function ÷ hello world ratios.
+ * Each also reports when its server listened, by the JVM's clock (Helidon logs "N milliseconds since JVM startup"): ready
+ * minus that is the first answer of the readiness path, so a start splits into getting to listen and answering.
  * <p>
  * With {@code aot=true} each jar first gets a JDK AOT cache from a training run (start, a few requests, stop:
  * {@code -XX:AOTCacheOutput}), and every measured start uses its own ({@code -XX:AOTCache}), as the images do.
@@ -48,8 +53,11 @@ public final class ColdStartBench {
     }
 
     /** One measured start. */
-    private record Start(long readyMillis, long cpuMillis, long peakRssKb) {
+    private record Start(long readyMillis, long listeningMillis, long cpuMillis, long peakRssKb) {
     }
+
+    /** Helidon's line once its server listens, in the hello world's plain log and in a function's JSON log alike. */
+    private static final Pattern LISTENING = Pattern.compile("(\\d+) milliseconds since JVM startup");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> props = BenchArgs.parse(args, "rounds=10");
@@ -112,18 +120,23 @@ public final class ColdStartBench {
             for (Subject subject : helloFirst ? List.of(hello, drover) : List.of(drover, hello)) {
                 Start measured = start(java, flagsOf.get(subject), subject);
                 (subject == drover ? droverStarts : helloStarts).add(measured);
-                System.out.printf(Locale.ROOT, "  round %2d %-14s ready %6d ms  CPU %6d ms  peak RSS %6.1f MB%n", round + 1,
-                                  subject.name(), measured.readyMillis(), measured.cpuMillis(), measured.peakRssKb() / 1024.0);
+                System.out.printf(Locale.ROOT, "  round %2d %-14s ready %6d ms (listening at %4d)  CPU %6d ms  peak RSS %6.1f MB%n", round + 1,
+                                  subject.name(), measured.readyMillis(), measured.listeningMillis(), measured.cpuMillis(),
+                                  measured.peakRssKb() / 1024.0);
             }
         }
         long droverReady = median(droverStarts.stream().mapToLong(Start::readyMillis).toArray());
         long helloReady = median(helloStarts.stream().mapToLong(Start::readyMillis).toArray());
+        long droverListening = median(droverStarts.stream().mapToLong(Start::listeningMillis).toArray());
+        long helloListening = median(helloStarts.stream().mapToLong(Start::listeningMillis).toArray());
         long droverCpu = median(droverStarts.stream().mapToLong(Start::cpuMillis).toArray());
         long helloCpu = median(helloStarts.stream().mapToLong(Start::cpuMillis).toArray());
         long droverRss = median(droverStarts.stream().mapToLong(Start::peakRssKb).toArray());
         long helloRss = median(helloStarts.stream().mapToLong(Start::peakRssKb).toArray());
         System.out.printf(Locale.ROOT, "median ready: %s %d ms, hello world %d ms: ratio %.2f%n", function, droverReady, helloReady,
                           (double) droverReady / helloReady);
+        System.out.printf(Locale.ROOT, "median listening (JVM clock): %s %d ms, hello world %d ms: ratio %.2f%n", function, droverListening,
+                          helloListening, (double) droverListening / helloListening);
         System.out.printf(Locale.ROOT, "median CPU to ready: %s %d ms, hello world %d ms: ratio %.2f%n", function, droverCpu, helloCpu,
                           (double) droverCpu / helloCpu);
         System.out.printf(Locale.ROOT, "median peak RSS: %s %.1f MB, hello world %.1f MB: ratio %.2f%n", function, droverRss / 1024.0,
@@ -134,13 +147,17 @@ public final class ColdStartBench {
     private static Start start(String java, List<String> flags, Subject subject) throws Exception {
         int port = BenchArgs.freePort();
         long begin = System.nanoTime();
-        Process process = launch(java, flags, subject, port, ProcessBuilder.Redirect.DISCARD);
+        Path log = Files.createTempFile("drover-cold-start", ".log");
+        Process process = launch(java, flags, subject, port, ProcessBuilder.Redirect.to(log.toFile()));
         try {
             awaitReady(process, port, subject.readyPath());
             long ready = (System.nanoTime() - begin) / 1_000_000;
-            return new Start(ready, cpuMillis(process.pid()), peakRssKb(process.pid()));
+            long cpu = cpuMillis(process.pid());
+            long rss = peakRssKb(process.pid());
+            return new Start(ready, listeningMillis(log), cpu, rss);
         } finally {
             stop(process);
+            Files.deleteIfExists(log);
         }
     }
 
@@ -215,6 +232,24 @@ public final class ColdStartBench {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // after "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    /**
+     * When the server listened, by the JVM's clock (Helidon logs it): the JVM's start and the application's; ready minus
+     * this is the first answer of the readiness path. -1 if the line never came.
+     */
+    private static long listeningMillis(Path log) throws IOException, InterruptedException {
+        // The server may answer before it has written the line (a function's first JSON log line is its dearest).
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        do {
+            // Latin-1 reads any bytes, a line half written included (the figures are ASCII).
+            Matcher matcher = LISTENING.matcher(new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1));
+            if (matcher.find()) {
+                return Long.parseLong(matcher.group(1));
+            }
+            Thread.sleep(5);
+        } while (System.nanoTime() < deadline);
+        return -1;
     }
 
     static long peakRssKb(long pid) throws IOException {
