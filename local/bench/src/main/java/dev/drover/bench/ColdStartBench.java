@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -125,22 +124,22 @@ public final class ColdStartBench {
                                   measured.peakRssKb() / 1024.0);
             }
         }
-        long droverReady = median(droverStarts.stream().mapToLong(Start::readyMillis).toArray());
-        long helloReady = median(helloStarts.stream().mapToLong(Start::readyMillis).toArray());
-        long droverListening = median(droverStarts.stream().mapToLong(Start::listeningMillis).toArray());
-        long helloListening = median(helloStarts.stream().mapToLong(Start::listeningMillis).toArray());
-        long droverCpu = median(droverStarts.stream().mapToLong(Start::cpuMillis).toArray());
-        long helloCpu = median(helloStarts.stream().mapToLong(Start::cpuMillis).toArray());
-        long droverRss = median(droverStarts.stream().mapToLong(Start::peakRssKb).toArray());
-        long helloRss = median(helloStarts.stream().mapToLong(Start::peakRssKb).toArray());
-        System.out.printf(Locale.ROOT, "median ready: %s %d ms, hello world %d ms: ratio %.2f%n", function, droverReady, helloReady,
-                          (double) droverReady / helloReady);
-        System.out.printf(Locale.ROOT, "median listening (JVM clock): %s %d ms, hello world %d ms: ratio %.2f%n", function, droverListening,
-                          helloListening, (double) droverListening / helloListening);
-        System.out.printf(Locale.ROOT, "median CPU to ready: %s %d ms, hello world %d ms: ratio %.2f%n", function, droverCpu, helloCpu,
-                          (double) droverCpu / helloCpu);
+        double droverReady = Median.of(droverStarts, Start::readyMillis);
+        double helloReady = Median.of(helloStarts, Start::readyMillis);
+        double droverListening = Median.of(droverStarts, Start::listeningMillis);
+        double helloListening = Median.of(helloStarts, Start::listeningMillis);
+        double droverCpu = Median.of(droverStarts, Start::cpuMillis);
+        double helloCpu = Median.of(helloStarts, Start::cpuMillis);
+        double droverRss = Median.of(droverStarts, Start::peakRssKb);
+        double helloRss = Median.of(helloStarts, Start::peakRssKb);
+        System.out.printf(Locale.ROOT, "median ready: %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function, droverReady, helloReady,
+                          droverReady / helloReady);
+        System.out.printf(Locale.ROOT, "median listening (JVM clock): %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function,
+                          droverListening, helloListening, droverListening / helloListening);
+        System.out.printf(Locale.ROOT, "median CPU to ready: %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function, droverCpu, helloCpu,
+                          droverCpu / helloCpu);
         System.out.printf(Locale.ROOT, "median peak RSS: %s %.1f MB, hello world %.1f MB: ratio %.2f%n", function, droverRss / 1024.0,
-                          helloRss / 1024.0, (double) droverRss / helloRss);
+                          helloRss / 1024.0, droverRss / helloRss);
     }
 
     /** Starts the subject, waits until its readiness path answers 2xx, reads its peak RSS, stops it. */
@@ -259,12 +258,5 @@ public final class ColdStartBench {
             }
         }
         throw new IllegalStateException("no VmHWM for process " + pid);
-    }
-
-
-    private static long median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -321,8 +320,6 @@ public final class ReadBench {
 
 
     private static double median(List<Load> loads, java.util.function.ToDoubleFunction<Load> value) {
-        double[] values = loads.stream().mapToDouble(value).toArray();
-        Arrays.sort(values);
-        return values[values.length / 2];
+        return Median.of(loads, value);
     }
 }

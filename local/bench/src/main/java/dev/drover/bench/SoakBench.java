@@ -283,8 +283,7 @@ public final class SoakBench {
     }
 
     private static double median(List<Window> windows, java.util.function.ToDoubleFunction<Window> value) {
-        double[] values = windows.stream().mapToDouble(value).sorted().toArray();
-        return values[values.length / 2];
+        return Median.of(windows, value);
     }
 
     private static HttpRequest post(URI uri, String token, Object body) {
