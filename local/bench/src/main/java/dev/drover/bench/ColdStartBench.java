@@ -126,8 +126,8 @@ public final class ColdStartBench {
         }
         double droverReady = Median.of(droverStarts, Start::readyMillis);
         double helloReady = Median.of(helloStarts, Start::readyMillis);
-        double droverListening = Median.of(droverStarts, Start::listeningMillis);
-        double helloListening = Median.of(helloStarts, Start::listeningMillis);
+        double droverListening = listeningMedian(droverStarts);
+        double helloListening = listeningMedian(helloStarts);
         double droverCpu = Median.of(droverStarts, Start::cpuMillis);
         double helloCpu = Median.of(helloStarts, Start::cpuMillis);
         double droverRss = Median.of(droverStarts, Start::peakRssKb);
@@ -140,6 +140,15 @@ public final class ColdStartBench {
                           droverCpu / helloCpu);
         System.out.printf(Locale.ROOT, "median peak RSS: %s %.1f MB, hello world %.1f MB: ratio %.2f%n", function, droverRss / 1024.0,
                           helloRss / 1024.0, droverRss / helloRss);
+    }
+
+    /**
+     * Over the starts whose line came (-1 otherwise), so that a missing line does not pass for an early one; NaN when
+     * none came.
+     */
+    private static double listeningMedian(List<Start> starts) {
+        List<Start> logged = starts.stream().filter(start -> start.listeningMillis() >= 0).toList();
+        return logged.isEmpty() ? Double.NaN : Median.of(logged, Start::listeningMillis);
     }
 
     /** Starts the subject, waits until its readiness path answers 2xx, reads its peak RSS, stops it. */
