@@ -151,7 +151,10 @@ public final class ColdStartBench {
         return logged.isEmpty() ? Double.NaN : Median.of(logged, Start::listeningMillis);
     }
 
-    /** Starts the subject, waits until its readiness path answers 2xx, reads its peak RSS, stops it. */
+    /**
+     * Starts the subject, waits until its readiness path answers 2xx, reads its CPU time and peak RSS, then the time its
+     * server listened (from its log), and stops it.
+     */
     private static Start start(String java, List<String> flags, Subject subject) throws Exception {
         int port = BenchArgs.freePort();
         long begin = System.nanoTime();

@@ -161,13 +161,13 @@ public final class ReadBench {
             System.out.println();
             System.out.println("medians over rounds (share of the hello world's req/s under the same JIT):");
             for (String jit : jits) {
-                double hello = results.containsKey(jit + " hello world") ? median(results.get(jit + " hello world"), Load::requestsPerSecond) : Double.NaN;
+                double hello = results.containsKey(jit + " hello world") ? Median.of(results.get(jit + " hello world"), Load::requestsPerSecond) : Double.NaN;
                 for (Subject subject : subjects) {
                     List<Load> loads = results.get(jit + " " + subject.name());
-                    double rate = median(loads, Load::requestsPerSecond);
+                    double rate = Median.of(loads, Load::requestsPerSecond);
                     System.out.printf(Locale.ROOT, "  %-3s %-23s %9.0f req/s (%.2f of hello)  p50 %6.2f ms  p99 %7.2f ms  peak RSS %6.1f MiB  CPU %6.1f µs/req%n",
-                                      jit, subject.name(), rate, rate / hello, median(loads, Load::p50Millis), median(loads, Load::p99Millis),
-                                      median(loads, l -> (double) l.peakRssKb()) / 1024.0, median(loads, Load::cpuMicrosPerRequest));
+                                      jit, subject.name(), rate, rate / hello, Median.of(loads, Load::p50Millis), Median.of(loads, Load::p99Millis),
+                                      Median.of(loads, l -> (double) l.peakRssKb()) / 1024.0, Median.of(loads, Load::cpuMicrosPerRequest));
                 }
             }
             ok = true;
@@ -316,10 +316,5 @@ public final class ReadBench {
             Thread.sleep(20);
         }
         throw new IllegalStateException(url + " did not answer 200 within 60 s (last status " + last + ")");
-    }
-
-
-    private static double median(List<Load> loads, java.util.function.ToDoubleFunction<Load> value) {
-        return Median.of(loads, value);
     }
 }

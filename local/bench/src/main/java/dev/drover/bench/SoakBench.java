@@ -259,14 +259,14 @@ public final class SoakBench {
         int third = windows.size() / 3;
         List<Window> middle = windows.subList(third, 2 * third);
         List<Window> last = windows.subList(windows.size() - third, windows.size());
-        double heapBefore = median(middle, w -> w.liveHeapKb() / 1024.0);
-        double heapAfter = median(last, w -> w.liveHeapKb() / 1024.0);
-        double p99Before = median(middle, Window::p99Millis);
-        double p99After = median(last, Window::p99Millis);
-        double rssBefore = median(middle, w -> w.rssKb() / 1024.0);
-        double rssAfter = median(last, w -> w.rssKb() / 1024.0);
-        double cpuBefore = median(middle, Window::cpuMicrosPerRequest);
-        double cpuAfter = median(last, Window::cpuMicrosPerRequest);
+        double heapBefore = Median.of(middle, w -> w.liveHeapKb() / 1024.0);
+        double heapAfter = Median.of(last, w -> w.liveHeapKb() / 1024.0);
+        double p99Before = Median.of(middle, Window::p99Millis);
+        double p99After = Median.of(last, Window::p99Millis);
+        double rssBefore = Median.of(middle, w -> w.rssKb() / 1024.0);
+        double rssAfter = Median.of(last, w -> w.rssKb() / 1024.0);
+        double cpuBefore = Median.of(middle, Window::cpuMicrosPerRequest);
+        double cpuAfter = Median.of(last, Window::cpuMicrosPerRequest);
         boolean heapGrew = heapAfter > heapBefore * 1.2 && heapAfter - heapBefore > 16;
         boolean cpuGrew = cpuAfter > cpuBefore * 1.3;
         System.out.printf(Locale.ROOT, "live heap (medians): %.1f MiB in the second third, %.1f MiB in the last (%+.1f%%)%s%n", heapBefore,
@@ -280,10 +280,6 @@ public final class SoakBench {
         boolean ok = !heapGrew && !cpuGrew && errors == 0;
         System.out.println("RESULT: " + (ok ? "OK" : "FAILED"));
         return ok;
-    }
-
-    private static double median(List<Window> windows, java.util.function.ToDoubleFunction<Window> value) {
-        return Median.of(windows, value);
     }
 
     private static HttpRequest post(URI uri, String token, Object body) {
@@ -380,7 +376,4 @@ public final class SoakBench {
             }
         }
     }
-
-
-
 }
