@@ -1,10 +1,10 @@
 package dev.drover.knative;
 
 import dev.drover.contract.signing.SigningKeys;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,27 +28,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The functions image's JDK AOT cache (docs/adr/0017-aot-cache.md), trained at package into
- * {@code functions/app/target/aot}: a cache the JVM rejects is silently ignored in production (the start is simply slow
+ * The JDK AOT caches of the images of functions (docs/adr/0017-cold-start.md), each trained at package into its
+ * module's {@code target/aot}: a cache the JVM rejects is silently ignored in production (the start is simply slow
  * again), so what makes it valid is checked here: it was trained on the image's class path and flags, and this JDK
  * maps it for a function started from the same layout under another root, as the image has it under {@code /app}.
  */
 class AotCacheTest {
-    private static final Path FUNCTIONS = Manifests.ROOT.resolve("../functions/app");
-    private static final Path AOT = FUNCTIONS.resolve("target/aot");
+    /** An image of functions: its module, its main class, and one of its functions to start (with what it needs). */
+    record Image(String name, Path module, String mainClass, Map<String, String> env) {
+        Path aot() {
+            return module.resolve("target/aot");
+        }
 
-    @Test
-    void theCacheWasTrainedOnTheImagesClassPathAndFlags() throws Exception {
-        assertTrue(Files.isRegularFile(AOT.resolve("image/drover.aot")), AOT + " holds no cache: `package` trains it (without -Ddrover.aot.skip)");
-        List<String> entrypoint = ImageConfigTest.entrypoint(FUNCTIONS);
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final List<Image> IMAGES = List.of(
+            new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
+                      Map.of("FUNCTION", "platform-keys", "DROVER_SIGNING_KEY", SigningKeys.generate().secretJson())),
+            // its readiness asks Redis: the machine's
+            new Image("drover-reads", Manifests.ROOT.resolve("../functions/reads"), "dev.drover.functions.reads.ReadMain",
+                      Map.of("FUNCTION", "migration-get", "REDIS_URL", "redis://127.0.0.1:6379")));
+
+    static List<Image> images() {
+        return IMAGES;
+    }
+
+    @ParameterizedTest
+    @MethodSource("images")
+    void theCacheWasTrainedOnTheImagesClassPathAndFlags(Image image) throws Exception {
+        Path aot = image.aot();
+        assertTrue(Files.isRegularFile(aot.resolve("image/drover.aot")), aot + " holds no cache: `package` trains it (without -Ddrover.aot.skip)");
+        List<String> entrypoint = ImageConfigTest.entrypoint(image.module());
         assertTrue(entrypoint.contains("-XX:AOTCache=/app/drover.aot"), "the image starts with its cache: " + entrypoint);
 
-        List<String> trained = Arrays.asList(Files.readString(AOT.resolve("classpath.txt")).trim().split(":"));
-        assertEquals(imageClassPath(), trained, "the cache's class path is the image's, jar for jar, in order");
+        List<String> trained = Arrays.asList(Files.readString(aot.resolve("classpath.txt")).trim().split(":"));
+        assertEquals(imageClassPath(image), trained, "the cache's class path is the image's, jar for jar, in order");
 
         List<String> imageFlags = new ArrayList<>(entrypoint.subList(1, entrypoint.indexOf("-cp")));
         imageFlags.removeIf(flag -> flag.startsWith("-XX:AOTCache=") || flag.startsWith("-Duser.home="));
-        assertEquals(imageFlags, Files.readAllLines(AOT.resolve("flags.txt")), "trained with the image's JVM flags");
+        assertEquals(imageFlags, Files.readAllLines(aot.resolve("flags.txt")), "trained with the image's JVM flags");
     }
 
     /**
@@ -55,29 +78,31 @@ class AotCacheTest {
      * that limit (JitByKindTest): the one cache serves both.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"", JitByKindTest.ALWAYS_ON})
-    void aFunctionStartsWithTheCacheFromTheImagesLayoutUnderAnotherRoot(String javaOptions, @TempDir Path root) throws Exception {
+    @MethodSource("imagesAndJavaOptions")
+    void aFunctionStartsWithTheCacheFromTheImagesLayoutUnderAnotherRoot(Image image, String javaOptions, @TempDir Path root) throws Exception {
+        Path aot = image.aot();
         Path app = root.resolve("app");
         List<String> classPath = new ArrayList<>();
-        for (String jar : Files.readString(AOT.resolve("classpath.txt")).trim().split(":")) {
+        for (String jar : Files.readString(aot.resolve("classpath.txt")).trim().split(":")) {
             Path target = app.resolve(jar.substring("/app/".length()));
             Files.createDirectories(target.getParent());
-            Path source = AOT.resolve(jar.substring(1));
+            Path source = aot.resolve(jar.substring(1));
             Files.copy(source, target);
             Files.setLastModifiedTime(target, Files.getLastModifiedTime(source));
             classPath.add(target.toString());
         }
         Path cache = app.resolve("drover.aot");
-        Files.copy(AOT.resolve("image/drover.aot"), cache);
+        Files.copy(aot.resolve("image/drover.aot"), cache);
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : ImageConfigTest.entrypoint(FUNCTIONS).subList(1, ImageConfigTest.entrypoint(FUNCTIONS).indexOf("-cp"))) {
+        List<String> entrypoint = ImageConfigTest.entrypoint(image.module());
+        for (String flag : entrypoint.subList(1, entrypoint.indexOf("-cp"))) {
             command.add(flag.equals("-XX:AOTCache=/app/drover.aot") ? "-XX:AOTCache=" + cache : flag.replace("/tmp", root.toString()));
         }
         // Refuse to start at all if the cache does not map: "auto", the default, would start without it, unnoticed.
         command.add("-XX:AOTMode=on");
-        command.addAll(List.of("-cp", String.join(":", classPath), "dev.drover.functions.Main"));
+        command.addAll(List.of("-cp", String.join(":", classPath), image.mainClass()));
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -88,9 +113,8 @@ class AotCacheTest {
         if (!javaOptions.isEmpty()) {
             builder.environment().put("_JAVA_OPTIONS", javaOptions);
         }
-        builder.environment().put("FUNCTION", "platform-keys");
+        builder.environment().putAll(image.env());
         builder.environment().put("DROVER_PORT", Integer.toString(port));
-        builder.environment().put("DROVER_SIGNING_KEY", SigningKeys.generate().secretJson());
         builder.environment().put("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover");
         builder.environment().put("DROVER_OIDC_AUDIENCE", "drover");
         Process process = builder.start();
@@ -121,15 +145,19 @@ class AotCacheTest {
         assertTrue(!output.contains("Exception in thread"), "the function stopped cleanly: " + output);
     }
 
+    static Stream<Arguments> imagesAndJavaOptions() {
+        return IMAGES.stream().flatMap(image -> Stream.of(Arguments.of(image, ""), Arguments.of(image, JitByKindTest.ALWAYS_ON)));
+    }
+
     /** The image's class path (its jib-classpath-file), the one-jar wildcard of its own classes spelt out. */
-    private static List<String> imageClassPath() throws IOException {
-        String file = new String(ImageConfigTest.imageFile(FUNCTIONS, "app/jib-classpath-file"), StandardCharsets.UTF_8).trim();
+    private static List<String> imageClassPath(Image image) throws IOException {
+        String file = new String(ImageConfigTest.imageFile(image.module(), "app/jib-classpath-file"), StandardCharsets.UTF_8).trim();
         List<String> paths = new ArrayList<>();
         for (String entry : file.split(":")) {
             if (entry.equals("/app/classpath/*")) {
                 // Jib's folder of the project's own jar: that jar alone
-                try (Stream<Path> jars = Files.list(FUNCTIONS.resolve("target"))) {
-                    jars.filter(jar -> jar.getFileName().toString().matches("drover-functions-.*\\.jar"))
+                try (Stream<Path> jars = Files.list(image.module().resolve("target"))) {
+                    jars.filter(jar -> jar.getFileName().toString().matches(image.name() + "-.*\\.jar"))
                             .forEach(jar -> paths.add("/app/classpath/" + jar.getFileName()));
                 }
             } else {

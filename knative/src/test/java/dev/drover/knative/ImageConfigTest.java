@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.knative.serving.v1.Service;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ImageConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void theFunctionsImageRunsMainAsNonRootOnTheManifestsPort() throws Exception {
-        JsonNode config = imageConfig(Manifests.ROOT.resolve("../functions/app"));
+    /** The two images of functions: every function's, and the read functions' own (ReadCatalog). */
+    @ParameterizedTest
+    @CsvSource({"functions/app, drover-functions, dev.drover.functions.Main",
+                "functions/reads, drover-reads, dev.drover.functions.reads.ReadMain"})
+    void theImagesOfFunctionsRunTheirMainAsNonRootOnTheManifestsPort(String module, String name, String main) throws Exception {
+        JsonNode config = imageConfig(Manifests.ROOT.resolve("../" + module));
         List<String> entrypoint = strings(config.path("Entrypoint"));
         assertEquals("java", entrypoint.getFirst());
-        assertEquals("dev.drover.functions.Main", entrypoint.getLast());
+        assertEquals(main, entrypoint.getLast());
         Class.forName(entrypoint.getLast()); // the class exists
         assertFastStartFlags(entrypoint);
         assertNonRoot(config);
@@ -41,13 +46,16 @@ class ImageConfigTest {
         config.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
         assertEquals(List.of("8080/tcp"), ports);
         assertTrue(strings(config.path("Env")).contains("DROVER_PORT=8080"), "the function listens where the image says");
+        int services = 0;
         for (Service service : Manifests.base().knativeServices()) {
-            if (service.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage().equals("drover/drover-functions")) {
+            if (service.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage().equals("drover/" + name)) {
                 assertEquals(8080, CatalogManifestTest.containerPort(service), service.getMetadata().getName());
+                services++;
             }
         }
-        assertEquals("drover/drover-functions:0.1.0-SNAPSHOT", repoTag(Manifests.ROOT.resolve("../functions/app")),
-                     "the manifests' image name (drover/drover-functions) is the one the build gives it");
+        assertTrue(services > 0, "some Knative Service runs drover/" + name);
+        assertEquals("drover/" + name + ":0.1.0-SNAPSHOT", repoTag(Manifests.ROOT.resolve("../" + module)),
+                     "the manifests' image name (drover/" + name + ") is the one the build gives it");
     }
 
     @Test

@@ -6,30 +6,23 @@ import dev.drover.console.api.ConsoleApi;
 import dev.drover.core.function.Function;
 import dev.drover.history.HistoryRecorder;
 import dev.drover.workflows.outbox.RedisOutbox;
-import dev.drover.functions.candidates.GetCandidate;
-import dev.drover.functions.candidates.ListCandidates;
 import dev.drover.functions.candidates.SubmitCandidates;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
-import dev.drover.functions.events.EventHub;
-import dev.drover.functions.events.MigrationEvents;
 import dev.drover.functions.history.Actors;
 import dev.drover.functions.history.HistoryAudit;
 import dev.drover.functions.history.HistoryBurndown;
 import dev.drover.functions.history.HistoryFailures;
 import dev.drover.functions.history.HistorySteps;
 import dev.drover.functions.history.HistoryTotals;
-import dev.drover.functions.migrations.GetMigration;
-import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.migrations.TransferOwner;
 import dev.drover.functions.platform.PlatformKeys;
-import dev.drover.functions.registry.GetAnnouncementOutcomes;
+import dev.drover.functions.reads.ReadCatalog;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
 import dev.drover.functions.runs.CompleteStep;
 import dev.drover.functions.runs.DeadLetters;
 import dev.drover.functions.runs.EditInputs;
-import dev.drover.functions.runs.GetSteps;
 import dev.drover.functions.runs.RetryStep;
 import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
@@ -66,6 +59,15 @@ public final class Catalog {
         return new Entry(name, use, false, make);
     }
 
+    /**
+     * A read function: built by {@link ReadCatalog} from the state store, which is all it uses; on Knative it runs from
+     * the read functions' own image, {@code drover-reads} ({@link #image}).
+     */
+    private static Entry read(String name) {
+        java.util.function.Function<dev.drover.core.state.RedisState, Function> make = ReadCatalog.read(name);
+        return new Entry(name, PlatformUse.STATE, false, p -> make.apply(p.state()));
+    }
+
     /** A function that holds the platform's signing key: it signs, derives callback tokens, or checks what was signed. */
     private static Entry signer(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
         return new Entry(name, use, true, make);
@@ -78,23 +80,22 @@ public final class Catalog {
     private static final List<Entry> ENTRIES = List.of(
             entry("registry-announce", PlatformUse.STATE, p -> new RegistryAnnounce(p.state().migrations(), p.state().candidates(),
                     p.state().announcements(), p.trust().tokens(), p.trust().migratorUrls(), recorder(p))),
-            entry("registry-announcements", PlatformUse.STATE, p -> new GetAnnouncementOutcomes(p.state().announcements())),
-            entry("migrations-list", PlatformUse.STATE, p -> new ListMigrations(p.state().migrations())),
-            entry("migration-get", PlatformUse.STATE, p -> new GetMigration(p.state().migrations(), p.state().reads())),
+            read("registry-announcements"),
+            read("migrations-list"),
+            read("migration-get"),
             entry("migration-owner", PlatformUse.STATE, p -> new TransferOwner(p.state().migrations(), actors(p))),
             entry("candidates-submit", PlatformUse.STATE, p -> new SubmitCandidates(p.state().migrations(), p.state().candidates(),
                     recorder(p), actors(p))),
-            entry("candidates-list", PlatformUse.STATE, p -> new ListCandidates(p.state().migrations(), p.state().candidates(),
-                    p.state().reads())),
-            entry("candidate-get", PlatformUse.STATE, p -> new GetCandidate(p.state().migrations(), p.state().candidates())),
-            entry("migration-events", PlatformUse.STATE, p -> new MigrationEvents(p.state().migrations(), new EventHub(p.state()))),
+            read("candidates-list"),
+            read("candidate-get"),
+            read("migration-events"),
             signer("candidate-start", PlatformUse.STATE_AND_RUNS, p -> new StartCandidate(p.state(), new RunStarter(p.state(), p.runs(),
                     recorder(p), p.trust().callbackTokens(), StepDeadlines.fromEnvironment(System.getenv())), actors(p))),
             entry("candidate-cancel", PlatformUse.STATE_AND_RUNS, p -> new CancelCandidate(p.state(), p.runs(), recorder(p), actors(p))),
             entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS, p -> new RetryStep(p.state(), p.runs(), recorder(p), actors(p))),
             entry("candidate-step-complete", PlatformUse.STATE_AND_RUNS, p -> new CompleteStep(p.state(), p.runs(), recorder(p), actors(p))),
             entry("candidate-inputs", PlatformUse.STATE, p -> new EditInputs(p.state(), actors(p))),
-            entry("candidate-steps", PlatformUse.STATE, p -> new GetSteps(p.state())),
+            read("candidate-steps"),
             entry("step-callback", PlatformUse.STATE_AND_RUNS, p -> new StepCallbackFunction(p.state(), p.runs())),
             signer("step-relay", PlatformUse.NONE, p -> new StepRelay(p.brokerUrl(), p.trust().signatures())),
             signer("dead-letters", PlatformUse.STATE_AND_RUNS, p -> new DeadLetters(p.state(), p.runs(), p.trust().signatures())),
@@ -164,6 +165,12 @@ public final class Catalog {
      */
     public static boolean usesSigningKey(String name) {
         return find(name).signingKey();
+    }
+
+    /** The image a function runs from on Knative: the read functions' own ({@link ReadCatalog}), or that of every function. */
+    public static String image(String name) {
+        find(name); // an unknown name is refused, as everywhere in the catalog
+        return ReadCatalog.names().contains(name) ? "drover-reads" : "drover-functions";
     }
 
     /** Of functions already built, the one named, or all when none is named. */

@@ -3,14 +3,15 @@ package dev.drover.functions;
 import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionKind;
+import dev.drover.core.function.FunctionMain;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
+import dev.drover.core.http.OpenApiService;
 import dev.drover.core.logging.JsonLogFormatter;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.trust.Trust;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
-import io.helidon.logging.common.LogConfig;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.TemporalSettings;
 import io.helidon.webserver.WebServer;
@@ -21,39 +22,19 @@ import java.util.Map;
 
 /**
  * Serves Drover's functions: the one named by {@code FUNCTION} (how Knative runs each function as its
- * own Service) or, without it, all of them on one port (the local stack).
+ * own Service) or, without it, all of them on one port (the local stack). On Knative the read functions run from their
+ * own image instead ({@code ReadMain}, {@code functions/reads}).
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
-        // The hook is in place before the server answers: Kubernetes may stop a pod the moment it is ready, and a hook
-        // added after that threw "Shutdown in progress" and left the server and its connections unclosed.
-        java.util.concurrent.atomic.AtomicReference<Started> running = new java.util.concurrent.atomic.AtomicReference<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Started started = running.get();
-            if (started != null) {
-                started.close();
-            }
-        }));
-        Started started;
-        try {
-            started = start(System.getenv());
-        } catch (IllegalArgumentException e) {
-            // A misconfigured process says what is wrong in one line and stops, rather than serving half.
-            System.err.println("drover: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        running.set(started);
-        System.out.println("Drover API listening on http://localhost:" + started.server().port()
-                                   + " (" + started.functions().size() + " function" + (started.functions().size() == 1 ? "" : "s") + ")");
+        FunctionMain.run(Main::start);
     }
 
     /** A serving process: its server, its functions, what of the platform it opened. */
-    record Started(WebServer server, List<Function> functions, PlatformUse use, AutoCloseable resources) implements AutoCloseable {
+    record Started(WebServer server, List<Function> functions, PlatformUse use, AutoCloseable resources) implements FunctionMain.Serving {
         @Override
         public void close() {
             server.stop();

@@ -4,7 +4,9 @@ import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
+import dev.drover.core.http.OpenApiService;
 import dev.drover.core.state.RedisState;
+import dev.drover.functions.reads.ReadCatalog;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,20 @@ class FunctionSelectionTest {
         List<Function> selected = Catalog.select(Catalog.all(TestPlatform.withoutRuns(STATE)), settings.function());
         Authenticator auth = TestTrust.TRUST.authenticator();
         return FunctionServer.start(settings, selected, List.of(STATE.readiness()), List.of(new OpenApiService(auth)), auth);
+    }
+
+    /**
+     * The read functions' image serves what ReadCatalog lists; the local stack and CatalogManifestTest know the functions
+     * from Catalog, so a read function missing there would be served nowhere locally and checked against no manifest.
+     */
+    @Test
+    void everyReadFunctionIsInTheCatalogAndRunsFromTheReadFunctionsImage() {
+        for (String read : ReadCatalog.names()) {
+            assertTrue(Catalog.names().contains(read), read + " is in ReadCatalog but not in Catalog");
+            assertEquals("drover-reads", Catalog.image(read), read);
+        }
+        assertEquals("drover-functions", Catalog.image("candidates-submit"));
+        assertThrows(IllegalArgumentException.class, () -> Catalog.image("no-such-function"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.drover.functions;
 import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
+import dev.drover.core.http.OpenApiService;
 import dev.drover.core.state.RedisState;
 import io.helidon.webserver.WebServerConfig;
 

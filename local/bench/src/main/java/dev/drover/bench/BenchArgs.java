@@ -40,6 +40,16 @@ final class BenchArgs {
         return jar;
     }
 
+    /**
+     * The jar of the image that runs {@code function} on Knative ({@code Catalog.image}): the read functions' own, or
+     * that of every function; {@code functionsJar=...} overrides it.
+     */
+    static Path functionsJar(Map<String, String> props, String function, String readmeSection) {
+        String image = dev.drover.functions.Catalog.image(function);
+        String module = image.equals("drover-reads") ? "functions/reads" : "functions/app";
+        return jar(props, "functionsJar", module + "/target/" + image + "-0.1.0-SNAPSHOT.jar", readmeSection);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

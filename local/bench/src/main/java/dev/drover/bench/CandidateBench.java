@@ -10,7 +10,7 @@ import dev.drover.contract.model.Step;
 import dev.drover.core.function.Settings;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
-import dev.drover.functions.OpenApiService;
+import dev.drover.core.http.OpenApiService;
 import dev.drover.functions.Platform;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;

@@ -21,8 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cold-start benchmark: one Drover function process ({@code FUNCTION=<name> java -jar drover-functions.jar}, as its
- * Knative Service runs it) against Helidon SE's hello world ({@code local/hello-world}), both with the image's JVM
+ * Cold-start benchmark: one Drover function process ({@code FUNCTION=<name> java -jar <its image's jar>}, as its
+ * Knative Service runs it: {@code drover-reads.jar} for a read function, {@code drover-functions.jar} for the others) against Helidon SE's hello world ({@code local/hello-world}), both with the image's JVM
  * flags, started alternately in the same run (hello first in even rounds, the function first in odd ones). Each start
  * is timed from {@code ProcessBuilder.start} to the first 2xx answer of its readiness path (polled every 5 ms), and
  * the CPU time it used until then (user + system) and its peak resident memory (VmHWM) are read then. Reports the medians and the function ÷ hello world ratios.
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * <p>
  * Settings ({@code name=value} arguments or system properties): function (migration-get), rounds (10), aot (false),
  * jit (c1, the image's flags; c2 without {@code -XX:TieredStopAtLevel=1}),
- * functionsJar, helloJar (the repository's build outputs), java (this JVM's), memory (384m: {@code -XX:MaxRAM}, the
+ * functionsJar (the build's jar of the function's image), helloJar (the repository's build outputs), java (this JVM's), memory (384m: {@code -XX:MaxRAM}, the
  * pod's limit, so MaxRAMPercentage sizes the heap as it would there). Redis from {@code REDIS_URL}.
  */
 public final class ColdStartBench {
@@ -65,7 +65,7 @@ public final class ColdStartBench {
         boolean aot = Boolean.parseBoolean(props.getOrDefault("aot", "false"));
         String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String memory = props.getOrDefault("memory", "384m");
-        Path functionsJar = BenchArgs.jar(props, "functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar", "Cold start");
+        Path functionsJar = BenchArgs.functionsJar(props, function, "Cold start");
         Path helloJar = BenchArgs.jar(props, "helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar", "Cold start");
 
         Map<String, String> functionEnv = new HashMap<>();

@@ -8,7 +8,7 @@ import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
-import dev.drover.functions.OpenApiService;
+import dev.drover.core.http.OpenApiService;
 import dev.drover.functions.Platform;
 import dev.drover.history.EventKind;
 import dev.drover.history.History;

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 
 /**
  * Read API benchmark: the two hottest reads, each served by its own function process as its Knative Service runs it
- * ({@code FUNCTION=<name> java <flags> -jar drover-functions.jar}, tokens verified against a development OIDC issuer),
+ * ({@code FUNCTION=<name> java <flags> -jar drover-reads.jar}, the read functions' image, tokens verified against a development OIDC issuer),
  * loaded with {@code wrk} (closed loop: {@code -t2 -c32} by default) beside Helidon SE's hello world under the same
  * flags and load, in the same run. Reports requests/s, p50/p99, the process's peak RSS and its CPU time per request
  * for each, and each read's throughput as a share of the hello world's.
@@ -82,7 +82,8 @@ public final class ReadBench {
         String wrk = props.getOrDefault("wrk", "wrk");
         String profile = props.getOrDefault("profile", "");
         int writes = Integer.parseInt(props.getOrDefault("writes", "0"));
-        Path functionsJar = BenchArgs.jar(props, "functionsJar", "functions/app/target/drover-functions-0.1.0-SNAPSHOT.jar", "Read API");
+        // the image both measured reads run from (Catalog.image): the read functions' own
+        Path functionsJar = BenchArgs.functionsJar(props, "migration-get", "Read API");
         Path helloJar = BenchArgs.jar(props, "helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar", "Read API");
         if (!jits.stream().allMatch(j -> j.equals("c1") || j.equals("c2")) || candidates < 50 || duration < 1 || rounds < 1
                 || writes < 0 || writes > 1000) {

@@ -12,7 +12,7 @@ import dev.drover.issuer.DevIssuer;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.Catalog;
-import dev.drover.functions.OpenApiService;
+import dev.drover.core.http.OpenApiService;
 import dev.drover.functions.Platform;
 import dev.drover.history.History;
 import dev.drover.local.broker.Broker;

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Trains the functions image's JDK AOT cache at build time (docs/adr/0017-aot-cache.md), with the JDK that runs the
+ * Trains the functions image's JDK AOT cache at build time (docs/adr/0017-cold-start.md), with the JDK that runs the
  * build, which is the image's (its base is derived from it: the root pom's drover.image.base).
  *
  * <p>A cache is valid only for the class path it was trained on, so this lays the jars out as Jib does in the image

@@ -1,8 +1,7 @@
-package dev.drover.functions;
+package dev.drover.core.http;
 
 import dev.drover.core.auth.Access;
 import dev.drover.core.auth.Authenticator;
-import dev.drover.core.http.Http;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
