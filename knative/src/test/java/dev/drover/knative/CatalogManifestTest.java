@@ -39,13 +39,6 @@ class CatalogManifestTest {
                 .toList();
     }
 
-    /** "registry.example.com/drover/drover-reads:0.1.0" → "drover-reads". */
-    private static String imageName(Service service) {
-        String image = container(service).getImage();
-        String last = image.substring(image.lastIndexOf('/') + 1);
-        return last.split("[:@]")[0];
-    }
-
     @ParameterizedTest
     @MethodSource("rendered")
     void everyServiceRunsTheImageItsFunctionIsBuiltIn(Manifests manifests) {
@@ -53,7 +46,8 @@ class CatalogManifestTest {
         // stop at start; a read function left on the image of every function would start as slowly as before (issue 16).
         for (Service service : functionServices(manifests)) {
             String name = service.getMetadata().getName();
-            assertEquals(Catalog.image(name), imageName(service), manifests + ": Service " + name + "'s image");
+            assertEquals(Catalog.image(name), JitByKindTest.imageName(container(service).getImage()),
+                         manifests + ": Service " + name + "'s image");
         }
     }
 

@@ -62,7 +62,7 @@ class JitByKindTest {
     }
 
     /** "registry.example.com/drover/drover-functions:0.1.0" → "drover-functions". */
-    private static String imageName(String image) {
+    static String imageName(String image) {
         String last = image.substring(image.lastIndexOf('/') + 1);
         return last.replaceAll("[:@].*", "");
     }
