@@ -4,6 +4,7 @@ import dev.drover.contract.signing.SigningKeys;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -53,12 +54,8 @@ class AotCacheTest {
             new Image("drover-reads", Manifests.ROOT.resolve("../functions/reads"), "dev.drover.functions.reads.ReadMain",
                       Map.of("FUNCTION", "migration-get", "REDIS_URL", "redis://127.0.0.1:6379")));
 
-    static List<Image> images() {
-        return IMAGES;
-    }
-
     @ParameterizedTest
-    @MethodSource("images")
+    @FieldSource("IMAGES")
     void theCacheWasTrainedOnTheImagesClassPathAndFlags(Image image) throws Exception {
         Path aot = image.aot();
         assertTrue(Files.isRegularFile(aot.resolve("image/drover.aot")), aot + " holds no cache: `package` trains it (without -Ddrover.aot.skip)");

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 
 /**
  * Read API benchmark: the two hottest reads, each served by its own function process as its Knative Service runs it
- * ({@code FUNCTION=<name> java <flags> -jar drover-reads.jar}, the read functions' image, tokens verified against a development OIDC issuer),
+ * ({@code FUNCTION=<name> java <flags> -jar drover-reads.jar}, the read functions' image, tokens verified against a
+ * development OIDC issuer),
  * loaded with {@code wrk} (closed loop: {@code -t2 -c32} by default) beside Helidon SE's hello world under the same
  * flags and load, in the same run. Reports requests/s, p50/p99, the process's peak RSS and its CPU time per request
  * for each, and each read's throughput as a share of the hello world's.

@@ -1,5 +1,6 @@
 package dev.drover.functions.reads;
 
+import dev.drover.contract.event.AnnouncementOutcome;
 import dev.drover.contract.model.Input;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +95,14 @@ class ReadMainTest {
             HttpResponse<String> page = get(port, "/migrations/" + id + "/candidates?limit=50", viewer);
             assertEquals(200, page.statusCode(), page.body());
             assertTrue(page.body().startsWith("{\"items\":[]"), page.body());
-            assertEquals(404, get(port, "/migrations/" + id + "/candidates/c", viewer).statusCode());
-            assertEquals(404, get(port, "/migrations/" + id + "/candidates/c/steps", viewer).statusCode());
+            for (String path : List.of("/candidates/c", "/candidates/c/steps")) {
+                HttpResponse<String> missing = get(port, "/migrations/" + id + path, viewer);
+                assertEquals(404, missing.statusCode(), path);
+                assertTrue(missing.body().contains("\"code\":\"candidate_not_found\""), path + ": " + missing.body());
+            }
             HttpResponse<String> outcomes = get(port, "/registry/announcements/" + id, ISSUER.migratorToken(OWNER));
-            assertTrue(outcomes.statusCode() == 200 || outcomes.statusCode() == 404, outcomes.statusCode() + " " + outcomes.body());
+            assertEquals(200, outcomes.statusCode(), outcomes.body());
+            assertTrue(outcomes.body().contains("\"outcome\":\"accepted\""), outcomes.body());
             HttpResponse<java.io.InputStream> events = HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/" + id + "/events"))
                             .header("authorization", "Bearer " + viewer).header("accept", "text/event-stream").GET().build(),
@@ -139,7 +145,7 @@ class ReadMainTest {
         }
     }
 
-    /** A migration announced by {@link #OWNER}, written to Redis as the registry would; its id. */
+    /** A migration announced by {@link #OWNER} and the outcome of that announcement, written to Redis as the registry would; its id. */
     private static String announce() {
         String id = "reads-" + UUID.randomUUID();
         try (RedisState state = RedisState.connect(URI.create("redis://127.0.0.1:6379"), PREFIX)) {
@@ -147,6 +153,8 @@ class ReadMainTest {
                                                       List.of(new Step("bump-chart", "Bump the chart", OWNER, "bump-chart", Map.of())),
                                                       List.of(new Input("target-version", "Target version", ""))),
                                         OWNER);
+            // what the registry records of the announcement it accepted (GET /registry/announcements/{id})
+            state.announcements().record(new AnnouncementOutcome(id, OWNER, AnnouncementOutcome.ACCEPTED, null, null, Instant.now()));
         }
         return id;
     }
