@@ -223,6 +223,52 @@ class RolloutWorkflowTest {
     }
 
     @Test
+    void runsThatEndWhileTheRolloutSavesBeforeContinuingAsNewAreCountedAndTheirSlotsRefilledAtOnce() throws Exception {
+        // With the selection's first STARTS_PER_RUN candidates started, every slot taken, the rollout saves and continues
+        // as new. Runs that end during that save tell the rollout while its code waits for the save: their ends were
+        // queued and the continued run did not carry them, so it waited for its reconcile (30 s) to learn of them,
+        // every slot taken by a run that had ended (a rollout of 10,000 stood still twice that way, RolloutBench).
+        int size = RolloutWorkflow.STARTS_PER_RUN + 5;
+        String m = migration("r-end-at-continue", List.of(), ids("c", size));
+        java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        harness.beforeRolloutSave = () -> {
+            String last = String.format("c%04d", RolloutWorkflow.STARTS_PER_RUN - 1);
+            if (saving.getCount() > 0 && harness.state.runs().currentRunId(m, last).isPresent()) {
+                saving.countDown(); // the save of the run that started them all: hold it open
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RolloutSpec spec = start("rollout-end-at-continue", m, RolloutWorkflow.STARTS_PER_RUN, null, List.of(), null);
+        assertTrue(saving.await(30, TimeUnit.SECONDS), "the rollout saves with all its slots taken");
+        List<StepEvent> first = nextEvents(5);
+        first.forEach(e -> answer(e, SUCCEEDED));
+        long told = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (RunReplayTest.count(harness.env.getWorkflowClient().fetchHistory(spec.rolloutId()),
+                                   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) < first.size()) {
+            assertTrue(System.nanoTime() < told, "the ended runs never told the rollout");
+            Thread.sleep(20);
+        }
+        long released = clock();
+        release.countDown();
+        Set<String> rest = new TreeSet<>();
+        for (StepEvent e = harness.published.poll(15, TimeUnit.SECONDS); e != null && rest.size() < 5;
+             e = rest.size() < 5 ? harness.published.poll(15, TimeUnit.SECONDS) : null) {
+            if (e.candidate().id().compareTo(String.format("c%04d", RolloutWorkflow.STARTS_PER_RUN)) >= 0) {
+                rest.add(e.candidate().id());
+            }
+        }
+        assertEquals(5, rest.size(), "the five freed slots start the rest of the selection: " + rest);
+        assertTrue(clock() - released < RolloutWorkflow.RECONCILE.toMillis(), "started before a reconcile, "
+                + (clock() - released) + " ms after the save");
+        assertEquals(5L, awaitView(spec, v -> v.counts().succeeded() == 5, "five runs succeeded").counts().succeeded());
+    }
+
+    @Test
     void aRunThatEndedWithoutTellingTheRolloutIsFoundByItsReconciliation() throws Exception {
         // Terminated in Temporal (an operator's tool, a lost worker): the run's workflow never signals the rollout, and
         // the run reconciler ends it in Redis. The rollout checks its runs in flight every RECONCILE and moves on.

@@ -11,6 +11,7 @@ import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
 
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -71,15 +72,18 @@ public final class RolloutBench {
             if (warmup > 0) {
                 // A platform runs for days: a first rollout lets the JIT compile what the measured one runs (C2 kept a
                 // CPU busy for minutes in a cold JVM; RunBench, ADR 0019 addendum).
-                Outcome warm = rollout(stack, http, token, "w-", warmup, concurrency);
+                Outcome warm = rollout(stack, http, token, "w-", warmup, concurrency, functions.redisUrl());
                 System.out.printf(Locale.ROOT, "Warm-up  %d runs: %s in %.2f s, compiling on %.0f%% of a CPU%n", warmup, warm.status(),
-                                  warm.seconds(), warm.compilingSeconds() * 100 / warm.seconds());
+                                  warm.seconds(), warm.cpu().compiling() * 100 / warm.seconds());
             }
-            Outcome measured = rollout(stack, http, token, "c-", n, concurrency);
+            Outcome measured = rollout(stack, http, token, "c-", n, concurrency, functions.redisUrl());
             System.out.printf(Locale.ROOT, "%nRollout  %s: %s in %.2f s = %.1f runs/s, %.1f steps/s; most runs in flight seen: %d;"
-                                      + " compiling on %.0f%% of a CPU%n", measured.rolloutId(), measured.status(), measured.seconds(),
+                                      + " compiling on %.0f%% of a CPU; CPU per run %.1f ms (JVM %.1f + Redis %.1f)%n",
+                              measured.rolloutId(), measured.status(), measured.seconds(),
                               n / measured.seconds(), n * STEPS / measured.seconds(), measured.most(),
-                              measured.compilingSeconds() * 100 / measured.seconds());
+                              measured.cpu().compiling() * 100 / measured.seconds(),
+                              (measured.cpu().jvm() + measured.cpu().redis()) * 1e3 / n, measured.cpu().jvm() * 1e3 / n,
+                              measured.cpu().redis() * 1e3 / n);
             System.out.println("Counts   " + measured.counts());
             ok = measured.status().equals("completed") && measured.counts().get("succeeded").asLong() == n && measured.most() <= concurrency;
         } finally {
@@ -92,13 +96,14 @@ public final class RolloutBench {
     }
 
 
-    /** How a rollout ended: its id, status, time from creation to its end, counts, most runs in flight, JIT time. */
-    private record Outcome(String rolloutId, String status, double seconds, JsonNode counts, long most, double compilingSeconds) {
+    /** How a rollout ended: its id, status, time from creation to its end, counts, most runs in flight, CPU it took. */
+    private record Outcome(String rolloutId, String status, double seconds, JsonNode counts, long most, CpuTime cpu) {
     }
 
     /** One rollout of the candidates whose ids start with {@code prefix}, created as an operator would, watched to its end. */
-    private static Outcome rollout(LocalStack stack, HttpClient http, String token, String prefix, int n, int concurrency) throws Exception {
-        double compiling = CpuTime.compilingSeconds();
+    private static Outcome rollout(LocalStack stack, HttpClient http, String token, String prefix, int n, int concurrency, URI redis)
+            throws Exception {
+        CpuTime cpuAtStart = CpuTime.now(redis);
         long start = System.nanoTime();
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(stack.apiUri().resolve("/migrations/" + MIGRATION + "/rollouts"))
                                                          .header("Authorization", "Bearer " + token)
@@ -113,12 +118,18 @@ public final class RolloutBench {
         long most = 0;
         JsonNode rollout;
         long deadline = start + Duration.ofMinutes(60).toNanos();
+        // A line every 10 s (CPU as a share of one CPU; the compilers' time is part of the JVM's): whether the rate holds
+        // through the rollout, when the JIT is done, and a stall (runs in flight, none ending) shows as a line of zeros.
+        Window window = new Window(start, 0, cpuAtStart);
         while (true) {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(stack.apiUri().resolve(
                             "/migrations/" + MIGRATION + "/rollouts/" + rolloutId)).header("Authorization", "Bearer " + token).build(),
                                                     HttpResponse.BodyHandlers.ofString());
             rollout = Json.mapper().readTree(answer.body());
             most = Math.max(most, rollout.get("counts").get("running").asLong());
+            if (System.nanoTime() - window.at() >= WINDOW.toNanos()) {
+                window = window.next(rollout.get("counts"), start, redis);
+            }
             if (!rollout.get("status").asText().equals("running") || System.nanoTime() > deadline) {
                 break;
             }
@@ -129,7 +140,28 @@ public final class RolloutBench {
             throw new IllegalStateException("the rollout selected " + rollout.get("counts").get("selected") + " candidates, not " + n);
         }
         return new Outcome(rolloutId, rollout.get("status").asText(), seconds, rollout.get("counts"), most,
-                           CpuTime.compilingSeconds() - compiling);
+                           CpuTime.now(redis).since(cpuAtStart));
+    }
+
+    private static final Duration WINDOW = Duration.ofSeconds(10);
+
+    /** Where the rollout stood at the last progress line: when, how many runs had ended, the CPU used so far. */
+    private record Window(long at, long ended, CpuTime cpu) {
+        Window next(JsonNode counts, long start, URI redis) {
+            long now = System.nanoTime();
+            long endedNow = counts.get("succeeded").asLong() + counts.get("failed").asLong() + counts.get("cancelled").asLong();
+            CpuTime cpuNow = CpuTime.now(redis);
+            CpuTime used = cpuNow.since(cpu);
+            double seconds = (now - at) / 1e9;
+            long runs = endedNow - ended;
+            Runtime runtime = Runtime.getRuntime();
+            System.out.printf(Locale.ROOT, "  %5.0f s: %6d ended, %5.1f runs/s; CPU %3.0f%% JVM + %3.0f%% Redis, compilers %3.0f%%;"
+                                      + " %s ms CPU per run; heap used %d MB%n", (now - start) / 1e9, endedNow, runs / seconds,
+                              used.jvm() * 100 / seconds, used.redis() * 100 / seconds, used.compiling() * 100 / seconds,
+                              runs == 0 ? "-" : String.format(Locale.ROOT, "%.1f", (used.jvm() + used.redis()) * 1e3 / runs),
+                              (runtime.totalMemory() - runtime.freeMemory()) >> 20);
+            return new Window(now, endedNow, cpuNow);
+        }
     }
 
     private static void awaitDiscovery(LocalStack stack, int n) throws InterruptedException {

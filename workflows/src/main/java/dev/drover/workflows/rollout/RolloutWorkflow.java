@@ -36,7 +36,7 @@ public final class RolloutWorkflow implements Rollout {
      */
     static final Duration SAVE_EVERY = Duration.ofSeconds(1);
     /** How often the rollout checks its runs in flight in Redis, in case a run's signal never came. */
-    static final Duration RECONCILE = Duration.ofSeconds(30);
+    public static final Duration RECONCILE = Duration.ofSeconds(30);
     /** How long to wait before starting again when Temporal did not answer a start. */
     static final Duration UNAVAILABLE_BACKOFF = Duration.ofSeconds(10);
 
@@ -104,6 +104,9 @@ public final class RolloutWorkflow implements Rollout {
         waitUntil = state.waitUntil();
         failedBase = state.failedBase();
         startedBase = state.startedBase();
+        if (state.ends() != null) {
+            ends.addAll(state.ends());
+        }
     }
 
     @Override
@@ -138,8 +141,15 @@ public final class RolloutWorkflow implements Rollout {
                 save();
             }
             if (startsThisRun >= STARTS_PER_RUN || Workflow.getInfo().getHistoryLength() > HISTORY_PER_RUN) {
-                if (dirty) {
+                if (dirty || urgent) {
                     save();
+                }
+                // An abort or a promotion that came while this pass waited on its activities is handled first (the next
+                // pass continues as new); runs' ends that came meanwhile go with the snapshot. They used to be dropped
+                // here, each holding its slot until the next run's reconcile (30 s: every slot, in a busy rollout).
+                // No running history changes by this: each that reached this point continued as new.
+                if (abortRequested || (promoteRequested && waiting != null)) {
+                    continue;
                 }
                 Workflow.continueAsNew(snapshot());
                 return;
@@ -331,7 +341,7 @@ public final class RolloutWorkflow implements Rollout {
 
     private RolloutState snapshot() {
         return new RolloutState(spec, progress(), cursor, List.copyOf(buffer), Map.copyOf(inFlight), waveStarted, waitUntil,
-                                failedBase, startedBase);
+                                failedBase, startedBase, List.copyOf(ends));
     }
 
     @Override
