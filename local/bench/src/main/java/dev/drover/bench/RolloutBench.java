@@ -9,6 +9,11 @@ import dev.drover.core.state.RedisState;
 import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -128,7 +134,11 @@ public final class RolloutBench {
             rollout = Json.mapper().readTree(answer.body());
             most = Math.max(most, rollout.get("counts").get("running").asLong());
             if (System.nanoTime() - window.at() >= WINDOW.toNanos()) {
+                long endedBefore = window.ended();
                 window = window.next(rollout.get("counts"), start, redis);
+                if (window.ended() == endedBefore && endedBefore > 0) {
+                    describeStall(stack);
+                }
             }
             if (!rollout.get("status").asText().equals("running") || System.nanoTime() > deadline) {
                 break;
@@ -144,6 +154,30 @@ public final class RolloutBench {
     }
 
     private static final Duration WINDOW = Duration.ofSeconds(10);
+
+    /**
+     * No run ended for a whole window while the rollout had runs in flight: says what is still open in Temporal and what
+     * each open workflow did last, so a stall tells whether runs are stuck (and on what) or the rollout missed their end.
+     */
+    private static void describeStall(LocalStack stack) {
+        WorkflowServiceGrpc.WorkflowServiceBlockingStub temporal = stack.workflowClient().getWorkflowServiceStubs().blockingStub();
+        String namespace = stack.workflowClient().getOptions().getNamespace();
+        List<WorkflowExecutionInfo> open = temporal.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
+                .setNamespace(namespace).setMaximumPageSize(1000).build()).getExecutionsList();
+        System.out.printf(Locale.ROOT, "  stalled: %d workflows open in Temporal%n", open.size());
+        for (WorkflowExecutionInfo info : open.subList(0, Math.min(open.size(), 8))) {
+            List<HistoryEvent> events = temporal.getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest.newBuilder()
+                    .setNamespace(namespace).setExecution(info.getExecution()).setMaximumPageSize(10_000).build())
+                    .getHistory().getEventsList();
+            StringBuilder last = new StringBuilder();
+            for (HistoryEvent event : events.subList(Math.max(0, events.size() - 4), events.size())) {
+                last.append(' ').append(event.getEventType().name().replace("EVENT_TYPE_", "").toLowerCase(Locale.ROOT))
+                    .append(String.format(Locale.ROOT, "@-%ds", Instant.now().getEpochSecond() - event.getEventTime().getSeconds()));
+            }
+            System.out.printf(Locale.ROOT, "    %s %s, %d events, last:%s%n", info.getType().getName(), info.getExecution().getWorkflowId(),
+                              events.size(), last);
+        }
+    }
 
     /** Where the rollout stood at the last progress line: when, how many runs had ended, the CPU used so far. */
     private record Window(long at, long ended, CpuTime cpu) {
