@@ -587,14 +587,6 @@ class RolloutWorkflowTest {
     }
 
     @Test
-    void anActionOnARolloutTemporalDoesNotKnowIsRefusedAsEndedNotAsTemporalUnavailable() {
-        // "Not found" is asked again only while the rollout is open (a continuation in between); one Temporal does not
-        // know at all has ended as far as an operator is concerned.
-        RolloutRefusal refusal = assertThrows(RolloutRefusal.class, () -> rollouts.act("rollout-never-started", "pause", "bob"));
-        assertEquals(RolloutRefusal.ENDED, refusal.code());
-    }
-
-    @Test
     void anOperatorPausesResumesAndAbortsARollout() throws Exception {
         String m = migration("r-ops", List.of(), "a", "b", "c");
         RolloutSpec spec = start("rollout-ops", m, 1, null, List.of(), null);
