@@ -7,8 +7,8 @@ import dev.drover.contract.run.StepEvent;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.workflows.rollout.RolloutActivities.StartRequest;
 import dev.drover.workflows.rollout.RolloutActivities.StartResult;
-import dev.drover.workflows.rollout.RolloutSpec;
-import dev.drover.workflows.rollout.Selector;
+import dev.drover.core.rollout.RolloutSpec;
+import dev.drover.core.rollout.Selector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

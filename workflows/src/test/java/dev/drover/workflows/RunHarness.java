@@ -13,11 +13,11 @@ import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
 import dev.drover.workflows.rollout.RolloutActivities;
 import dev.drover.workflows.rollout.RolloutActivitiesImpl;
-import dev.drover.workflows.rollout.RolloutProgress;
-import dev.drover.workflows.rollout.RolloutSpec;
+import dev.drover.core.rollout.RolloutProgress;
+import dev.drover.core.rollout.RolloutSpec;
 import dev.drover.workflows.rollout.RunEnd;
 import dev.drover.workflows.rollout.Selection;
-import dev.drover.workflows.rollout.Selector;
+import dev.drover.core.rollout.Selector;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 

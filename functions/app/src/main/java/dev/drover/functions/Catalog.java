@@ -29,8 +29,6 @@ import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
 import dev.drover.functions.rollouts.BulkAction;
 import dev.drover.functions.rollouts.CreateRollout;
-import dev.drover.functions.rollouts.GetRollout;
-import dev.drover.functions.rollouts.ListRollouts;
 import dev.drover.functions.rollouts.RolloutAction;
 import dev.drover.workflows.RunStarter;
 import dev.drover.workflows.StepDeadlines;
@@ -109,8 +107,8 @@ public final class Catalog {
             entry("history-failures", PlatformUse.STATE_AND_HISTORY, p -> new HistoryFailures(p.state().migrations(), p.history().queries())),
             entry("history-audit", PlatformUse.STATE_AND_HISTORY, p -> new HistoryAudit(p.state().migrations(), p.history().queries())),
             entry("rollout-create", PlatformUse.STATE_AND_RUNS, p -> new CreateRollout(p.state(), p.runs(), recorder(p), actors(p))),
-            entry("rollouts-list", PlatformUse.STATE, p -> new ListRollouts(p.state())),
-            entry("rollout-get", PlatformUse.STATE, p -> new GetRollout(p.state())),
+            read("rollouts-list"),
+            read("rollout-get"),
             entry("rollout-pause", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("pause", p.state(), p.runs(), recorder(p), actors(p))),
             entry("rollout-resume", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("resume", p.state(), p.runs(), recorder(p), actors(p))),
             entry("rollout-promote", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("promote", p.state(), p.runs(), recorder(p), actors(p))),

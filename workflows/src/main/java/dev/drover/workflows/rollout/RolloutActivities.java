@@ -1,5 +1,8 @@
 package dev.drover.workflows.rollout;
 
+import dev.drover.core.rollout.RolloutProgress;
+import dev.drover.core.rollout.RolloutSpec;
+import dev.drover.core.rollout.Selector;
 import io.temporal.activity.ActivityInterface;
 
 import java.util.List;

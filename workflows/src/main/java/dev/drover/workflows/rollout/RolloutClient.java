@@ -1,5 +1,6 @@
 package dev.drover.workflows.rollout;
 
+import dev.drover.core.rollout.RolloutSpec;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunsUnavailable;
 import io.grpc.StatusRuntimeException;

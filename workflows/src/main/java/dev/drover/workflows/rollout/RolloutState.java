@@ -1,5 +1,7 @@
 package dev.drover.workflows.rollout;
 
+import dev.drover.core.rollout.RolloutProgress;
+import dev.drover.core.rollout.RolloutSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +21,6 @@ public record RolloutState(RolloutSpec spec, RolloutProgress progress, Selection
                            List<RunEnd> ends) {
     /** A new rollout: nothing started, the selection not yet counted (selected null). */
     public static RolloutState start(RolloutSpec spec, String now) {
-        return new RolloutState(spec, initialProgress(spec, now), Selection.Cursor.START, List.of(), Map.of(), 0, 0, 0, 0, List.of());
-    }
-
-    public static RolloutProgress initialProgress(RolloutSpec spec, String now) {
-        return new RolloutProgress(RolloutProgress.RUNNING, null,
-                                   new WaveState(0, spec.waves().isEmpty() ? null : spec.waves().getFirst().size(), null),
-                                   RolloutCounts.NONE, now, 0);
+        return new RolloutState(spec, RolloutProgress.initial(spec, now), Selection.Cursor.START, List.of(), Map.of(), 0, 0, 0, 0, List.of());
     }
 }

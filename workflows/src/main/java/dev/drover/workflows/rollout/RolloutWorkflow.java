@@ -1,5 +1,11 @@
 package dev.drover.workflows.rollout;
 
+import dev.drover.core.rollout.FailureBudget;
+import dev.drover.core.rollout.RolloutCounts;
+import dev.drover.core.rollout.RolloutProgress;
+import dev.drover.core.rollout.RolloutSpec;
+import dev.drover.core.rollout.Wave;
+import dev.drover.core.rollout.WaveState;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;

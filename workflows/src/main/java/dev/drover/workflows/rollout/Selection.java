@@ -2,6 +2,7 @@ package dev.drover.workflows.rollout;
 
 import dev.drover.contract.model.Candidate;
 import dev.drover.contract.model.CandidateStatus;
+import dev.drover.core.rollout.Selector;
 import dev.drover.core.state.CandidatePage;
 import dev.drover.core.state.CandidateQuery;
 import dev.drover.core.state.CandidateStore;

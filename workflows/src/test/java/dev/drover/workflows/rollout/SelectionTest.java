@@ -4,6 +4,7 @@ import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.InvalidInput;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
+import dev.drover.core.rollout.Selector;
 import dev.drover.core.state.RedisState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

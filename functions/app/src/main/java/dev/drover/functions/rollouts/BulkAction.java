@@ -19,7 +19,7 @@ import dev.drover.workflows.RunProgress;
 import dev.drover.workflows.RunRefused;
 import dev.drover.workflows.RunsUnavailable;
 import dev.drover.workflows.rollout.Selection;
-import dev.drover.workflows.rollout.Selector;
+import dev.drover.core.rollout.Selector;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;

@@ -12,7 +12,7 @@ import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunsUnavailable;
 import dev.drover.workflows.rollout.RolloutClient;
 import dev.drover.workflows.rollout.RolloutRefusal;
-import dev.drover.workflows.rollout.RolloutView;
+import dev.drover.core.rollout.RolloutView;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;

@@ -9,6 +9,8 @@ import dev.drover.functions.events.MigrationEvents;
 import dev.drover.functions.migrations.GetMigration;
 import dev.drover.functions.migrations.ListMigrations;
 import dev.drover.functions.registry.GetAnnouncementOutcomes;
+import dev.drover.functions.rollouts.GetRollout;
+import dev.drover.functions.rollouts.ListRollouts;
 import dev.drover.functions.runs.GetSteps;
 
 import java.util.LinkedHashMap;
@@ -39,6 +41,8 @@ public final class ReadCatalog {
         reads.put("candidate-get", state -> new GetCandidate(state.migrations(), state.candidates()));
         reads.put("migration-events", state -> new MigrationEvents(state.migrations(), new EventHub(state)));
         reads.put("candidate-steps", GetSteps::new);
+        reads.put("rollouts-list", ListRollouts::new);
+        reads.put("rollout-get", GetRollout::new);
         return java.util.Collections.unmodifiableMap(reads);
     }
 

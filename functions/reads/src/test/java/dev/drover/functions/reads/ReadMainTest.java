@@ -5,6 +5,9 @@ import dev.drover.contract.model.Input;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
 import dev.drover.core.auth.Role;
+import dev.drover.core.rollout.RolloutProgress;
+import dev.drover.core.rollout.RolloutSpec;
+import dev.drover.core.rollout.RolloutStore;
 import dev.drover.core.state.RedisState;
 import dev.drover.issuer.DevIssuer;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +38,7 @@ class ReadMainTest {
     private static final String PREFIX = "drover-reads-test-" + UUID.randomUUID() + ":";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String OWNER = "app-chart-migrator";
+    private static final String ROLLOUT = "r-1";
 
     @AfterAll
     static void close() {
@@ -103,6 +107,15 @@ class ReadMainTest {
             HttpResponse<String> outcomes = get(port, "/registry/announcements/" + id, ISSUER.migratorToken(OWNER));
             assertEquals(200, outcomes.statusCode(), outcomes.body());
             assertTrue(outcomes.body().contains("\"outcome\":\"accepted\""), outcomes.body());
+            HttpResponse<String> rollouts = get(port, "/migrations/" + id + "/rollouts", viewer);
+            assertEquals(200, rollouts.statusCode(), rollouts.body());
+            assertTrue(rollouts.body().contains("\"rolloutId\":\"" + ROLLOUT + "\""), rollouts.body());
+            HttpResponse<String> rollout = get(port, "/migrations/" + id + "/rollouts/" + ROLLOUT, viewer);
+            assertEquals(200, rollout.statusCode(), rollout.body());
+            assertTrue(rollout.body().contains("\"status\":\"running\""), rollout.body());
+            HttpResponse<String> noRollout = get(port, "/migrations/" + id + "/rollouts/r-2", viewer);
+            assertEquals(404, noRollout.statusCode());
+            assertTrue(noRollout.body().contains("\"code\":\"rollout_not_found\""), noRollout.body());
             HttpResponse<java.io.InputStream> events = HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/" + id + "/events"))
                             .header("authorization", "Bearer " + viewer).header("accept", "text/event-stream").GET().build(),
@@ -155,6 +168,9 @@ class ReadMainTest {
                                         OWNER);
             // what the registry records of the announcement it accepted (GET /registry/announcements/{id})
             state.announcements().record(new AnnouncementOutcome(id, OWNER, AnnouncementOutcome.ACCEPTED, null, null, Instant.now()));
+            // a rollout of it, as its workflow records it when created (GET /migrations/{id}/rollouts)
+            RolloutSpec spec = new RolloutSpec(ROLLOUT, id, null, 5, null, List.of(), null, Map.of(), "ann", "2026-12-04T23:00:00Z");
+            new RolloutStore(state.redis(), state.keys()).create(spec, RolloutProgress.initial(spec, spec.createdAt()));
         }
         return id;
     }

@@ -1,4 +1,4 @@
-package dev.drover.workflows.rollout;
+package dev.drover.core.rollout;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.drover.workflows.rollout;
+package dev.drover.core.rollout;
 
 import dev.drover.contract.json.Json;
 import dev.drover.core.state.Keys;

@@ -4,16 +4,16 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.RedisState;
-import dev.drover.workflows.rollout.RolloutStore;
-import dev.drover.workflows.rollout.RolloutView;
+import dev.drover.core.rollout.RolloutStore;
+import dev.drover.core.rollout.RolloutView;
 import io.helidon.webserver.http.ServerRequest;
 
 /** The rollout a {@code /migrations/{id}/rollouts/{rid}} route names, or the 404 that says what is missing. */
-final class RolloutRef {
+public final class RolloutRef {
     private RolloutRef() {
     }
 
-    static RolloutView find(ServerRequest req, RedisState state) {
+    public static RolloutView find(ServerRequest req, RedisState state) {
         String migrationId = Http.slugParam(req, "id");
         String rolloutId = Http.slugParam(req, "rid");
         if (!state.migrations().exists(migrationId)) {

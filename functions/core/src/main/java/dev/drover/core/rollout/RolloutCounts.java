@@ -1,4 +1,4 @@
-package dev.drover.workflows.rollout;
+package dev.drover.core.rollout;
 
 /**
  * A rollout's counts. {@code selected}: candidates the selector matched when the rollout began (null until counted); {@code started}: runs

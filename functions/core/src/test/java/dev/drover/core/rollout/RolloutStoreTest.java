@@ -1,4 +1,4 @@
-package dev.drover.workflows.rollout;
+package dev.drover.core.rollout;
 
 import dev.drover.contract.json.Json;
 import dev.drover.core.state.RedisState;
@@ -35,7 +35,7 @@ class RolloutStoreTest {
 
     private RolloutSpec create(String migrationId, String rolloutId, int concurrency, String createdAt) {
         RolloutSpec spec = new RolloutSpec(rolloutId, migrationId, null, concurrency, null, List.of(), null, Map.of(), "ana", createdAt);
-        store.create(spec, RolloutState.initialProgress(spec, createdAt));
+        store.create(spec, RolloutProgress.initial(spec, createdAt));
         return spec;
     }
 

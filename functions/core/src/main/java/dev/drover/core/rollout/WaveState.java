@@ -1,4 +1,4 @@
-package dev.drover.workflows.rollout;
+package dev.drover.core.rollout;
 
 /**
  * Where a rollout is in its waves: {@code index} from 0; {@code size} null for the rest of the selection after the
