@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Settings (system properties or name=value arguments): candidates (1000), concurrency (64 runs in flight, for
  * both), warmup (100 unmeasured first on each fresh server), jitWarmup (500: candidates of each unmeasured half run
  * before the rounds for the JVM's compilers), jitRounds (at most 8 such pairs, fewer once the compilers use less
- * than a tenth of a CPU), rounds (2: Drover first, then the floor first). Each measured half also reports the CPU this
- * JVM and Redis used per step, and how much CPU the compilers still used.
+ * than a tenth of a CPU), rounds (2: Drover first, then the floor first), halves ({@code drover,floor}; {@code shape} adds or
+ * replaces Drover's half with {@link RunShape}, Drover's run workflow alone on the floor's harness). Each measured half also
+ * reports the CPU this JVM and Redis used per step, and how much CPU the compilers still used.
  */
 public final class RunBench {
     private static final String MIGRATION = "bench-runs";
@@ -66,14 +67,19 @@ public final class RunBench {
         int rounds = Integer.parseInt(props.getOrDefault("rounds", "2"));
         int jitWarmup = Integer.parseInt(props.getOrDefault("jitWarmup", "500"));
         int jitRounds = Integer.parseInt(props.getOrDefault("jitRounds", "8"));
+        List<String> halves = List.of(props.getOrDefault("halves", "drover,floor").split(","));
+        if (!halves.contains("floor") || halves.size() < 2 || halves.size() != new java.util.HashSet<>(halves).size()
+                || !List.of("drover", "shape", "floor").containsAll(halves)) {
+            System.err.println("halves must name the floor and at least one of drover and shape, each once (drover,floor; shape,floor; "
+                                       + "drover,shape,floor), got " + halves);
+            System.exit(2);
+        }
 
         System.out.printf(Locale.ROOT, "Drover run benchmark: %d candidates x %d steps (after %d unmeasured), %d runs in flight, %d rounds,"
-                                  + " %d CPUs, java %s%n", n, STEPS, warmup, concurrency, rounds, Runtime.getRuntime().availableProcessors(),
-                          Runtime.version());
-        List<Double> droverMs = new ArrayList<>();
-        List<Double> floorMs = new ArrayList<>();
-        List<Double> droverCpuMs = new ArrayList<>();
-        List<Double> floorCpuMs = new ArrayList<>();
+                                  + " %d CPUs, java %s; halves %s%n", n, STEPS, warmup, concurrency, rounds,
+                          Runtime.getRuntime().availableProcessors(), Runtime.version(), String.join(", ", halves));
+        Map<String, List<Double>> ms = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> cpuMs = new java.util.LinkedHashMap<>();
         // One JVM runs every half, and it compiles as it goes: with Temporal, gRPC, Helidon and Jackson there is so much
         // code that C2 kept one of the two CPUs busy for minutes, and a half measured then measured the compiler (after 300
         // candidates of warm-up a Drover step took twice as long as after 2,000 more). So unmeasured halves of each run
@@ -81,8 +87,9 @@ public final class RunBench {
         for (int warm = 1; jitWarmup > 0 && warm <= jitRounds; warm++) {
             double compiling = CpuTime.compilingSeconds();
             long began = System.nanoTime();
-            droverHalf(jitWarmup, 0, concurrency);
-            floorHalf(jitWarmup, 0, concurrency);
+            for (String half : halves) {
+                half(half, jitWarmup, 0, concurrency);
+            }
             double share = (CpuTime.compilingSeconds() - compiling) / ((System.nanoTime() - began) / 1e9);
             System.out.printf(Locale.ROOT, "JIT warm-up %d: one unmeasured half of each with %d candidates, compiling on %.0f%% of a CPU%n",
                               warm, jitWarmup, share * 100);
@@ -90,30 +97,53 @@ public final class RunBench {
                 break;
             }
         }
-        // Each half on a fresh Temporal server, warmed up; the order alternates (Drover first in odd rounds), so
-        // neither side always runs on a warmer JVM.
+        // Each half on a fresh Temporal server, warmed up; the order alternates (as given in odd rounds, reversed in even
+        // ones), so no side always runs on a warmer JVM.
         for (int round = 1; round <= rounds; round++) {
-            for (String half : round % 2 == 1 ? List.of("drover", "floor") : List.of("floor", "drover")) {
-                boolean isDrover = half.equals("drover");
-                Result result = isDrover ? droverHalf(n, warmup, concurrency) : floorHalf(n, warmup, concurrency);
-                (isDrover ? droverMs : floorMs).add(result.seconds() * 1000.0 / (n * (double) STEPS));
-                (isDrover ? droverCpuMs : floorCpuMs).add(result.cpuMsPerStep(n));
+            for (String half : round % 2 == 1 ? halves : halves.reversed()) {
+                boolean floorHalf = half.equals("floor");
+                Result result = half(half, n, warmup, concurrency);
+                ms.computeIfAbsent(half, h -> new ArrayList<>()).add(result.seconds() * 1000.0 / (n * (double) STEPS));
+                cpuMs.computeIfAbsent(half, h -> new ArrayList<>()).add(result.cpuMsPerStep(n));
                 System.out.printf(Locale.ROOT, "round %d %-7s %d %s x %d steps in %.2f s = %.1f %s/s, %.1f steps/s, %.3f ms per step, %s%n",
-                                  round, isDrover ? "Drover" : "floor", n, isDrover ? "candidates" : "workflows", STEPS, result.seconds(),
-                                  n / result.seconds(), isDrover ? "candidates" : "workflows", n * STEPS / result.seconds(),
+                                  round, label(half), n, floorHalf ? "workflows" : "candidates", STEPS, result.seconds(),
+                                  n / result.seconds(), floorHalf ? "workflows" : "candidates", n * STEPS / result.seconds(),
                                   result.seconds() * 1000.0 / (n * (double) STEPS), result.cpuText(n));
             }
         }
-        double drover = droverMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double floor = floorMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        System.out.printf(Locale.ROOT, "%nmean per step: Drover %.3f ms, Temporal's floor for the same step shape %.3f ms%n", drover, floor);
-        System.out.printf(Locale.ROOT, "Ratio    Drover step / Temporal floor step = %.2f%n", drover / floor);
-        double droverCpu = droverCpuMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double floorCpu = floorCpuMs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        System.out.printf(Locale.ROOT, "CPU per step (this JVM and Redis): Drover %.3f ms, floor %.3f ms, ratio %.2f%n", droverCpu, floorCpu,
-                          droverCpu / floorCpu);
+        double floor = mean(ms.get("floor"));
+        double floorCpu = mean(cpuMs.get("floor"));
+        System.out.println();
+        for (String half : halves) {
+            if (half.equals("floor")) {
+                continue;
+            }
+            double measured = mean(ms.get(half));
+            double measuredCpu = mean(cpuMs.get(half));
+            System.out.printf(Locale.ROOT, "mean per step: %s %.3f ms, Temporal's floor for the same step shape %.3f ms%n", label(half), measured,
+                              floor);
+            System.out.printf(Locale.ROOT, "Ratio    %s step / Temporal floor step = %.2f%n", label(half), measured / floor);
+            System.out.printf(Locale.ROOT, "CPU per step (this JVM and Redis): %s %.3f ms, floor %.3f ms, ratio %.2f%n", label(half), measuredCpu,
+                              floorCpu, measuredCpu / floorCpu);
+        }
         System.out.println("RESULT: OK");
         System.exit(0);
+    }
+
+    private static String label(String half) {
+        return switch (half) {
+            case "drover" -> "Drover";
+            case "shape" -> "Shape";
+            default -> "floor";
+        };
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    private static Result half(String half, int n, int warmup, int concurrency) throws Exception {
+        return half.equals("drover") ? droverHalf(n, warmup, concurrency) : temporalHalf(half.equals("shape"), n, warmup, concurrency);
     }
 
     /** Drover's half: a fresh local stack (its own Temporal server and key prefix), warmed up, then n candidates. */
@@ -268,10 +298,11 @@ public final class RunBench {
     }
 
     /**
-     * The floor's half: a fresh Temporal server (the local stack's, {@link EmbeddedTemporal}), the run worker's options
-     * (no sticky cache), warmed up, then n workflows.
+     * The floor's half, or the shape's ({@link RunShape}: Drover's run workflow on the same harness): a fresh Temporal
+     * server (the local stack's, {@link EmbeddedTemporal}), the run worker's options (no sticky cache), warmed up, then n
+     * workflows.
      */
-    private static Result floorHalf(int n, int warmup, int concurrency) throws Exception {
+    private static Result temporalHalf(boolean shape, int n, int warmup, int concurrency) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -286,27 +317,31 @@ public final class RunBench {
             // As the local stack's run worker (virtual threads; RunWorker.Cache.NONE: every workflow task replays the history).
             Worker worker = factory.newWorker(queue, io.temporal.worker.WorkerOptions.newBuilder().setUsingVirtualThreads(true)
                     .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
-            worker.registerWorkflowImplementationTypes(FloorWorkflow.class);
             ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-            // Like a migrator's callback: the update comes from outside the worker, after the dispatch returned.
-            worker.registerActivitiesImplementations(new FloorActivities() {
-                @Override
-                public void dispatch(String workflowId, int step) {
-                    callbacks.submit(() -> client.newWorkflowStub(Floor.class, workflowId).callback(step));
-                }
+            if (shape) {
+                RunShape.register(worker, client, callbacks);
+            } else {
+                worker.registerWorkflowImplementationTypes(FloorWorkflow.class);
+                // Like a migrator's callback: the update comes from outside the worker, after the dispatch returned.
+                worker.registerActivitiesImplementations(new FloorActivities() {
+                    @Override
+                    public void dispatch(String workflowId, int step) {
+                        callbacks.submit(() -> client.newWorkflowStub(Floor.class, workflowId).callback(step));
+                    }
 
-                @Override
-                public void record(String workflowId, int step) {
-                }
+                    @Override
+                    public void record(String workflowId, int step) {
+                    }
 
-                @Override
-                public void complete(String workflowId) {
-                }
-            });
+                    @Override
+                    public void complete(String workflowId) {
+                    }
+                });
+            }
             factory.start();
             try {
-                floor(client, queue, warmup, concurrency);
-                return floor(client, queue, n, concurrency);
+                floor(client, queue, shape, warmup, concurrency);
+                return floor(client, queue, shape, n, concurrency);
             } finally {
                 factory.shutdownNow();
                 factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS); // pollers first, then their channel
@@ -316,16 +351,21 @@ public final class RunBench {
         }
     }
 
-    private static Result floor(WorkflowClient client, String queue, int n, int concurrency) throws Exception {
+    private static Result floor(WorkflowClient client, String queue, boolean shape, int n, int concurrency) throws Exception {
+        List<dev.drover.contract.model.Step> steps = RunShape.steps(STEPS);
         List<java.util.concurrent.CompletableFuture<Void>> results = new ArrayList<>();
         CpuTime cpu = CpuTime.now(REDIS);
         long start = System.nanoTime();
         Semaphore inFlight = new Semaphore(concurrency);
         for (int i = 0; i < n; i++) {
-            String id = "floor-" + UUID.randomUUID();
+            String id = (shape ? "run-" : "floor-") + UUID.randomUUID();
             inFlight.acquire();
-            WorkflowClient.start(client.newWorkflowStub(Floor.class, WorkflowOptions.newBuilder()
-                    .setTaskQueue(queue).setWorkflowId(id).build())::run, STEPS);
+            if (shape) {
+                RunShape.start(client, queue, id, i, steps);
+            } else {
+                WorkflowClient.start(client.newWorkflowStub(Floor.class, WorkflowOptions.newBuilder()
+                        .setTaskQueue(queue).setWorkflowId(id).build())::run, STEPS);
+            }
             results.add(client.newUntypedWorkflowStub(id).getResultAsync(Void.class)
                                 .whenComplete((ok, failed) -> inFlight.release()));
         }
