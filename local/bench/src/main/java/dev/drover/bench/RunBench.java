@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * both), warmup (100 unmeasured first on each fresh server), jitWarmup (500: candidates of each unmeasured half run
  * before the rounds for the JVM's compilers), jitRounds (at most 8 such pairs, fewer once the compilers use less
  * than a tenth of a CPU), rounds (2: Drover first, then the floor first), halves ({@code drover,floor}; {@code shape} adds or
- * replaces Drover's half with {@link RunShape}, Drover's run workflow alone on the floor's harness). Each measured half also
+ * replaces Drover's half with {@link RunShape}, Drover's run workflow alone on the floor's harness; {@code state}, {@link RunWithState}, that
+ * workflow with its activities on Redis and no hop). Each measured half also
  * reports the CPU this JVM and Redis used per step, and how much CPU the compilers still used.
  */
 public final class RunBench {
@@ -69,9 +70,9 @@ public final class RunBench {
         int jitRounds = Integer.parseInt(props.getOrDefault("jitRounds", "8"));
         List<String> halves = List.of(props.getOrDefault("halves", "drover,floor").split(","));
         if (!halves.contains("floor") || halves.size() < 2 || halves.size() != new java.util.HashSet<>(halves).size()
-                || !List.of("drover", "shape", "floor").containsAll(halves)) {
-            System.err.println("halves must name the floor and at least one of drover and shape, each once (drover,floor; shape,floor; "
-                                       + "drover,shape,floor), got " + halves);
+                || !List.of("drover", "state", "shape", "floor").containsAll(halves)) {
+            System.err.println("halves must name the floor and at least one of drover, state and shape, each once (drover,floor; "
+                                       + "shape,floor; drover,state,shape,floor), got " + halves);
             System.exit(2);
         }
 
@@ -134,6 +135,7 @@ public final class RunBench {
         return switch (half) {
             case "drover" -> "Drover";
             case "shape" -> "Shape";
+            case "state" -> "State";
             default -> "floor";
         };
     }
@@ -143,7 +145,7 @@ public final class RunBench {
     }
 
     private static Result half(String half, int n, int warmup, int concurrency) throws Exception {
-        return half.equals("drover") ? droverHalf(n, warmup, concurrency) : temporalHalf(half.equals("shape"), n, warmup, concurrency);
+        return half.equals("drover") ? droverHalf(n, warmup, concurrency) : temporalHalf(half, n, warmup, concurrency);
     }
 
     /** Drover's half: a fresh local stack (its own Temporal server and key prefix), warmed up, then n candidates. */
@@ -302,7 +304,7 @@ public final class RunBench {
      * server (the local stack's, {@link EmbeddedTemporal}), the run worker's options (no sticky cache), warmed up, then n
      * workflows.
      */
-    private static Result temporalHalf(boolean shape, int n, int warmup, int concurrency) throws Exception {
+    private static Result temporalHalf(String kind, int n, int warmup, int concurrency) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -311,14 +313,19 @@ public final class RunBench {
             io.temporal.serviceclient.WorkflowServiceStubs service = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
                     io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
             WorkflowClient client = WorkflowClient.newInstance(service);
-            String queue = "bench-floor";
+            String queue = kind.equals("state") ? dev.drover.workflows.RunClient.TASK_QUEUE : "bench-floor"; // RunStarter starts runs on the run queue
             WorkerFactory factory = WorkerFactory.newInstance(client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
                     .setUsingVirtualWorkflowThreads(true).build());
             // As the local stack's run worker (virtual threads; RunWorker.Cache.NONE: every workflow task replays the history).
             Worker worker = factory.newWorker(queue, io.temporal.worker.WorkerOptions.newBuilder().setUsingVirtualThreads(true)
                     .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
             ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-            if (shape) {
+            String prefix = "drover-bench-" + UUID.randomUUID() + ":";
+            RedisState state = kind.equals("state") ? RedisState.connect(REDIS, prefix) : null;
+            RunWithState withState = null;
+            if (kind.equals("state")) {
+                withState = RunWithState.prepare(state, worker, client, callbacks, STEPS, warmup + n);
+            } else if (kind.equals("shape")) {
                 RunShape.register(worker, client, callbacks);
             } else {
                 worker.registerWorkflowImplementationTypes(FloorWorkflow.class);
@@ -340,27 +347,35 @@ public final class RunBench {
             }
             factory.start();
             try {
-                floor(client, queue, shape, warmup, concurrency);
-                return floor(client, queue, shape, n, concurrency);
+                floor(client, queue, kind, withState, 0, warmup, concurrency);
+                return floor(client, queue, kind, withState, warmup, warmup + n, concurrency);
             } finally {
                 factory.shutdownNow();
                 factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS); // pollers first, then their channel
                 callbacks.shutdownNow();
                 service.shutdownNow();
+                if (state != null) {
+                    state.deleteAllKeys();
+                    state.close();
+                }
             }
         }
     }
 
-    private static Result floor(WorkflowClient client, String queue, boolean shape, int n, int concurrency) throws Exception {
+    /** Starts workflows [from, to) of the kind, at most {@code concurrency} in flight, and waits until they completed. */
+    private static Result floor(WorkflowClient client, String queue, String kind, RunWithState withState, int from, int to, int concurrency)
+            throws Exception {
         List<dev.drover.contract.model.Step> steps = RunShape.steps(STEPS);
         List<java.util.concurrent.CompletableFuture<Void>> results = new ArrayList<>();
         CpuTime cpu = CpuTime.now(REDIS);
         long start = System.nanoTime();
         Semaphore inFlight = new Semaphore(concurrency);
-        for (int i = 0; i < n; i++) {
-            String id = (shape ? "run-" : "floor-") + UUID.randomUUID();
+        for (int i = from; i < to; i++) {
+            String id = (kind.equals("floor") ? "floor-" : "run-") + UUID.randomUUID();
             inFlight.acquire();
-            if (shape) {
+            if (withState != null) {
+                withState.start(id, i);
+            } else if (kind.equals("shape")) {
                 RunShape.start(client, queue, id, i, steps);
             } else {
                 WorkflowClient.start(client.newWorkflowStub(Floor.class, WorkflowOptions.newBuilder()

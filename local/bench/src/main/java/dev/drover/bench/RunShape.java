@@ -32,11 +32,11 @@ final class RunShape {
     private RunShape() {
     }
 
-    /** The run's steps, as the bench migration announces them, with the deadline every step gets by default. */
+    /** The run's steps, as the no-op migrator announces them, with the deadline every step gets by default. */
     static List<Step> steps(int count) {
         List<Step> steps = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            steps.add(new Step("step-" + i, "No-op step " + i, APP, "noop", Map.of("deadline", "P7D")));
+            steps.add(new Step("step-" + i, "", APP, "noop", Map.of("deadline", "P7D")));
         }
         return List.copyOf(steps);
     }
@@ -47,7 +47,7 @@ final class RunShape {
             @Override
             public void dispatch(RunPlan plan, int stepIndex, int dispatch) {
                 Callback callback = new Callback(plan.steps().get(stepIndex).name(), dispatch, CallbackStatus.SUCCEEDED, Map.of(),
-                                                 "done", null, plan.candidateId());
+                                                 "nothing to change", null, plan.candidateId());
                 callbacks.submit(() -> client.newWorkflowStub(CandidateRun.class, plan.runId()).callback(callback, null));
             }
 
