@@ -34,15 +34,20 @@ final class LocalBench {
      */
     static Migrator noopMigrator(LocalStack stack, String app, String migration, String title, int steps,
                                  List<DiscoveredCandidate> candidates) {
-        List<Step> defined = new ArrayList<>();
-        for (int i = 1; i <= steps; i++) {
-            defined.add(new Step("step-" + i, "", app, "noop", Map.of()));
-        }
-        return Migrator.builder(app, new Migration(migration, title, "", List.of(), defined, List.of()))
+        return Migrator.builder(app, new Migration(migration, title, "", List.of(), noopSteps(app, steps), List.of()))
                 .discovery(() -> candidates)
                 .step("noop", step -> StepResult.succeeded(Map.of(), "nothing to change"))
                 .dapr(stack.daprClient())
                 .tokens(stack.migratorTokens(app))
                 .start(MigratorSettings.local(stack.apiUri()));
+    }
+
+    /** The no-op migration's {@code count} steps, {@code step-1} and on, each executed by {@code app}. */
+    static List<Step> noopSteps(String app, int count) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            steps.add(new Step("step-" + i, "", app, "noop", Map.of()));
+        }
+        return List.copyOf(steps);
     }
 }

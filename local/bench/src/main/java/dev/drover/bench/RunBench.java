@@ -9,6 +9,7 @@ import dev.drover.local.stack.LocalStack;
 import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
 import dev.drover.workflows.CandidateRunWorkflow;
+import dev.drover.workflows.RunClient;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -52,8 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * reports the CPU this JVM and Redis used per step, and how much CPU the compilers still used.
  */
 public final class RunBench {
-    private static final String MIGRATION = "bench-runs";
-    private static final String APP = "bench-migrator";
+    static final String MIGRATION = "bench-runs";
+    static final String APP = "bench-migrator";
     private static final int STEPS = 3;
     private static final URI REDIS = URI.create(System.getenv().getOrDefault("REDIS_URL", Settings.DEFAULT_REDIS_URL));
 
@@ -159,7 +160,7 @@ public final class RunBench {
         }
         List<DiscoveredCandidate> candidates = new ArrayList<>();
         for (int i = 0; i < warmup + n; i++) {
-            candidates.add(new DiscoveredCandidate("c-%06d".formatted(i), "bench", Map.of(), List.of(), List.of()));
+            candidates.add(new DiscoveredCandidate(candidateId(i), "bench", Map.of(), List.of(), List.of()));
         }
         try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(functions, temporalPort).withoutDemo());
              Migrator migrator = LocalBench.noopMigrator(stack, APP, MIGRATION, "Bench", STEPS, candidates)) {
@@ -299,10 +300,20 @@ public final class RunBench {
         }
     }
 
+    /** A candidate's id, the same for the same index in every half. */
+    static String candidateId(int index) {
+        return "c-%06d".formatted(index);
+    }
+
+    /** How a half on a bare Temporal server starts its workflow number {@code index} under {@code workflowId}. */
+    interface Starter {
+        void start(String workflowId, int index);
+    }
+
     /**
-     * The floor's half, or the shape's ({@link RunShape}: Drover's run workflow on the same harness): a fresh Temporal
-     * server (the local stack's, {@link EmbeddedTemporal}), the run worker's options (no sticky cache), warmed up, then n
-     * workflows.
+     * A half without the local stack: the floor, the shape ({@link RunShape}) or the state ({@link RunWithState}), each on
+     * a fresh Temporal server (the local stack's, {@link EmbeddedTemporal}) with the run worker's options (no sticky
+     * cache), warmed up, then n workflows.
      */
     private static Result temporalHalf(String kind, int n, int warmup, int concurrency) throws Exception {
         int port;
@@ -313,42 +324,23 @@ public final class RunBench {
             io.temporal.serviceclient.WorkflowServiceStubs service = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
                     io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
             WorkflowClient client = WorkflowClient.newInstance(service);
-            String queue = kind.equals("state") ? dev.drover.workflows.RunClient.TASK_QUEUE : "bench-floor"; // RunStarter starts runs on the run queue
+            String queue = kind.equals("state") ? RunClient.TASK_QUEUE : "bench-floor"; // RunStarter starts runs on the run queue
             WorkerFactory factory = WorkerFactory.newInstance(client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
                     .setUsingVirtualWorkflowThreads(true).build());
             // As the local stack's run worker (virtual threads; RunWorker.Cache.NONE: every workflow task replays the history).
             Worker worker = factory.newWorker(queue, io.temporal.worker.WorkerOptions.newBuilder().setUsingVirtualThreads(true)
                     .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
             ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-            String prefix = "drover-bench-" + UUID.randomUUID() + ":";
-            RedisState state = kind.equals("state") ? RedisState.connect(REDIS, prefix) : null;
-            RunWithState withState = null;
-            if (kind.equals("state")) {
-                withState = RunWithState.prepare(state, worker, client, callbacks, STEPS, warmup + n);
-            } else if (kind.equals("shape")) {
-                RunShape.register(worker, client, callbacks);
-            } else {
-                worker.registerWorkflowImplementationTypes(FloorWorkflow.class);
-                // Like a migrator's callback: the update comes from outside the worker, after the dispatch returned.
-                worker.registerActivitiesImplementations(new FloorActivities() {
-                    @Override
-                    public void dispatch(String workflowId, int step) {
-                        callbacks.submit(() -> client.newWorkflowStub(Floor.class, workflowId).callback(step));
-                    }
-
-                    @Override
-                    public void record(String workflowId, int step) {
-                    }
-
-                    @Override
-                    public void complete(String workflowId) {
-                    }
-                });
-            }
+            RedisState state = kind.equals("state") ? RedisState.connect(REDIS, "drover-bench-" + UUID.randomUUID() + ":") : null;
+            Starter starter = switch (kind) {
+                case "state" -> RunWithState.prepare(state, worker, client, callbacks, STEPS, warmup + n)::start;
+                case "shape" -> RunShape.register(worker, client, callbacks, queue, STEPS);
+                default -> registerFloor(worker, client, callbacks, queue);
+            };
             factory.start();
             try {
-                floor(client, queue, kind, withState, 0, warmup, concurrency);
-                return floor(client, queue, kind, withState, warmup, warmup + n, concurrency);
+                measure(client, starter, 0, warmup, concurrency);
+                return measure(client, starter, warmup, warmup + n, concurrency);
             } finally {
                 factory.shutdownNow();
                 factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS); // pollers first, then their channel
@@ -362,25 +354,37 @@ public final class RunBench {
         }
     }
 
-    /** Starts workflows [from, to) of the kind, at most {@code concurrency} in flight, and waits until they completed. */
-    private static Result floor(WorkflowClient client, String queue, String kind, RunWithState withState, int from, int to, int concurrency)
-            throws Exception {
-        List<dev.drover.contract.model.Step> steps = RunShape.steps(STEPS);
+    private static Starter registerFloor(Worker worker, WorkflowClient client, ExecutorService callbacks, String queue) {
+        worker.registerWorkflowImplementationTypes(FloorWorkflow.class);
+        // Like a migrator's callback: the update comes from outside the worker, after the dispatch returned.
+        worker.registerActivitiesImplementations(new FloorActivities() {
+            @Override
+            public void dispatch(String workflowId, int step) {
+                callbacks.submit(() -> client.newWorkflowStub(Floor.class, workflowId).callback(step));
+            }
+
+            @Override
+            public void record(String workflowId, int step) {
+            }
+
+            @Override
+            public void complete(String workflowId) {
+            }
+        });
+        return (workflowId, index) -> WorkflowClient.start(client.newWorkflowStub(Floor.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(queue).setWorkflowId(workflowId).build())::run, STEPS);
+    }
+
+    /** Starts workflows [from, to), at most {@code concurrency} in flight, and waits until they completed. */
+    private static Result measure(WorkflowClient client, Starter starter, int from, int to, int concurrency) throws Exception {
         List<java.util.concurrent.CompletableFuture<Void>> results = new ArrayList<>();
         CpuTime cpu = CpuTime.now(REDIS);
         long start = System.nanoTime();
         Semaphore inFlight = new Semaphore(concurrency);
         for (int i = from; i < to; i++) {
-            String id = (kind.equals("floor") ? "floor-" : "run-") + UUID.randomUUID();
+            String id = "run-" + UUID.randomUUID();
             inFlight.acquire();
-            if (withState != null) {
-                withState.start(id, i);
-            } else if (kind.equals("shape")) {
-                RunShape.start(client, queue, id, i, steps);
-            } else {
-                WorkflowClient.start(client.newWorkflowStub(Floor.class, WorkflowOptions.newBuilder()
-                        .setTaskQueue(queue).setWorkflowId(id).build())::run, STEPS);
-            }
+            starter.start(id, i);
             results.add(client.newUntypedWorkflowStub(id).getResultAsync(Void.class)
                                 .whenComplete((ok, failed) -> inFlight.release()));
         }

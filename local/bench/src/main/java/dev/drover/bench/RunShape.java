@@ -8,11 +8,11 @@ import dev.drover.workflows.CandidateRun;
 import dev.drover.workflows.CandidateRunWorkflow;
 import dev.drover.workflows.RunActivities;
 import dev.drover.workflows.RunPlan;
+import dev.drover.workflows.StepDeadlines;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -26,22 +26,14 @@ import java.util.concurrent.ExecutorService;
  * around the workflow costs (Redis, HTTP hops, signatures, the history, the stand-ins, the migrator).
  */
 final class RunShape {
-    private static final String MIGRATION = "bench-runs";
-    private static final String APP = "bench-migrator";
-
     private RunShape() {
     }
 
-    /** The run's steps, as the no-op migrator announces them, with the deadline every step gets by default. */
-    static List<Step> steps(int count) {
-        List<Step> steps = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            steps.add(new Step("step-" + i, "", APP, "noop", Map.of("deadline", "P7D")));
-        }
-        return List.copyOf(steps);
-    }
-
-    static void register(Worker worker, WorkflowClient client, ExecutorService callbacks) {
+    /**
+     * Registers the run workflow and its answering activities; returns how a run is started: with the no-op migration's
+     * {@code steps} steps, each with the deadline {@code DROVER_STEP_DEADLINE} gives by default, as a start would plan it.
+     */
+    static RunBench.Starter register(Worker worker, WorkflowClient client, ExecutorService callbacks, String queue, int steps) {
         worker.registerWorkflowImplementationTypes(CandidateRunWorkflow.class);
         worker.registerActivitiesImplementations(new RunActivities() {
             @Override
@@ -71,11 +63,11 @@ final class RunShape {
             public void tellRollout(RunPlan plan, String outcome) {
             }
         });
-    }
-
-    static void start(WorkflowClient client, String queue, String runId, int candidate, List<Step> steps) {
-        RunPlan plan = new RunPlan(runId, MIGRATION, "c-%06d".formatted(candidate), 1, steps);
-        WorkflowClient.start(client.newWorkflowStub(CandidateRun.class, WorkflowOptions.newBuilder().setTaskQueue(queue)
-                .setWorkflowId(runId).build())::run, plan);
+        List<Step> planned = LocalBench.noopSteps(RunBench.APP, steps).stream()
+                .map(step -> new Step(step.name(), step.description(), step.migratorApp(), step.type(),
+                                      Map.of("deadline", StepDeadlines.DEFAULT.toString())))
+                .toList();
+        return (runId, index) -> WorkflowClient.start(client.newWorkflowStub(CandidateRun.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(queue).setWorkflowId(runId).build())::run, new RunPlan(runId, RunBench.MIGRATION, RunBench.candidateId(index), 1, planned));
     }
 }

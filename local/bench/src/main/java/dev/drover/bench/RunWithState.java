@@ -3,7 +3,6 @@ package dev.drover.bench;
 import dev.drover.contract.model.Candidate;
 import dev.drover.contract.model.DiscoveredCandidate;
 import dev.drover.contract.model.Migration;
-import dev.drover.contract.model.Step;
 import dev.drover.contract.run.Callback;
 import dev.drover.contract.run.CallbackStatus;
 import dev.drover.contract.signing.SigningKeys;
@@ -36,9 +35,6 @@ import java.util.concurrent.ExecutorService;
  * history's database).
  */
 final class RunWithState {
-    private static final String MIGRATION = "bench-runs";
-    private static final String APP = "bench-migrator";
-
     private final RedisState state;
     private final RunStarter starter;
     private final Migration migration;
@@ -55,18 +51,14 @@ final class RunWithState {
      */
     static RunWithState prepare(RedisState state, Worker worker, WorkflowClient client, ExecutorService callbacks, int steps,
                                 int candidates) {
-        List<Step> defined = new ArrayList<>();
-        for (int i = 1; i <= steps; i++) {
-            defined.add(new Step("step-" + i, "", APP, "noop", Map.of()));
-        }
-        Migration migration = new Migration(MIGRATION, "Bench", "", List.of(), defined, List.of());
-        state.migrations().announce(migration, APP);
+        Migration migration = new Migration(RunBench.MIGRATION, "Bench", "", List.of(), LocalBench.noopSteps(RunBench.APP, steps), List.of());
+        state.migrations().announce(migration, RunBench.APP);
         List<DiscoveredCandidate> discovered = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
-            discovered.add(new DiscoveredCandidate(id(i), "bench", Map.of(), List.of(), List.of()));
+            discovered.add(new DiscoveredCandidate(RunBench.candidateId(i), "bench", Map.of(), List.of(), List.of()));
         }
         for (int from = 0; from < discovered.size(); from += 1000) {
-            state.candidates().merge(MIGRATION, discovered.subList(from, Math.min(from + 1000, discovered.size())));
+            state.candidates().merge(RunBench.MIGRATION, discovered.subList(from, Math.min(from + 1000, discovered.size())));
         }
         SigningKeys keys = SigningKeys.generate();
         CallbackTokens tokens = new CallbackTokens(keys);
@@ -83,13 +75,9 @@ final class RunWithState {
         return new RunWithState(state, starter, migration);
     }
 
-    static String id(int candidate) {
-        return "c-%06d".formatted(candidate);
-    }
-
     /** Starts candidate {@code index} as {@code POST .../start} does after its checks. */
     void start(String runId, int index) {
-        Candidate candidate = state.candidates().find(MIGRATION, id(index)).orElseThrow();
+        Candidate candidate = state.candidates().find(RunBench.MIGRATION, RunBench.candidateId(index)).orElseThrow();
         RunStarter.Outcome outcome = starter.start(migration, candidate, runId, Map.of(), null,
                                                    new RunStarter.Audit("bench", "bench", Map.of()));
         if (!(outcome instanceof RunStarter.Outcome.Started)) {
