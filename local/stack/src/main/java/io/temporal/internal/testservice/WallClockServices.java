@@ -1,9 +1,11 @@
 package io.temporal.internal.testservice;
 
 import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -19,6 +21,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,25 +64,29 @@ public final class WallClockServices implements Closeable {
      */
     private ServerServiceDefinition continuingAsNewAtomically(ServerServiceDefinition service) {
         ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(service.getServiceDescriptor());
+        String signal = WorkflowServiceGrpc.getSignalWorkflowExecutionMethod().getFullMethodName();
+        String update = WorkflowServiceGrpc.getUpdateWorkflowExecutionMethod().getFullMethodName();
         for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
             String name = method.getMethodDescriptor().getFullMethodName();
-            if (name.equals(WorkflowServiceGrpc.getSignalWorkflowExecutionMethod().getFullMethodName())) {
-                builder.addMethod(WorkflowServiceGrpc.getSignalWorkflowExecutionMethod(), ServerCalls.asyncUnaryCall(
-                        (request, answer) -> ByWorkflowId.call(request.getWorkflowExecution(),
-                                                               observer -> workflowService.signalWorkflowExecution(request, observer),
-                                                               () -> continuing(request.getNamespace(), request.getWorkflowExecution()),
-                                                               answer)));
-            } else if (name.equals(WorkflowServiceGrpc.getUpdateWorkflowExecutionMethod().getFullMethodName())) {
-                builder.addMethod(WorkflowServiceGrpc.getUpdateWorkflowExecutionMethod(), ServerCalls.asyncUnaryCall(
-                        (request, answer) -> ByWorkflowId.call(request.getWorkflowExecution(),
-                                                               observer -> workflowService.updateWorkflowExecution(request, observer),
-                                                               () -> continuing(request.getNamespace(), request.getWorkflowExecution()),
-                                                               answer)));
+            if (name.equals(signal)) {
+                builder.addMethod(byWorkflowId(WorkflowServiceGrpc.getSignalWorkflowExecutionMethod(), workflowService::signalWorkflowExecution,
+                                               r -> r.getNamespace(), r -> r.getWorkflowExecution()));
+            } else if (name.equals(update)) {
+                builder.addMethod(byWorkflowId(WorkflowServiceGrpc.getUpdateWorkflowExecutionMethod(), workflowService::updateWorkflowExecution,
+                                               r -> r.getNamespace(), r -> r.getWorkflowExecution()));
             } else {
                 builder.addMethod(method);
             }
         }
         return builder.build();
+    }
+
+    /** {@code method}, answered by {@code serve} through {@link ByWorkflowId}. */
+    private <Q, A> ServerMethodDefinition<Q, A> byWorkflowId(MethodDescriptor<Q, A> method, BiConsumer<Q, StreamObserver<A>> serve,
+                                                             Function<Q, String> namespace, Function<Q, WorkflowExecution> execution) {
+        return ServerMethodDefinition.create(method, ServerCalls.asyncUnaryCall(
+                (request, answer) -> ByWorkflowId.call(execution.apply(request), observer -> serve.accept(request, observer),
+                                                       () -> continuing(namespace.apply(request), execution.apply(request)), answer)));
     }
 
     /** Whether the workflow id's latest run is running, or has continued as new and its successor is on its way. */
