@@ -2,6 +2,8 @@ package dev.drover.core.rollout;
 
 import dev.drover.contract.json.Json;
 import dev.drover.core.state.Keys;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Instant;
@@ -73,20 +75,29 @@ public final class RolloutStore {
     }
 
     public Optional<RolloutView> find(String migrationId, String rolloutId) {
-        Map<String, String> hash = redis.hgetAll(rollout(migrationId, rolloutId));
+        return view(redis.hgetAll(rollout(migrationId, rolloutId)));
+    }
+
+    /** The migration's rollouts, newest first, at most {@code limit}: the index, then every rollout in one round trip. */
+    public List<RolloutView> list(String migrationId, int limit) {
+        List<Response<Map<String, String>>> hashes = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String id : redis.zrevrange(index(migrationId), 0, limit - 1)) {
+                hashes.add(pipeline.hgetAll(rollout(migrationId, id)));
+            }
+            pipeline.sync();
+        }
+        List<RolloutView> result = new ArrayList<>();
+        hashes.forEach(hash -> view(hash.get()).ifPresent(result::add));
+        return result;
+    }
+
+    /** A rollout's hash as a view; empty when it is gone (deleted between the index read and its own). */
+    private static Optional<RolloutView> view(Map<String, String> hash) {
         if (!hash.containsKey("spec") || !hash.containsKey("progress")) {
             return Optional.empty();
         }
         return Optional.of(RolloutView.of(Json.readStored(hash.get("spec"), RolloutSpec.class),
                                           Json.readStored(hash.get("progress"), RolloutProgress.class)));
-    }
-
-    /** The migration's rollouts, newest first, at most {@code limit}. */
-    public List<RolloutView> list(String migrationId, int limit) {
-        List<RolloutView> result = new ArrayList<>();
-        for (String id : redis.zrevrange(index(migrationId), 0, limit - 1)) {
-            find(migrationId, id).ifPresent(result::add);
-        }
-        return result;
     }
 }
