@@ -80,6 +80,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final List<Listener> listeners = new ArrayList<>();
+    private final StackReadiness readiness = new StackReadiness();
     private String bind;
     private String connectHost;
     private String appApiToken;
@@ -194,7 +195,7 @@ public final class LocalStack implements AutoCloseable {
         Platform platform = new Platform(state, new RunClient(workflowClient), broker.ingressUri(), history, trust, this::apiUri, () -> signIn);
         Authenticator auth = trust.authenticator();
         api = FunctionServer.start(bind, settings.functions().withPort(apiPort), Catalog.all(platform),
-                                   List.of(state.readiness()), List.of(new OpenApiService(auth)), auth);
+                                   List.of(state.readiness(), readiness), List.of(new OpenApiService(auth)), auth);
         parts.push(api::stop);
         listeners.add(new Listener("api", bind, api.port()));
         dapr.addApp(new DaprApp(APP_ID, apiUri()));
@@ -367,6 +368,15 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Makes the API answer ready on {@code /observe/health/ready}: {@code ./drover up} calls it once its
+     * {@code .drover/local.env} is written and the demos have discovered, as it prints its ready line. Until then the
+     * API serves requests but is not ready.
+     */
+    public void markReady() {
+        readiness.open();
     }
 
     /** Where the demo app-chart-migrator listens (its local git host: {@code ./drover merge}), when the demos run. */

@@ -63,10 +63,12 @@ public final class LocalStackMain {
             stack.close();
             stopped.countDown();
         }));
-        // The banner comes last, once the demo migrators have announced and discovered: ready means usable.
+        // The banner and the API's readiness come last, once local.env is written and the demo migrators have announced
+        // and discovered: ready means usable.
         if (!stack.awaitDemos(Duration.ofMinutes(2))) {
             System.err.println("drover: the demo migrators have not discovered their candidates after 2 minutes; see the log");
         }
+        stack.markReady();
         System.out.println(stack.describe());
         System.out.println("Drover local stack is ready: " + stack.apiUri() + " (Ctrl-C stops it); "
                                    + "every call needs a token: TOKEN=$(./drover token --role operator | tail -n 1)");

@@ -61,6 +61,21 @@ class LocalStackTest {
         execution.report(status, "e2e");
     }
 
+    /**
+     * The API listens (and serves, with a token) before {@code ./drover up} has written {@code .drover/local.env}; a
+     * script that waits for readiness and then runs {@code ./drover token} must not get there first. Only this test
+     * marks the stack ready.
+     */
+    @Test
+    void theApiAnswersReadyOnlyOnceTheStackIsMarkedReady() throws Exception {
+        URI ready = stack.apiUri().resolve("/observe/health/ready");
+        assertEquals(503, HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode(),
+                     "ready before ./drover up has written local.env");
+        stack.markReady();
+        int after = HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        assertEquals(2, after / 100, "ready (204, health without details) once marked: " + after);
+    }
+
     @Test
     void aStepItsMigratorRefusesIsDeadLetteredAndFailsWithTheReason() throws Exception {
         // a migrator that refuses every step event for good (400: the broker dead-letters it at once)
