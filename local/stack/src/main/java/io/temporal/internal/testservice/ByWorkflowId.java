@@ -43,30 +43,50 @@ final class ByWorkflowId {
         }
     }
 
-    /** One try's answer, kept until it is passed on. */
+    /**
+     * One try's answer, kept until it is passed on. The in-process service answers on the calling thread (temporal-test-
+     * server 1.38.0); should a later one answer after the call returned, that try is not "not found" (not tried again)
+     * and its answer is passed on when it comes, rather than an empty one at once.
+     */
     static final class Answer<T> implements StreamObserver<T> {
-        T value;
-        Throwable error;
+        volatile T value;
+        volatile Throwable error;
+        private boolean done;
+        private StreamObserver<T> passOn;
 
         @Override
-        public void onNext(T value) {
+        public synchronized void onNext(T value) {
             this.value = value;
         }
 
         @Override
-        public void onError(Throwable error) {
+        public synchronized void onError(Throwable error) {
             this.error = error;
+            done = true;
+            deliver();
         }
 
         @Override
-        public void onCompleted() {
+        public synchronized void onCompleted() {
+            done = true;
+            deliver();
         }
 
-        boolean notFound() {
-            return error instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND;
+        synchronized boolean notFound() {
+            return done && error instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND;
         }
 
-        void passTo(StreamObserver<T> answer) {
+        synchronized void passTo(StreamObserver<T> answer) {
+            passOn = answer;
+            deliver();
+        }
+
+        private void deliver() {
+            if (!done || passOn == null) {
+                return;
+            }
+            StreamObserver<T> answer = passOn;
+            passOn = null;
             if (error != null) {
                 answer.onError(error);
                 return;

@@ -57,6 +57,41 @@ class ByWorkflowIdTest {
     }
 
     @Test
+    void anAnswerThatComesAfterTheCallReturnedIsPassedOnWhenItComes() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        ByWorkflowId.Answer<String> answer = new ByWorkflowId.Answer<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ByWorkflowId.call(BY_ID, observer -> {
+            tries.incrementAndGet();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                observer.onNext("told later");
+                observer.onCompleted();
+            });
+        }, () -> true, answer);
+        assertNull(answer.value, "nothing passed on before the answer came");
+        release.countDown();
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (answer.value == null && System.nanoTime() < until) {
+            sleep(5);
+        }
+        assertEquals("told later", answer.value);
+        assertEquals(1, tries.get());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void anyOtherErrorIsPassedOnAtOnce() {
         AtomicInteger tries = new AtomicInteger();
         ByWorkflowId.Answer<String> answer = new ByWorkflowId.Answer<>();
