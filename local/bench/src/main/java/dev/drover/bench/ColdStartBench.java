@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,9 +31,11 @@ import java.util.regex.Pattern;
  * minus that is the first answer of the readiness path, so a start splits into getting to listen and answering.
  * <p>
  * With {@code aot=true} each jar first gets a JDK AOT cache from a training run (start, a few requests, stop:
- * {@code -XX:AOTCacheOutput}), and every measured start uses its own ({@code -XX:AOTCache}), as the images do.
+ * {@code -XX:AOTCacheOutput}), and every measured start uses its own ({@code -XX:AOTCache}), as the images do. With
+ * {@code aot=image} the function starts as its image starts it instead: on the image's layout and with the cache the
+ * build trained there on every function of the image ({@link ImageLayout}); the hello world still gets its own.
  * <p>
- * Settings ({@code name=value} arguments or system properties): function (migration-get), rounds (10), aot (false),
+ * Settings ({@code name=value} arguments or system properties): function (migration-get), rounds (10), aot (false, true or image),
  * jit (c1, the image's flags; c2 without {@code -XX:TieredStopAtLevel=1}),
  * functionsJar (the build's jar of the function's image), helloJar (the repository's build outputs), java (this JVM's), memory (384m: {@code -XX:MaxRAM}, the
  * pod's limit, so MaxRAMPercentage sizes the heap as it would there). Redis from {@code REDIS_URL}.
@@ -47,8 +50,14 @@ public final class ColdStartBench {
     private ColdStartBench() {
     }
 
-    /** One kind of process to start: its jar, environment and readiness path. */
-    private record Subject(String name, Path jar, Map<String, String> env, String readyPath, List<String> trainPaths) {
+    /**
+     * One kind of process to start: what follows the JVM's flags on its command line ({@code -jar <jar>}, or a class
+     * path and a main class), its environment and readiness path.
+     */
+    private record Subject(String name, List<String> launch, Map<String, String> env, String readyPath, List<String> trainPaths) {
+        static Subject jar(String name, Path jar, Map<String, String> env, String readyPath, List<String> trainPaths) {
+            return new Subject(name, List.of("-jar", jar.toString()), env, readyPath, trainPaths);
+        }
     }
 
     /** One measured start. */
@@ -62,7 +71,12 @@ public final class ColdStartBench {
         Map<String, String> props = BenchArgs.parse(args, "rounds=10");
         String function = props.getOrDefault("function", "migration-get");
         int rounds = Integer.parseInt(props.getOrDefault("rounds", "10"));
-        boolean aot = Boolean.parseBoolean(props.getOrDefault("aot", "false"));
+        String aotMode = props.getOrDefault("aot", "false");
+        if (!List.of("false", "true", "image").contains(aotMode)) {
+            throw new IllegalArgumentException("aot=" + aotMode + ": false, true (a cache trained on the function alone) or image "
+                                                       + "(the cache the image ships, trained on every function of it)");
+        }
+        boolean aot = !aotMode.equals("false");
         String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String memory = props.getOrDefault("memory", "384m");
         Path functionsJar = BenchArgs.functionsJar(props, function, "Cold start");
@@ -80,9 +94,19 @@ public final class ColdStartBench {
         functionEnv.put("DROVER_MIGRATOR_AUDIENCE", "drover");
         functionEnv.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
         functionEnv.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
-        Subject drover = new Subject(function, functionsJar, functionEnv, "/observe/health/ready",
-                                     List.of("/observe/health/ready", "/migrations/bench", "/observe/metrics"));
-        Subject hello = new Subject("hello world", helloJar, Map.of(), "/hello", List.of("/hello"));
+        Subject hello = Subject.jar("hello world", helloJar, Map.of(), "/hello", List.of("/hello"));
+        Subject drover;
+        Optional<Path> imageCache = Optional.empty();
+        if (aotMode.equals("image")) {
+            // As the image starts it: the layout AotTraining laid out beside the jar (target/aot), its class path and the
+            // cache it trained there; the JDK accepts the same layout under another root than the image's /app.
+            ImageLayout layout = ImageLayout.of(functionsJar.resolveSibling("aot"));
+            drover = new Subject(function, List.of("-cp", layout.classPath(), layout.mainClass()), functionEnv, "/observe/health/ready", List.of());
+            imageCache = Optional.of(layout.cache());
+        } else {
+            drover = Subject.jar(function, functionsJar, functionEnv, "/observe/health/ready",
+                                 List.of("/observe/health/ready", "/migrations/bench", "/observe/metrics"));
+        }
 
         List<String> flags = new ArrayList<>(IMAGE_FLAGS);
         // c2: full tiered compilation, what an always-on function could use (as ReadBench's jit=c2), for both subjects
@@ -93,53 +117,69 @@ public final class ColdStartBench {
             throw new IllegalArgumentException("jit=" + jit + ": c1 (the image's flags) or c2");
         }
         flags.add("-XX:MaxRAM=" + memory);
+        // The trained caches (25 to 60 MB each) go when the run ends, whatever its end.
         Path work = Files.createTempDirectory("drover-cold-start");
-        Map<Subject, List<String>> flagsOf = new HashMap<>();
-        for (Subject subject : List.of(drover, hello)) {
-            List<String> own = new ArrayList<>(flags);
-            if (aot) {
-                Path cache = work.resolve(subject == drover ? "function.aot" : "hello.aot");
-                train(java, flags, subject, cache);
-                own.add("-XX:AOTCache=" + cache);
-                // Refuse to start without it, so a cache the JVM rejects cannot pass for a measurement with one.
-                own.add("-XX:AOTMode=on");
+        try {
+            Map<Subject, List<String>> flagsOf = new HashMap<>();
+            for (Subject subject : List.of(drover, hello)) {
+                List<String> own = new ArrayList<>(flags);
+                if (aot) {
+                    boolean shipped = subject == drover && imageCache.isPresent();
+                    Path cache = shipped ? imageCache.get() : work.resolve(subject == drover ? "function.aot" : "hello.aot");
+                    if (!shipped) {
+                        train(java, flags, subject, cache);
+                    }
+                    own.add("-XX:AOTCache=" + cache);
+                    // Refuse to start without it, so a cache the JVM rejects cannot pass for a measurement with one.
+                    own.add("-XX:AOTMode=on");
+                }
+                flagsOf.put(subject, own);
             }
-            flagsOf.put(subject, own);
-        }
 
-        System.out.printf(Locale.ROOT, "cold start: %s vs hello world, %d rounds, flags %s%s, java %s, %d CPUs%n", function, rounds,
-                          String.join(" ", flags), aot ? " + AOT cache" : "", Runtime.version(), Runtime.getRuntime().availableProcessors());
-        List<Start> droverStarts = new ArrayList<>();
-        List<Start> helloStarts = new ArrayList<>();
-        // One unmeasured start of each first: the page cache holds both jars' files afterwards, as on a node that ran them.
-        start(java, flagsOf.get(hello), hello);
-        start(java, flagsOf.get(drover), drover);
-        for (int round = 0; round < rounds; round++) {
-            boolean helloFirst = round % 2 == 0;
-            for (Subject subject : helloFirst ? List.of(hello, drover) : List.of(drover, hello)) {
-                Start measured = start(java, flagsOf.get(subject), subject);
-                (subject == drover ? droverStarts : helloStarts).add(measured);
-                System.out.printf(Locale.ROOT, "  round %2d %-14s ready %6d ms (listening at %4d)  CPU %6d ms  peak RSS %6.1f MB%n", round + 1,
-                                  subject.name(), measured.readyMillis(), measured.listeningMillis(), measured.cpuMillis(),
-                                  measured.peakRssKb() / 1024.0);
+            System.out.printf(Locale.ROOT, "cold start: %s vs hello world, %d rounds, flags %s%s, java %s, %d CPUs%n", function, rounds,
+                              String.join(" ", flags), !aot ? "" : imageCache.isPresent() ? " + the image's AOT cache (" + imageCache.get() + ")" : " + AOT cache", Runtime.version(), Runtime.getRuntime().availableProcessors());
+            List<Start> droverStarts = new ArrayList<>();
+            List<Start> helloStarts = new ArrayList<>();
+            // One unmeasured start of each first: the page cache holds both jars' files afterwards, as on a node that ran them.
+            start(java, flagsOf.get(hello), hello);
+            start(java, flagsOf.get(drover), drover);
+            for (int round = 0; round < rounds; round++) {
+                boolean helloFirst = round % 2 == 0;
+                for (Subject subject : helloFirst ? List.of(hello, drover) : List.of(drover, hello)) {
+                    Start measured = start(java, flagsOf.get(subject), subject);
+                    (subject == drover ? droverStarts : helloStarts).add(measured);
+                    System.out.printf(Locale.ROOT, "  round %2d %-14s ready %6d ms (listening at %4d)  CPU %6d ms  peak RSS %6.1f MB%n", round + 1,
+                                      subject.name(), measured.readyMillis(), measured.listeningMillis(), measured.cpuMillis(),
+                                      measured.peakRssKb() / 1024.0);
+                }
+            }
+            double droverReady = Median.of(droverStarts, Start::readyMillis);
+            double helloReady = Median.of(helloStarts, Start::readyMillis);
+            double droverListening = listeningMedian(droverStarts);
+            double helloListening = listeningMedian(helloStarts);
+            double droverCpu = Median.of(droverStarts, Start::cpuMillis);
+            double helloCpu = Median.of(helloStarts, Start::cpuMillis);
+            double droverRss = Median.of(droverStarts, Start::peakRssKb);
+            double helloRss = Median.of(helloStarts, Start::peakRssKb);
+            System.out.printf(Locale.ROOT, "median ready: %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function, droverReady, helloReady,
+                              droverReady / helloReady);
+            System.out.printf(Locale.ROOT, "median listening (JVM clock): %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function,
+                              droverListening, helloListening, droverListening / helloListening);
+            System.out.printf(Locale.ROOT, "median CPU to ready: %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function, droverCpu, helloCpu,
+                              droverCpu / helloCpu);
+            System.out.printf(Locale.ROOT, "median peak RSS: %s %.1f MB, hello world %.1f MB: ratio %.2f%n", function, droverRss / 1024.0,
+                              helloRss / 1024.0, droverRss / helloRss);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
-        double droverReady = Median.of(droverStarts, Start::readyMillis);
-        double helloReady = Median.of(helloStarts, Start::readyMillis);
-        double droverListening = listeningMedian(droverStarts);
-        double helloListening = listeningMedian(helloStarts);
-        double droverCpu = Median.of(droverStarts, Start::cpuMillis);
-        double helloCpu = Median.of(helloStarts, Start::cpuMillis);
-        double droverRss = Median.of(droverStarts, Start::peakRssKb);
-        double helloRss = Median.of(helloStarts, Start::peakRssKb);
-        System.out.printf(Locale.ROOT, "median ready: %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function, droverReady, helloReady,
-                          droverReady / helloReady);
-        System.out.printf(Locale.ROOT, "median listening (JVM clock): %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function,
-                          droverListening, helloListening, droverListening / helloListening);
-        System.out.printf(Locale.ROOT, "median CPU to ready: %s %.0f ms, hello world %.0f ms: ratio %.2f%n", function, droverCpu, helloCpu,
-                          droverCpu / helloCpu);
-        System.out.printf(Locale.ROOT, "median peak RSS: %s %.1f MB, hello world %.1f MB: ratio %.2f%n", function, droverRss / 1024.0,
-                          helloRss / 1024.0, droverRss / helloRss);
     }
 
     /**
@@ -190,7 +230,9 @@ public final class ColdStartBench {
             stop(process);
         }
         if (!Files.isRegularFile(cache)) {
-            throw new IllegalStateException("the training run of " + subject.name() + " wrote no AOT cache; its output: " + log);
+            String output = Files.readString(log, StandardCharsets.ISO_8859_1);
+            throw new IllegalStateException("the training run of " + subject.name() + " wrote no AOT cache; the end of its output:\n"
+                                                    + output.substring(Math.max(0, output.length() - 4000)));
         }
     }
 
@@ -198,8 +240,7 @@ public final class ColdStartBench {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(flags);
-        command.add("-jar");
-        command.add(subject.jar().toString());
+        command.addAll(subject.launch());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
         builder.environment().putAll(subject.env());
         builder.environment().put("DROVER_PORT", Integer.toString(port));
