@@ -54,6 +54,7 @@ public final class RunWorker implements AutoCloseable {
         // Virtual threads for workflow code and for task processing (ADR 0019): without a sticky cache every workflow
         // task starts and ends its run's workflow threads, and each hand-over between them and the executor was a
         // futex wake-up of a platform thread.
+        UnhandledCommandLog.install();
         WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setUsingVirtualWorkflowThreads(true).build());
         WorkerOptions.Builder options = WorkerOptions.newBuilder().setUsingVirtualThreads(true);
         if (cache == Cache.NONE) {
