@@ -101,7 +101,8 @@ public final class ColdStartBench {
             // As the image starts it: the layout AotTraining laid out beside the jar (target/aot), its class path and the
             // cache it trained there; the JDK accepts the same layout under another root than the image's /app.
             ImageLayout layout = ImageLayout.of(functionsJar.resolveSibling("aot"));
-            drover = new Subject(function, List.of("-cp", layout.classPath(), layout.mainClass()), functionEnv, "/observe/health/ready", List.of());
+            drover = new Subject(function, List.of("-cp", layout.classPath(), layout.mainClass()), functionEnv, "/observe/health/ready",
+                                 List.of());
             imageCache = Optional.of(layout.cache());
         } else {
             drover = Subject.jar(function, functionsJar, functionEnv, "/observe/health/ready",
@@ -136,8 +137,9 @@ public final class ColdStartBench {
                 flagsOf.put(subject, own);
             }
 
+            String cacheNote = !aot ? "" : imageCache.map(c -> " + the image's AOT cache (" + c + ")").orElse(" + AOT cache");
             System.out.printf(Locale.ROOT, "cold start: %s vs hello world, %d rounds, flags %s%s, java %s, %d CPUs%n", function, rounds,
-                              String.join(" ", flags), !aot ? "" : imageCache.isPresent() ? " + the image's AOT cache (" + imageCache.get() + ")" : " + AOT cache", Runtime.version(), Runtime.getRuntime().availableProcessors());
+                              String.join(" ", flags), cacheNote, Runtime.version(), Runtime.getRuntime().availableProcessors());
             List<Start> droverStarts = new ArrayList<>();
             List<Start> helloStarts = new ArrayList<>();
             // One unmeasured start of each first: the page cache holds both jars' files afterwards, as on a node that ran them.

@@ -52,6 +52,7 @@ public final class Conformance {
             try {
                 stack.addMigrator(options.app(), kitUri.resolve(KitServer.CAPTURE_PATH));
                 stack.addDaprApp(KitServer.DAPR_APP, kitUri);
+                stack.markReady(); // for a migrator that waits for the platform's readiness before it announces
                 // A free port is picked only now, just before the migrator binds it: picked before the stack started,
                 // the stack's own listeners and connections had seconds to be given the same port (seen in CI as
                 // "Address already in use").

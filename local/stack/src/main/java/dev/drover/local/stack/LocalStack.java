@@ -372,8 +372,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Makes the API answer ready on {@code /observe/health/ready}: {@code ./drover up} calls it once its
-     * {@code .drover/local.env} is written and the demos have discovered, as it prints its ready line. Until then the
-     * API serves requests but is not ready.
+     * {@code .drover/local.env} is written and the demos have discovered, as it prints its ready line; the conformance
+     * kit once the migrator's routes are set. Until then the API serves requests but is not ready.
      */
     public void markReady() {
         readiness.open();
