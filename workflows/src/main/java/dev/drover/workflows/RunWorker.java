@@ -51,10 +51,10 @@ public final class RunWorker implements AutoCloseable {
      */
     public static RunWorker start(WorkflowClient client, RedisState state, DaprClient dapr, String pubsub,
                                   String callbackBaseUrl, Cache cache, SigningKeys keys) {
+        UnhandledCommandLog.install(); // a rollout's run end crossing its continue-as-new is logged as INFO, not a WARNING
         // Virtual threads for workflow code and for task processing (ADR 0019): without a sticky cache every workflow
         // task starts and ends its run's workflow threads, and each hand-over between them and the executor was a
         // futex wake-up of a platform thread.
-        UnhandledCommandLog.install();
         WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setUsingVirtualWorkflowThreads(true).build());
         WorkerOptions.Builder options = WorkerOptions.newBuilder().setUsingVirtualThreads(true);
         if (cache == Cache.NONE) {

@@ -21,7 +21,8 @@ record ImageLayout(String classPath, String mainClass, Path cache) {
             throw new IllegalArgumentException(aot + " holds no trained image layout: build the image's module without "
                                                        + "-Ddrover.aot.skip=true (local/bench/README.md, \"Cold start\")");
         }
-        List<String> trainedWith = Files.readAllLines(aot.resolve("flags.txt")).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> trainedWith = Files.readAllLines(aot.resolve("flags.txt")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty()).toList();
         if (!trainedWith.equals(ColdStartBench.IMAGE_FLAGS)) {
             throw new IllegalArgumentException("the cache in " + aot + " was trained with " + trainedWith + ", not the flags measured "
                                                        + ColdStartBench.IMAGE_FLAGS);
