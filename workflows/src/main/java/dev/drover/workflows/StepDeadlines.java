@@ -44,7 +44,7 @@ public final class StepDeadlines {
     }
 
     /** {@code steps} with {@code deadline} in the config of each that is not manual and has none of its own. */
-    static List<Step> withDefault(List<Step> steps, Optional<Duration> deadline) {
+    public static List<Step> withDefault(List<Step> steps, Optional<Duration> deadline) {
         if (deadline.isEmpty()) {
             return steps;
         }

@@ -63,10 +63,7 @@ final class RunShape {
             public void tellRollout(RunPlan plan, String outcome) {
             }
         });
-        List<Step> planned = LocalBench.noopSteps(RunBench.APP, steps).stream()
-                .map(step -> new Step(step.name(), step.description(), step.migratorApp(), step.type(),
-                                      Map.of("deadline", StepDeadlines.DEFAULT.toString())))
-                .toList();
+        List<Step> planned = StepDeadlines.withDefault(LocalBench.noopSteps(RunBench.APP, steps), StepDeadlines.fromEnvironment(Map.of()));
         return (runId, index) -> WorkflowClient.start(client.newWorkflowStub(CandidateRun.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(queue).setWorkflowId(runId).build())::run, new RunPlan(runId, RunBench.MIGRATION, RunBench.candidateId(index), 1, planned));
     }
