@@ -22,7 +22,8 @@ final class UnhandledCommandLog implements Filter {
     /** JUL holds its loggers weakly: this reference keeps the logger, and the filter set on it, for the process's life. */
     private static final Logger WORKER_LOG = Logger.getLogger(LOGGER);
 
-    private final Filter previous;
+    /** The filter the logger had before, still asked about every other record. */
+    final Filter previous;
 
     private UnhandledCommandLog(Filter previous) {
         this.previous = previous;
