@@ -5,6 +5,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -19,8 +20,21 @@ public record TemporalSettings(String address, String namespace) {
 
     /** A client; the connection is made lazily, so a process starts even while Temporal is down. */
     public WorkflowClient client() {
+        return client(true);
+    }
+
+    /**
+     * A client whose workers send Temporal's worker heartbeats or not. The SDK (1.38) sends them from every worker, once
+     * a minute from its start; temporal-test-server does not implement them, and the SDK said so in a WARNING at every
+     * start of the local stack. A server that does (a real cluster) shows them as the namespace's workers.
+     */
+    public WorkflowClient client(boolean workerHeartbeats) {
         WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
                 WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-        return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+        WorkflowClientOptions.Builder options = WorkflowClientOptions.newBuilder().setNamespace(namespace);
+        if (!workerHeartbeats) {
+            options.setWorkerHeartbeatInterval(Duration.ofSeconds(-1)); // the SDK's "off": a negative interval
+        }
+        return WorkflowClient.newInstance(service, options.build());
     }
 }

@@ -20,6 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +79,44 @@ class LocalStackTest {
         stack.markReady();
         int after = HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         assertEquals(2, after / 100, "ready (204, health without details) once marked: " + after);
+    }
+
+    /**
+     * temporal-test-server does not implement Temporal's worker heartbeats, and the SDK logged a WARNING saying so at
+     * every {@code ./drover up}, as its first heartbeat went out when the worker started. A worker on the embedded server
+     * sends none.
+     */
+    @Test
+    void aWorkerOnTheEmbeddedServerSendsNoWorkerHeartbeats() throws Exception {
+        Logger sdk = Logger.getLogger("io.temporal.internal.worker.HeartbeatManager");
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        sdk.addHandler(handler);
+        try {
+            stack.startWorker();
+            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (warnings.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(), warnings, "the SDK's warnings about worker heartbeats");
+        } finally {
+            sdk.removeHandler(handler);
+        }
     }
 
     @Test
