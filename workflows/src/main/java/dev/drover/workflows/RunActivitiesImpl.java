@@ -10,7 +10,7 @@ import dev.drover.contract.run.StepState;
 import dev.drover.contract.run.StepStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
-import dev.drover.history.EventKind;
+import dev.drover.core.history.EventKind;
 import dev.drover.workflows.rollout.RolloutClient;
 import dev.drover.workflows.rollout.RunEnd;
 import io.temporal.failure.ApplicationFailure;

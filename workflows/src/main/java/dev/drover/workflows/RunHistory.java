@@ -3,9 +3,9 @@ package dev.drover.workflows;
 import dev.drover.core.run.RunRecord;
 import dev.drover.contract.run.StepState;
 import dev.drover.contract.run.StepStatus;
-import dev.drover.history.EventKind;
-import dev.drover.history.HistoryEvent;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.EventKind;
+import dev.drover.core.history.HistoryEvent;
+import dev.drover.core.history.OutboxEntry;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -10,9 +10,9 @@ import dev.drover.contract.run.StepStatus;
 import dev.drover.core.state.CandidatePage;
 import dev.drover.core.state.CandidateQuery;
 import dev.drover.core.state.RedisState;
-import dev.drover.history.EventKind;
-import dev.drover.history.HistoryEvent;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.EventKind;
+import dev.drover.core.history.HistoryEvent;
+import dev.drover.core.history.OutboxEntry;
 
 import java.time.Clock;
 import java.time.Duration;

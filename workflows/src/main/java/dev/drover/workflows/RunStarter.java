@@ -10,11 +10,11 @@ import dev.drover.contract.run.RunStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
 import dev.drover.core.state.RunStore;
-import dev.drover.history.EventKind;
-import dev.drover.history.HistoryEvent;
-import dev.drover.history.HistoryRecorder;
-import dev.drover.history.OperatorAction;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.EventKind;
+import dev.drover.core.history.HistoryEvent;
+import dev.drover.core.history.HistoryRecorder;
+import dev.drover.core.history.OperatorAction;
+import dev.drover.core.history.OutboxEntry;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 
 import java.time.Duration;

@@ -104,8 +104,8 @@ final class RunHarness implements AutoCloseable {
         // With a trailing slash, as DROVER_CALLBACK_URL may be written: step events still name http://drover.test/event/RUN.
         activities = new RunActivitiesImpl(state, capture, "http://drover.test/", clock, TOKENS,
                                            new dev.drover.workflows.rollout.RolloutClient(runs));
-        rollouts = new RolloutActivitiesImpl(state, new RunStarter(state, runs, new dev.drover.history.HistoryRecorder(
-                new dev.drover.workflows.outbox.RedisOutbox(state.redis(), state.keys())), TOKENS));
+        rollouts = new RolloutActivitiesImpl(state, new RunStarter(state, runs, new dev.drover.core.history.HistoryRecorder(
+                new dev.drover.core.history.RedisOutbox(state.redis(), state.keys())), TOKENS));
         worker.registerActivitiesImplementations(activities, new HookedRollouts(rollouts, this));
         env.start();
     }

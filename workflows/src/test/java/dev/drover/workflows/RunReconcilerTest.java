@@ -5,9 +5,9 @@ import dev.drover.contract.run.RunStatus;
 import dev.drover.contract.run.StepStatus;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RunStore;
-import dev.drover.history.HistoryEvent;
+import dev.drover.core.history.HistoryEvent;
 import dev.drover.history.Metrics;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.OutboxEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +61,7 @@ class RunReconcilerTest {
         HistoryEvent cancelled = harness.state.redis().xrange(harness.state.keys().historyOutbox(), (redis.clients.jedis.StreamEntryID) null, null)
                 .stream()
                 .flatMap(e -> OutboxEntry.decode(e.getFields().get("e")).withScriptFields(e.getFields()).events().stream())
-                .filter(e -> e.kind() == dev.drover.history.EventKind.RUN_CANCELLED && e.runId().equals("run-orphan"))
+                .filter(e -> e.kind() == dev.drover.core.history.EventKind.RUN_CANCELLED && e.runId().equals("run-orphan"))
                 .findFirst().orElseThrow();
         assertTrue(cancelled.duration() != null && cancelled.duration().compareTo(Duration.ofSeconds(90)) >= 0
                            && cancelled.duration().compareTo(Duration.ofSeconds(120)) < 0,

@@ -7,9 +7,9 @@ import dev.drover.contract.model.Input;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.core.signing.CallbackTokens;
-import dev.drover.history.HistoryRecorder;
+import dev.drover.core.history.HistoryRecorder;
 import dev.drover.history.Metrics;
-import dev.drover.workflows.outbox.RedisOutbox;
+import dev.drover.core.history.RedisOutbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,10 @@
 package dev.drover.history;
 
+import dev.drover.core.history.HistoryEvent;
+import dev.drover.core.history.HistoryRecorder;
+import dev.drover.core.history.HistorySink;
+import dev.drover.core.history.OperatorAction;
+import dev.drover.core.history.OutboxEntry;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
@@ -8,6 +13,7 @@ import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 import org.flywaydb.core.Flyway;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +33,18 @@ public final class History implements AutoCloseable {
     private History(HikariPool pool, DbClient db) {
         this.pool = pool;
         this.db = db;
-        this.recorder = new HistoryRecorder(new HistoryWriter(db));
+        HistoryWriter writer = new HistoryWriter(db);
+        this.recorder = new HistoryRecorder(new HistorySink() {
+            @Override
+            public void write(List<HistoryEvent> events) {
+                writer.write(events);
+            }
+
+            @Override
+            public void write(OperatorAction action) {
+                writer.write(action);
+            }
+        });
         this.queries = new HistoryQueries(db);
     }
 

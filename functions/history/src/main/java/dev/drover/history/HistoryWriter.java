@@ -1,5 +1,9 @@
 package dev.drover.history;
 
+import dev.drover.core.history.HistoryEvent;
+import dev.drover.core.history.OperatorAction;
+import dev.drover.core.history.EventKind;
+import dev.drover.core.history.HistoryRecorder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.dbclient.DbClient;

@@ -1,5 +1,9 @@
 package dev.drover.history;
 
+import dev.drover.core.history.HistoryEvent;
+import dev.drover.core.history.OperatorAction;
+import dev.drover.core.history.OutboxEntry;
+import dev.drover.core.history.EventKind;
 import dev.drover.history.Metrics.AuditFilter;
 import dev.drover.history.Metrics.AuditPage;
 import dev.drover.history.Metrics.CompletionPoint;

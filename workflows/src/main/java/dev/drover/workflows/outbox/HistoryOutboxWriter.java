@@ -1,8 +1,9 @@
 package dev.drover.workflows.outbox;
 
+import dev.drover.core.history.RedisOutbox;
 import dev.drover.core.state.Keys;
 import dev.drover.history.History;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.OutboxEntry;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HistoryOutboxWriter implements AutoCloseable {
     public static final String GROUP = "history-writer";
-    static final String FIELD = "e";
+    static final String FIELD = RedisOutbox.FIELD;
     private static final System.Logger LOGGER = System.getLogger(HistoryOutboxWriter.class.getName());
     private static final int BATCH = 100;
     // XACK and XDEL together: an entry acknowledged but left in the stream would never be read again.

@@ -1,11 +1,12 @@
 package dev.drover.workflows.outbox;
 
+import dev.drover.core.history.RedisOutbox;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
-import dev.drover.history.HistoryEvent;
+import dev.drover.core.history.HistoryEvent;
 import dev.drover.history.HistorySettings;
 import dev.drover.history.Metrics;
-import dev.drover.history.OperatorAction;
+import dev.drover.core.history.OperatorAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +55,7 @@ class HistoryOutboxWriterTest {
             String run = "run-" + i;
             outbox.write(List.of(HistoryEvent.runStarted(run, MIGRATION, "c" + i, 1, at)));
             outbox.write(new OperatorAction(at, "ana", "start", MIGRATION, "c" + i, run, "127.0.0.1", Map.of()));
-            outbox.write(List.of(HistoryEvent.runEnded(dev.drover.history.EventKind.RUN_COMPLETED, run, MIGRATION, "c" + i, 1,
+            outbox.write(List.of(HistoryEvent.runEnded(dev.drover.core.history.EventKind.RUN_COMPLETED, run, MIGRATION, "c" + i, 1,
                                                        at.plusSeconds(1), Duration.ofSeconds(1))));
         }
     }

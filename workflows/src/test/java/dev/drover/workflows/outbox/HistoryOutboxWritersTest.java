@@ -1,10 +1,11 @@
 package dev.drover.workflows.outbox;
 
+import dev.drover.core.history.RedisOutbox;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
 import dev.drover.history.Metrics;
-import dev.drover.history.OperatorAction;
+import dev.drover.core.history.OperatorAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,13 @@
 package dev.drover.workflows.outbox;
 
+import dev.drover.core.history.RedisOutbox;
 import dev.drover.core.state.RedisState;
-import dev.drover.history.EventKind;
+import dev.drover.core.history.EventKind;
 import dev.drover.history.History;
-import dev.drover.history.HistoryEvent;
+import dev.drover.core.history.HistoryEvent;
 import dev.drover.history.HistorySettings;
 import dev.drover.history.Metrics;
-import dev.drover.history.OperatorAction;
+import dev.drover.core.history.OperatorAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

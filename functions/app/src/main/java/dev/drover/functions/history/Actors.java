@@ -2,7 +2,7 @@ package dev.drover.functions.history;
 
 import dev.drover.core.auth.Principals;
 import dev.drover.functions.trust.TrustedProxies;
-import dev.drover.history.OperatorAction;
+import dev.drover.core.history.OperatorAction;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 

@@ -8,7 +8,7 @@ import dev.drover.contract.json.Json;
 import dev.drover.contract.model.Check;
 import dev.drover.core.state.MigrationStore;
 import dev.drover.functions.history.Actors;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.OutboxEntry;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -13,7 +13,7 @@ import dev.drover.contract.run.RunStatus;
 import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.history.Actors;
-import dev.drover.history.HistoryRecorder;
+import dev.drover.core.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunProgress;
 import dev.drover.workflows.RunRefused;

@@ -11,7 +11,7 @@ import dev.drover.core.state.MigrationNotFound;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.history.Actors;
 import dev.drover.functions.runs.Inputs;
-import dev.drover.history.HistoryRecorder;
+import dev.drover.core.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunsUnavailable;
 import dev.drover.core.rollout.FailureBudget;

@@ -7,7 +7,7 @@ import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.history.Actors;
-import dev.drover.history.HistoryRecorder;
+import dev.drover.core.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunsUnavailable;
 import dev.drover.workflows.rollout.RolloutClient;

@@ -10,7 +10,7 @@ import dev.drover.contract.model.CandidateStatus;
 import dev.drover.contract.model.InvalidInput;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.history.Actors;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.OutboxEntry;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -8,7 +8,7 @@ import dev.drover.core.http.Http;
 import dev.drover.core.run.RunRecord;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.history.Actors;
-import dev.drover.history.HistoryRecorder;
+import dev.drover.core.history.HistoryRecorder;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.RunProgress;
 import dev.drover.workflows.RunRefused;

@@ -1,4 +1,4 @@
-package dev.drover.history;
+package dev.drover.core.history;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -15,20 +15,6 @@ public final class HistoryRecorder {
 
     private final HistorySink writer;
     private final AtomicLong failures = new AtomicLong();
-
-    HistoryRecorder(HistoryWriter writer) {
-        this(new HistorySink() {
-            @Override
-            public void write(List<HistoryEvent> events) {
-                writer.write(events);
-            }
-
-            @Override
-            public void write(OperatorAction action) {
-                writer.write(action);
-            }
-        });
-    }
 
     /** A recorder that sends everything to a sink (the Redis outbox in the functions and the worker). */
     public HistoryRecorder(HistorySink sink) {

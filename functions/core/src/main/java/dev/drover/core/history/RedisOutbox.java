@@ -1,10 +1,10 @@
-package dev.drover.workflows.outbox;
+package dev.drover.core.history;
 
 import dev.drover.core.state.Keys;
-import dev.drover.history.HistoryEvent;
-import dev.drover.history.HistorySink;
-import dev.drover.history.OperatorAction;
-import dev.drover.history.OutboxEntry;
+import dev.drover.core.history.HistoryEvent;
+import dev.drover.core.history.HistorySink;
+import dev.drover.core.history.OperatorAction;
+import dev.drover.core.history.OutboxEntry;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -17,6 +17,9 @@ import java.util.Map;
  * changes of runs do not come here: their scripts append their own events (see RunStore).
  */
 public final class RedisOutbox implements HistorySink {
+    /** The field of a stream entry that holds its {@link OutboxEntry} text. */
+    public static final String FIELD = "e";
+
     private final UnifiedJedis redis;
     private final String stream;
 
@@ -36,6 +39,6 @@ public final class RedisOutbox implements HistorySink {
     }
 
     private void append(String entry) {
-        redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of(HistoryOutboxWriter.FIELD, entry));
+        redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of(FIELD, entry));
     }
 }

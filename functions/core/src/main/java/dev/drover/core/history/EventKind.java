@@ -1,4 +1,4 @@
-package dev.drover.history;
+package dev.drover.core.history;
 
 /** What a history event records; {@link #wire()} is the value stored and shown in the API. */
 public enum EventKind {

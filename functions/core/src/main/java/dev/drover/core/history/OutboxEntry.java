@@ -1,7 +1,8 @@
-package dev.drover.history;
+package dev.drover.core.history;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Map;
  * Times are epoch milliseconds, as in the database.
  */
 public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public OutboxEntry {
         events = events == null ? List.of() : List.copyOf(events);
         if (events.isEmpty() == (action == null)) {
@@ -25,7 +28,7 @@ public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
     }
 
     public static String encode(List<HistoryEvent> events) {
-        ObjectNode root = HistoryWriter.JSON.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         var array = root.putArray("events");
         for (HistoryEvent e : events) {
             ObjectNode n = array.addObject();
@@ -41,7 +44,7 @@ public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
             n.put("status", e.status());
             n.put("durationMs", e.duration() == null ? null : e.duration().toMillis());
             n.put("message", e.message());
-            n.set("metadata", HistoryWriter.JSON.valueToTree(e.metadata()));
+            n.set("metadata", JSON.valueToTree(e.metadata()));
         }
         return text(root);
     }
@@ -51,7 +54,7 @@ public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
     }
 
     public static String encode(OperatorAction a) {
-        ObjectNode root = HistoryWriter.JSON.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         ObjectNode n = root.putObject("action");
         n.put("at", a.at().toEpochMilli());
         n.put("actor", a.actor());
@@ -60,7 +63,7 @@ public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
         n.put("candidateId", a.candidateId());
         n.put("runId", a.runId());
         n.put("source", a.source());
-        n.set("detail", HistoryWriter.JSON.valueToTree(a.detail()));
+        n.set("detail", JSON.valueToTree(a.detail()));
         return text(root);
     }
 
@@ -105,7 +108,7 @@ public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
     /** @throws IllegalArgumentException when the text is not an entry (the writer sets such entries aside) */
     public static OutboxEntry decode(String text) {
         try {
-            JsonNode root = HistoryWriter.JSON.readTree(text);
+            JsonNode root = JSON.readTree(text);
             if (root.has("action")) {
                 JsonNode n = root.get("action");
                 return new OutboxEntry(List.of(), new OperatorAction(Instant.ofEpochMilli(n.get("at").asLong()),
@@ -144,7 +147,7 @@ public record OutboxEntry(List<HistoryEvent> events, OperatorAction action) {
 
     private static String text(ObjectNode root) {
         try {
-            return HistoryWriter.JSON.writeValueAsString(root);
+            return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

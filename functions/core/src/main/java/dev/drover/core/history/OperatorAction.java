@@ -1,4 +1,4 @@
-package dev.drover.history;
+package dev.drover.core.history;
 
 import java.time.Instant;
 import java.util.Map;
