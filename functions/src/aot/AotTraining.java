@@ -113,6 +113,10 @@ public final class AotTraining {
                 }
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates"))
                              .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"c\"}]")), round);
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates/c/inputs"))
+                             .header("content-type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"v\":\"1\"}")), round);
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/owner"))
+                             .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"app\":\"a\"}")), round);
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/event/run-1"))
                              .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"succeeded\"}")), round);
             }

@@ -52,7 +52,9 @@ class AotCacheTest {
                       Map.of("FUNCTION", "platform-keys", "DROVER_SIGNING_KEY", SigningKeys.generate().secretJson())),
             // its readiness asks Redis: the machine's
             new Image("drover-reads", Manifests.ROOT.resolve("../functions/reads"), "dev.drover.functions.reads.ReadMain",
-                      Map.of("FUNCTION", "migration-get", "REDIS_URL", "redis://127.0.0.1:6379")));
+                      Map.of("FUNCTION", "migration-get", "REDIS_URL", "redis://127.0.0.1:6379")),
+            new Image("drover-writes", Manifests.ROOT.resolve("../functions/writes"), "dev.drover.functions.writes.WriteMain",
+                      Map.of("FUNCTION", "candidates-submit", "REDIS_URL", "redis://127.0.0.1:6379")));
 
     @ParameterizedTest
     @FieldSource("IMAGES")

@@ -35,7 +35,7 @@ class CatalogManifestTest {
     /** The Knative Services that run an image of functions (every function's, or the read functions'), i.e. serve a function. */
     private static List<Service> functionServices(Manifests manifests) {
         return manifests.knativeServices().stream()
-                .filter(s -> container(s).getImage().matches("(.*/)?drover-(functions|reads)(:.*|@.*)?"))
+                .filter(s -> container(s).getImage().matches("(.*/)?drover-(functions|reads|writes)(:.*|@.*)?"))
                 .toList();
     }
 

@@ -29,10 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ImageConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The two images of functions: every function's, and the read functions' own (ReadCatalog). */
+    /** The three images of functions: every function's, the read functions' own (ReadCatalog), the write functions' (WriteCatalog). */
     @ParameterizedTest
     @CsvSource({"functions/app, drover-functions, dev.drover.functions.Main",
-                "functions/reads, drover-reads, dev.drover.functions.reads.ReadMain"})
+                "functions/reads, drover-reads, dev.drover.functions.reads.ReadMain",
+                "functions/writes, drover-writes, dev.drover.functions.writes.WriteMain"})
     void theImagesOfFunctionsRunTheirMainAsNonRootOnTheManifestsPort(String module, String name, String main) throws Exception {
         JsonNode config = imageConfig(Manifests.ROOT.resolve("../" + module));
         List<String> entrypoint = strings(config.path("Entrypoint"));

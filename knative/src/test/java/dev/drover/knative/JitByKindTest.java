@@ -32,6 +32,7 @@ class JitByKindTest {
     /** Images built in this reactor before this module, by name: their entrypoints are read from their image tarballs. */
     private static final Map<String, String> MODULES = Map.of("drover-functions", "../functions/app",
                                                               "drover-reads", "../functions/reads",
+                                                              "drover-writes", "../functions/writes",
                                                               "drover-workflows", "../workflows",
                                                               "drover-pg-credential-rotation", "../migrators/pg-credential-rotation");
     private static final Pattern LEVEL = Pattern.compile("intx TieredStopAtLevel\\s*=\\s*(\\d+)");

@@ -5,8 +5,6 @@ import dev.drover.console.signin.SignIn;
 import dev.drover.console.api.ConsoleApi;
 import dev.drover.core.function.Function;
 import dev.drover.core.history.HistoryRecorder;
-import dev.drover.core.history.RedisOutbox;
-import dev.drover.functions.candidates.SubmitCandidates;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
 import dev.drover.functions.history.Actors;
@@ -15,14 +13,13 @@ import dev.drover.functions.history.HistoryBurndown;
 import dev.drover.functions.history.HistoryFailures;
 import dev.drover.functions.history.HistorySteps;
 import dev.drover.functions.history.HistoryTotals;
-import dev.drover.functions.migrations.TransferOwner;
 import dev.drover.functions.platform.PlatformKeys;
 import dev.drover.functions.reads.ReadCatalog;
+import dev.drover.functions.writes.WriteCatalog;
 import dev.drover.functions.registry.RegistryAnnounce;
 import dev.drover.functions.runs.CancelCandidate;
 import dev.drover.functions.runs.CompleteStep;
 import dev.drover.functions.runs.DeadLetters;
-import dev.drover.functions.runs.EditInputs;
 import dev.drover.functions.runs.RetryStep;
 import dev.drover.functions.runs.StartCandidate;
 import dev.drover.functions.runs.StepCallbackFunction;
@@ -66,6 +63,15 @@ public final class Catalog {
         return new Entry(name, PlatformUse.STATE, false, p -> make.apply(p.state()));
     }
 
+    /**
+     * A write function: built by {@link WriteCatalog} from the state store and the trusted proxies, which is all it uses;
+     * on Knative it runs from the write functions' own image, {@code drover-writes} ({@link #image}).
+     */
+    private static Entry write(String name) {
+        java.util.function.Function<WriteCatalog.Parts, Function> make = WriteCatalog.write(name);
+        return new Entry(name, PlatformUse.STATE, false, p -> make.apply(new WriteCatalog.Parts(p.state(), p.trust().proxies())));
+    }
+
     /** A function that holds the platform's signing key: it signs, derives callback tokens, or checks what was signed. */
     private static Entry signer(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
         return new Entry(name, use, true, make);
@@ -81,9 +87,8 @@ public final class Catalog {
             read("registry-announcements"),
             read("migrations-list"),
             read("migration-get"),
-            entry("migration-owner", PlatformUse.STATE, p -> new TransferOwner(p.state().migrations(), actors(p))),
-            entry("candidates-submit", PlatformUse.STATE, p -> new SubmitCandidates(p.state().migrations(), p.state().candidates(),
-                    recorder(p), actors(p))),
+            write("migration-owner"),
+            write("candidates-submit"),
             read("candidates-list"),
             read("candidate-get"),
             read("migration-events"),
@@ -92,7 +97,7 @@ public final class Catalog {
             entry("candidate-cancel", PlatformUse.STATE_AND_RUNS, p -> new CancelCandidate(p.state(), p.runs(), recorder(p), actors(p))),
             entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS, p -> new RetryStep(p.state(), p.runs(), recorder(p), actors(p))),
             entry("candidate-step-complete", PlatformUse.STATE_AND_RUNS, p -> new CompleteStep(p.state(), p.runs(), recorder(p), actors(p))),
-            entry("candidate-inputs", PlatformUse.STATE, p -> new EditInputs(p.state(), actors(p))),
+            write("candidate-inputs"),
             read("candidate-steps"),
             entry("step-callback", PlatformUse.STATE_AND_RUNS, p -> new StepCallbackFunction(p.state(), p.runs())),
             signer("step-relay", PlatformUse.NONE, p -> new StepRelay(p.brokerUrl(), p.trust().signatures())),
@@ -119,9 +124,9 @@ public final class Catalog {
             signer("console", PlatformUse.NONE, p -> new Console(new ConsoleApi(p.apiUrl()),
                     new SignIn(p.signIn(), p.trust().tokens(), p.trust().keys()))));
 
-    /** Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for. */
+    /** Functions record history into the Redis outbox (ADR 0008), as the write functions do. */
     private static HistoryRecorder recorder(Platform p) {
-        return new HistoryRecorder(new RedisOutbox(p.state().redis(), p.state().keys()));
+        return WriteCatalog.recorder(p.state());
     }
 
     private static Actors actors(Platform p) {
@@ -165,10 +170,16 @@ public final class Catalog {
         return find(name).signingKey();
     }
 
-    /** The image a function runs from on Knative: the read functions' own ({@link ReadCatalog}), or that of every function. */
+    /**
+     * The image a function runs from on Knative: the read functions' own ({@link ReadCatalog}), the write functions' own
+     * ({@link WriteCatalog}), or that of every function.
+     */
     public static String image(String name) {
         find(name); // an unknown name is refused, as everywhere in the catalog
-        return ReadCatalog.names().contains(name) ? "drover-reads" : "drover-functions";
+        if (ReadCatalog.names().contains(name)) {
+            return "drover-reads";
+        }
+        return WriteCatalog.names().contains(name) ? "drover-writes" : "drover-functions";
     }
 
     /** Of functions already built, the one named, or all when none is named. */

@@ -7,6 +7,7 @@ import dev.drover.core.function.Settings;
 import dev.drover.core.http.OpenApiService;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.reads.ReadCatalog;
+import dev.drover.functions.writes.WriteCatalog;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -54,16 +55,22 @@ class FunctionSelectionTest {
     }
 
     /**
-     * The read functions' image serves what ReadCatalog lists; the local stack and CatalogManifestTest know the functions
-     * from Catalog, so a read function missing there would be served nowhere locally and checked against no manifest.
+     * The read and write functions' images serve what ReadCatalog and WriteCatalog list; the local stack and
+     * CatalogManifestTest know the functions from Catalog, so a function missing there would be served nowhere locally
+     * and checked against no manifest.
      */
     @Test
-    void everyReadFunctionIsInTheCatalogAndRunsFromTheReadFunctionsImage() {
+    void everyReadAndWriteFunctionIsInTheCatalogAndRunsFromItsImage() {
         for (String read : ReadCatalog.names()) {
             assertTrue(Catalog.names().contains(read), read + " is in ReadCatalog but not in Catalog");
             assertEquals("drover-reads", Catalog.image(read), read);
         }
-        assertEquals("drover-functions", Catalog.image("candidates-submit"));
+        for (String write : WriteCatalog.names()) {
+            assertTrue(Catalog.names().contains(write), write + " is in WriteCatalog but not in Catalog");
+            assertEquals("drover-writes", Catalog.image(write), write);
+        }
+        assertEquals("drover-functions", Catalog.image("candidate-start"));
+        assertEquals("drover-functions", Catalog.image("registry-announce"), "a subscription, always on, with metrics");
         assertThrows(IllegalArgumentException.class, () -> Catalog.image("no-such-function"));
     }
 

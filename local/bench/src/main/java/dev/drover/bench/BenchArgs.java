@@ -41,12 +41,16 @@ final class BenchArgs {
     }
 
     /**
-     * The jar of the image that runs {@code function} on Knative ({@code Catalog.image}): the read functions' own, or
-     * that of every function; {@code functionsJar=...} overrides it.
+     * The jar of the image that runs {@code function} on Knative ({@code Catalog.image}): the read functions' own, the
+     * write functions' own, or that of every function; {@code functionsJar=...} overrides it.
      */
     static Path functionsJar(Map<String, String> props, String function, String readmeSection) {
         String image = dev.drover.functions.Catalog.image(function);
-        String module = image.equals("drover-reads") ? "functions/reads" : "functions/app";
+        String module = switch (image) {
+            case "drover-reads" -> "functions/reads";
+            case "drover-writes" -> "functions/writes";
+            default -> "functions/app";
+        };
         return jar(props, "functionsJar", module + "/target/" + image + "-0.1.0-SNAPSHOT.jar", readmeSection);
     }
 

@@ -29,12 +29,18 @@ class TrustedProxiesTest {
         assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("evil.example.com")));
         assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("1.2.3.4, <script>")));
         assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("10.9.9.9")), "only trusted hops: the peer");
+        // IPv4's short and padded forms, which InetAddress.ofLiteral would read as 10.0.0.1 and 10.1.2.3 (trusted hops)
+        assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("10.1")), "a short form is no address");
+        assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("167772161")), "a number is no address");
+        assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("010.1.2.3")), "leading zeros are no address");
+        assertEquals("10.1.2.3", proxies.source("10.1.2.3", Optional.of("256.1.2.3")));
     }
 
     @Test
     void aMalformedListIsRefusedAtStart() {
         assertThrows(IllegalArgumentException.class, () -> new TrustedProxies("10.0.0.0/33"));
         assertThrows(IllegalArgumentException.class, () -> new TrustedProxies("proxy.internal"));
+        assertThrows(IllegalArgumentException.class, () -> new TrustedProxies("10.1/16"), "IPv4 is written in full");
     }
 
     @Test

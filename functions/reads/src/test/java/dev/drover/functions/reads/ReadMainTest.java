@@ -5,6 +5,7 @@ import dev.drover.contract.model.Input;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
 import dev.drover.core.auth.Role;
+import dev.drover.core.function.StateFunctionMain;
 import dev.drover.core.rollout.RolloutProgress;
 import dev.drover.core.rollout.RolloutSpec;
 import dev.drover.core.rollout.RolloutStore;
@@ -63,7 +64,7 @@ class ReadMainTest {
     @Test
     void oneReadFunctionAnswersAnAuthenticatedRead() throws Exception {
         String id = announce();
-        try (ReadMain.Started started = ReadMain.start(env("migration-get"))) {
+        try (StateFunctionMain.Started started = ReadMain.start(env("migration-get"))) {
             assertEquals(List.of("migration-get"), started.functions().stream().map(f -> f.spec().name()).toList());
             int port = started.server().port();
             HttpResponse<String> read = get(port, "/migrations/" + id, ISSUER.userToken("vera", Role.VIEWER));
@@ -89,7 +90,7 @@ class ReadMainTest {
     @Test
     void withoutFunctionItServesEveryReadFunctionAndNoWrite() throws Exception {
         String id = announce();
-        try (ReadMain.Started started = ReadMain.start(env(null))) {
+        try (StateFunctionMain.Started started = ReadMain.start(env(null))) {
             assertEquals(ReadCatalog.names(), started.functions().stream().map(f -> f.spec().name()).toList());
             int port = started.server().port();
             String viewer = ISSUER.userToken("vera", Role.VIEWER);
@@ -144,7 +145,7 @@ class ReadMainTest {
         Map<String, String> env = env("migration-get");
         env.put("DROVER_METRICS", "on");
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ReadMain.start(env));
-        assertTrue(refused.getMessage().startsWith("DROVER_METRICS=on: the read functions' image has no metrics"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("DROVER_METRICS=on: the image drover-reads has no metrics"), refused.getMessage());
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.drover.core.function;
+
+import dev.drover.core.auth.AuthSettings;
+import dev.drover.core.auth.Authenticator;
+import dev.drover.core.auth.PlatformAuthenticator;
+import dev.drover.core.auth.TokenVerifier;
+import dev.drover.core.http.OpenApiService;
+import dev.drover.core.logging.JsonLogFormatter;
+import dev.drover.core.state.RedisState;
+import io.helidon.webserver.WebServer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts a process of functions that use the state store and nothing else of the platform, as the images made for such
+ * functions start it ({@code drover-reads}, {@code drover-writes}): Redis and the callers' authentication, no metrics,
+ * no Temporal, no history database, so that each image's class path holds only that (issue 16, ADR 0017). Its readiness
+ * asks Redis.
+ */
+public final class StateFunctionMain {
+    private StateFunctionMain() {
+    }
+
+    /** The functions of one image. */
+    public interface Functions {
+        /** Refuses, with {@link IllegalArgumentException}, a {@code FUNCTION} this image does not serve. */
+        void check(String name);
+
+        /** The functions one process serves: the one named, or all of the image's when none is named. */
+        List<Function> build(RedisState state, Optional<String> name);
+    }
+
+    /** A serving process of such functions. */
+    public record Started(WebServer server, List<Function> functions, RedisState state) implements FunctionMain.Serving {
+        @Override
+        public void close() {
+            server.stop();
+            state.close();
+        }
+    }
+
+    /**
+     * Starts the functions of {@code image} that {@code env} selects.
+     *
+     * @throws IllegalArgumentException when a setting is missing or wrong, or {@code FUNCTION} names no function of the image
+     */
+    public static Started start(Map<String, String> env, String image, Functions functions) {
+        Settings settings = Settings.fromEnvironment(env);
+        settings.function().ifPresent(functions::check); // a wrong name stops the process before Redis is opened
+        if (settings.metrics().orElse(false)) {
+            throw new IllegalArgumentException("DROVER_METRICS=on: the image " + image + " has no metrics (its functions scale to "
+                    + "zero, and Knative's queue-proxy counts and times their requests); run the function from drover-functions for Helidon's");
+        }
+        AuthSettings auth = AuthSettings.fromEnvironment(env);
+        Authenticator authenticator = new PlatformAuthenticator(auth, new TokenVerifier(auth));
+        RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes());
+        try {
+            List<Function> built = functions.build(state, settings.function());
+            JsonLogFormatter.function(settings.function().orElse(image));
+            WebServer server = FunctionServer.start(settings, built, List.of(state.readiness()),
+                                                    List.of(new OpenApiService(authenticator)), authenticator);
+            return new Started(server, built, state);
+        } catch (RuntimeException e) {
+            state.close();
+            throw e;
+        }
+    }
+}

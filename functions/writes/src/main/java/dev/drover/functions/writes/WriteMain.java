@@ -1,0 +1,45 @@
+package dev.drover.functions.writes;
+
+import dev.drover.core.function.Function;
+import dev.drover.core.function.FunctionMain;
+import dev.drover.core.function.StateFunctionMain;
+import dev.drover.core.state.RedisState;
+import dev.drover.functions.trust.TrustedProxies;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Serves the write functions ({@link WriteCatalog}) from their own image, {@code drover-writes}: the one named by
+ * {@code FUNCTION} (each Knative Service), or all of them without it. Each opens Redis and nothing else; its
+ * readiness asks Redis.
+ */
+public final class WriteMain {
+    private WriteMain() {
+    }
+
+    public static void main(String[] args) {
+        FunctionMain.run(WriteMain::start);
+    }
+
+    /**
+     * Starts the write functions {@code env} selects.
+     *
+     * @throws IllegalArgumentException when a setting is missing or wrong, or {@code FUNCTION} names no write function
+     */
+    static StateFunctionMain.Started start(Map<String, String> env) {
+        TrustedProxies proxies = TrustedProxies.fromEnvironment(env);
+        return StateFunctionMain.start(env, "drover-writes", new StateFunctionMain.Functions() {
+            @Override
+            public void check(String name) {
+                WriteCatalog.write(name);
+            }
+
+            @Override
+            public List<Function> build(RedisState state, Optional<String> name) {
+                return WriteCatalog.build(new WriteCatalog.Parts(state, proxies), name);
+            }
+        });
+    }
+}
