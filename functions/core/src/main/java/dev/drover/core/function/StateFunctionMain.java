@@ -12,6 +12,8 @@ import io.helidon.webserver.WebServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * Starts a process of functions that use the state store and nothing else of the platform, as the images made for such
@@ -21,15 +23,6 @@ import java.util.Optional;
  */
 public final class StateFunctionMain {
     private StateFunctionMain() {
-    }
-
-    /** The functions of one image. */
-    public interface Functions {
-        /** Refuses, with {@link IllegalArgumentException}, a {@code FUNCTION} this image does not serve. */
-        void check(String name);
-
-        /** The functions one process serves: the one named, or all of the image's when none is named. */
-        List<Function> build(RedisState state, Optional<String> name);
     }
 
     /** A serving process of such functions. */
@@ -44,11 +37,14 @@ public final class StateFunctionMain {
     /**
      * Starts the functions of {@code image} that {@code env} selects.
      *
+     * @param check refuses, with {@link IllegalArgumentException}, a {@code FUNCTION} the image does not serve
+     * @param build the functions one process serves: the one named, or all of the image's when none is named
      * @throws IllegalArgumentException when a setting is missing or wrong, or {@code FUNCTION} names no function of the image
      */
-    public static Started start(Map<String, String> env, String image, Functions functions) {
+    public static Started start(Map<String, String> env, String image, Consumer<String> check,
+                                BiFunction<RedisState, Optional<String>, List<Function>> build) {
         Settings settings = Settings.fromEnvironment(env);
-        settings.function().ifPresent(functions::check); // a wrong name stops the process before Redis is opened
+        settings.function().ifPresent(check); // a wrong name stops the process before Redis is opened
         if (settings.metrics().orElse(false)) {
             throw new IllegalArgumentException("DROVER_METRICS=on: the image " + image + " has no metrics (its functions scale to "
                     + "zero, and Knative's queue-proxy counts and times their requests); run the function from drover-functions for Helidon's");
@@ -57,7 +53,7 @@ public final class StateFunctionMain {
         Authenticator authenticator = new PlatformAuthenticator(auth, new TokenVerifier(auth));
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes());
         try {
-            List<Function> built = functions.build(state, settings.function());
+            List<Function> built = build.apply(state, settings.function());
             JsonLogFormatter.function(settings.function().orElse(image));
             WebServer server = FunctionServer.start(settings, built, List.of(state.readiness()),
                                                     List.of(new OpenApiService(authenticator)), authenticator);

@@ -1,13 +1,9 @@
 package dev.drover.functions.reads;
 
-import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionMain;
 import dev.drover.core.function.StateFunctionMain;
-import dev.drover.core.state.RedisState;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Serves the read functions ({@link ReadCatalog}) from their own image, {@code drover-reads}: the one named by
@@ -28,16 +24,6 @@ public final class ReadMain {
      * @throws IllegalArgumentException when a setting is missing or wrong, or {@code FUNCTION} names no read function
      */
     static StateFunctionMain.Started start(Map<String, String> env) {
-        return StateFunctionMain.start(env, "drover-reads", new StateFunctionMain.Functions() {
-            @Override
-            public void check(String name) {
-                ReadCatalog.read(name);
-            }
-
-            @Override
-            public List<Function> build(RedisState state, Optional<String> name) {
-                return ReadCatalog.build(state, name);
-            }
-        });
+        return StateFunctionMain.start(env, "drover-reads", ReadCatalog::read, ReadCatalog::build);
     }
 }

@@ -1,14 +1,10 @@
 package dev.drover.functions.writes;
 
-import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionMain;
 import dev.drover.core.function.StateFunctionMain;
-import dev.drover.core.state.RedisState;
 import dev.drover.functions.trust.TrustedProxies;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Serves the write functions ({@link WriteCatalog}) from their own image, {@code drover-writes}: the one named by
@@ -30,16 +26,7 @@ public final class WriteMain {
      */
     static StateFunctionMain.Started start(Map<String, String> env) {
         TrustedProxies proxies = TrustedProxies.fromEnvironment(env);
-        return StateFunctionMain.start(env, "drover-writes", new StateFunctionMain.Functions() {
-            @Override
-            public void check(String name) {
-                WriteCatalog.write(name);
-            }
-
-            @Override
-            public List<Function> build(RedisState state, Optional<String> name) {
-                return WriteCatalog.build(new WriteCatalog.Parts(state, proxies), name);
-            }
-        });
+        return StateFunctionMain.start(env, "drover-writes", WriteCatalog::write,
+                                       (state, name) -> WriteCatalog.build(new WriteCatalog.Parts(state, proxies), name));
     }
 }
