@@ -11,12 +11,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,8 +114,18 @@ class ConformanceTest {
 
     @Test
     void aMigratorWrittenByHandPassesAndSkipsTheDryRunItDoesNotOffer() throws Exception {
-        Report report = Conformance.run(options("hand-made-migrator", HandMadeMigrator.launcher("hand-made-migrator", Behaviour.KEEPS_CONTRACT)));
+        MigratorLauncher handMade = HandMadeMigrator.launcher("hand-made-migrator", Behaviour.KEEPS_CONTRACT);
+        AtomicInteger readiness = new AtomicInteger();
+        Report report = Conformance.run(options("hand-made-migrator", environment -> {
+            // what a migrator that waits for the platform's readiness before it announces would see as it starts
+            URI ready = URI.create(environment.get("DROVER_API_URL")).resolve("/observe/health/ready");
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                readiness.set(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            }
+            return handMade.launch(environment);
+        }));
 
+        assertEquals(204, readiness.get(), "the kit's platform answers ready by the time the migrator starts");
         report.assertPassed();
         assertEquals(Check.Outcome.SKIP, report.checks().get(2).outcome(), report.render());
         assertTrue(report.render().contains("announced no migratorUrl"), report.render());
