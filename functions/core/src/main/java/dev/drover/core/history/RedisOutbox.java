@@ -1,10 +1,6 @@
 package dev.drover.core.history;
 
 import dev.drover.core.state.Keys;
-import dev.drover.core.history.HistoryEvent;
-import dev.drover.core.history.HistorySink;
-import dev.drover.core.history.OperatorAction;
-import dev.drover.core.history.OutboxEntry;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
