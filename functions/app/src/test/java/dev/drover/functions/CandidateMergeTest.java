@@ -6,6 +6,7 @@ import dev.drover.contract.model.FileGroup;
 import dev.drover.contract.model.FileRef;
 import dev.drover.contract.model.Step;
 import dev.drover.core.state.RedisState;
+import io.helidon.http.Method;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -13,6 +14,7 @@ import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -94,6 +96,25 @@ class CandidateMergeTest {
         assertEquals("gold", a.get("metadata").get("tier").asText(), "new key is added");
         assertEquals("ann", a.get("metadata").get("owner").asText(), "key absent from rediscovery is kept");
         assertEquals("not_started", a.get("status").asText());
+    }
+
+    /**
+     * A discovery that copies candidates back from a read sends their status: the platform keeps its own and says so,
+     * whether the body is the plain array or wrapped in {@code candidates}.
+     */
+    @Test
+    void aSubmittedStatusIsIgnoredWithAWarningInEitherForm() {
+        String m = announce("merge-status");
+        String candidate = "{\"id\":\"%s\",\"kind\":\"application\",\"metadata\":{},\"files\":[],\"steps\":[],\"status\":\"completed\"}";
+        for (String body : List.of("[" + candidate.formatted("plain") + "]", "{\"candidates\":[" + candidate.formatted("wrapped") + "]}")) {
+            Api.Reply reply = api.send(Method.POST, "/migrations/" + m + "/candidates", Map.of("Content-Type", "application/json"),
+                                       body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, reply.status(), body + " -> " + reply.body());
+            String id = body.startsWith("[") ? "plain" : "wrapped";
+            assertEquals("ignored the status of 1 candidate(s) (" + id + "): a candidate's status is the platform's, set by its runs",
+                         reply.json().get("warnings").get(0).asText(), body);
+            assertEquals("not_started", candidate(m, id).get("status").asText(), body);
+        }
     }
 
     @Test
