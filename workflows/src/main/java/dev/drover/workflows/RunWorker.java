@@ -3,7 +3,6 @@ package dev.drover.workflows;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
-import dev.drover.core.history.HistoryRecorder;
 import dev.drover.core.history.RedisOutbox;
 import dev.drover.workflows.rollout.RolloutActivitiesImpl;
 import dev.drover.workflows.rollout.RolloutClient;
@@ -70,7 +69,7 @@ public final class RunWorker implements AutoCloseable {
                                                                        callbackBaseUrl, Clock.systemUTC(), tokens, new RolloutClient(runs)),
                                                  new RolloutActivitiesImpl(state, new RunStarter(
                                                          state, runs,
-                                                         new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())), tokens,
+                                                         RedisOutbox.recorder(state.redis(), state.keys()), tokens,
                                                          StepDeadlines.fromEnvironment(System.getenv()))));
         factory.start();
         return new RunWorker(factory);

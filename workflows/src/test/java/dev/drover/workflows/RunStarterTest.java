@@ -31,7 +31,7 @@ class RunStarterTest {
     private static final String M = "starter-m";
 
     private final RunHarness harness = new RunHarness();
-    private final HistoryRecorder recorder = new HistoryRecorder(new RedisOutbox(harness.state.redis(), harness.state.keys()));
+    private final HistoryRecorder recorder = RedisOutbox.recorder(harness.state.redis(), harness.state.keys());
     private final RunStarter starter = new RunStarter(harness.state, harness.runs, recorder, RunHarness.TOKENS);
     private final Migration migration = new Migration(M, "Test", "", List.of(), List.of(step("bump", Map.of())),
                                                       List.of(new Input("target-version", "Target version", ""),

@@ -5,6 +5,7 @@ import dev.drover.console.signin.SignIn;
 import dev.drover.console.api.ConsoleApi;
 import dev.drover.core.function.Function;
 import dev.drover.core.history.HistoryRecorder;
+import dev.drover.core.history.RedisOutbox;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
 import dev.drover.functions.history.Actors;
@@ -124,9 +125,9 @@ public final class Catalog {
             signer("console", PlatformUse.NONE, p -> new Console(new ConsoleApi(p.apiUrl()),
                     new SignIn(p.signIn(), p.trust().tokens(), p.trust().keys()))));
 
-    /** Functions record history into the Redis outbox (ADR 0008), as the write functions do. */
+    /** Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for. */
     private static HistoryRecorder recorder(Platform p) {
-        return WriteCatalog.recorder(p.state());
+        return RedisOutbox.recorder(p.state().redis(), p.state().keys());
     }
 
     private static Actors actors(Platform p) {

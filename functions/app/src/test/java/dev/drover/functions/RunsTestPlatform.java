@@ -5,7 +5,6 @@ import dev.drover.contract.model.Migration;
 import dev.drover.contract.run.StepEvent;
 import dev.drover.core.state.RedisState;
 import dev.drover.history.History;
-import dev.drover.core.history.HistoryRecorder;
 import dev.drover.workflows.CandidateRunWorkflow;
 import dev.drover.workflows.RunActivitiesImpl;
 import dev.drover.workflows.RunClient;
@@ -49,7 +48,7 @@ final class RunsTestPlatform implements AutoCloseable {
         worker.registerActivitiesImplementations(
                 new RunActivitiesImpl(state, (event, app) -> published.add(event), "http://drover.test", Clock.systemUTC(),
                                       TestTrust.TRUST.callbackTokens(), new RolloutClient(runs)),
-                new RolloutActivitiesImpl(state, new RunStarter(state, runs, new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())),
+                new RolloutActivitiesImpl(state, new RunStarter(state, runs, RedisOutbox.recorder(state.redis(), state.keys()),
                                                                 TestTrust.TRUST.callbackTokens())));
         temporal.start();
         platform = new Platform(state, runs, broker, history, TestTrust.TRUST);

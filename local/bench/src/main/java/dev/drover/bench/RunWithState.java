@@ -8,7 +8,6 @@ import dev.drover.contract.run.CallbackStatus;
 import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.signing.CallbackTokens;
 import dev.drover.core.state.RedisState;
-import dev.drover.core.history.HistoryRecorder;
 import dev.drover.workflows.CandidateRunWorkflow;
 import dev.drover.workflows.RunActivitiesImpl;
 import dev.drover.workflows.RunClient;
@@ -70,7 +69,7 @@ final class RunWithState {
                                              null, event.candidate().id());
             callbacks.submit(() -> runs.callback(event.runId(), callback));
         }, "http://127.0.0.1:1", Clock.systemUTC(), tokens, new RolloutClient(runs)));
-        RunStarter starter = new RunStarter(state, runs, new HistoryRecorder(new RedisOutbox(state.redis(), state.keys())), tokens,
+        RunStarter starter = new RunStarter(state, runs, RedisOutbox.recorder(state.redis(), state.keys()), tokens,
                                             StepDeadlines.fromEnvironment(Map.of()));
         return new RunWithState(state, starter, migration);
     }

@@ -19,6 +19,11 @@ public final class RedisOutbox implements HistorySink {
     private final UnifiedJedis redis;
     private final String stream;
 
+    /** The recorder the functions and the worker record with (ADR 0008): into this outbox, never the database. */
+    public static HistoryRecorder recorder(UnifiedJedis redis, Keys keys) {
+        return new HistoryRecorder(new RedisOutbox(redis, keys));
+    }
+
     public RedisOutbox(UnifiedJedis redis, Keys keys) {
         this.redis = redis;
         this.stream = keys.historyOutbox();

@@ -1,7 +1,6 @@
 package dev.drover.functions.writes;
 
 import dev.drover.core.function.Function;
-import dev.drover.core.history.HistoryRecorder;
 import dev.drover.core.history.RedisOutbox;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.candidates.SubmitCandidates;
@@ -40,14 +39,9 @@ public final class WriteCatalog {
         Map<String, java.util.function.Function<Parts, Function>> writes = new LinkedHashMap<>();
         writes.put("migration-owner", p -> new TransferOwner(p.state().migrations(), p.actors()));
         writes.put("candidates-submit", p -> new SubmitCandidates(p.state().migrations(), p.state().candidates(),
-                                                                 recorder(p.state()), p.actors()));
+                                                                 RedisOutbox.recorder(p.state().redis(), p.state().keys()), p.actors()));
         writes.put("candidate-inputs", p -> new EditInputs(p.state(), p.actors()));
         return java.util.Collections.unmodifiableMap(writes);
-    }
-
-    /** Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for. */
-    public static HistoryRecorder recorder(RedisState state) {
-        return new HistoryRecorder(new RedisOutbox(state.redis(), state.keys()));
     }
 
     /** Every write function's name, in the order they are served. */
