@@ -29,8 +29,13 @@ public record TemporalSettings(String address, String namespace) {
      * start of the local stack. A server that does (a real cluster) shows them as the namespace's workers.
      */
     public WorkflowClient client(boolean workerHeartbeats) {
-        WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+        WorkflowServiceStubs service;
+        try {
+            service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+        } catch (IllegalArgumentException e) {
+            // gRPC's own words ("Invalid DNS name: ...") do not say which setting to fix
+            throw new IllegalArgumentException("TEMPORAL_ADDRESS=" + address + " is not a Temporal address (host:port): " + e.getMessage(), e);
+        }
         WorkflowClientOptions.Builder options = WorkflowClientOptions.newBuilder().setNamespace(namespace);
         if (!workerHeartbeats) {
             options.setWorkerHeartbeatInterval(Duration.ofSeconds(-1)); // the SDK's "off": a negative interval

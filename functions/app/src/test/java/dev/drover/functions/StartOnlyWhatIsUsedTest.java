@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each function process opens only what its function uses (Main.start, PlatformUse): nothing below is reachable
@@ -53,6 +54,29 @@ class StartOnlyWhatIsUsedTest {
         try (Main.Started list = Main.start(env)) {
             assertEquals(new PlatformUse(true, false, false), list.use());
         }
+    }
+
+    @Test
+    void aRunFunctionStartsAndIsReadyWhileTemporalIsDown() throws Exception {
+        Map<String, String> env = env("candidate-start");
+        env.put("REDIS_URL", TestState.redisUrl().toString());
+        try (Main.Started start = Main.start(env)) {
+            assertEquals(new PlatformUse(true, true, false), start.use());
+            // Temporal is not there (a closed port): its client connects when first asked, so a run function scaled up
+            // while Temporal restarts comes up (and answers 503 runs_unavailable until Temporal does) instead of crashing
+            int ready = get(start, "/observe/health/ready");
+            assertEquals(2, ready / 100, "ready (" + ready + ")");
+        }
+    }
+
+    @Test
+    void aTemporalAddressThatIsNoAddressStopsARunFunctionAtStartNamingTheSetting() {
+        Map<String, String> env = env("candidate-cancel");
+        env.put("REDIS_URL", TestState.redisUrl().toString());
+        env.put("TEMPORAL_ADDRESS", "127.0.0.1:notaport");
+        // gRPC's own words ("Invalid DNS name: 127.0.0.1:notaport") did not say which setting to fix
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Main.start(env));
+        assertTrue(refused.getMessage().startsWith("TEMPORAL_ADDRESS=127.0.0.1:notaport is not a Temporal address"), refused.getMessage());
     }
 
     @Test
