@@ -140,10 +140,16 @@ public final class Catalog {
 
     /** The functions one process serves, built from {@code platform}: the one named alone, or all when none is named. */
     public static List<Function> build(Platform platform, Optional<String> name) {
-        if (name.isEmpty()) {
+        return build(platform, name.map(List::of).orElse(List.of()));
+    }
+
+    /** The functions one process serves, built from {@code platform}: those named, or all when none is named. */
+    public static List<Function> build(Platform platform, List<String> names) {
+        if (names.isEmpty()) {
             return all(platform);
         }
-        return List.of(find(name.get()).make().apply(platform));
+        List<Entry> entries = names.stream().map(Catalog::find).toList(); // every name is checked before any is built
+        return entries.stream().map(e -> e.make().apply(platform)).toList();
     }
 
     private static Entry find(String name) {
@@ -159,7 +165,12 @@ public final class Catalog {
 
     /** What the process serving {@code name} (or, with none named, every function) opens. */
     public static PlatformUse uses(Optional<String> name) {
-        return name.map(n -> find(n).use()).orElseGet(() -> PlatformUse.of(ENTRIES.stream().map(Entry::use).toList()));
+        return uses(name.map(List::of).orElse(List.of()));
+    }
+
+    /** What the process serving {@code names} (or, with none named, every function) opens: what any of them uses. */
+    public static PlatformUse uses(List<String> names) {
+        return PlatformUse.of((names.isEmpty() ? ENTRIES : names.stream().map(Catalog::find).toList()).stream().map(Entry::use).toList());
     }
 
     /**

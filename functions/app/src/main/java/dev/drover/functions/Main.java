@@ -60,7 +60,7 @@ public final class Main {
 
         // What the function declares it uses is opened when its function is built; anything else it asks for is refused
         // at start, loudly, so an undeclared use is found by the first start, never by a request.
-        PlatformUse use = Catalog.uses(settings.function());
+        PlatformUse use = Catalog.uses(settings.functions());
         String who = settings.function().map(f -> "FUNCTION=" + f).orElse("this process");
         Part<RedisState> state = new Part<>(who, "Redis", use.redis(),
                                             () -> RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes()));
@@ -70,7 +70,7 @@ public final class Main {
         Part<History> history = new Part<>(who, "the history database", use.history(), () -> History.connect(HistorySettings.fromEnvironment(env)));
         // The console calls the API over HTTP: DROVER_API_URL, or, when this process serves the API too, itself.
         java.util.concurrent.atomic.AtomicReference<WebServer> self = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.function.Supplier<URI> api = apiUrl(env, settings.function(), () -> self.get().port());
+        java.util.function.Supplier<URI> api = apiUrl(env, settings.functions(), () -> self.get().port());
         AutoCloseable resources = () -> {
             history.close();
             state.close();
@@ -78,7 +78,7 @@ public final class Main {
         try {
             Platform platform = Platform.opening(state, runs, broker, history, trust, api,
                                                  () -> dev.drover.console.signin.SignInSettings.fromEnvironment(env));
-            List<Function> functions = Catalog.build(platform, settings.function());
+            List<Function> functions = Catalog.build(platform, settings.functions());
             if (trust.auth().appApiToken().isEmpty() && functions.stream().anyMatch(f -> f.spec().kind() == FunctionKind.SUBSCRIPTION)) {
                 throw new IllegalArgumentException("APP_API_TOKEN is not set: a subscription accepts events from the Dapr "
                         + "sidecar alone, which proves itself with that token (Dapr's app API token)");
@@ -138,9 +138,10 @@ public final class Main {
 
     /**
      * Where the console finds the API: {@code DROVER_API_URL}; without it, a process that serves every function (the
-     * API among them) calls itself on loopback; a process serving the console alone cannot guess and refuses to start.
+     * API among them) calls itself on loopback; a process serving the console among named functions cannot guess and
+     * refuses to start.
      */
-    static java.util.function.Supplier<URI> apiUrl(Map<String, String> env, java.util.Optional<String> function,
+    static java.util.function.Supplier<URI> apiUrl(Map<String, String> env, List<String> functions,
                                                    java.util.function.IntSupplier ownPort) {
         String url = env.get("DROVER_API_URL");
         if (url != null && !url.isBlank()) {
@@ -155,7 +156,7 @@ public final class Main {
             }
             return () -> uri;
         }
-        if (function.isPresent() && function.get().equals("console")) {
+        if (functions.contains("console")) {
             throw new IllegalArgumentException("DROVER_API_URL is not set: the console calls the API there, with each person's token");
         }
         return () -> URI.create("http://127.0.0.1:" + ownPort.getAsInt());

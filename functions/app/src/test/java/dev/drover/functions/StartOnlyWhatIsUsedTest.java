@@ -80,6 +80,17 @@ class StartOnlyWhatIsUsedTest {
     }
 
     @Test
+    void aProcessServingAFewFunctionsOpensWhatAnyOfThemUses() {
+        try (Main.Started two = Main.start(env("platform-keys,history-totals"))) {
+            assertEquals(new PlatformUse(true, false, true), two.use());
+            assertEquals(List.of("platform-keys", "history-totals"), two.functions().stream().map(f -> f.spec().name()).toList());
+        }
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                                                                                          () -> Main.start(env("platform-keys,no-such")));
+        assertTrue(refused.getMessage().startsWith("FUNCTION=no-such names no function"), refused.getMessage());
+    }
+
+    @Test
     void whatAFunctionHoldsIsWhatItOpens() {
         try (Main.Started keys = Main.start(env("platform-keys"))) {
             assertEquals(new PlatformUse(false, false, false), keys.use());

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param redisPrefix   prefix of every Redis key ({@code DROVER_REDIS_PREFIX}, default "drover:")
  * @param maxBodyBytes  largest accepted request body ({@code DROVER_MAX_BODY_BYTES}, default 10 MiB)
  * @param pubsub        Dapr pub/sub component name ({@code DROVER_PUBSUB}, default "pubsub")
- * @param function      the one function to serve ({@code FUNCTION}); empty serves all of them
+ * @param function      the function to serve ({@code FUNCTION}), or several, comma-separated ({@link #functions}); empty
+ *                      serves all of them
  * @param metrics       whether to serve {@code /observe/metrics} ({@code DROVER_METRICS}, {@code on} or {@code off});
  *                      empty when unset, and {@link FunctionServer} decides by what the process serves
  * @param readCacheBytes the most bytes of rendered reads a process keeps ({@code DROVER_READ_CACHE_MIB}, in MiB,
@@ -37,10 +38,30 @@ public record Settings(int port, URI redisUrl, String redisPrefix, long maxBodyB
                             env.getOrDefault("DROVER_REDIS_PREFIX", "drover:"),
                             number(env, "DROVER_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, Integer.MAX_VALUE),
                             env.getOrDefault(DaprSubscriptions.PUBSUB_ENV, DaprSubscriptions.DEFAULT_PUBSUB),
-                            Optional.ofNullable(env.get("FUNCTION")).filter(f -> !f.isBlank()),
+                            function(env.get("FUNCTION")),
                             onOrOff(env, "DROVER_METRICS"),
                             number(env, "DROVER_READ_CACHE_MIB", RenderedReads.DEFAULT_MAX_BYTES >> 20, 0, 4096) << 20,
                             onOrOff(env, "DROVER_LOG_READS").orElse(false));
+    }
+
+    /**
+     * The functions to serve, in {@code FUNCTION}'s order: one on Knative (a Service each), several where one process
+     * serves a few (the AOT training of an image's caches, docs/adr/0017-cold-start.md); empty when all are served.
+     */
+    public java.util.List<String> functions() {
+        return function.map(f -> java.util.Arrays.stream(f.split(",")).map(String::trim).toList()).orElse(java.util.List.of());
+    }
+
+    private static Optional<String> function(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        java.util.List<String> names = java.util.Arrays.stream(value.split(",", -1)).map(String::trim).toList();
+        if (names.contains("") || names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("FUNCTION=" + value + " is not a function's name nor a list of distinct names "
+                    + "separated by commas");
+        }
+        return Optional.of(String.join(",", names));
     }
 
     private static Optional<Boolean> onOrOff(Map<String, String> env, String name) {

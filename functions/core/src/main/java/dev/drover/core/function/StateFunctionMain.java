@@ -38,13 +38,14 @@ public final class StateFunctionMain {
      * Starts the functions of {@code image} that {@code env} selects.
      *
      * @param check refuses, with {@link IllegalArgumentException}, a {@code FUNCTION} the image does not serve
-     * @param build the functions one process serves: the one named, or all of the image's when none is named
+     * @param build the functions one process serves: the one named, or all of the image's when none is named (called
+     *              once for each name when {@code FUNCTION} names several)
      * @throws IllegalArgumentException when a setting is missing or wrong, or {@code FUNCTION} names no function of the image
      */
     public static Started start(Map<String, String> env, String image, Consumer<String> check,
                                 BiFunction<RedisState, Optional<String>, List<Function>> build) {
         Settings settings = Settings.fromEnvironment(env);
-        settings.function().ifPresent(check); // a wrong name stops the process before Redis is opened
+        settings.functions().forEach(check); // a wrong name stops the process before Redis is opened
         if (settings.metrics().orElse(false)) {
             throw new IllegalArgumentException("DROVER_METRICS=on: the image " + image + " has no metrics (its functions scale to "
                     + "zero, and Knative's queue-proxy counts and times their requests); run the function from drover-functions for Helidon's");
@@ -53,7 +54,8 @@ public final class StateFunctionMain {
         Authenticator authenticator = new PlatformAuthenticator(auth, new TokenVerifier(auth));
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes());
         try {
-            List<Function> built = build.apply(state, settings.function());
+            List<Function> built = settings.functions().isEmpty() ? build.apply(state, Optional.empty())
+                    : settings.functions().stream().flatMap(name -> build.apply(state, Optional.of(name)).stream()).toList();
             JsonLogFormatter.function(settings.function().orElse(image));
             WebServer server = FunctionServer.start(settings, built, List.of(state.readiness()),
                                                     List.of(new OpenApiService(authenticator)), authenticator);

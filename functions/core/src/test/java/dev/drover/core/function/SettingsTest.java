@@ -76,4 +76,18 @@ class SettingsTest {
         assertEquals(Settings.fromEnvironment(Map.of()).redisUrl(), Settings.fromEnvironment(Map.of()).withPort(9000).redisUrl());
         assertEquals(0, Settings.fromEnvironment(Map.of("DROVER_READ_CACHE_MIB", "0")).withPort(9000).readCacheBytes());
     }
+
+    @Test
+    void functionMayNameSeveralFunctionsSeparatedByCommas() {
+        Settings two = Settings.fromEnvironment(Map.of("FUNCTION", "history-totals, history-steps"));
+        assertEquals(java.util.List.of("history-totals", "history-steps"), two.functions());
+        assertEquals(Optional.of("history-totals,history-steps"), two.function());
+        assertEquals(java.util.List.of("migration-get"), Settings.fromEnvironment(Map.of("FUNCTION", "migration-get")).functions());
+        assertEquals(java.util.List.of(), Settings.fromEnvironment(Map.of()).functions());
+        for (String wrong : java.util.List.of("a,,b", "a,", ",a", "a,b,a")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                                                            () -> Settings.fromEnvironment(Map.of("FUNCTION", wrong)));
+            assertTrue(refused.getMessage().startsWith("FUNCTION=" + wrong + " is not"), refused.getMessage());
+        }
+    }
 }

@@ -134,6 +134,23 @@ class ReadMainTest {
     }
 
     @Test
+    void aFewNamedReadFunctionsAreServedTogetherAndNoOther() throws Exception {
+        String id = announce();
+        try (StateFunctionMain.Started started = ReadMain.start(env("migration-get,candidates-list"))) {
+            assertEquals(List.of("migration-get", "candidates-list"), started.functions().stream().map(f -> f.spec().name()).toList());
+            int port = started.server().port();
+            String viewer = ISSUER.userToken("vera", Role.VIEWER);
+            assertEquals(200, get(port, "/migrations/" + id, viewer).statusCode());
+            assertEquals(200, get(port, "/migrations/" + id + "/candidates?limit=50", viewer).statusCode());
+            assertEquals(404, get(port, "/migrations", viewer).statusCode(), "migrations-list is not served");
+        }
+        // one wrong name in the list stops the process, naming it
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                                                        () -> ReadMain.start(env("migration-get,candidate-start")));
+        assertTrue(refused.getMessage().startsWith("FUNCTION=candidate-start names no read function"), refused.getMessage());
+    }
+
+    @Test
     void aFunctionThatIsNoReadStopsTheProcessNamingTheReadFunctions() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ReadMain.start(env("candidate-start")));
         assertTrue(refused.getMessage().startsWith("FUNCTION=candidate-start names no read function"), refused.getMessage());
