@@ -27,10 +27,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A cache is valid only for the class path it was trained on, so this lays the jars out as Jib does in the image
  * ({@code /app/classpath/<the project's jar>}, then {@code /app/libs/<each dependency>}, in Maven's order, files dated
- * as Jib dates them), under {@code <out>/app}, and runs every function in one process there with the image's JVM
- * flags and {@code -XX:AOTCacheOutput} (both recorded: {@code <out>/classpath.txt}, {@code flags.txt}): it starts,
+ * as Jib dates them), under {@code <out>/app}, and runs the image's functions there with the image's JVM flags and
+ * {@code -XX:AOTCacheOutput} (both recorded: {@code <out>/classpath.txt}, {@code flags.txt}): a process starts,
  * answers a few rounds of requests on the usual paths (refusals included: no store or identity provider is needed),
- * and stops on SIGTERM, when the JVM writes the cache. The JDK
+ * and stops on SIGTERM, when the JVM writes the cache.
+ *
+ * <p>An image has one cache or several ({@code -Ddrover.aot.caches}, recorded in {@code <out>/caches.txt}): a bare
+ * name ({@code drover}) is one cache trained on a process of every function; {@code name=f1,f2;name2=f3} trains each
+ * on a process serving those functions alone ({@code FUNCTION=f1,f2}), written to {@code <out>/image/<name>.aot}. A JDK
+ * 25 cache loads every class it holds as the JVM starts, so a function started with the cache of every function
+ * loads theirs too (docs/adr/0017-cold-start.md); a Knative Service picks its kind's cache ({@code _JAVA_OPTIONS}). The JDK
  * accepts the cache when the same layout sits under another root ({@code /app} in the image); {@code AotCacheTest}
  * (knative) checks that, and that this class path is the image's.
  *
@@ -73,9 +79,27 @@ public final class AotTraining {
             Files.setLastModifiedTime(target, JIB_TIME);
             classPath.add(target.toString());
         }
-        Path cache = out.resolve("image/drover.aot");
-        Files.createDirectories(cache.getParent());
+        Files.createDirectories(out.resolve("image"));
+        List<String> trained = new ArrayList<>();
+        for (String spec : System.getProperty("drover.aot.caches", "drover").split(";")) {
+            // name=f1,f2: a cache trained on a process serving those functions; a bare name: on one serving all of them
+            String name = spec.contains("=") ? spec.substring(0, spec.indexOf('=')).trim() : spec.trim();
+            String functions = spec.contains("=") ? spec.substring(spec.indexOf('=') + 1).trim() : "";
+            Path cache = out.resolve("image/" + name + ".aot");
+            train(out, cache, name, functions, flags, classPath, mainClass);
+            trained.add(name + ".aot=" + functions);
+        }
+        Files.write(out.resolve("classpath.txt"), List.of(String.join(":", imagePaths)));
+        Files.write(out.resolve("flags.txt"), flags);
+        Files.write(out.resolve("caches.txt"), trained);
+    }
 
+    /**
+     * Trains one cache: a process serving {@code functions} (all when empty) with {@code -XX:AOTCacheOutput}, a few
+     * rounds of requests, then SIGTERM, when the JVM writes the cache.
+     */
+    private static void train(Path out, Path cache, String name, String functions, List<String> flags, List<String> classPath,
+                              String mainClass) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
@@ -84,10 +108,14 @@ public final class AotTraining {
         command.add(String.join(java.io.File.pathSeparator, classPath));
         command.add(mainClass);
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(out.resolve("training.log").toFile());
+        Path log = out.resolve("training-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.remove("FUNCTION"); // every function, so the cache holds what any one of them loads
+        if (functions.isEmpty()) {
+            env.remove("FUNCTION"); // every function, so the cache holds what any one of them loads
+        } else {
+            env.put("FUNCTION", functions); // these alone: a cache holds, and loads at start, only what they load
+        }
         env.put("DROVER_PORT", Integer.toString(port));
         env.put("DROVER_SIGNING_KEY", signingKey());
         env.put("APP_API_TOKEN", "aot-training");
@@ -95,6 +123,8 @@ public final class AotTraining {
         env.put("DROVER_OIDC_AUDIENCE", "drover");
         env.put("DROVER_MIGRATOR_ISSUER", "https://kubernetes.default.svc.cluster.local");
         env.put("DROVER_MIGRATOR_AUDIENCE", "drover");
+        // The console, trained alone, must be told where the API is (it is not called while training).
+        env.put("DROVER_API_URL", "http://127.0.0.1:1");
         // Nothing listens at these: what a function would reach answers 503, which is still a path worth training.
         env.put("REDIS_URL", "redis://127.0.0.1:1");
         env.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
@@ -108,7 +138,8 @@ public final class AotTraining {
             for (int round = 0; round < 20; round++) {
                 for (String path : List.of("/observe/health/live", "/observe/health/ready", "/observe/metrics", "/openapi.yaml",
                                            "/migrations", "/migrations/aot", "/migrations/aot/candidates?limit=50",
-                                           "/migrations/aot/candidates/c", "/platform/keys", "/console", "/dapr/subscribe")) {
+                                           "/migrations/aot/candidates/c", "/platform/keys", "/console", "/dapr/subscribe",
+                                           "/history/totals?migration=aot", "/history/burndown?migration=aot")) {
                     send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET(), round);
                 }
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates"))
@@ -117,6 +148,8 @@ public final class AotTraining {
                              .header("content-type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"v\":\"1\"}")), round);
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/owner"))
                              .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"app\":\"a\"}")), round);
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates/c/start"))
+                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")), round);
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/event/run-1"))
                              .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"succeeded\"}")), round);
             }
@@ -127,12 +160,11 @@ public final class AotTraining {
             }
         }
         if (!Files.isRegularFile(cache)) {
-            throw new IllegalStateException("the training run wrote no AOT cache; its output: " + out.resolve("training.log"));
+            throw new IllegalStateException("the training run wrote no AOT cache; its output: " + log);
         }
-        Files.write(out.resolve("classpath.txt"), List.of(String.join(":", imagePaths)));
-        Files.write(out.resolve("flags.txt"), flags);
-        System.out.printf("AOT cache %s (%d MB) trained in %d s, for the class path in %s%n", cache, Files.size(cache) >> 20,
-                          (System.nanoTime() - began) / 1_000_000_000L, out.resolve("classpath.txt"));
+        System.out.printf("AOT cache %s (%d MB) trained in %d s on %s, for the class path in %s%n", cache, Files.size(cache) >> 20,
+                          (System.nanoTime() - began) / 1_000_000_000L, functions.isEmpty() ? "every function" : "FUNCTION=" + functions,
+                          out.resolve("classpath.txt"));
     }
 
     /** Half the requests carry a bearer token that is no JWT, half none: both refusals are trained. */

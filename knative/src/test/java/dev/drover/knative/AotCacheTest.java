@@ -43,18 +43,29 @@ class AotCacheTest {
 
         @Override
         public String toString() {
-            return name;
+            return name + " (" + env.get("FUNCTION") + ")";
         }
     }
 
-    static final List<Image> IMAGES = List.of(
+    private static final String SIGNING_KEY = SigningKeys.generate().secretJson();
+
+    /** One function of each cache of each image: its readiness asks Redis (the machine's) unless it uses none. */
+    static final List<Image> STARTS = List.of(
             new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
-                      Map.of("FUNCTION", "platform-keys", "DROVER_SIGNING_KEY", SigningKeys.generate().secretJson())),
-            // its readiness asks Redis: the machine's
+                      Map.of("FUNCTION", "platform-keys", "DROVER_SIGNING_KEY", SIGNING_KEY)),
+            new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
+                      Map.of("FUNCTION", "candidate-cancel", "REDIS_URL", "redis://127.0.0.1:6379", "TEMPORAL_ADDRESS", "127.0.0.1:1")),
+            new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
+                      Map.of("FUNCTION", "history-totals", "REDIS_URL", "redis://127.0.0.1:6379",
+                             "HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere")),
             new Image("drover-reads", Manifests.ROOT.resolve("../functions/reads"), "dev.drover.functions.reads.ReadMain",
                       Map.of("FUNCTION", "migration-get", "REDIS_URL", "redis://127.0.0.1:6379")),
             new Image("drover-writes", Manifests.ROOT.resolve("../functions/writes"), "dev.drover.functions.writes.WriteMain",
                       Map.of("FUNCTION", "candidates-submit", "REDIS_URL", "redis://127.0.0.1:6379")));
+
+    /** Each image once. */
+    static final List<Image> IMAGES = STARTS.stream().filter(start -> !start.env().get("FUNCTION").equals("candidate-cancel")
+            && !start.env().get("FUNCTION").equals("history-totals")).toList();
 
     @ParameterizedTest
     @FieldSource("IMAGES")
@@ -73,8 +84,36 @@ class AotCacheTest {
     }
 
     /**
+     * Each of the image's functions has the cache its Service names (Catalog.aotCache, CatalogManifestTest), trained on
+     * that kind of function ({@code caches.txt}: {@code <cache>=<functions>}, none listed for every function).
+     */
+    @ParameterizedTest
+    @FieldSource("IMAGES")
+    void eachFunctionsCacheIsInTheImageAndWasTrainedOnItsKind(Image image) throws Exception {
+        Path aot = image.aot();
+        Map<String, List<String>> trainedOn = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(aot.resolve("caches.txt"))) {
+            String functions = line.substring(line.indexOf('=') + 1);
+            trainedOn.put(line.substring(0, line.indexOf('=')), functions.isEmpty() ? List.of() : List.of(functions.split(",")));
+            assertTrue(Files.isRegularFile(aot.resolve("image").resolve(line.substring(0, line.indexOf('=')))), aot + ": " + line);
+        }
+        List<String> functions = dev.drover.functions.Catalog.names().stream()
+                .filter(name -> dev.drover.functions.Catalog.image(name).equals(image.name())).toList();
+        assertTrue(!functions.isEmpty(), image.name());
+        for (String function : functions) {
+            String cache = dev.drover.functions.Catalog.aotCache(function);
+            List<String> kind = trainedOn.get(cache);
+            assertTrue(kind != null && (kind.isEmpty() || kind.contains(function)),
+                       image.name() + ": " + function + "'s cache " + cache + " was trained on " + kind + " (" + trainedOn + ")");
+            trainedOn.forEach((other, on) -> assertTrue(other.equals(cache) || !on.contains(function),
+                                                        function + " trained into " + other + " as well as " + cache));
+        }
+    }
+
+    /**
      * Scale-to-zero functions run with the image's flags (C1 only); always-on ones with {@code _JAVA_OPTIONS} lifting
-     * that limit (JitByKindTest): the one cache serves both.
+     * that limit (JitByKindTest): each cache serves both. A function whose kind has a cache other than the image's
+     * default names it in {@code _JAVA_OPTIONS}, after the command line's, as its Service does.
      */
     @ParameterizedTest
     @MethodSource("imagesAndJavaOptions")
@@ -90,14 +129,22 @@ class AotCacheTest {
             Files.setLastModifiedTime(target, Files.getLastModifiedTime(source));
             classPath.add(target.toString());
         }
-        Path cache = app.resolve("drover.aot");
-        Files.copy(aot.resolve("image/drover.aot"), cache);
+        for (String file : List.of("drover.aot", dev.drover.functions.Catalog.aotCache(image.env().get("FUNCTION")))) {
+            if (!Files.exists(app.resolve(file))) {
+                Files.copy(aot.resolve("image").resolve(file), app.resolve(file));
+            }
+        }
+        // As the Service starts it: the image's default cache on the command line, its own kind's in _JAVA_OPTIONS
+        String cache = dev.drover.functions.Catalog.aotCache(image.env().get("FUNCTION"));
+        if (!cache.equals("drover.aot")) {
+            javaOptions = (javaOptions + " -XX:AOTCache=" + app.resolve(cache)).trim();
+        }
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> entrypoint = ImageConfigTest.entrypoint(image.module());
         for (String flag : entrypoint.subList(1, entrypoint.indexOf("-cp"))) {
-            command.add(flag.equals("-XX:AOTCache=/app/drover.aot") ? "-XX:AOTCache=" + cache : flag.replace("/tmp", root.toString()));
+            command.add(flag.equals("-XX:AOTCache=/app/drover.aot") ? "-XX:AOTCache=" + app.resolve("drover.aot") : flag.replace("/tmp", root.toString()));
         }
         // Refuse to start at all if the cache does not map: "auto", the default, would start without it, unnoticed.
         command.add("-XX:AOTMode=on");
@@ -145,7 +192,7 @@ class AotCacheTest {
     }
 
     static Stream<Arguments> imagesAndJavaOptions() {
-        return IMAGES.stream().flatMap(image -> Stream.of(Arguments.of(image, ""), Arguments.of(image, JitByKindTest.ALWAYS_ON)));
+        return STARTS.stream().flatMap(image -> Stream.of(Arguments.of(image, ""), Arguments.of(image, JitByKindTest.ALWAYS_ON)));
     }
 
     /** The image's class path (its jib-classpath-file), the one-jar wildcard of its own classes spelt out. */

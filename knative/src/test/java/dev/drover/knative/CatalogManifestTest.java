@@ -53,6 +53,21 @@ class CatalogManifestTest {
 
     @ParameterizedTest
     @MethodSource("rendered")
+    void everyServiceStartsWithTheAotCacheOfItsKindOfFunction(Manifests manifests) {
+        // A JDK 25 cache loads every class it holds at start: a history function started with the run functions' cache
+        // (the image's default) would load Temporal's client too, and its start and memory would grow (ADR 0017).
+        for (Service service : functionServices(manifests)) {
+            String name = service.getMetadata().getName();
+            List<String> caches = java.util.Arrays.stream(env(container(service), "_JAVA_OPTIONS").orElse("").split("\\s+"))
+                    .filter(option -> option.startsWith("-XX:AOTCache=")).toList();
+            String cache = Catalog.aotCache(name);
+            assertEquals(cache.equals("drover.aot") ? List.of() : List.of("-XX:AOTCache=/app/" + cache), caches,
+                         manifests + ": Service " + name + " starts with " + cache + " (the image's default: drover.aot)");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("rendered")
     void everyFunctionHasExactlyOneServiceAndEveryServiceAFunction(Manifests manifests) {
         Set<String> inCode = Functions.specs().stream().map(FunctionSpec::name).collect(Collectors.toCollection(TreeSet::new));
         List<String> deployed = functionServices(manifests).stream().map(s -> s.getMetadata().getName()).toList();

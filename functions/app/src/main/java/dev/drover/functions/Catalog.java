@@ -194,6 +194,22 @@ public final class Catalog {
         return WriteCatalog.names().contains(name) ? "drover-writes" : "drover-functions";
     }
 
+    /**
+     * The JDK AOT cache a function starts with (docs/adr/0017-cold-start.md): a JDK 25 cache loads every class it holds
+     * as the JVM starts, so each kind of function of {@code drover-functions} has its own, trained on that kind alone:
+     * {@code drover.aot}, the image's default, on the functions that run (Temporal's client), {@code history.aot} on
+     * those that read the history database, {@code other.aot} on the rest. A Knative Service whose function's cache is
+     * not the default names it ({@code _JAVA_OPTIONS=-XX:AOTCache=/app/<cache>}); the read and write images have one
+     * cache each, {@code drover.aot}.
+     */
+    public static String aotCache(String name) {
+        PlatformUse use = find(name).use();
+        if (!image(name).equals("drover-functions") || use.runs()) {
+            return "drover.aot";
+        }
+        return use.history() ? "history.aot" : "other.aot";
+    }
+
     /** Of functions already built, the one named, or all when none is named. */
     public static List<Function> select(List<Function> all, Optional<String> name) {
         if (name.isEmpty()) {

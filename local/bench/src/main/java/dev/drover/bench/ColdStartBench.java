@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  * <p>
  * With {@code aot=true} each jar first gets a JDK AOT cache from a training run (start, a few requests, stop:
  * {@code -XX:AOTCacheOutput}), and every measured start uses its own ({@code -XX:AOTCache}), as the images do. With
- * {@code aot=image} the function starts as its image starts it instead: on the image's layout and with the cache the
- * build trained there on every function of the image ({@link ImageLayout}); the hello world still gets its own.
+ * {@code aot=image} the function starts as its Knative Service starts it instead: on the image's layout and with the
+ * cache the build trained there for its kind of function ({@link ImageLayout}); the hello world still gets its own.
  * <p>
  * Settings ({@code name=value} arguments or system properties): function (migration-get), rounds (10), aot (false, true or image),
  * jit (c1, the image's flags; c2 without {@code -XX:TieredStopAtLevel=1}),
@@ -74,7 +74,7 @@ public final class ColdStartBench {
         String aotMode = props.getOrDefault("aot", "false");
         if (!List.of("false", "true", "image").contains(aotMode)) {
             throw new IllegalArgumentException("aot=" + aotMode + ": false, true (a cache trained on the function alone) or image "
-                                                       + "(the cache the image ships, trained on every function of it)");
+                                                       + "(the cache the image ships for the function's kind)");
         }
         boolean aot = !aotMode.equals("false");
         String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -92,6 +92,7 @@ public final class ColdStartBench {
         functionEnv.put("DROVER_OIDC_AUDIENCE", "drover");
         functionEnv.put("DROVER_MIGRATOR_ISSUER", "https://kubernetes.default.svc.cluster.local");
         functionEnv.put("DROVER_MIGRATOR_AUDIENCE", "drover");
+        functionEnv.put("DROVER_API_URL", "http://127.0.0.1:1");
         functionEnv.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
         functionEnv.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
         Subject hello = Subject.jar("hello world", helloJar, Map.of(), "/hello", List.of("/hello"));
@@ -100,7 +101,7 @@ public final class ColdStartBench {
         if (aotMode.equals("image")) {
             // As the image starts it: the layout AotTraining laid out beside the jar (target/aot), its class path and the
             // cache it trained there; the JDK accepts the same layout under another root than the image's /app.
-            ImageLayout layout = ImageLayout.of(functionsJar.resolveSibling("aot"));
+            ImageLayout layout = ImageLayout.of(functionsJar.resolveSibling("aot"), function);
             drover = new Subject(function, List.of("-cp", layout.classPath(), layout.mainClass()), functionEnv, "/observe/health/ready",
                                  List.of());
             imageCache = Optional.of(layout.cache());

@@ -11,13 +11,25 @@ import java.util.stream.Collectors;
 /**
  * A function image's layout as the build's AOT training leaves it beside the image's jar ({@code target/aot}, written by
  * {@code functions/src/aot/AotTraining.java}): the jars under {@code app/} as Jib lays them out under {@code /app}, the
- * image's class path ({@code classpath.txt}), the flags the cache was trained with ({@code flags.txt}) and the cache
- * itself ({@code image/drover.aot}). A process started on that class path with that cache starts as the image's does.
+ * image's class path ({@code classpath.txt}), the flags the caches were trained with ({@code flags.txt}), the caches
+ * themselves ({@code image/<name>.aot}) and which functions each was trained on ({@code caches.txt}: {@code
+ * <name>.aot=f1,f2}, an empty list for every function). A process started on that class path with the cache of its
+ * function's kind starts as that function's Knative Service does.
  */
 record ImageLayout(String classPath, String mainClass, Path cache) {
-    static ImageLayout of(Path aot) throws IOException {
-        Path cache = aot.resolve("image").resolve("drover.aot");
-        if (!Files.isRegularFile(cache) || !Files.isRegularFile(aot.resolve("classpath.txt"))) {
+    static ImageLayout of(Path aot, String function) throws IOException {
+        if (!Files.isRegularFile(aot.resolve("caches.txt")) || !Files.isRegularFile(aot.resolve("classpath.txt"))) {
+            throw new IllegalArgumentException(aot + " holds no trained image layout: build the image's module without "
+                                                       + "-Ddrover.aot.skip=true (local/bench/README.md, \"Cold start\")");
+        }
+        String name = Files.readAllLines(aot.resolve("caches.txt")).stream()
+                .map(String::strip)
+                .filter(line -> line.endsWith("=") || Arrays.asList(line.substring(line.indexOf('=') + 1).split(",")).contains(function))
+                .map(line -> line.substring(0, line.indexOf('=')))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no cache in " + aot + " was trained on " + function));
+        Path cache = aot.resolve("image").resolve(name);
+        if (!Files.isRegularFile(cache)) {
             throw new IllegalArgumentException(aot + " holds no trained image layout: build the image's module without "
                                                        + "-Ddrover.aot.skip=true (local/bench/README.md, \"Cold start\")");
         }
