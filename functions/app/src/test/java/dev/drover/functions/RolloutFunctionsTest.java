@@ -134,6 +134,20 @@ class RolloutFunctionsTest {
         assertEquals(0, api.get("/migrations/rollout-inputs/rollouts").json().get("items").size(), "nothing was created");
     }
 
+    @Test
+    void steeringARolloutThatIsNotThereIsA404NamingWhatIsMissing() {
+        RUNS.migration("rollout-steer", List.of("zeta"));
+        for (String action : List.of("pause", "resume", "promote", "abort")) {
+            Api.Reply unknown = api.post("/migrations/rollout-steer/rollouts/rollout-nope/" + action, "");
+            assertEquals(404, unknown.status(), action + ": " + unknown.body());
+            assertEquals("rollout_not_found", unknown.errorCode(), action);
+            assertTrue(unknown.body().contains("'rollout-nope'"), unknown.body());
+            Api.Reply noMigration = api.post("/migrations/rollout-nowhere/rollouts/rollout-nope/" + action, "");
+            assertEquals(404, noMigration.status(), action);
+            assertEquals("migration_not_found", noMigration.errorCode(), action);
+        }
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
