@@ -247,6 +247,20 @@ class RunFunctionsTest {
         assertFalse(again.json().get("stepFailed").asBoolean(), "a redelivered dead letter changes nothing");
         assertEquals(202, api.post(candidate + "/retry-step", "").status(), "the operator can retry the step");
         assertEquals(2, RUNS.nextEvent().dispatch());
+
+        // The step moved on (its second dispatch): a late dead letter of the first fails nothing
+        Api.Reply late = deadLetter(first, StepEvent.TYPE);
+        assertEquals(200, late.status(), late.body());
+        assertFalse(late.json().get("stepFailed").asBoolean(), late.body());
+        assertEquals("dispatched", steps(candidate).get("steps").get(0).get("status").asText());
+        // nor once the run has ended
+        Api.Reply cancelled = api.post(candidate + "/cancel", "");
+        assertEquals(2, cancelled.status() / 100, cancelled.body());
+        JsonNode ended = awaitStep(candidate, 0, "cancelled");
+        Api.Reply afterEnd = deadLetter(first, StepEvent.TYPE);
+        assertEquals(200, afterEnd.status(), afterEnd.body());
+        assertFalse(afterEnd.json().get("stepFailed").asBoolean(), afterEnd.body());
+        assertEquals(ended.get("steps").get(0).get("status").asText(), steps(candidate).get("steps").get(0).get("status").asText());
     }
 
     @Test
