@@ -2,14 +2,19 @@ package dev.drover.history;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.helidon.config.Config;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** A HikariCP pool as helidon-dbclient sees it; its DataSource also serves the schema migrations. */
+/**
+ * A HikariCP pool as helidon-dbclient sees it; its DataSource also serves the schema migrations. Helidon's own Hikari
+ * module (helidon-dbclient-hikari 4.5.0) is not served by Maven Central, so this is the small pool it would have been.
+ * {@link History} builds it from its settings and hands it to the client's builder: looked up through a Helidon config
+ * and the ServiceLoader, as Helidon's modules are, it made every start build that config, about 60 classes more to load
+ * (issue 16, ADR 0017).
+ */
 public final class HikariPool implements CloseableJdbcConnectionPool {
     private final HikariDataSource dataSource;
     private final String name;
@@ -21,19 +26,21 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
         this.dbType = dbType;
     }
 
-    static HikariPool create(Config config, String name) {
-        String url = config.get("url").asString()
-                .orElseThrow(() -> new DbClientException("the history database needs a JDBC url"));
+    /**
+     * A pool on {@code url} ({@link History#durable} already applied).
+     *
+     * @param lazy a reader that must start and serve while the database is down: no connection at start
+     */
+    static HikariPool create(HistorySettings settings, String url, boolean lazy) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(name == null || name.isBlank() ? "drover-history" : "drover-" + name);
+        hikari.setPoolName("drover-history");
         hikari.setJdbcUrl(url);
-        config.get("username").asString().ifPresent(hikari::setUsername);
-        config.get("password").asString().ifPresent(hikari::setPassword);
-        int size = config.get("pool-size").asInt().orElse(8);
-        hikari.setMaximumPoolSize(size);
+        settings.user().ifPresent(hikari::setUsername);
+        settings.password().ifPresent(hikari::setPassword);
+        hikari.setMaximumPoolSize(settings.poolSize());
         // Most function processes write a few events a minute: keep one connection warm, open more on demand.
         hikari.setMinimumIdle(1);
-        if (config.get("lazy").asBoolean().orElse(false)) {
+        if (lazy) {
             // A reader that must start and serve while the database is down (ADR 0008): no connection at start,
             // and a request waits at most 1 s for one before it answers 503.
             hikari.setInitializationFailTimeout(-1);
@@ -44,7 +51,7 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
             hikari.setInitializationFailTimeout(10_000);
             hikari.setConnectionTimeout(5_000);
         }
-        return new HikariPool(new HikariDataSource(hikari), name, dbType(url));
+        return new HikariPool(new HikariDataSource(hikari), "drover-history", dbType(url));
     }
 
     /** "jdbc:postgresql:..." is postgresql, "jdbc:h2:..." h2. */

@@ -5,16 +5,11 @@ import dev.drover.core.history.HistoryRecorder;
 import dev.drover.core.history.HistorySink;
 import dev.drover.core.history.OperatorAction;
 import dev.drover.core.history.OutboxEntry;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
-import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 import org.flywaydb.core.Flyway;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Drover's history database: opened once per process, schema brought up to date by Flyway's versioned
@@ -58,8 +53,7 @@ public final class History implements AutoCloseable {
         HikariPool pool = pool(settings, false);
         try {
             migrate(pool);
-            DbClient db = JdbcClientBuilder.create().connectionPool(pool).build();
-            return new History(pool, db);
+            return new History(pool, client(pool));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -78,30 +72,19 @@ public final class History implements AutoCloseable {
             if (settings.url().startsWith("jdbc:h2:")) {
                 migrate(pool);
             }
-            return new History(pool, JdbcClientBuilder.create().connectionPool(pool).build());
+            return new History(pool, client(pool));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
+    private static DbClient client(HikariPool pool) {
+        return JdbcClientBuilder.create().connectionPool(pool).build();
+    }
+
     private static HikariPool pool(HistorySettings settings, boolean lazy) {
-        Map<String, String> connection = new HashMap<>();
-        connection.put("url", durable(settings.url()));
-        settings.user().ifPresent(user -> connection.put("username", user));
-        settings.password().ifPresent(password -> connection.put("password", password));
-        connection.put("pool-size", Integer.toString(settings.poolSize()));
-        connection.put("lazy", Boolean.toString(lazy));
-        Config config = Config.builder(ConfigSources.create(connection))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
-        // The ServiceLoader finds HikariPoolProvider, as it would Helidon's own pool module.
-        JdbcConnectionPool found = JdbcConnectionPool.create(config);
-        if (!(found instanceof HikariPool pool)) {
-            throw new IllegalStateException("expected Drover's Hikari pool, the ServiceLoader gave " + found.getClass());
-        }
-        return pool;
+        return HikariPool.create(settings, durable(settings.url()), lazy);
     }
 
     /**
