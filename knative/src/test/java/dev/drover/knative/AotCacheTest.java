@@ -55,13 +55,14 @@ class AotCacheTest {
                       Map.of("FUNCTION", "platform-keys", "DROVER_SIGNING_KEY", SIGNING_KEY)),
             new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
                       Map.of("FUNCTION", "candidate-cancel", "REDIS_URL", "redis://127.0.0.1:6379", "TEMPORAL_ADDRESS", "127.0.0.1:1")),
-            new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
-                      Map.of("FUNCTION", "history-totals", "REDIS_URL", "redis://127.0.0.1:6379",
-                             "HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere")),
             new Image("drover-reads", Manifests.ROOT.resolve("../functions/reads"), "dev.drover.functions.reads.ReadMain",
                       Map.of("FUNCTION", "migration-get", "REDIS_URL", "redis://127.0.0.1:6379")),
             new Image("drover-writes", Manifests.ROOT.resolve("../functions/writes"), "dev.drover.functions.writes.WriteMain",
-                      Map.of("FUNCTION", "candidates-submit", "REDIS_URL", "redis://127.0.0.1:6379")));
+                      Map.of("FUNCTION", "candidates-submit", "REDIS_URL", "redis://127.0.0.1:6379")),
+            new Image("drover-history-reads", Manifests.ROOT.resolve("../functions/history-reads"),
+                      "dev.drover.functions.historyreads.HistoryReadMain",
+                      Map.of("FUNCTION", "history-totals", "REDIS_URL", "redis://127.0.0.1:6379",
+                             "HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere")));
 
     /** Each image once (its first start above). */
     static final List<Image> IMAGES = List.copyOf(STARTS.stream()

@@ -32,10 +32,10 @@ class CatalogManifestTest {
         return Manifests.all();
     }
 
-    /** The Knative Services that run an image of functions (every function's, or the read functions'), i.e. serve a function. */
+    /** The Knative Services that run an image of functions (every function's, the reads', the writes' or the history's), i.e. serve a function. */
     private static List<Service> functionServices(Manifests manifests) {
         return manifests.knativeServices().stream()
-                .filter(s -> container(s).getImage().matches("(.*/)?drover-(functions|reads|writes)(:.*|@.*)?"))
+                .filter(s -> container(s).getImage().matches("(.*/)?drover-(functions|reads|writes|history-reads)(:.*|@.*)?"))
                 .toList();
     }
 
@@ -54,7 +54,7 @@ class CatalogManifestTest {
     @ParameterizedTest
     @MethodSource("rendered")
     void everyServiceStartsWithTheAotCacheOfItsKindOfFunction(Manifests manifests) {
-        // A JDK 25 cache loads every class it holds at start: a history function started with the run functions' cache
+        // A JDK 25 cache loads every class it holds at start: the step relay started with the run functions' cache
         // (the image's default) would load Temporal's client too, and its start and memory would grow (ADR 0017).
         for (Service service : functionServices(manifests)) {
             String name = service.getMetadata().getName();

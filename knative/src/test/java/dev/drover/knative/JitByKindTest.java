@@ -33,6 +33,7 @@ class JitByKindTest {
     private static final Map<String, String> MODULES = Map.of("drover-functions", "../functions/app",
                                                               "drover-reads", "../functions/reads",
                                                               "drover-writes", "../functions/writes",
+                                                              "drover-history-reads", "../functions/history-reads",
                                                               "drover-workflows", "../workflows",
                                                               "drover-pg-credential-rotation", "../migrators/pg-credential-rotation");
     private static final Pattern LEVEL = Pattern.compile("intx TieredStopAtLevel\\s*=\\s*(\\d+)");

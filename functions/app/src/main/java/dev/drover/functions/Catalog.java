@@ -9,11 +9,7 @@ import dev.drover.core.history.RedisOutbox;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
 import dev.drover.functions.history.Actors;
-import dev.drover.functions.history.HistoryAudit;
-import dev.drover.functions.history.HistoryBurndown;
-import dev.drover.functions.history.HistoryFailures;
-import dev.drover.functions.history.HistorySteps;
-import dev.drover.functions.history.HistoryTotals;
+import dev.drover.functions.historyreads.HistoryReadCatalog;
 import dev.drover.functions.platform.PlatformKeys;
 import dev.drover.functions.reads.ReadCatalog;
 import dev.drover.functions.writes.WriteCatalog;
@@ -31,7 +27,6 @@ import dev.drover.functions.rollouts.RolloutAction;
 import dev.drover.workflows.RunStarter;
 import dev.drover.workflows.StepDeadlines;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -73,6 +68,16 @@ public final class Catalog {
         return new Entry(name, PlatformUse.STATE, false, p -> make.apply(new WriteCatalog.Parts(p.state(), p.trust().proxies())));
     }
 
+    /**
+     * A history function: built by {@link HistoryReadCatalog} from the state store and the history's queries, which is all
+     * it uses; on Knative it runs from the history functions' own image, {@code drover-history-reads} ({@link #image}).
+     */
+    private static Entry history(String name) {
+        java.util.function.Function<HistoryReadCatalog.Parts, Function> make = HistoryReadCatalog.read(name);
+        return new Entry(name, PlatformUse.STATE_AND_HISTORY, false,
+                         p -> make.apply(new HistoryReadCatalog.Parts(p.state().migrations(), p.history().queries())));
+    }
+
     /** A function that holds the platform's signing key: it signs, derives callback tokens, or checks what was signed. */
     private static Entry signer(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
         return new Entry(name, use, true, make);
@@ -106,12 +111,11 @@ public final class Catalog {
             signer("migration-dry-run", PlatformUse.STATE, p -> new DryRunCandidate(p.state(),
                     new MigratorClient(Duration.ofSeconds(60), p.trust().keys()), p.trust().migratorUrls())),
             signer("platform-keys", PlatformUse.NONE, p -> new PlatformKeys(p.trust().keys())),
-            entry("history-totals", PlatformUse.STATE_AND_HISTORY, p -> new HistoryTotals(p.state().migrations(), p.history().queries())),
-            entry("history-burndown", PlatformUse.STATE_AND_HISTORY, p -> new HistoryBurndown(p.state().migrations(), p.history().queries(),
-                    Clock.systemUTC())),
-            entry("history-steps", PlatformUse.STATE_AND_HISTORY, p -> new HistorySteps(p.state().migrations(), p.history().queries())),
-            entry("history-failures", PlatformUse.STATE_AND_HISTORY, p -> new HistoryFailures(p.state().migrations(), p.history().queries())),
-            entry("history-audit", PlatformUse.STATE_AND_HISTORY, p -> new HistoryAudit(p.state().migrations(), p.history().queries())),
+            history("history-totals"),
+            history("history-burndown"),
+            history("history-steps"),
+            history("history-failures"),
+            history("history-audit"),
             entry("rollout-create", PlatformUse.STATE_AND_RUNS, p -> new CreateRollout(p.state(), p.runs(), recorder(p), actors(p))),
             read("rollouts-list"),
             read("rollout-get"),
@@ -184,30 +188,28 @@ public final class Catalog {
 
     /**
      * The image a function runs from on Knative: the read functions' own ({@link ReadCatalog}), the write functions' own
-     * ({@link WriteCatalog}), or that of every function.
+     * ({@link WriteCatalog}), the history functions' own ({@link HistoryReadCatalog}), or that of every function.
      */
     public static String image(String name) {
         find(name); // an unknown name is refused, as everywhere in the catalog
         if (ReadCatalog.names().contains(name)) {
             return "drover-reads";
         }
-        return WriteCatalog.names().contains(name) ? "drover-writes" : "drover-functions";
+        if (WriteCatalog.names().contains(name)) {
+            return "drover-writes";
+        }
+        return HistoryReadCatalog.names().contains(name) ? "drover-history-reads" : "drover-functions";
     }
 
     /**
      * The JDK AOT cache a function starts with (docs/adr/0017-cold-start.md): a JDK 25 cache loads every class it holds
      * as the JVM starts, so each kind of function of {@code drover-functions} has its own, trained on that kind alone:
-     * {@code drover.aot}, the image's default, on the functions that run (Temporal's client), {@code history.aot} on
-     * those that read the history database, {@code other.aot} on the rest. A Knative Service whose function's cache is
-     * not the default names it ({@code _JAVA_OPTIONS=-XX:AOTCache=/app/<cache>}); the read and write images have one
-     * cache each, {@code drover.aot}.
+     * {@code drover.aot}, the image's default, on the functions that run (Temporal's client), {@code other.aot} on the
+     * rest. A Knative Service whose function's cache is not the default names it ({@code _JAVA_OPTIONS=-XX:AOTCache=/app/<cache>});
+     * the read, write and history images have one cache each, {@code drover.aot}.
      */
     public static String aotCache(String name) {
-        PlatformUse use = find(name).use();
-        if (!image(name).equals("drover-functions") || use.runs()) {
-            return "drover.aot";
-        }
-        return use.history() ? "history.aot" : "other.aot";
+        return !image(name).equals("drover-functions") || find(name).use().runs() ? "drover.aot" : "other.aot";
     }
 
     /** Of functions already built, the one named, or all when none is named. */

@@ -6,6 +6,7 @@ import dev.drover.core.function.FunctionServer;
 import dev.drover.core.function.Settings;
 import dev.drover.core.http.OpenApiService;
 import dev.drover.core.state.RedisState;
+import dev.drover.functions.historyreads.HistoryReadCatalog;
 import dev.drover.functions.reads.ReadCatalog;
 import dev.drover.functions.writes.WriteCatalog;
 import io.helidon.webserver.WebServer;
@@ -55,12 +56,13 @@ class FunctionSelectionTest {
     }
 
     /**
-     * The read and write functions' images serve what ReadCatalog and WriteCatalog list; the local stack and
+     * The read, write and history functions' images serve what ReadCatalog, WriteCatalog and HistoryReadCatalog list;
+     * the local stack and
      * CatalogManifestTest know the functions from Catalog, so a function missing there would be served nowhere locally
      * and checked against no manifest.
      */
     @Test
-    void everyReadAndWriteFunctionIsInTheCatalogAndRunsFromItsImage() {
+    void everyReadWriteAndHistoryFunctionIsInTheCatalogAndRunsFromItsImage() {
         for (String read : ReadCatalog.names()) {
             assertTrue(Catalog.names().contains(read), read + " is in ReadCatalog but not in Catalog");
             assertEquals("drover-reads", Catalog.image(read), read);
@@ -68,6 +70,12 @@ class FunctionSelectionTest {
         for (String write : WriteCatalog.names()) {
             assertTrue(Catalog.names().contains(write), write + " is in WriteCatalog but not in Catalog");
             assertEquals("drover-writes", Catalog.image(write), write);
+        }
+        assertEquals(5, HistoryReadCatalog.names().size(), HistoryReadCatalog.names().toString());
+        for (String history : HistoryReadCatalog.names()) {
+            assertTrue(Catalog.names().contains(history), history + " is in HistoryReadCatalog but not in Catalog");
+            assertEquals("drover-history-reads", Catalog.image(history), history);
+            assertEquals("drover.aot", Catalog.aotCache(history), "its image's one cache");
         }
         assertEquals("drover-functions", Catalog.image("candidate-start"));
         assertEquals("drover-functions", Catalog.image("registry-announce"), "a subscription, always on, with metrics");

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * One operator action for the audit log: who did what to which candidate, when and from where.
  *
- * @param actor  who: the authenticated principal (a person's name from their token, {@code migrator:<app>})
+ * @param actor  who: the authenticated principal (a person's name from their token, {@code migrator:<app>}), at most
+ *               {@link #MAX_ACTOR_LENGTH} characters
  * @param action what: start, cancel, retry-step, complete-step, inputs, ...
  * @param source from where: the peer address, or what a trusted proxy says in X-Forwarded-For ({@code dapr} for
  *               what the sidecar delivered)
@@ -16,6 +17,9 @@ import java.util.Map;
  */
 public record OperatorAction(Instant at, String actor, String action, String migrationId, String candidateId,
                              String runId, String source, Map<String, String> detail) {
+    /** The longest actor the audit log records (a longer principal is cut) and its {@code actor} filter accepts. */
+    public static final int MAX_ACTOR_LENGTH = 200;
+
     public OperatorAction {
         detail = detail == null ? Map.of() : Map.copyOf(detail);
     }

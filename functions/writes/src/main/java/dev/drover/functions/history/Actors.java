@@ -15,8 +15,6 @@ import java.util.Map;
  * trusted proxy says in {@code X-Forwarded-For}. Nothing a client writes in a header names the actor.
  */
 public record Actors(TrustedProxies proxies) {
-    public static final int MAX_LENGTH = 200;
-
     public OperatorAction action(ServerRequest req, Instant at, String action, String migrationId, String candidateId,
                                  String runId, Map<String, String> detail) {
         return new OperatorAction(at, actor(req), action, migrationId, candidateId, runId, source(req), detail);
@@ -24,7 +22,7 @@ public record Actors(TrustedProxies proxies) {
 
     public static String actor(ServerRequest req) {
         String actor = Principals.of(req).actor();
-        return actor.length() > MAX_LENGTH ? actor.substring(0, MAX_LENGTH) : actor;
+        return actor.length() > OperatorAction.MAX_ACTOR_LENGTH ? actor.substring(0, OperatorAction.MAX_ACTOR_LENGTH) : actor;
     }
 
     public String source(ServerRequest req) {

@@ -4,6 +4,7 @@ import dev.drover.contract.audit.AuditActions;
 import dev.drover.core.auth.Access;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionSpec;
+import dev.drover.core.history.OperatorAction;
 import dev.drover.core.http.ApiException;
 import dev.drover.core.http.Http;
 import dev.drover.core.state.MigrationStore;
@@ -41,8 +42,8 @@ public final class HistoryAudit implements Function {
     public void handle(ServerRequest req, ServerResponse res) {
         HistoryParams params = HistoryParams.of(req, Set.of("migration", "candidate", "actor", "action", "cursor", "limit"));
         Optional<String> actor = params.text("actor");
-        if (actor.isPresent() && (actor.get().isBlank() || actor.get().length() > Actors.MAX_LENGTH)) {
-            throw HistoryParams.invalid("actor must be 1 to " + Actors.MAX_LENGTH + " characters");
+        if (actor.isPresent() && (actor.get().isBlank() || actor.get().length() > OperatorAction.MAX_ACTOR_LENGTH)) {
+            throw HistoryParams.invalid("actor must be 1 to " + OperatorAction.MAX_ACTOR_LENGTH + " characters");
         }
         AuditFilter filter = new AuditFilter(params.migration(migrations).orElse(null), params.slug("candidate").orElse(null),
                                              actor.orElse(null), params.oneOf("action", AuditActions.ALL).orElse(null));
