@@ -62,7 +62,9 @@ class AotCacheTest {
             new Image("drover-history-reads", Manifests.ROOT.resolve("../functions/history-reads"),
                       "dev.drover.functions.historyreads.HistoryReadMain",
                       Map.of("FUNCTION", "history-totals", "REDIS_URL", "redis://127.0.0.1:6379",
-                             "HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere")));
+                             "HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere")),
+            new Image("drover-console", Manifests.ROOT.resolve("../functions/console"), "dev.drover.console.ConsoleMain",
+                      Map.of("FUNCTION", "console", "DROVER_SIGNING_KEY", SIGNING_KEY, "DROVER_API_URL", "http://127.0.0.1:1")));
 
     /** Each image once (its first start above). */
     static final List<Image> IMAGES = List.copyOf(STARTS.stream()

@@ -188,7 +188,8 @@ public final class Catalog {
 
     /**
      * The image a function runs from on Knative: the read functions' own ({@link ReadCatalog}), the write functions' own
-     * ({@link WriteCatalog}), the history functions' own ({@link HistoryReadCatalog}), or that of every function.
+     * ({@link WriteCatalog}), the history functions' own ({@link HistoryReadCatalog}), the console's own
+     * ({@code ConsoleMain}), or that of every function.
      */
     public static String image(String name) {
         find(name); // an unknown name is refused, as everywhere in the catalog
@@ -198,7 +199,10 @@ public final class Catalog {
         if (WriteCatalog.names().contains(name)) {
             return "drover-writes";
         }
-        return HistoryReadCatalog.names().contains(name) ? "drover-history-reads" : "drover-functions";
+        if (HistoryReadCatalog.names().contains(name)) {
+            return "drover-history-reads";
+        }
+        return name.equals("console") ? "drover-console" : "drover-functions";
     }
 
     /**
@@ -206,7 +210,7 @@ public final class Catalog {
      * as the JVM starts, so each kind of function of {@code drover-functions} has its own, trained on that kind alone:
      * {@code drover.aot}, the image's default, on the functions that run (Temporal's client), {@code other.aot} on the
      * rest. A Knative Service whose function's cache is not the default names it ({@code _JAVA_OPTIONS=-XX:AOTCache=/app/<cache>});
-     * the read, write and history images have one cache each, {@code drover.aot}.
+     * the read, write, history and console images have one cache each, {@code drover.aot}.
      */
     public static String aotCache(String name) {
         return !image(name).equals("drover-functions") || find(name).use().runs() ? "drover.aot" : "other.aot";

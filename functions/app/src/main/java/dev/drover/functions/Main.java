@@ -143,21 +143,14 @@ public final class Main {
      */
     static java.util.function.Supplier<URI> apiUrl(Map<String, String> env, List<String> functions,
                                                    java.util.function.IntSupplier ownPort) {
-        String url = env.get("DROVER_API_URL");
-        if (url != null && !url.isBlank()) {
-            URI uri;
-            try {
-                uri = URI.create(url.trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("DROVER_API_URL=" + url + " is not a URL");
-            }
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException("DROVER_API_URL=" + url + " is not an http(s) URL");
-            }
-            return () -> uri;
-        }
         if (functions.contains("console")) {
-            throw new IllegalArgumentException("DROVER_API_URL is not set: the console calls the API there, with each person's token");
+            URI api = dev.drover.console.api.ConsoleApi.requiredUrl(env);
+            return () -> api;
+        }
+        java.util.Optional<URI> api = dev.drover.console.api.ConsoleApi.url(env);
+        if (api.isPresent()) {
+            URI set = api.get();
+            return () -> set;
         }
         return () -> URI.create("http://127.0.0.1:" + ownPort.getAsInt());
     }

@@ -77,6 +77,8 @@ class FunctionSelectionTest {
             assertEquals("drover-history-reads", Catalog.image(history), history);
             assertEquals("drover.aot", Catalog.aotCache(history), "its image's one cache");
         }
+        assertEquals("drover-console", Catalog.image("console"));
+        assertEquals("drover.aot", Catalog.aotCache("console"), "its image's one cache");
         assertEquals("drover-functions", Catalog.image("candidate-start"));
         assertEquals("drover-functions", Catalog.image("registry-announce"), "a subscription, always on, with metrics");
         assertThrows(IllegalArgumentException.class, () -> Catalog.image("no-such-function"));

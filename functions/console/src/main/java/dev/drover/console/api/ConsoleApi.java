@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -32,6 +34,38 @@ public final class ConsoleApi {
         this.base = base;
         // Never follow redirects: the token goes to the API's address and nowhere else.
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * The API's address from {@code DROVER_API_URL}, if set.
+     *
+     * @throws IllegalArgumentException when it is set and is not an http(s) URL with a host
+     */
+    public static Optional<URI> url(Map<String, String> env) {
+        String url = env.get("DROVER_API_URL");
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("DROVER_API_URL=" + url + " is not a URL");
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("DROVER_API_URL=" + url + " is not an http(s) URL");
+        }
+        return Optional.of(uri);
+    }
+
+    /**
+     * The API's address from {@code DROVER_API_URL}, which a process serving the console beside no API must have.
+     *
+     * @throws IllegalArgumentException when it is not set, or not an http(s) URL with a host
+     */
+    public static URI requiredUrl(Map<String, String> env) {
+        return url(env).orElseThrow(() -> new IllegalArgumentException(
+                "DROVER_API_URL is not set: the console calls the API there, with each person's token"));
     }
 
     /** {@code GET path} (with its query, already encoded) as the person whose token this is. */

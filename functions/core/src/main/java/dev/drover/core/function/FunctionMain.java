@@ -28,6 +28,17 @@ public final class FunctionMain {
     }
 
     /**
+     * Refuses {@code DROVER_METRICS=on} in an image without Helidon's metrics implementation (those of functions that
+     * scale to zero, whose class path leaves it out for their start).
+     */
+    public static void refuseMetrics(Settings settings, String image) {
+        if (settings.metrics().orElse(false)) {
+            throw new IllegalArgumentException("DROVER_METRICS=on: the image " + image + " has no metrics (its functions scale to "
+                    + "zero, and Knative's queue-proxy counts and times their requests); run the function from drover-functions for Helidon's");
+        }
+    }
+
+    /**
      * Starts what {@code start} builds from the environment and keeps it serving until the JVM stops.
      *
      * @param start builds and starts the functions; throws {@link IllegalArgumentException} naming a wrong setting

@@ -46,10 +46,7 @@ public final class StateFunctionMain {
                                 BiFunction<RedisState, Optional<String>, List<Function>> build) {
         Settings settings = Settings.fromEnvironment(env);
         settings.functions().forEach(check); // a wrong name stops the process before Redis is opened
-        if (settings.metrics().orElse(false)) {
-            throw new IllegalArgumentException("DROVER_METRICS=on: the image " + image + " has no metrics (its functions scale to "
-                    + "zero, and Knative's queue-proxy counts and times their requests); run the function from drover-functions for Helidon's");
-        }
+        FunctionMain.refuseMetrics(settings, image);
         AuthSettings auth = AuthSettings.fromEnvironment(env);
         Authenticator authenticator = new PlatformAuthenticator(auth, new TokenVerifier(auth));
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes());
