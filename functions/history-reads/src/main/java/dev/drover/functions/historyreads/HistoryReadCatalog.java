@@ -1,6 +1,7 @@
 package dev.drover.functions.historyreads;
 
 import dev.drover.core.function.Function;
+import dev.drover.core.function.ImageFunctions;
 import dev.drover.core.state.MigrationStore;
 import dev.drover.functions.history.HistoryAudit;
 import dev.drover.functions.history.HistoryBurndown;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The history functions: the metrics and the audit log, read from the history database, with the state store for the
@@ -31,7 +31,7 @@ public final class HistoryReadCatalog {
     public record Parts(MigrationStore migrations, HistoryQueries queries) {
     }
 
-    private static final Map<String, java.util.function.Function<Parts, Function>> READS = reads();
+    private static final ImageFunctions<Parts> READS = new ImageFunctions<>("history", "drover-functions, drover-reads or drover-writes", reads());
 
     private static Map<String, java.util.function.Function<Parts, Function>> reads() {
         Map<String, java.util.function.Function<Parts, Function>> reads = new LinkedHashMap<>();
@@ -40,28 +40,21 @@ public final class HistoryReadCatalog {
         reads.put("history-steps", p -> new HistorySteps(p.migrations(), p.queries()));
         reads.put("history-failures", p -> new HistoryFailures(p.migrations(), p.queries()));
         reads.put("history-audit", p -> new HistoryAudit(p.migrations(), p.queries()));
-        return java.util.Collections.unmodifiableMap(reads);
+        return reads;
     }
 
     /** Every history function's name, in the order they are served. */
     public static List<String> names() {
-        return List.copyOf(READS.keySet());
+        return READS.names();
     }
 
     /** How the history function {@code name} is built. */
     public static java.util.function.Function<Parts, Function> read(String name) {
-        java.util.function.Function<Parts, Function> make = READS.get(name);
-        if (make == null) {
-            throw new IllegalArgumentException("FUNCTION=" + name + " names no history function (this image serves the history "
-                    + "functions alone; the others run from drover-functions, drover-reads or drover-writes); known: "
-                    + String.join(", ", new TreeSet<>(READS.keySet())));
-        }
-        return make;
+        return READS.make(name);
     }
 
     /** The history functions one process serves: the one named, or all when none is named. */
     public static List<Function> build(Parts parts, Optional<String> name) {
-        return name.map(n -> List.of(read(n).apply(parts)))
-                .orElseGet(() -> READS.values().stream().map(make -> make.apply(parts)).toList());
+        return READS.build(parts, name);
     }
 }

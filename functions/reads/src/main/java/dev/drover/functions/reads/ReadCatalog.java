@@ -1,6 +1,7 @@
 package dev.drover.functions.reads;
 
 import dev.drover.core.function.Function;
+import dev.drover.core.function.ImageFunctions;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.candidates.GetCandidate;
 import dev.drover.functions.candidates.ListCandidates;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The read functions: those that read the state store and use nothing else of the platform (no Temporal, no history,
@@ -30,7 +30,7 @@ public final class ReadCatalog {
     private ReadCatalog() {
     }
 
-    private static final Map<String, java.util.function.Function<RedisState, Function>> READS = reads();
+    private static final ImageFunctions<RedisState> READS = new ImageFunctions<>("read", "drover-functions", reads());
 
     private static Map<String, java.util.function.Function<RedisState, Function>> reads() {
         Map<String, java.util.function.Function<RedisState, Function>> reads = new LinkedHashMap<>();
@@ -43,27 +43,21 @@ public final class ReadCatalog {
         reads.put("candidate-steps", GetSteps::new);
         reads.put("rollouts-list", ListRollouts::new);
         reads.put("rollout-get", GetRollout::new);
-        return java.util.Collections.unmodifiableMap(reads);
+        return reads;
     }
 
     /** Every read function's name, in the order they are served. */
     public static List<String> names() {
-        return List.copyOf(READS.keySet());
+        return READS.names();
     }
 
     /** How the read function {@code name} is built from the state store. */
     public static java.util.function.Function<RedisState, Function> read(String name) {
-        java.util.function.Function<RedisState, Function> make = READS.get(name);
-        if (make == null) {
-            throw new IllegalArgumentException("FUNCTION=" + name + " names no read function (this image serves the read "
-                    + "functions alone; the others run from drover-functions); known: " + String.join(", ", new TreeSet<>(READS.keySet())));
-        }
-        return make;
+        return READS.make(name);
     }
 
     /** The read functions one process serves: the one named, or all when none is named. */
     public static List<Function> build(RedisState state, Optional<String> name) {
-        return name.map(n -> List.of(read(n).apply(state)))
-                .orElseGet(() -> READS.values().stream().map(make -> make.apply(state)).toList());
+        return READS.build(state, name);
     }
 }

@@ -1,6 +1,7 @@
 package dev.drover.functions.writes;
 
 import dev.drover.core.function.Function;
+import dev.drover.core.function.ImageFunctions;
 import dev.drover.core.history.RedisOutbox;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.candidates.SubmitCandidates;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The write functions: REST functions that change the state store and use nothing else of the platform (no Temporal,
@@ -33,7 +33,7 @@ public final class WriteCatalog {
         }
     }
 
-    private static final Map<String, java.util.function.Function<Parts, Function>> WRITES = writes();
+    private static final ImageFunctions<Parts> WRITES = new ImageFunctions<>("write", "drover-functions or drover-reads", writes());
 
     private static Map<String, java.util.function.Function<Parts, Function>> writes() {
         Map<String, java.util.function.Function<Parts, Function>> writes = new LinkedHashMap<>();
@@ -41,28 +41,21 @@ public final class WriteCatalog {
         writes.put("candidates-submit", p -> new SubmitCandidates(p.state().migrations(), p.state().candidates(),
                                                                  RedisOutbox.recorder(p.state().redis(), p.state().keys()), p.actors()));
         writes.put("candidate-inputs", p -> new EditInputs(p.state(), p.actors()));
-        return java.util.Collections.unmodifiableMap(writes);
+        return writes;
     }
 
     /** Every write function's name, in the order they are served. */
     public static List<String> names() {
-        return List.copyOf(WRITES.keySet());
+        return WRITES.names();
     }
 
     /** How the write function {@code name} is built. */
     public static java.util.function.Function<Parts, Function> write(String name) {
-        java.util.function.Function<Parts, Function> make = WRITES.get(name);
-        if (make == null) {
-            throw new IllegalArgumentException("FUNCTION=" + name + " names no write function (this image serves the write "
-                    + "functions alone; the others run from drover-functions or drover-reads); known: "
-                    + String.join(", ", new TreeSet<>(WRITES.keySet())));
-        }
-        return make;
+        return WRITES.make(name);
     }
 
     /** The write functions one process serves: the one named, or all when none is named. */
     public static List<Function> build(Parts parts, Optional<String> name) {
-        return name.map(n -> List.of(write(n).apply(parts)))
-                .orElseGet(() -> WRITES.values().stream().map(make -> make.apply(parts)).toList());
+        return WRITES.build(parts, name);
     }
 }
