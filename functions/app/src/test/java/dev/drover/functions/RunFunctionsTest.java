@@ -253,6 +253,14 @@ class RunFunctionsTest {
         assertEquals(200, late.status(), late.body());
         assertFalse(late.json().get("stepFailed").asBoolean(), late.body());
         assertEquals("dispatched", steps(candidate).get("steps").get(0).get("status").asText());
+        // nor one the run refuses: signed by the platform and with the run's token, but for a step this run does not have
+        StepEvent.StepRef none = new StepEvent.StepRef("no-such-step", first.step().type(), first.step().config(), first.step().migratorApp());
+        StepEvent unknownStep = new StepEvent(first.runId(), first.attempt(), 2, first.migrationId(), none, first.candidate(),
+                                              first.inputs(), first.callback());
+        Api.Reply refused = deadLetter(unknownStep, StepEvent.TYPE);
+        assertEquals(200, refused.status(), refused.body());
+        assertFalse(refused.json().get("stepFailed").asBoolean(), refused.body());
+        assertEquals("dispatched", steps(candidate).get("steps").get(0).get("status").asText());
         // nor once the run has ended
         Api.Reply cancelled = api.post(candidate + "/cancel", "");
         assertEquals(2, cancelled.status() / 100, cancelled.body());

@@ -101,7 +101,7 @@ public final class DeadLetters implements Function {
                     "the step event never reached " + migrator + " (" + why + "); check that the migrator is deployed and healthy, then retry the step"), null);
             Http.json(res, new Answer(outcome.applied()));
         } catch (RunRefused e) {
-            // the step moved on (a callback came after all, a retry, a cancel): nothing to fail
+            // the run refuses it (the step moved on: a callback came after all, a retry, a cancel; or it has no such step): nothing to fail
             Http.json(res, new Answer(false));
         } catch (RunsUnavailable e) {
             throw RunsDown.answer(e);
