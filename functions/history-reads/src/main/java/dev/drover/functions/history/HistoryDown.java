@@ -17,7 +17,14 @@ final class HistoryDown {
         try {
             return query.get();
         } catch (DbClientException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "the history database is unavailable: " + e.getMessage());
+            // helidon-dbclient's own message names its step ("Failed to execute Statement"); the database's says why
+            // (down, refused, a schema the history writer has not made yet)
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            LOGGER.log(System.Logger.Level.WARNING, "the history database is unavailable: " + e.getMessage()
+                    + (cause == e ? "" : " (" + cause.getMessage() + ")"));
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "history_unavailable",
                                    "the history database is unavailable; retry later");
         }
