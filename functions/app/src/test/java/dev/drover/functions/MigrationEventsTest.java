@@ -167,7 +167,7 @@ class MigrationEventsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (subscribers() != 0) {
             assertTrue(System.nanoTime() < deadline, "subscribers: " + subscribers() + ", expected none");
-            for (String m : List.of("live-one", "live-two", "live-shared-a", "live-shared-b", "live-refused", "live-idle")) {
+            for (String m : List.of("live-one", "live-two", "live-shared-a", "live-shared-b", "live-refused", "live-idle", "live-reconnect")) {
                 STATE.redis().publish(STATE.keys().events(m), "{\"type\":\"counts\"}");
             }
             Thread.sleep(100);
@@ -267,6 +267,30 @@ class MigrationEventsTest {
             assertNotNull(next, "the stream went on to r-2; before it: " + before);
             assertEquals("rollout", next.name());
             assertFalse(before.stream().anyMatch(e -> e.data().contains("secret") || e.name().equals("mystery")), before.toString());
+        }
+        awaitNoSubscriber();
+    }
+
+    @Test
+    void aStreamGoesOnWhenRedisDropsTheSubscriptionAndSaysTheCountsItMissed() throws Exception {
+        migration("live-reconnect", "r1");
+        try (EventClient stream = new EventClient("live-reconnect")) {
+            assertEquals(1, stream.await("counts", data -> true, 5).json().get("total").asInt());
+            // Redis drops the hub's connection (a failover, a restart, CLIENT KILL): the hub reconnects after a pause
+            String name = EventHub.clientName(STATE.keys().prefix());
+            try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(TestState.redisUrl())) {
+                String line = jedis.clientList().lines().filter(l -> l.contains(" name=" + name + " ")).findFirst().orElseThrow();
+                String addr = java.util.Arrays.stream(line.split(" ")).filter(f -> f.startsWith("addr=")).findFirst().orElseThrow()
+                        .substring("addr=".length());
+                jedis.clientKill(addr);
+            }
+            // what changes while nobody listens is not heard as it happens; the counts say it once the hub is back
+            STATE.candidates().merge("live-reconnect", List.of(Fixtures.candidate("r2", Map.of())));
+            Event counts = stream.await("counts", data -> data.get("total").asInt() == 2, 10);
+            assertValid("CountsEvent", counts);
+            assertEquals(1, subscribers(), "one subscription again");
+            STATE.candidates().merge("live-reconnect", List.of(Fixtures.candidate("r3", Map.of())));
+            stream.await("candidate", data -> data.get("candidateId").asText().equals("r3"), 5);
         }
         awaitNoSubscriber();
     }
