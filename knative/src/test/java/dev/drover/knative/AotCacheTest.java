@@ -54,7 +54,8 @@ class AotCacheTest {
             new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
                       Map.of("FUNCTION", "platform-keys", "DROVER_SIGNING_KEY", SIGNING_KEY)),
             new Image("drover-functions", Manifests.ROOT.resolve("../functions/app"), "dev.drover.functions.Main",
-                      Map.of("FUNCTION", "candidate-cancel", "REDIS_URL", "redis://127.0.0.1:6379", "TEMPORAL_ADDRESS", "127.0.0.1:1")),
+                      Map.of("FUNCTION", "dead-letters", "REDIS_URL", "redis://127.0.0.1:6379", "TEMPORAL_ADDRESS", "127.0.0.1:1",
+                             "DROVER_SIGNING_KEY", SIGNING_KEY)),
             new Image("drover-reads", Manifests.ROOT.resolve("../functions/reads"), "dev.drover.functions.reads.ReadMain",
                       Map.of("FUNCTION", "migration-get", "REDIS_URL", "redis://127.0.0.1:6379")),
             new Image("drover-writes", Manifests.ROOT.resolve("../functions/writes"), "dev.drover.functions.writes.WriteMain",
@@ -63,6 +64,9 @@ class AotCacheTest {
                       "dev.drover.functions.historyreads.HistoryReadMain",
                       Map.of("FUNCTION", "history-totals", "REDIS_URL", "redis://127.0.0.1:6379",
                              "HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere")),
+            new Image("drover-runs", Manifests.ROOT.resolve("../functions/runs"), "dev.drover.functions.runs.RunMain",
+                      Map.of("FUNCTION", "candidate-start", "REDIS_URL", "redis://127.0.0.1:6379", "TEMPORAL_ADDRESS", "127.0.0.1:1",
+                             "DROVER_SIGNING_KEY", SIGNING_KEY)),
             new Image("drover-console", Manifests.ROOT.resolve("../functions/console"), "dev.drover.console.ConsoleMain",
                       Map.of("FUNCTION", "console", "DROVER_SIGNING_KEY", SIGNING_KEY, "DROVER_API_URL", "http://127.0.0.1:1")));
 

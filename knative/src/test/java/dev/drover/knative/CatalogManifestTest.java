@@ -32,10 +32,10 @@ class CatalogManifestTest {
         return Manifests.all();
     }
 
-    /** The Knative Services that run an image of functions (every function's, the reads', the writes', the history's or the console's), i.e. serve a function. */
+    /** The Knative Services that run an image of functions (every function's, the reads', the writes', the history's, the runs' or the console's), i.e. serve a function. */
     private static List<Service> functionServices(Manifests manifests) {
         return manifests.knativeServices().stream()
-                .filter(s -> container(s).getImage().matches("(.*/)?drover-(functions|reads|writes|history-reads|console)(:.*|@.*)?"))
+                .filter(s -> container(s).getImage().matches("(.*/)?drover-(functions|reads|writes|history-reads|runs|console)(:.*|@.*)?"))
                 .toList();
     }
 

@@ -30,14 +30,16 @@ class ImageConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * The five images of functions: every function's, the read functions' own (ReadCatalog), the write functions'
-     * (WriteCatalog), the history functions' (HistoryReadCatalog), the console's (ConsoleMain).
+     * The six images of functions: every function's, the read functions' own (ReadCatalog), the write functions'
+     * (WriteCatalog), the history functions' (HistoryReadCatalog), the run functions' (RunCatalog), the console's
+     * (ConsoleMain).
      */
     @ParameterizedTest
     @CsvSource({"functions/app, drover-functions, dev.drover.functions.Main",
                 "functions/reads, drover-reads, dev.drover.functions.reads.ReadMain",
                 "functions/writes, drover-writes, dev.drover.functions.writes.WriteMain",
                 "functions/history-reads, drover-history-reads, dev.drover.functions.historyreads.HistoryReadMain",
+                "functions/runs, drover-runs, dev.drover.functions.runs.RunMain",
                 "functions/console, drover-console, dev.drover.console.ConsoleMain"})
     void theImagesOfFunctionsRunTheirMainAsNonRootOnTheManifestsPort(String module, String name, String main) throws Exception {
         JsonNode config = imageConfig(Manifests.ROOT.resolve("../" + module));

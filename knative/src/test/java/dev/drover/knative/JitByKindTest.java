@@ -35,6 +35,7 @@ class JitByKindTest {
                                                               "drover-writes", "../functions/writes",
                                                               "drover-history-reads", "../functions/history-reads",
                                                               "drover-console", "../functions/console",
+                                                              "drover-runs", "../functions/runs",
                                                               "drover-workflows", "../workflows",
                                                               "drover-pg-credential-rotation", "../migrators/pg-credential-rotation");
     private static final Pattern LEVEL = Pattern.compile("intx TieredStopAtLevel\\s*=\\s*(\\d+)");

@@ -8,24 +8,14 @@ import dev.drover.core.history.HistoryRecorder;
 import dev.drover.core.history.RedisOutbox;
 import dev.drover.functions.dryrun.DryRunCandidate;
 import dev.drover.functions.dryrun.MigratorClient;
-import dev.drover.functions.history.Actors;
 import dev.drover.functions.historyreads.HistoryReadCatalog;
 import dev.drover.functions.platform.PlatformKeys;
 import dev.drover.functions.reads.ReadCatalog;
+import dev.drover.functions.runs.RunCatalog;
 import dev.drover.functions.writes.WriteCatalog;
 import dev.drover.functions.registry.RegistryAnnounce;
-import dev.drover.functions.runs.CancelCandidate;
-import dev.drover.functions.runs.CompleteStep;
 import dev.drover.functions.runs.DeadLetters;
-import dev.drover.functions.runs.RetryStep;
-import dev.drover.functions.runs.StartCandidate;
-import dev.drover.functions.runs.StepCallbackFunction;
 import dev.drover.functions.runs.StepRelay;
-import dev.drover.functions.rollouts.BulkAction;
-import dev.drover.functions.rollouts.CreateRollout;
-import dev.drover.functions.rollouts.RolloutAction;
-import dev.drover.workflows.RunStarter;
-import dev.drover.workflows.StepDeadlines;
 
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +68,17 @@ public final class Catalog {
                          p -> make.apply(new HistoryReadCatalog.Parts(p.state().migrations(), p.history().queries())));
     }
 
+    /**
+     * A function that runs: built by {@link RunCatalog} from the state store, the run client, the trusted proxies and
+     * (for {@code candidate-start}, which derives each run's callback token) the signing key; on Knative it runs from
+     * the run functions' own image, {@code drover-runs} ({@link #image}).
+     */
+    private static Entry run(String name) {
+        java.util.function.Function<RunCatalog.Parts, Function> make = RunCatalog.run(name);
+        return new Entry(name, PlatformUse.STATE_AND_RUNS, name.equals(RunCatalog.SIGNER),
+                         p -> make.apply(new RunCatalog.Parts(p.state(), p.runs(), p.trust().proxies(), () -> p.trust().callbackTokens())));
+    }
+
     /** A function that holds the platform's signing key: it signs, derives callback tokens, or checks what was signed. */
     private static Entry signer(String name, PlatformUse use, java.util.function.Function<Platform, Function> make) {
         return new Entry(name, use, true, make);
@@ -98,14 +99,13 @@ public final class Catalog {
             read("candidates-list"),
             read("candidate-get"),
             read("migration-events"),
-            signer("candidate-start", PlatformUse.STATE_AND_RUNS, p -> new StartCandidate(p.state(), new RunStarter(p.state(), p.runs(),
-                    recorder(p), p.trust().callbackTokens(), StepDeadlines.fromEnvironment(System.getenv())), actors(p))),
-            entry("candidate-cancel", PlatformUse.STATE_AND_RUNS, p -> new CancelCandidate(p.state(), p.runs(), recorder(p), actors(p))),
-            entry("candidate-retry-step", PlatformUse.STATE_AND_RUNS, p -> new RetryStep(p.state(), p.runs(), recorder(p), actors(p))),
-            entry("candidate-step-complete", PlatformUse.STATE_AND_RUNS, p -> new CompleteStep(p.state(), p.runs(), recorder(p), actors(p))),
+            run("candidate-start"),
+            run("candidate-cancel"),
+            run("candidate-retry-step"),
+            run("candidate-step-complete"),
             write("candidate-inputs"),
             read("candidate-steps"),
-            entry("step-callback", PlatformUse.STATE_AND_RUNS, p -> new StepCallbackFunction(p.state(), p.runs())),
+            run("step-callback"),
             signer("step-relay", PlatformUse.NONE, p -> new StepRelay(p.brokerUrl(), p.trust().signatures())),
             signer("dead-letters", PlatformUse.STATE_AND_RUNS, p -> new DeadLetters(p.state(), p.runs(), p.trust().signatures())),
             signer("migration-dry-run", PlatformUse.STATE, p -> new DryRunCandidate(p.state(),
@@ -116,15 +116,15 @@ public final class Catalog {
             history("history-steps"),
             history("history-failures"),
             history("history-audit"),
-            entry("rollout-create", PlatformUse.STATE_AND_RUNS, p -> new CreateRollout(p.state(), p.runs(), recorder(p), actors(p))),
+            run("rollout-create"),
             read("rollouts-list"),
             read("rollout-get"),
-            entry("rollout-pause", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("pause", p.state(), p.runs(), recorder(p), actors(p))),
-            entry("rollout-resume", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("resume", p.state(), p.runs(), recorder(p), actors(p))),
-            entry("rollout-promote", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("promote", p.state(), p.runs(), recorder(p), actors(p))),
-            entry("rollout-abort", PlatformUse.STATE_AND_RUNS, p -> new RolloutAction("abort", p.state(), p.runs(), recorder(p), actors(p))),
-            entry("bulk-retry", PlatformUse.STATE_AND_RUNS, p -> new BulkAction("retry", p.state(), p.runs(), recorder(p), actors(p))),
-            entry("bulk-cancel", PlatformUse.STATE_AND_RUNS, p -> new BulkAction("cancel", p.state(), p.runs(), recorder(p), actors(p))),
+            run("rollout-pause"),
+            run("rollout-resume"),
+            run("rollout-promote"),
+            run("rollout-abort"),
+            run("bulk-retry"),
+            run("bulk-cancel"),
             // The console calls the API over HTTP with the person's token: no store of its own.
             signer("console", PlatformUse.NONE, p -> new Console(new ConsoleApi(p.apiUrl()),
                     new SignIn(p.signIn(), p.trust().tokens(), p.trust().keys()))));
@@ -132,10 +132,6 @@ public final class Catalog {
     /** Functions record history into the Redis outbox (ADR 0008): never the database, which they neither need nor wait for. */
     private static HistoryRecorder recorder(Platform p) {
         return RedisOutbox.recorder(p.state().redis(), p.state().keys());
-    }
-
-    private static Actors actors(Platform p) {
-        return new Actors(p.trust().proxies());
     }
 
     public static List<Function> all(Platform platform) {
@@ -188,8 +184,8 @@ public final class Catalog {
 
     /**
      * The image a function runs from on Knative: the read functions' own ({@link ReadCatalog}), the write functions' own
-     * ({@link WriteCatalog}), the history functions' own ({@link HistoryReadCatalog}), the console's own
-     * ({@code ConsoleMain}), or that of every function.
+     * ({@link WriteCatalog}), the history functions' own ({@link HistoryReadCatalog}), the run functions' own
+     * ({@link RunCatalog}), the console's own ({@code ConsoleMain}), or that of every function.
      */
     public static String image(String name) {
         find(name); // an unknown name is refused, as everywhere in the catalog
@@ -201,6 +197,9 @@ public final class Catalog {
         }
         if (HistoryReadCatalog.names().contains(name)) {
             return "drover-history-reads";
+        }
+        if (RunCatalog.names().contains(name)) {
+            return "drover-runs";
         }
         return name.equals("console") ? "drover-console" : "drover-functions";
     }

@@ -8,6 +8,7 @@ import dev.drover.core.http.OpenApiService;
 import dev.drover.core.state.RedisState;
 import dev.drover.functions.historyreads.HistoryReadCatalog;
 import dev.drover.functions.reads.ReadCatalog;
+import dev.drover.functions.runs.RunCatalog;
 import dev.drover.functions.writes.WriteCatalog;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -56,13 +57,14 @@ class FunctionSelectionTest {
     }
 
     /**
-     * The read, write and history functions' images serve what ReadCatalog, WriteCatalog and HistoryReadCatalog list;
+     * The read, write, history and run functions' images serve what ReadCatalog, WriteCatalog, HistoryReadCatalog and
+     * RunCatalog list;
      * the local stack and
      * CatalogManifestTest know the functions from Catalog, so a function missing there would be served nowhere locally
      * and checked against no manifest.
      */
     @Test
-    void everyReadWriteAndHistoryFunctionIsInTheCatalogAndRunsFromItsImage() {
+    void everyFunctionOfAnImageOfItsOwnIsInTheCatalogAndRunsFromThatImage() {
         for (String read : ReadCatalog.names()) {
             assertTrue(Catalog.names().contains(read), read + " is in ReadCatalog but not in Catalog");
             assertEquals("drover-reads", Catalog.image(read), read);
@@ -77,9 +79,16 @@ class FunctionSelectionTest {
             assertEquals("drover-history-reads", Catalog.image(history), history);
             assertEquals("drover.aot", Catalog.aotCache(history), "its image's one cache");
         }
+        assertEquals(12, RunCatalog.names().size(), RunCatalog.names().toString());
+        for (String run : RunCatalog.names()) {
+            assertTrue(Catalog.names().contains(run), run + " is in RunCatalog but not in Catalog");
+            assertEquals("drover-runs", Catalog.image(run), run);
+            assertEquals("drover.aot", Catalog.aotCache(run), "its image's one cache");
+            assertEquals(run.equals("candidate-start"), Catalog.usesSigningKey(run), run + " holds the signing key");
+        }
+        assertEquals("drover-functions", Catalog.image("dead-letters"), "it checks the step events' signatures");
         assertEquals("drover-console", Catalog.image("console"));
         assertEquals("drover.aot", Catalog.aotCache("console"), "its image's one cache");
-        assertEquals("drover-functions", Catalog.image("candidate-start"));
         assertEquals("drover-functions", Catalog.image("registry-announce"), "a subscription, always on, with metrics");
         assertThrows(IllegalArgumentException.class, () -> Catalog.image("no-such-function"));
     }

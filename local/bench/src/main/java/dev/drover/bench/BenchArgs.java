@@ -42,7 +42,7 @@ final class BenchArgs {
 
     /**
      * The jar of the image that runs {@code function} on Knative ({@code Catalog.image}): the read functions' own, the
-     * write functions' own, the history functions' own, the console's, or that of every function; {@code functionsJar=...} overrides it.
+     * write functions' own, the history functions' own, the run functions' own, the console's, or that of every function; {@code functionsJar=...} overrides it.
      */
     static Path functionsJar(Map<String, String> props, String function, String readmeSection) {
         String image = dev.drover.functions.Catalog.image(function);
@@ -51,6 +51,7 @@ final class BenchArgs {
             case "drover-writes" -> "functions/writes";
             case "drover-history-reads" -> "functions/history-reads";
             case "drover-console" -> "functions/console";
+            case "drover-runs" -> "functions/runs";
             default -> "functions/app";
         };
         return jar(props, "functionsJar", module + "/target/" + image + "-0.1.0-SNAPSHOT.jar", readmeSection);

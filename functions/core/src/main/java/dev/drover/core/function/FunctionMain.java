@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What every function process's {@code main} does around starting its functions: logging first, a shutdown hook
  * before the server answers, one line and exit code 2 for a wrong setting, one line once it listens. Shared by the
- * image of every function ({@code drover-functions}) and those of the read, write and history functions
- * ({@code drover-reads}, {@code drover-writes}, {@code drover-history-reads}, through {@link StateFunctionMain}).
+ * image of every function ({@code drover-functions}), those of the read, write, history and run functions
+ * ({@code drover-reads}, {@code drover-writes}, {@code drover-history-reads}, {@code drover-runs}, through
+ * {@link StateFunctionMain}) and the console's ({@code drover-console}).
  */
 public final class FunctionMain {
     private FunctionMain() {

@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * Starts a process of functions that use the state store and nothing else of the platform, as the images made for such
- * functions start it ({@code drover-reads}, {@code drover-writes}; {@code drover-history-reads} around it, with its
- * history database): Redis and the callers' authentication, no metrics, no Temporal, so that each image's class path
- * holds only that (issue 16, ADR 0017). Its readiness asks Redis.
+ * functions start it ({@code drover-reads}, {@code drover-writes}; {@code drover-history-reads} and {@code drover-runs}
+ * around it, with their history database or Temporal client): Redis and the callers' authentication, no metrics, so
+ * that each image's class path holds only that (issue 16, ADR 0017). Its readiness asks Redis.
  */
 public final class StateFunctionMain {
     private StateFunctionMain() {
