@@ -25,13 +25,31 @@ public final class StateFunctionMain {
     private StateFunctionMain() {
     }
 
-    /** A serving process of such functions. */
-    public record Started(WebServer server, List<Function> functions, RedisState state) implements FunctionMain.Serving {
+    /**
+     * A serving process of such functions: closing it stops the server, closes Redis, then releases what the image
+     * opened besides (a history pool, Temporal's client).
+     */
+    public record Started(WebServer server, List<Function> functions, RedisState state, Runnable release) implements FunctionMain.Serving {
         @Override
         public void close() {
-            server.stop();
-            state.close();
+            try {
+                server.stop();
+                state.close();
+            } finally {
+                release.run();
+            }
         }
+    }
+
+    /**
+     * Starts the functions of {@code image} that {@code env} selects, for an image whose functions use Redis alone.
+     *
+     * @see #start(Map, String, Consumer, BiFunction, Runnable)
+     */
+    public static Started start(Map<String, String> env, String image, Consumer<String> check,
+                                BiFunction<RedisState, Optional<String>, List<Function>> build) {
+        return start(env, image, check, build, () -> {
+        });
     }
 
     /**
@@ -40,10 +58,22 @@ public final class StateFunctionMain {
      * @param check refuses, with {@link IllegalArgumentException}, a {@code FUNCTION} the image does not serve
      * @param build the functions one process serves: the one named, or all of the image's when none is named (called
      *              once for each name when {@code FUNCTION} names several)
+     * @param release releases what the image opened for its functions before this start (its history pool, Temporal's
+     *                client): when the process closes, or at once when this start fails
      * @throws IllegalArgumentException when a setting is missing or wrong, or {@code FUNCTION} names no function of the image
      */
     public static Started start(Map<String, String> env, String image, Consumer<String> check,
-                                BiFunction<RedisState, Optional<String>, List<Function>> build) {
+                                BiFunction<RedisState, Optional<String>, List<Function>> build, Runnable release) {
+        try {
+            return open(env, image, check, build, release);
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+    }
+
+    private static Started open(Map<String, String> env, String image, Consumer<String> check,
+                                BiFunction<RedisState, Optional<String>, List<Function>> build, Runnable release) {
         Settings settings = Settings.fromEnvironment(env);
         settings.functions().forEach(check); // a wrong name stops the process before Redis is opened
         FunctionMain.refuseMetrics(settings, image);
@@ -56,7 +86,7 @@ public final class StateFunctionMain {
             JsonLogFormatter.function(settings.function().orElse(image));
             WebServer server = FunctionServer.start(settings, built, List.of(state.readiness()),
                                                     List.of(new OpenApiService(authenticator)), authenticator);
-            return new Started(server, built, state);
+            return new Started(server, built, state, release);
         } catch (RuntimeException e) {
             state.close();
             throw e;

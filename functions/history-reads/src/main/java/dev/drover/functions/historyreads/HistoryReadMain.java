@@ -1,13 +1,10 @@
 package dev.drover.functions.historyreads;
 
-import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionMain;
 import dev.drover.core.function.StateFunctionMain;
 import dev.drover.history.History;
 import dev.drover.history.HistorySettings;
-import io.helidon.webserver.WebServer;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,40 +23,16 @@ public final class HistoryReadMain {
         FunctionMain.run(HistoryReadMain::start);
     }
 
-    /** A serving process of history functions: closing it stops the server, then closes Redis and the pool. */
-    public record Started(StateFunctionMain.Started served, History history) implements FunctionMain.Serving {
-        @Override
-        public WebServer server() {
-            return served.server();
-        }
-
-        @Override
-        public List<Function> functions() {
-            return served.functions();
-        }
-
-        @Override
-        public void close() {
-            served.close();
-            history.close();
-        }
-    }
-
     /**
      * Starts the history functions {@code env} selects.
      *
      * @throws IllegalArgumentException when a setting is missing or wrong, {@code FUNCTION} names no history function,
      *                                  or {@code HISTORY_DB_URL} names no PostgreSQL database
      */
-    static Started start(Map<String, String> env) {
+    static StateFunctionMain.Started start(Map<String, String> env) {
         History history = History.connect(postgres(env));
-        try {
-            return new Started(StateFunctionMain.start(env, IMAGE, HistoryReadCatalog::read, (state, name) -> HistoryReadCatalog.build(
-                    new HistoryReadCatalog.Parts(state.migrations(), history.queries()), name)), history);
-        } catch (RuntimeException e) {
-            history.close();
-            throw e;
-        }
+        return StateFunctionMain.start(env, IMAGE, HistoryReadCatalog::read, (state, name) -> HistoryReadCatalog.build(
+                new HistoryReadCatalog.Parts(state.migrations(), history.queries()), name), history::close);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.drover.functions.historyreads;
 import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
 import dev.drover.core.auth.Role;
+import dev.drover.core.function.StateFunctionMain;
 import dev.drover.core.history.EventKind;
 import dev.drover.core.history.HistoryEvent;
 import dev.drover.core.history.OperatorAction;
@@ -97,7 +98,7 @@ class HistoryReadMainTest {
 
     @Test
     void historyTotalsCountsWhatTheHistoryWriterRecorded() throws Exception {
-        try (HistoryReadMain.Started started = HistoryReadMain.start(env("history-totals", URL))) {
+        try (StateFunctionMain.Started started = HistoryReadMain.start(env("history-totals", URL))) {
             assertEquals(List.of("history-totals"), started.functions().stream().map(f -> f.spec().name()).toList());
             int port = started.server().port();
             HttpResponse<String> totals = get(port, "/history/totals?migration=" + MIGRATION, ISSUER.userToken("vera", Role.VIEWER));
@@ -115,7 +116,7 @@ class HistoryReadMainTest {
 
     @Test
     void withoutFunctionItServesEveryHistoryFunction() throws Exception {
-        try (HistoryReadMain.Started started = HistoryReadMain.start(env(null, URL))) {
+        try (StateFunctionMain.Started started = HistoryReadMain.start(env(null, URL))) {
             assertEquals(HistoryReadCatalog.names(), started.functions().stream().map(f -> f.spec().name()).toList());
             int port = started.server().port();
             HttpResponse<String> audit = get(port, "/history/audit?migration=" + MIGRATION, ISSUER.userToken("ada", Role.ADMIN));
@@ -132,7 +133,7 @@ class HistoryReadMainTest {
 
     @Test
     void whileTheDatabaseIsDownItIsReadyAndAnswers503() throws Exception {
-        try (HistoryReadMain.Started started = HistoryReadMain.start(env("history-totals", "jdbc:postgresql://127.0.0.1:1/drover"))) {
+        try (StateFunctionMain.Started started = HistoryReadMain.start(env("history-totals", "jdbc:postgresql://127.0.0.1:1/drover"))) {
             int port = started.server().port();
             assertEquals(204, get(port, "/observe/health/ready", null).statusCode(), "readiness asks Redis, not the history");
             HttpResponse<String> totals = get(port, "/history/totals?migration=" + MIGRATION, ISSUER.userToken("vera", Role.VIEWER));

@@ -1,7 +1,6 @@
 package dev.drover.functions.runs;
 
 import dev.drover.contract.signing.SigningKeys;
-import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionMain;
 import dev.drover.core.function.StateFunctionMain;
 import dev.drover.core.signing.CallbackTokens;
@@ -9,9 +8,7 @@ import dev.drover.functions.trust.TrustedProxies;
 import dev.drover.workflows.RunClient;
 import dev.drover.workflows.TemporalSettings;
 import io.helidon.common.LazyValue;
-import io.helidon.webserver.WebServer;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,25 +28,6 @@ public final class RunMain {
         FunctionMain.run(RunMain::start);
     }
 
-    /** A serving process of run functions: closing it stops the server, then closes Redis and Temporal's connection. */
-    public record Started(StateFunctionMain.Started served, RunClient runs) implements FunctionMain.Serving {
-        @Override
-        public WebServer server() {
-            return served.server();
-        }
-
-        @Override
-        public List<Function> functions() {
-            return served.functions();
-        }
-
-        @Override
-        public void close() {
-            served.close();
-            runs.workflowClient().getWorkflowServiceStubs().shutdown();
-        }
-    }
-
     /**
      * Starts the run functions {@code env} selects.
      *
@@ -57,16 +35,11 @@ public final class RunMain {
      *                                  {@code DROVER_TRUSTED_PROXIES}, {@code DROVER_SIGNING_KEY} where
      *                                  {@code candidate-start} is served), or {@code FUNCTION} names no run function
      */
-    static Started start(Map<String, String> env) {
+    static StateFunctionMain.Started start(Map<String, String> env) {
         TrustedProxies proxies = TrustedProxies.fromEnvironment(env);
         LazyValue<CallbackTokens> callbackTokens = LazyValue.create(() -> new CallbackTokens(SigningKeys.fromEnvironment(env)));
         RunClient runs = new RunClient(TemporalSettings.fromEnvironment(env).client());
-        try {
-            return new Started(StateFunctionMain.start(env, IMAGE, RunCatalog::run, (state, name) -> RunCatalog.build(
-                    new RunCatalog.Parts(state, runs, proxies, callbackTokens), name)), runs);
-        } catch (RuntimeException e) {
-            runs.workflowClient().getWorkflowServiceStubs().shutdown();
-            throw e;
-        }
+        return StateFunctionMain.start(env, IMAGE, RunCatalog::run, (state, name) -> RunCatalog.build(
+                new RunCatalog.Parts(state, runs, proxies, callbackTokens), name), runs.workflowClient().getWorkflowServiceStubs()::shutdown);
     }
 }

@@ -7,6 +7,7 @@ import dev.drover.contract.model.Migration;
 import dev.drover.contract.model.Step;
 import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.auth.Role;
+import dev.drover.core.function.StateFunctionMain;
 import dev.drover.core.state.RedisState;
 import dev.drover.issuer.DevIssuer;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -75,7 +76,7 @@ class RunMainTest {
     @Test
     void candidateStartStartsARunInTemporalAndCancelAsksItToStop() throws Exception {
         String id = migration();
-        try (RunMain.Started started = RunMain.start(env(null, "127.0.0.1:" + TEMPORAL_PORT))) {
+        try (StateFunctionMain.Started started = RunMain.start(env(null, "127.0.0.1:" + TEMPORAL_PORT))) {
             assertEquals(RunCatalog.names(), started.functions().stream().map(f -> f.spec().name()).toList());
             int port = started.server().port();
             String operator = ISSUER.userToken("olga", Role.OPERATOR);
@@ -100,7 +101,7 @@ class RunMainTest {
     @Test
     void whileTemporalIsDownItIsReadyAndAStartAnswers503() throws Exception {
         String id = migration();
-        try (RunMain.Started started = RunMain.start(env("candidate-start", "127.0.0.1:1"))) {
+        try (StateFunctionMain.Started started = RunMain.start(env("candidate-start", "127.0.0.1:1"))) {
             int port = started.server().port();
             assertEquals(204, send(port, "GET", "/observe/health/ready", null, null).statusCode(), "readiness asks Redis, not Temporal");
             HttpResponse<String> start = send(port, "POST", "/migrations/" + id + "/candidates/payments/start",
@@ -118,7 +119,7 @@ class RunMainTest {
         assertTrue(refused.getMessage().startsWith("DROVER_SIGNING_KEY is not set"), refused.getMessage());
         Map<String, String> cancelOnly = env("candidate-cancel", "127.0.0.1:" + TEMPORAL_PORT);
         cancelOnly.remove("DROVER_SIGNING_KEY");
-        try (RunMain.Started started = RunMain.start(cancelOnly)) {
+        try (StateFunctionMain.Started started = RunMain.start(cancelOnly)) {
             assertEquals(List.of("candidate-cancel"), started.functions().stream().map(f -> f.spec().name()).toList());
         }
     }
