@@ -11,6 +11,7 @@ import dev.drover.core.auth.TokenVerifier;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionMain;
 import dev.drover.core.function.FunctionServer;
+import dev.drover.core.function.ImageFunctions;
 import dev.drover.core.function.Settings;
 import dev.drover.core.http.OpenApiService;
 import dev.drover.core.logging.JsonLogFormatter;
@@ -56,8 +57,7 @@ public final class ConsoleMain {
         for (String name : settings.functions()) {
             if (!name.equals("console")) {
                 throw new IllegalArgumentException("FUNCTION=" + name + " names no function of this image (" + IMAGE
-                        + " serves the console alone; the others run from drover-functions, drover-reads, drover-writes or "
-                        + "drover-history-reads); known: console");
+                        + " serves the console alone; " + ImageFunctions.OTHERS + "); known: console");
             }
         }
         FunctionMain.refuseMetrics(settings, IMAGE);

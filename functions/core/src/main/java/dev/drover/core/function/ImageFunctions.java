@@ -15,18 +15,18 @@ import java.util.TreeSet;
  * @param <P> what the image's functions are built from
  */
 public final class ImageFunctions<P> {
+    /** Where a function of another image runs, for a refusal: each image says only what it serves. */
+    public static final String OTHERS = "another function runs from its own image or drover-functions (knative/README.md, \"Images\")";
+
     private final String kind;
-    private final String others;
     private final Map<String, java.util.function.Function<P, Function>> functions;
 
     /**
-     * @param kind      what the functions are, for the refusal of another name ("read", "write", "history")
-     * @param others    where the other functions run, for the same refusal
+     * @param kind      what the functions are, for the refusal of another name ("read", "write", "history", "run")
      * @param functions each function's name and how it is built, in the order they are served
      */
-    public ImageFunctions(String kind, String others, Map<String, java.util.function.Function<P, Function>> functions) {
+    public ImageFunctions(String kind, Map<String, java.util.function.Function<P, Function>> functions) {
         this.kind = kind;
-        this.others = others;
         this.functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions));
     }
 
@@ -44,7 +44,7 @@ public final class ImageFunctions<P> {
         java.util.function.Function<P, Function> make = functions.get(name);
         if (make == null) {
             throw new IllegalArgumentException("FUNCTION=" + name + " names no " + kind + " function (this image serves the " + kind
-                    + " functions alone; the others run from " + others + "); known: " + String.join(", ", new TreeSet<>(functions.keySet())));
+                    + " functions alone; " + OTHERS + "); known: " + String.join(", ", new TreeSet<>(functions.keySet())));
         }
         return make;
     }

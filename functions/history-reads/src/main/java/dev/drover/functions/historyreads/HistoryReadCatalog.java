@@ -31,7 +31,7 @@ public final class HistoryReadCatalog {
     public record Parts(MigrationStore migrations, HistoryQueries queries) {
     }
 
-    private static final ImageFunctions<Parts> READS = new ImageFunctions<>("history", "drover-functions, drover-reads or drover-writes", reads());
+    private static final ImageFunctions<Parts> READS = new ImageFunctions<>("history", reads());
 
     private static Map<String, java.util.function.Function<Parts, Function>> reads() {
         Map<String, java.util.function.Function<Parts, Function>> reads = new LinkedHashMap<>();

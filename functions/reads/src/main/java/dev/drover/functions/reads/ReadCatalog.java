@@ -30,7 +30,7 @@ public final class ReadCatalog {
     private ReadCatalog() {
     }
 
-    private static final ImageFunctions<RedisState> READS = new ImageFunctions<>("read", "drover-functions", reads());
+    private static final ImageFunctions<RedisState> READS = new ImageFunctions<>("read", reads());
 
     private static Map<String, java.util.function.Function<RedisState, Function>> reads() {
         Map<String, java.util.function.Function<RedisState, Function>> reads = new LinkedHashMap<>();

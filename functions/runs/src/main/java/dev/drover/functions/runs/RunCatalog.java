@@ -51,8 +51,7 @@ public final class RunCatalog {
     /** The one run function that holds the platform's signing key (its Knative Service mounts it). */
     public static final String SIGNER = "candidate-start";
 
-    private static final ImageFunctions<Parts> RUNS = new ImageFunctions<>(
-            "run", "drover-functions, drover-reads, drover-writes or drover-history-reads", runs());
+    private static final ImageFunctions<Parts> RUNS = new ImageFunctions<>("run", runs());
 
     private static Map<String, java.util.function.Function<Parts, Function>> runs() {
         Map<String, java.util.function.Function<Parts, Function>> runs = new LinkedHashMap<>();

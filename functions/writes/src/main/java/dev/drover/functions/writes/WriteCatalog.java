@@ -33,7 +33,7 @@ public final class WriteCatalog {
         }
     }
 
-    private static final ImageFunctions<Parts> WRITES = new ImageFunctions<>("write", "drover-functions or drover-reads", writes());
+    private static final ImageFunctions<Parts> WRITES = new ImageFunctions<>("write", writes());
 
     private static Map<String, java.util.function.Function<Parts, Function>> writes() {
         Map<String, java.util.function.Function<Parts, Function>> writes = new LinkedHashMap<>();
