@@ -58,10 +58,8 @@ class FunctionSelectionTest {
 
     /**
      * The read, write, history and run functions' images serve what ReadCatalog, WriteCatalog, HistoryReadCatalog and
-     * RunCatalog list;
-     * the local stack and
-     * CatalogManifestTest know the functions from Catalog, so a function missing there would be served nowhere locally
-     * and checked against no manifest.
+     * RunCatalog list; the local stack and CatalogManifestTest know the functions from Catalog, so a function missing
+     * there would be served nowhere locally and checked against no manifest.
      */
     @Test
     void everyFunctionOfAnImageOfItsOwnIsInTheCatalogAndRunsFromThatImage() {

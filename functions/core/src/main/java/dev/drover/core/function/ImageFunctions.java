@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The functions an image of their own serves (the reads', the writes', the history's), each built from what that image
- * opens ({@code P}): by name for its Knative Service ({@code FUNCTION=name}), all of them without one. The image of
- * every function builds them from here too.
+ * The functions an image of their own serves (the reads', the writes', the history's, the runs'), each built from what
+ * that image opens ({@code P}): by name for its Knative Service ({@code FUNCTION=name}), all of them without one. The
+ * image of every function builds them from here too.
  *
  * @param <P> what the image's functions are built from
  */
