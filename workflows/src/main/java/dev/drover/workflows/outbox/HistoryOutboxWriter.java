@@ -31,6 +31,7 @@ public final class HistoryOutboxWriter implements AutoCloseable {
     static final String FIELD = RedisOutbox.FIELD;
     private static final System.Logger LOGGER = System.getLogger(HistoryOutboxWriter.class.getName());
     private static final int BATCH = 100;
+    private static final Duration CLAIM_EVERY = Duration.ofSeconds(1);
     // XACK and XDEL together: an entry acknowledged but left in the stream would never be read again.
     private static final String ACK_DELETE = "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) return redis.call('XDEL', KEYS[1], ARGV[2])";
 
@@ -63,6 +64,15 @@ public final class HistoryOutboxWriter implements AutoCloseable {
     private final AtomicLong poison = new AtomicLong();
     private volatile boolean running;
     private volatile boolean groupReady;
+    /*
+     * Checked on every pass, this consumer's own pending entries and other consumers' idle ones cost two Redis round
+     * trips per pass, and under load a pass persists a few entries (ADR 0019, 2026-12-05 afternoon). Our own can only
+     * be pending after a start (a crash of this process) or a failed pass; others' are looked for at most every
+     * claimEvery, which at most delays taking over a dead writer's entries by that much beyond claimIdle.
+     */
+    private boolean ownMayBePending = true;
+    private final long claimEvery;
+    private long lastClaim;
     private Thread thread;
 
     /**
@@ -79,6 +89,8 @@ public final class HistoryOutboxWriter implements AutoCloseable {
         this.consumer = consumer;
         this.claimIdle = claimIdle;
         this.crashes = crashes;
+        this.claimEvery = Math.min(claimIdle.toNanos(), CLAIM_EVERY.toNanos());
+        this.lastClaim = System.nanoTime() - claimEvery;
     }
 
     public HistoryOutboxWriter(UnifiedJedis redis, Keys keys, History history, String consumer) {
@@ -137,20 +149,34 @@ public final class HistoryOutboxWriter implements AutoCloseable {
     }
 
     private int drainOnce(Duration block) {
-        int done = 0;
-        done += persistAll(own(), true);
-        Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(stream, GROUP, consumer, claimIdle.toMillis(),
-                                                                              new StreamEntryID(0, 0),
-                                                                              new XAutoClaimParams().count(BATCH));
-        done += persistAll(claimed.getValue(), true);
-        var fresh = redis.xreadGroup(GROUP, consumer, new XReadGroupParams().count(BATCH).block((int) Math.max(1, block.toMillis())),
-                                     Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        if (fresh != null) {
-            for (var read : fresh) {
-                done += persistAll(read.getValue(), false);
+        try {
+            int done = 0;
+            if (ownMayBePending) {
+                List<StreamEntry> own = own();
+                done += persistAll(own, true);
+                ownMayBePending = own.size() == BATCH;
             }
+            long now = System.nanoTime();
+            if (now - lastClaim >= claimEvery) {
+                Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(stream, GROUP, consumer, claimIdle.toMillis(),
+                                                                                      new StreamEntryID(0, 0),
+                                                                                      new XAutoClaimParams().count(BATCH));
+                done += persistAll(claimed.getValue(), true);
+                // a full batch: more may be idle, so the next pass claims again
+                lastClaim = claimed.getValue().size() == BATCH ? now - claimEvery : now;
+            }
+            var fresh = redis.xreadGroup(GROUP, consumer, new XReadGroupParams().count(BATCH).block((int) Math.max(1, block.toMillis())),
+                                         Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            if (fresh != null) {
+                for (var read : fresh) {
+                    done += persistAll(read.getValue(), false);
+                }
+            }
+            return done;
+        } catch (RuntimeException e) {
+            ownMayBePending = true; // what this pass read and did not acknowledge stays pending in this consumer's name
+            throw e;
         }
-        return done;
     }
 
     /** Drains until nothing is left to read (tests, and a process that stops). */

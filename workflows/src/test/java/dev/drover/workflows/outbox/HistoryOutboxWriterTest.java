@@ -224,6 +224,83 @@ class HistoryOutboxWriterTest {
         }
     }
 
+    /** The test's Redis, counting the writer's reads of pending entries (its own, from 0-0) and of idle ones (XAUTOCLAIM). */
+    private static final class CountingRedis extends redis.clients.jedis.UnifiedJedis {
+        final AtomicInteger ownReads = new AtomicInteger();
+        final AtomicInteger claims = new AtomicInteger();
+
+        CountingRedis(URI url) {
+            super(new redis.clients.jedis.providers.PooledConnectionProvider(new redis.clients.jedis.HostAndPort(url.getHost(), url.getPort())),
+                  1, Duration.ofSeconds(1));
+        }
+
+        @Override
+        public List<Map.Entry<String, List<redis.clients.jedis.resps.StreamEntry>>> xreadGroup(
+                String group, String consumer, redis.clients.jedis.params.XReadGroupParams params,
+                Map<String, redis.clients.jedis.StreamEntryID> streams) {
+            if (streams.containsValue(new redis.clients.jedis.StreamEntryID(0, 0))) {
+                ownReads.incrementAndGet();
+            }
+            return super.xreadGroup(group, consumer, params, streams);
+        }
+
+        @Override
+        public Map.Entry<redis.clients.jedis.StreamEntryID, List<redis.clients.jedis.resps.StreamEntry>> xautoclaim(
+                String key, String group, String consumer, long minIdleTime, redis.clients.jedis.StreamEntryID start,
+                redis.clients.jedis.params.XAutoClaimParams params) {
+            claims.incrementAndGet();
+            return super.xautoclaim(key, group, consumer, minIdleTime, start, params);
+        }
+    }
+
+    @Test
+    void underSteadyLoadAWriterLooksForPendingEntriesOnlyWhereSomeCanBe() {
+        // Each pass read its own pending entries and claimed idle ones: two Redis round trips per pass, and a pass under
+        // load persists a few entries. Its own can only be pending after its start or a failed pass.
+        Instant at = Instant.parse("2026-01-02T00:00:00Z");
+        AtomicInteger committed = new AtomicInteger();
+        try (CountingRedis redis = new CountingRedis(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")))) {
+            HistoryOutboxWriter writer = new HistoryOutboxWriter(redis, state.keys(), history, "worker-0", Duration.ofSeconds(30), where -> {
+                if (where.equals("committed") && committed.incrementAndGet() == 15) {
+                    throw new IllegalStateException("Redis went away between the commit and the XACK");
+                }
+            });
+            long started = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                outbox.write(new OperatorAction(at, "ben", "retry", MIGRATION, "c" + i, "run-b" + i, "127.0.0.1", Map.of()));
+                assertEquals(1, writer.drain(Duration.ofMillis(1)));
+            }
+            assertEquals(1, redis.ownReads.get(), "its own pending entries once, at its start");
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            assertTrue(redis.claims.get() <= 1 + seconds, "idle entries at most once a second: " + redis.claims.get());
+
+            for (int i = 10; i < 15; i++) {
+                outbox.write(new OperatorAction(at, "ben", "retry", MIGRATION, "c" + i, "run-b" + i, "127.0.0.1", Map.of()));
+            }
+            assertThrows(IllegalStateException.class, () -> writer.drain(Duration.ofMillis(1)));
+            assertEquals(1, writer.backlog(), "the 15th entry, committed and not acknowledged, is pending in the writer's name");
+            assertEquals(1, writer.drain(Duration.ofMillis(1)), "the next pass reads its own pending entry again");
+            assertEquals(2, redis.ownReads.get());
+            assertEquals(0, writer.backlog());
+            assertEquals(1, writer.figures().duplicates(), "persisted once: the second delivery inserted nothing");
+            writer.drain(Duration.ofMillis(1));
+            assertEquals(2, redis.ownReads.get(), "and not after a pass that went well");
+        }
+    }
+
+    @Test
+    void aRunningWriterTakesOverADeadWritersEntriesOnceTheyAreIdle() throws Exception {
+        HistoryOutboxWriter running = new HistoryOutboxWriter(state.redis(), state.keys(), history, "writer-b", Duration.ofMillis(300),
+                                                              HistoryOutboxWriter.Crashes.NONE);
+        assertEquals(0, running.drain(Duration.ofMillis(1)), "it has looked for idle entries: none yet");
+        appendTenRuns();
+        assertThrows(Killed.class, () -> killedAt("read", 1, "writer-a").drainAll());
+        assertEquals(0, running.drain(Duration.ofMillis(1)), "writer-a's 30 are pending, not idle yet");
+        Thread.sleep(400);
+        assertEquals(30, running.drain(Duration.ofMillis(1)), "idle for longer than 300 ms: taken over without a restart");
+        assertExactlyOnce();
+    }
+
     private static void awaitBacklog(HistoryOutboxWriter writer, long backlog) throws InterruptedException {
         long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (writer.backlog() != backlog && System.nanoTime() < until) {
