@@ -10,6 +10,7 @@ import dev.drover.local.stack.LocalStackSettings;
 import dev.drover.migrator.Migrator;
 import dev.drover.workflows.CandidateRunWorkflow;
 import dev.drover.workflows.RunClient;
+import dev.drover.workflows.TemporalSettings;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -321,9 +322,9 @@ public final class RunBench {
             port = socket.getLocalPort();
         }
         try (EmbeddedTemporal server = EmbeddedTemporal.start("127.0.0.1", port)) {
-            io.temporal.serviceclient.WorkflowServiceStubs service = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
-                    io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
-            WorkflowClient client = WorkflowClient.newInstance(service);
+            // As the local stack's clients of its embedded server (no gzip, no worker heartbeats)
+            WorkflowClient client = new TemporalSettings("127.0.0.1:" + port, "default").client(TemporalSettings.Server.EMBEDDED);
+            io.temporal.serviceclient.WorkflowServiceStubs service = client.getWorkflowServiceStubs();
             String queue = kind.equals("state") ? RunClient.TASK_QUEUE : "bench-floor"; // RunStarter starts runs on the run queue
             WorkerFactory factory = WorkerFactory.newInstance(client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
                     .setUsingVirtualWorkflowThreads(true).build());

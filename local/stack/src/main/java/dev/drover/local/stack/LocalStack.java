@@ -88,7 +88,7 @@ public final class LocalStack implements AutoCloseable {
     private boolean daprTokenGiven;
     private String temporalAddress;
     private RunWorker.Cache workerCache = RunWorker.Cache.STICKY;
-    private boolean workerHeartbeats = true;
+    private TemporalSettings.Server temporalServer = TemporalSettings.Server.CLUSTER;
     private WebServer api;
     private DaprSidecar dapr;
     private Broker broker;
@@ -156,7 +156,7 @@ public final class LocalStack implements AutoCloseable {
             listeners.add(new Listener("temporal", bind, temporal.port()));
             temporalAddress = connectHost + ":" + temporal.port();
             workerCache = RunWorker.Cache.NONE;
-            workerHeartbeats = false; // temporal-test-server does not implement them
+            temporalServer = TemporalSettings.Server.EMBEDDED; // no worker heartbeats, no gzip: TemporalSettings.client
             int orphans = OrphanedRuns.cancelAll(state);
             if (orphans > 0) {
                 System.getLogger(LocalStack.class.getName()).log(System.Logger.Level.WARNING,
@@ -164,7 +164,7 @@ public final class LocalStack implements AutoCloseable {
                                 + "server keeps nothing across restarts); their candidates are back to not started");
             }
         }
-        workflowClient = new TemporalSettings(temporalAddress, "default").client(workerHeartbeats);
+        workflowClient = new TemporalSettings(temporalAddress, "default").client(temporalServer);
         parts.push(() -> workflowClient.getWorkflowServiceStubs().shutdownNow());
 
         String prefix = settings.functions().redisPrefix() + "local:";
@@ -313,7 +313,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public synchronized RunWorker startWorker(DaprClient publishing) {
         stopWorker(false);
-        workerClient = new TemporalSettings(temporalAddress, "default").client(workerHeartbeats);
+        workerClient = new TemporalSettings(temporalAddress, "default").client(temporalServer);
         worker = RunWorker.start(workerClient, state, publishing, PUBSUB, callbackUri().toString(), workerCache, keys);
         return worker;
     }
