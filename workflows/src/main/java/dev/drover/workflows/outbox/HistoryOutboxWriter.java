@@ -65,10 +65,11 @@ public final class HistoryOutboxWriter implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean groupReady;
     /*
-     * Checked on every pass, this consumer's own pending entries and other consumers' idle ones cost two Redis round
-     * trips per pass, and under load a pass persists a few entries (ADR 0019, 2026-12-05 afternoon). Our own can only
-     * be pending after a start (a crash of this process) or a failed pass; others' are looked for at most every
-     * claimEvery, which at most delays taking over a dead writer's entries by that much beyond claimIdle.
+     * Looked for on every pass, this consumer's own pending entries and other consumers' idle ones cost two Redis round
+     * trips a pass, and under load a pass persists one or two entries (ADR 0019, 2026-12-05 afternoon addendum). This
+     * consumer's own can only be pending after its start (a crash of this process) or a failed pass; other consumers'
+     * are looked for at most every claimEvery, which delays taking over a dead writer's entries by at most that much
+     * beyond claimIdle.
      */
     private boolean ownMayBePending = true;
     private final long claimEvery;
