@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -197,6 +198,10 @@ class AotCacheTest {
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertTrue(!output.contains("Exception in thread"), "the function stopped cleanly: " + output);
+        // gRPC's Netty (the run functions' and dead-letters' Temporal client) calls sun.misc.Unsafe and loads a native
+        // library at start: without the image's flags saying so, the JDK warns in eight lines on stderr
+        assertFalse(output.contains("WARNING: A terminally deprecated method") || output.contains("WARNING: A restricted method"),
+                    "no JDK warning in the pod's log: " + output);
     }
 
     static Stream<Arguments> imagesAndJavaOptions() {

@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
 public final class ColdStartBench {
     /** The image's flags (root pom, Jib's jvmFlags), less user.home. */
     static final List<String> IMAGE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=60",
-                                                    "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
+                                                    "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
+                                                    "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
