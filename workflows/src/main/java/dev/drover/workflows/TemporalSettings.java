@@ -33,7 +33,7 @@ public record TemporalSettings(String address, String namespace) {
     }
 
     /**
-     * A client of {@code server}. One of the embedded server differs in two ways:
+     * A client of {@code server}. A client of the embedded server differs from the SDK's in two ways:
      * <ul>
      *   <li>Its workers send no worker heartbeats. The SDK (1.38) sends them from every worker, once a minute from its
      *       start; temporal-test-server does not implement them, and the SDK said so in a WARNING at every start of the
