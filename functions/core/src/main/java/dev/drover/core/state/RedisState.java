@@ -9,6 +9,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -75,11 +76,11 @@ public final class RedisState implements AutoCloseable {
         // borrowing a connection was a fifth of a read's time (issue 16). Idle ones are kept, not closed and reopened.
         pool.setMaxTotal(POOL_SIZE);
         pool.setMaxIdle(POOL_SIZE);
-        return RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(url))
-                .clientConfig(DefaultJedisClientConfig.builder(url).build())
-                .poolConfig(pool)
-                .build();
+        DroppingConnections connections = new DroppingConnections(JedisURIHelper.getHostAndPort(url),
+                                                                  DefaultJedisClientConfig.builder(url).build());
+        PooledConnectionProvider provider = new PooledConnectionProvider(connections, pool);
+        connections.dropIdleOf(provider.getPool());
+        return RedisClient.builder().connectionProvider(provider).build();
     }
 
     /**
