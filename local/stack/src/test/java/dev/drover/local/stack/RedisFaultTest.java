@@ -66,7 +66,7 @@ class RedisFaultTest {
         try (PrivateRedis redis = new PrivateRedis().start();
              dev.drover.core.state.RedisState state = dev.drover.core.state.RedisState.connect(redis.url(), "drover-test-" + UUID.randomUUID() + ":")) {
             // 16 commands at once leave 16 open connections idle in the pool, each to the Redis about to be killed
-            assertEquals(0, pingsFailing(state, 16));
+            assertEquals(0, commandsFailing(state, 16));
             redis.kill();
             redis.start();
             try {
@@ -75,11 +75,11 @@ class RedisFaultTest {
                 // the first command after the restart may fail (a 503 state_unavailable in a function)
             }
             // Kept, the other 15 idle connections would each fail a command when requests come at once, as they do
-            assertEquals(0, pingsFailing(state, 16), "commands after the first found no dead connection");
+            assertEquals(0, commandsFailing(state, 16), "commands after the first found no dead connection");
         }
     }
 
-    private static int pingsFailing(dev.drover.core.state.RedisState state, int atOnce) throws Exception {
+    private static int commandsFailing(dev.drover.core.state.RedisState state, int atOnce) throws Exception {
         java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(atOnce);
         java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
