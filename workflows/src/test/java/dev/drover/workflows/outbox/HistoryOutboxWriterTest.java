@@ -9,6 +9,13 @@ import dev.drover.history.Metrics;
 import dev.drover.core.history.OperatorAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.resps.StreamEntry;
 
 import java.net.URI;
 import java.time.Duration;
@@ -17,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -159,14 +167,14 @@ class HistoryOutboxWriterTest {
 
     @Test
     void anUnreadableEntryIsSetAsideWithoutBlockingTheRest() {
-        state.redis().xadd(state.keys().historyOutbox(), redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("e", "{not json"));
+        state.redis().xadd(state.keys().historyOutbox(), StreamEntryID.NEW_ENTRY, Map.of("e", "{not json"));
         appendTenRuns();
         HistoryOutboxWriter writer = new HistoryOutboxWriter(state.redis(), state.keys(), history, "w");
         writer.drainAll();
         assertExactlyOnce();
         assertEquals(1, writer.figures().poison());
-        List<redis.clients.jedis.resps.StreamEntry> dead = state.redis().xrange(state.keys().historyOutbox() + ":dead",
-                                                                                (redis.clients.jedis.StreamEntryID) null, null);
+        List<StreamEntry> dead = state.redis().xrange(state.keys().historyOutbox() + ":dead",
+                                                                                (StreamEntryID) null, null);
         assertEquals(1, dead.size());
         assertEquals("{not json", dead.getFirst().getFields().get("e"), "set aside as it was written, for a person to read");
         assertTrue(dead.getFirst().getFields().get("id").matches("\\d+-\\d+"), "with the outbox entry's id");
@@ -213,7 +221,7 @@ class HistoryOutboxWriterTest {
         down.close();
         HistoryOutboxWriter writer = new HistoryOutboxWriter(state.redis(), state.keys(), down, "worker-0").start();
         try {
-            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (writer.figures().failures() < 2 && System.nanoTime() < until) {
                 Thread.sleep(20);
             }
@@ -225,29 +233,29 @@ class HistoryOutboxWriterTest {
     }
 
     /** The test's Redis, counting the writer's reads of pending entries (its own, from 0-0) and of idle ones (XAUTOCLAIM). */
-    private static final class CountingRedis extends redis.clients.jedis.UnifiedJedis {
+    private static final class CountingRedis extends UnifiedJedis {
         final AtomicInteger ownReads = new AtomicInteger();
         final AtomicInteger claims = new AtomicInteger();
 
         CountingRedis(URI url) {
-            super(new redis.clients.jedis.providers.PooledConnectionProvider(new redis.clients.jedis.HostAndPort(url.getHost(), url.getPort())),
+            super(new PooledConnectionProvider(new HostAndPort(url.getHost(), url.getPort())),
                   1, Duration.ofSeconds(1));
         }
 
         @Override
-        public List<Map.Entry<String, List<redis.clients.jedis.resps.StreamEntry>>> xreadGroup(
-                String group, String consumer, redis.clients.jedis.params.XReadGroupParams params,
-                Map<String, redis.clients.jedis.StreamEntryID> streams) {
-            if (streams.containsValue(new redis.clients.jedis.StreamEntryID(0, 0))) {
+        public List<Map.Entry<String, List<StreamEntry>>> xreadGroup(
+                String group, String consumer, XReadGroupParams params,
+                Map<String, StreamEntryID> streams) {
+            if (streams.containsValue(new StreamEntryID(0, 0))) {
                 ownReads.incrementAndGet();
             }
             return super.xreadGroup(group, consumer, params, streams);
         }
 
         @Override
-        public Map.Entry<redis.clients.jedis.StreamEntryID, List<redis.clients.jedis.resps.StreamEntry>> xautoclaim(
-                String key, String group, String consumer, long minIdleTime, redis.clients.jedis.StreamEntryID start,
-                redis.clients.jedis.params.XAutoClaimParams params) {
+        public Map.Entry<StreamEntryID, List<StreamEntry>> xautoclaim(
+                String key, String group, String consumer, long minIdleTime, StreamEntryID start,
+                XAutoClaimParams params) {
             claims.incrementAndGet();
             return super.xautoclaim(key, group, consumer, minIdleTime, start, params);
         }
@@ -271,7 +279,7 @@ class HistoryOutboxWriterTest {
                 assertEquals(1, writer.drain(Duration.ofMillis(1)));
             }
             assertEquals(1, redis.ownReads.get(), "its own pending entries once, at its start");
-            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
             assertTrue(redis.claims.get() <= 1 + seconds, "idle entries at most once a second: " + redis.claims.get());
 
             for (int i = 10; i < 15; i++) {
@@ -302,7 +310,7 @@ class HistoryOutboxWriterTest {
     }
 
     private static void awaitBacklog(HistoryOutboxWriter writer, long backlog) throws InterruptedException {
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (writer.backlog() != backlog && System.nanoTime() < until) {
             Thread.sleep(20);
         }

@@ -2,14 +2,19 @@ package dev.drover.local.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.function.Settings;
+import dev.drover.core.state.RedisState;
 import dev.drover.contract.run.CallbackStatus;
 import dev.drover.history.HistorySettings;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,14 +69,14 @@ class RedisFaultTest {
     @Test
     void afterARedisRestartOneCommandFindsADeadConnectionAndTheNextOnesDoNot() throws Exception {
         try (PrivateRedis redis = new PrivateRedis().start();
-             dev.drover.core.state.RedisState state = dev.drover.core.state.RedisState.connect(redis.url(), "drover-test-" + UUID.randomUUID() + ":")) {
+             RedisState state = RedisState.connect(redis.url(), "drover-test-" + UUID.randomUUID() + ":")) {
             // 16 commands at once leave 16 open connections idle in the pool, each to the Redis about to be killed
             assertEquals(0, commandsFailing(state, 16));
             redis.kill();
             redis.start();
             try {
                 state.redis().ping(); // the pool's last used connection: dead
-            } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
+            } catch (JedisConnectionException expected) {
                 // the first command after the restart may fail (a 503 state_unavailable in a function)
             }
             // Kept, the other 15 idle connections would each fail a command when requests come at once, as they do
@@ -79,17 +84,17 @@ class RedisFaultTest {
         }
     }
 
-    private static int commandsFailing(dev.drover.core.state.RedisState state, int atOnce) throws Exception {
-        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(atOnce);
-        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    private static int commandsFailing(RedisState state, int atOnce) throws Exception {
+        CountDownLatch all = new CountDownLatch(atOnce);
+        AtomicInteger failed = new AtomicInteger();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < atOnce; i++) {
                 threads.submit(() -> {
                     all.countDown();
                     try {
                         all.await(); // all borrow at the same time: each holds a connection of its own
                         state.redis().blpop(0.2, "nothing-" + UUID.randomUUID());
-                    } catch (redis.clients.jedis.exceptions.JedisConnectionException deadConnection) {
+                    } catch (JedisConnectionException deadConnection) {
                         failed.incrementAndGet();
                     }
                     return null;
