@@ -1,6 +1,11 @@
 package dev.drover.bench;
 
+import dev.drover.contract.model.DiscoveredCandidate;
+import dev.drover.contract.model.Migration;
+import dev.drover.contract.model.Step;
 import dev.drover.contract.signing.SigningKeys;
+import dev.drover.core.state.RedisState;
+import dev.drover.local.stack.EmbeddedTemporal;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +35,11 @@ import java.util.regex.Pattern;
  * the CPU time it used until then (user + system) and its peak resident memory (VmHWM) are read then. Reports the medians and the function ÷ hello world ratios.
  * Each also reports when its server listened, by the JVM's clock (Helidon logs "N milliseconds since JVM startup"): ready
  * minus that is the first answer of the readiness path, so a start splits into getting to listen and answering.
+ * <p>
+ * For {@code migration-get}, {@code candidates-list} and {@code candidate-start}, each start of the function is then asked
+ * its first request, as an operator asks it ({@link FirstRequest}), and timed: a cold start's first answer is what a person
+ * waits for. The function reaches what it would in a cluster: the machine's Redis (a migration seeded under a prefix of
+ * its own, removed at the end), a development identity provider on loopback, Temporal's test server in this process.
  * <p>
  * With {@code aot=true} each jar first gets a JDK AOT cache from a training run (start, a few requests, stop:
  * {@code -XX:AOTCacheOutput}), and every measured start uses its own ({@code -XX:AOTCache}), as the images do. With
@@ -55,14 +66,49 @@ public final class ColdStartBench {
      * One kind of process to start: what follows the JVM's flags on its command line ({@code -jar <jar>}, or a class
      * path and a main class), its environment and readiness path.
      */
-    private record Subject(String name, List<String> launch, Map<String, String> env, String readyPath, List<String> trainPaths) {
-        static Subject jar(String name, Path jar, Map<String, String> env, String readyPath, List<String> trainPaths) {
-            return new Subject(name, List.of("-jar", jar.toString()), env, readyPath, trainPaths);
+    private record Subject(String name, List<String> launch, Map<String, String> env, String readyPath, List<String> trainPaths,
+                           Optional<FirstRequest> first) {
+        static Subject jar(String name, Path jar, Map<String, String> env, String readyPath, List<String> trainPaths,
+                           Optional<FirstRequest> first) {
+            return new Subject(name, List.of("-jar", jar.toString()), env, readyPath, trainPaths, first);
         }
     }
 
-    /** One measured start. */
-    private record Start(long readyMillis, long listeningMillis, long cpuMillis, long peakRssKb) {
+    /**
+     * One measured start; {@code firstMillis} is the function's first request once it is ready (-1 where none is measured)
+     * and {@code firstRssKb} its peak RSS after it.
+     */
+    private record Start(long readyMillis, long listeningMillis, long cpuMillis, long peakRssKb, long firstMillis, long firstRssKb) {
+    }
+
+    /** The migration the first requests are about: one step, a candidate for each start ({@link #seed}). */
+    private static final String MIGRATION = "bench";
+
+    /**
+     * The request a person waits for when a cold function answers its first call, as an operator makes it (an admin's
+     * token from the identity provider): what a start pays after it is ready (the identity provider's keys, Redis's first
+     * connection, Temporal's for a function that runs). Each start asks about a candidate of its own, since a candidate
+     * starts once. Known for {@code migration-get}, {@code candidates-list} and {@code candidate-start}.
+     */
+    private record FirstRequest(String method, String pathFormat, int expectedStatus, String token, AtomicInteger next) {
+        static Optional<FirstRequest> of(String function, String token) {
+            return Optional.ofNullable(switch (function) {
+                case "migration-get" -> new FirstRequest("GET", "/migrations/" + MIGRATION, 200, token, new AtomicInteger());
+                case "candidates-list" -> new FirstRequest("GET", "/migrations/" + MIGRATION + "/candidates?limit=50", 200, token,
+                                                           new AtomicInteger());
+                case "candidate-start" -> new FirstRequest("POST", "/migrations/" + MIGRATION + "/candidates/c-%06d/start", 202, token,
+                                                           new AtomicInteger());
+                default -> null;
+            });
+        }
+
+        HttpRequest request(int port) {
+            String path = pathFormat.contains("%") ? pathFormat.formatted(next.getAndIncrement()) : pathFormat;
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                    .header("authorization", "Bearer " + token).header("content-type", "application/json")
+                    .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"))
+                    .build();
+        }
     }
 
     /** Helidon's line once its server listens, in the hello world's plain log and in a function's JSON log alike. */
@@ -77,26 +123,42 @@ public final class ColdStartBench {
             throw new IllegalArgumentException("aot=" + aotMode + ": false, true (a cache trained on the function alone) or image "
                                                        + "(the cache the image ships for the function's kind)");
         }
-        boolean aot = !aotMode.equals("false");
-        String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String memory = props.getOrDefault("memory", "384m");
         Path functionsJar = BenchArgs.functionsJar(props, function, "Cold start");
         Path helloJar = BenchArgs.jar(props, "helloJar", "local/hello-world/target/drover-hello-world-0.1.0-SNAPSHOT.jar", "Cold start");
 
-        Map<String, String> functionEnv = new HashMap<>();
-        functionEnv.put("FUNCTION", function);
-        functionEnv.put("REDIS_URL", System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
-        functionEnv.put("DROVER_REDIS_PREFIX", "drover-bench-" + UUID.randomUUID() + ":");
-        functionEnv.put("DROVER_SIGNING_KEY", SigningKeys.generate().secretJson());
-        // The deployment's settings (knative/base/config.yaml); nothing below is contacted at start.
-        functionEnv.put("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover");
-        functionEnv.put("DROVER_OIDC_AUDIENCE", "drover");
-        functionEnv.put("DROVER_MIGRATOR_ISSUER", "https://kubernetes.default.svc.cluster.local");
-        functionEnv.put("DROVER_MIGRATOR_AUDIENCE", "drover");
-        functionEnv.put("DROVER_API_URL", "http://127.0.0.1:1");
-        functionEnv.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
-        functionEnv.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
-        Subject hello = Subject.jar("hello world", helloJar, Map.of(), "/hello", List.of("/hello"));
+        // What a function's first request reaches: the state store (one migration, a candidate for every start), an
+        // identity provider that signs the request's token and serves its keys, and Temporal (candidate-start's run).
+        String redisUrl = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+        String prefix = "drover-bench-" + UUID.randomUUID() + ":";
+        try (RedisState state = RedisState.connect(URI.create(redisUrl), prefix);
+             BenchTrust trust = BenchTrust.start();
+             EmbeddedTemporal temporal = EmbeddedTemporal.start("127.0.0.1", 0)) {
+            seed(state, rounds + 2);
+            Map<String, String> functionEnv = new HashMap<>();
+            functionEnv.put("FUNCTION", function);
+            functionEnv.put("REDIS_URL", redisUrl);
+            functionEnv.put("DROVER_REDIS_PREFIX", prefix);
+            functionEnv.put("DROVER_SIGNING_KEY", SigningKeys.generate().secretJson());
+            functionEnv.put("DROVER_OIDC_ISSUER", trust.issuer().issuer().toString());
+            functionEnv.put("DROVER_MIGRATOR_ISSUER", trust.issuer().issuer().toString());
+            functionEnv.put("DROVER_API_URL", "http://127.0.0.1:1");
+            functionEnv.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporal.port());
+            functionEnv.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
+            try {
+                measure(props, function, rounds, aotMode, functionsJar, helloJar, functionEnv,
+                        FirstRequest.of(function, trust.adminToken()));
+            } finally {
+                state.deleteAllKeys();
+            }
+        }
+    }
+
+    private static void measure(Map<String, String> props, String function, int rounds, String aotMode, Path functionsJar, Path helloJar,
+                                Map<String, String> functionEnv, Optional<FirstRequest> first) throws Exception {
+        boolean aot = !aotMode.equals("false");
+        String java = props.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String memory = props.getOrDefault("memory", "384m");
+        Subject hello = Subject.jar("hello world", helloJar, Map.of(), "/hello", List.of("/hello"), Optional.empty());
         Subject drover;
         Optional<Path> imageCache = Optional.empty();
         if (aotMode.equals("image")) {
@@ -104,11 +166,11 @@ public final class ColdStartBench {
             // cache it trained there; the JDK accepts the same layout under another root than the image's /app.
             ImageLayout layout = ImageLayout.of(functionsJar.resolveSibling("aot"), function);
             drover = new Subject(function, List.of("-cp", layout.classPath(), layout.mainClass()), functionEnv, "/observe/health/ready",
-                                 List.of());
+                                 List.of(), first);
             imageCache = Optional.of(layout.cache());
         } else {
             drover = Subject.jar(function, functionsJar, functionEnv, "/observe/health/ready",
-                                 List.of("/observe/health/ready", "/migrations/bench", "/observe/metrics"));
+                                 List.of("/observe/health/ready", "/migrations/bench", "/observe/metrics"), first);
         }
 
         List<String> flags = new ArrayList<>(IMAGE_FLAGS);
@@ -152,9 +214,11 @@ public final class ColdStartBench {
                 for (Subject subject : helloFirst ? List.of(hello, drover) : List.of(drover, hello)) {
                     Start measured = start(java, flagsOf.get(subject), subject);
                     (subject == drover ? droverStarts : helloStarts).add(measured);
-                    System.out.printf(Locale.ROOT, "  round %2d %-14s ready %6d ms (listening at %4d)  CPU %6d ms  peak RSS %6.1f MB%n", round + 1,
+                    System.out.printf(Locale.ROOT, "  round %2d %-14s ready %6d ms (listening at %4d)  CPU %6d ms  peak RSS %6.1f MB%s%n", round + 1,
                                       subject.name(), measured.readyMillis(), measured.listeningMillis(), measured.cpuMillis(),
-                                      measured.peakRssKb() / 1024.0);
+                                      measured.peakRssKb() / 1024.0, measured.firstMillis() < 0 ? ""
+                                              : String.format(Locale.ROOT, "  first answer %5d ms (peak RSS then %6.1f MB)",
+                                                              measured.firstMillis(), measured.firstRssKb() / 1024.0));
                 }
             }
             double droverReady = Median.of(droverStarts, Start::readyMillis);
@@ -173,9 +237,29 @@ public final class ColdStartBench {
                               droverCpu / helloCpu);
             System.out.printf(Locale.ROOT, "median peak RSS: %s %.1f MB, hello world %.1f MB: ratio %.2f%n", function, droverRss / 1024.0,
                               helloRss / 1024.0, droverRss / helloRss);
+            if (first.isPresent()) {
+                // The hello world's first answer is its readiness path's: a person waits for ready plus the first answer.
+                double droverFirst = Median.of(droverStarts, Start::firstMillis);
+                double droverToFirst = Median.of(droverStarts, start -> start.readyMillis() + start.firstMillis());
+                System.out.printf(Locale.ROOT, "median first answer once ready: %s %.0f ms; ready + first answer %.0f ms, hello world's ready "
+                                          + "%.0f ms: ratio %.2f; peak RSS after it %.1f MB: ratio %.2f%n", function, droverFirst, droverToFirst,
+                                  helloReady, droverToFirst / helloReady, Median.of(droverStarts, Start::firstRssKb) / 1024.0,
+                                  Median.of(droverStarts, Start::firstRssKb) / helloRss);
+            }
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** One migration of one no-op step and {@code candidates} candidates, through the stores the functions read. */
+    private static void seed(RedisState state, int candidates) {
+        state.migrations().announce(new Migration(MIGRATION, "Cold start", "", List.of(),
+                                                  List.of(new Step("s1", "", "noop", "", Map.of())), List.of()), "noop");
+        List<DiscoveredCandidate> batch = new ArrayList<>();
+        for (int i = 0; i < candidates; i++) {
+            batch.add(new DiscoveredCandidate("c-%06d".formatted(i), "helm-app", Map.of("team", "t"), List.of(), List.of()));
+        }
+        state.candidates().merge(MIGRATION, batch);
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -209,7 +293,20 @@ public final class ColdStartBench {
             long ready = (System.nanoTime() - begin) / 1_000_000;
             long cpu = cpuMillis(process.pid());
             long rss = peakRssKb(process.pid());
-            return new Start(ready, listeningMillis(log), cpu, rss);
+            long first = -1;
+            long firstRss = -1;
+            if (subject.first().isPresent()) {
+                FirstRequest request = subject.first().get();
+                long sent = System.nanoTime();
+                HttpResponse<String> answer = HTTP.send(request.request(port), HttpResponse.BodyHandlers.ofString());
+                first = (System.nanoTime() - sent) / 1_000_000;
+                if (answer.statusCode() != request.expectedStatus()) {
+                    throw new IllegalStateException(subject.name() + "'s first request answered " + answer.statusCode() + ", not "
+                                                            + request.expectedStatus() + ": " + answer.body());
+                }
+                firstRss = peakRssKb(process.pid());
+            }
+            return new Start(ready, listeningMillis(log), cpu, rss, first, firstRss);
         } finally {
             stop(process);
             Files.deleteIfExists(log);
