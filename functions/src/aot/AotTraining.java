@@ -40,6 +40,11 @@ import java.util.concurrent.TimeUnit;
  * accepts the cache when the same layout sits under another root ({@code /app} in the image); {@code AotCacheTest}
  * (knative) checks that, and that this class path is the image's.
  *
+ * <p>An image whose functions connect to Temporal as they start ({@code drover-runs}) is trained against Temporal's test
+ * server ({@code -Ddrover.aot.temporal}: a file holding a class path with temporal-test-server), started here on a free
+ * port, so that its cache holds what a connection loads (0.4 to 0.6 s of a cold run function's first answer without it,
+ * ADR 0017); {@code -Ddrover.aot.expect} names the line the training run must log first (that it connected).
+ *
  * <p>Run by the build ({@code java functions/app/src/aot/AotTraining.java OUT MAIN PROJECT_JAR CLASSPATH_FILE FLAG...});
  * JDK classes only, since it runs before anything else is on its class path.
  */
@@ -81,13 +86,31 @@ public final class AotTraining {
         }
         Files.createDirectories(out.resolve("image"));
         List<String> trained = new ArrayList<>();
-        for (String spec : System.getProperty("drover.aot.caches", "drover").split(";")) {
-            // name=f1,f2: a cache trained on a process serving those functions; a bare name: on one serving all of them
-            String name = spec.contains("=") ? spec.substring(0, spec.indexOf('=')).trim() : spec.trim();
-            String functions = spec.contains("=") ? spec.substring(spec.indexOf('=') + 1).trim() : "";
-            Path cache = out.resolve("image/" + name + ".aot");
-            train(out, cache, name, functions, flags, classPath, mainClass);
-            trained.add(name + ".aot=" + functions);
+        String temporalClassPath = System.getProperty("drover.aot.temporal", "");
+        String expect = System.getProperty("drover.aot.expect", "");
+        Process temporal = null;
+        String temporalAddress = "127.0.0.1:1"; // nothing listens: a call to Temporal fails, which is still a path worth training
+        try {
+            if (!temporalClassPath.isBlank()) {
+                int port = freePort();
+                temporal = startTemporal(out, Files.readString(Path.of(temporalClassPath)).trim(), port);
+                temporalAddress = "127.0.0.1:" + port;
+            }
+            for (String spec : System.getProperty("drover.aot.caches", "drover").split(";")) {
+                // name=f1,f2: a cache trained on a process serving those functions; a bare name: on one serving all of them
+                String name = spec.contains("=") ? spec.substring(0, spec.indexOf('=')).trim() : spec.trim();
+                String functions = spec.contains("=") ? spec.substring(spec.indexOf('=') + 1).trim() : "";
+                Path cache = out.resolve("image/" + name + ".aot");
+                train(out, cache, name, functions, flags, classPath, mainClass, temporalAddress, expect);
+                trained.add(name + ".aot=" + functions);
+            }
+        } finally {
+            if (temporal != null) {
+                temporal.destroy();
+                if (!temporal.waitFor(1, TimeUnit.MINUTES)) {
+                    temporal.destroyForcibly();
+                }
+            }
         }
         Files.write(out.resolve("classpath.txt"), List.of(String.join(":", imagePaths)));
         Files.write(out.resolve("flags.txt"), flags);
@@ -99,7 +122,7 @@ public final class AotTraining {
      * rounds of requests, then SIGTERM, when the JVM writes the cache.
      */
     private static void train(Path out, Path cache, String name, String functions, List<String> flags, List<String> classPath,
-                              String mainClass) throws Exception {
+                              String mainClass, String temporalAddress, String expect) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
@@ -127,7 +150,7 @@ public final class AotTraining {
         env.put("DROVER_API_URL", "http://127.0.0.1:1");
         // Nothing listens at these: what a function would reach answers 503, which is still a path worth training.
         env.put("REDIS_URL", "redis://127.0.0.1:1");
-        env.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
+        env.put("TEMPORAL_ADDRESS", temporalAddress);
         // PostgreSQL, as deployed (a function connects when first asked); the default, an in-memory H2 migrated at
         // start, is the local stack's, and its one-second connection wait failed the training on a loaded machine.
         env.put("HISTORY_DB_URL", "jdbc:postgresql://127.0.0.1:1/drover");
@@ -135,6 +158,9 @@ public final class AotTraining {
         Process process = builder.start();
         try {
             awaitListening(process, port);
+            if (!expect.isBlank()) {
+                awaitLine(process, log, expect);
+            }
             for (int round = 0; round < 20; round++) {
                 for (String path : List.of("/observe/health/live", "/observe/health/ready", "/observe/metrics", "/openapi.yaml",
                                            "/migrations", "/migrations/aot", "/migrations/aot/candidates?limit=50",
@@ -194,6 +220,49 @@ public final class AotTraining {
             }
         }
         throw new IllegalStateException("the training run did not listen within 5 minutes");
+    }
+
+    /**
+     * Temporal's test server ({@code io.temporal.testserver.TestServer}, on {@code classPath}) on {@code port}, once it
+     * accepts connections, for an image whose functions connect to Temporal as they start ({@code drover-runs}): what
+     * they load then is trained too. Its output goes to {@code <out>/temporal.log}.
+     */
+    private static Process startTemporal(Path out, String classPath, int port) throws Exception {
+        Process temporal = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
+                                              "io.temporal.testserver.TestServer", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(out.resolve("temporal.log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!temporal.isAlive()) {
+                throw new IllegalStateException("Temporal's test server exited with " + temporal.exitValue() + "; its output: "
+                                                        + out.resolve("temporal.log"));
+            }
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                return temporal;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        temporal.destroyForcibly();
+        throw new IllegalStateException("Temporal's test server did not listen on " + port + " within 2 minutes");
+    }
+
+    /**
+     * Waits for a line of the training run's log ({@code -Ddrover.aot.expect}: for {@code drover-runs}, that it connected to
+     * Temporal) before the requests, so that the cache holds what led to it; a training without it fails the build.
+     */
+    private static void awaitLine(Process process, Path log, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).contains(expected)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the training run never logged '" + expected + "' (-Ddrover.aot.expect); its output: " + log);
     }
 
     /** A throwaway EC P-256 signing key as a JWK set, the form DROVER_SIGNING_KEY takes. */

@@ -32,6 +32,18 @@ public final class RunClient {
         return client;
     }
 
+    /**
+     * Connects now, as a first call would: loads the Temporal API's message descriptors, opens the channel and asks the
+     * server's capabilities (which the SDK asks once, before its first call). A run function does it as it starts, so
+     * that its first request does not pay it, and so that its image's AOT cache, trained against a Temporal, holds what
+     * it loads (ADR 0017).
+     *
+     * @throws RunsUnavailable when Temporal does not answer within the SDK's system-info timeout
+     */
+    public void connect() {
+        available(() -> client.getWorkflowServiceStubs().getServerCapabilities().get());
+    }
+
     /** @throws RunsUnavailable when Temporal does not answer */
     public void start(RunPlan plan) {
         CandidateRun run = client.newWorkflowStub(CandidateRun.class, WorkflowOptions.newBuilder()

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,6 +110,21 @@ class RunMainTest {
                                               ISSUER.userToken("olga", Role.OPERATOR), "{}");
             assertEquals(503, start.statusCode(), start.body());
             assertTrue(start.body().contains("runs_unavailable"), start.body());
+        }
+    }
+
+    @Test
+    void itConnectsToTemporalAsItStartsWithoutWaitingForARequest() throws Exception {
+        // A listener in Temporal's place: a cold function's first request finds the connection made (ADR 0017). Without
+        // the early connection nothing connects until a request calls Temporal, and accept() times out.
+        try (ServerSocket temporal = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             StateFunctionMain.Started started = RunMain.start(env("candidate-cancel", "127.0.0.1:" + temporal.getLocalPort()))) {
+            temporal.setSoTimeout(10_000);
+            try (Socket connection = temporal.accept()) {
+                assertEquals(temporal.getLocalPort(), connection.getLocalPort());
+            }
+            assertEquals(204, send(started.server().port(), "GET", "/observe/health/ready", null, null).statusCode(),
+                         "ready while what it connected to is no Temporal");
         }
     }
 
