@@ -1,17 +1,26 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code /app/classpath/<the project's jar>}, then {@code /app/libs/<each dependency>}, in Maven's order, files dated
  * as Jib dates them), under {@code <out>/app}, and runs the image's functions there with the image's JVM flags and
  * {@code -XX:AOTCacheOutput} (both recorded: {@code <out>/classpath.txt}, {@code flags.txt}): a process starts,
- * answers a few rounds of requests on the usual paths (refusals included: no store or identity provider is needed),
- * and stops on SIGTERM, when the JVM writes the cache.
+ * answers a few rounds of requests on the usual paths, and stops on SIGTERM, when the JVM writes the cache. The
+ * requests' tokens come from an identity provider of the training's own ({@code TrainingIssuer}), so that they are
+ * verified as in a cluster; no store is needed (what a function would reach answers 503, a path worth training too).
  *
  * <p>An image has one cache or several ({@code -Ddrover.aot.caches}, recorded in {@code <out>/caches.txt}): a bare
  * name ({@code drover}) is one cache trained on a process of every function; {@code name=f1,f2;name2=f3} trains each
@@ -90,6 +100,7 @@ public final class AotTraining {
         String expect = System.getProperty("drover.aot.expect", "");
         Process temporal = null;
         String temporalAddress = "127.0.0.1:1"; // nothing listens: a call to Temporal fails, which is still a path worth training
+        TrainingIssuer issuer = TrainingIssuer.start();
         try {
             if (!temporalClassPath.isBlank()) {
                 int port = freePort();
@@ -101,10 +112,11 @@ public final class AotTraining {
                 String name = spec.contains("=") ? spec.substring(0, spec.indexOf('=')).trim() : spec.trim();
                 String functions = spec.contains("=") ? spec.substring(spec.indexOf('=') + 1).trim() : "";
                 Path cache = out.resolve("image/" + name + ".aot");
-                train(out, cache, name, functions, flags, classPath, mainClass, temporalAddress, expect);
+                train(out, cache, name, functions, flags, classPath, mainClass, issuer, temporalAddress, expect);
                 trained.add(name + ".aot=" + functions);
             }
         } finally {
+            issuer.server().stop(0);
             if (temporal != null) {
                 temporal.destroy();
                 if (!temporal.waitFor(1, TimeUnit.MINUTES)) {
@@ -122,7 +134,7 @@ public final class AotTraining {
      * rounds of requests, then SIGTERM, when the JVM writes the cache.
      */
     private static void train(Path out, Path cache, String name, String functions, List<String> flags, List<String> classPath,
-                              String mainClass, String temporalAddress, String expect) throws Exception {
+                              String mainClass, TrainingIssuer issuer, String temporalAddress, String expect) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
@@ -142,9 +154,9 @@ public final class AotTraining {
         env.put("DROVER_PORT", Integer.toString(port));
         env.put("DROVER_SIGNING_KEY", signingKey());
         env.put("APP_API_TOKEN", "aot-training");
-        env.put("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover");
+        env.put("DROVER_OIDC_ISSUER", issuer.url());
         env.put("DROVER_OIDC_AUDIENCE", "drover");
-        env.put("DROVER_MIGRATOR_ISSUER", "https://kubernetes.default.svc.cluster.local");
+        env.put("DROVER_MIGRATOR_ISSUER", issuer.url());
         env.put("DROVER_MIGRATOR_AUDIENCE", "drover");
         // The console, trained alone, must be told where the API is (it is not called while training).
         env.put("DROVER_API_URL", "http://127.0.0.1:1");
@@ -166,18 +178,18 @@ public final class AotTraining {
                                            "/migrations", "/migrations/aot", "/migrations/aot/candidates?limit=50",
                                            "/migrations/aot/candidates/c", "/platform/keys", "/console", "/dapr/subscribe",
                                            "/history/totals?migration=aot", "/history/burndown?migration=aot")) {
-                    send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET(), round);
+                    send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET(), round, issuer);
                 }
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates"))
-                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"c\"}]")), round);
+                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"c\"}]")), round, issuer);
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates/c/inputs"))
-                             .header("content-type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"v\":\"1\"}")), round);
+                             .header("content-type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"v\":\"1\"}")), round, issuer);
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/owner"))
-                             .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"app\":\"a\"}")), round);
+                             .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"app\":\"a\"}")), round, issuer);
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/migrations/aot/candidates/c/start"))
-                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")), round);
+                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")), round, issuer);
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/event/run-1"))
-                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"succeeded\"}")), round);
+                             .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"succeeded\"}")), round, issuer);
             }
         } finally {
             process.destroy();
@@ -193,10 +205,18 @@ public final class AotTraining {
                           out.resolve("classpath.txt"));
     }
 
-    /** Half the requests carry a bearer token that is no JWT, half none: both refusals are trained. */
-    private static void send(HttpRequest.Builder request, int round) throws InterruptedException {
-        if (round % 2 == 1) {
-            request.header("authorization", "Bearer not-a-jwt");
+    /**
+     * A round's requests carry no token, a bearer token that is no JWT, an admin's or a migrator's from the training's
+     * issuer, in turn: both refusals are trained, and so is a verification (the issuer's discovery and keys fetched,
+     * the signature checked) and what a function does once it knows its caller.
+     */
+    private static void send(HttpRequest.Builder request, int round, TrainingIssuer issuer) throws InterruptedException {
+        switch (round % 4) {
+            case 1 -> request.header("authorization", "Bearer not-a-jwt");
+            case 2 -> request.header("authorization", "Bearer " + issuer.adminToken());
+            case 3 -> request.header("authorization", "Bearer " + issuer.migratorToken());
+            default -> {
+            }
         }
         try {
             HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
@@ -237,7 +257,7 @@ public final class AotTraining {
                 throw new IllegalStateException("Temporal's test server exited with " + temporal.exitValue() + "; its output: "
                                                         + out.resolve("temporal.log"));
             }
-            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
                 return temporal;
             } catch (IOException notYet) {
                 Thread.sleep(50);
@@ -254,7 +274,7 @@ public final class AotTraining {
     private static void awaitLine(Process process, Path log, String expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).contains(expected)) {
+            if (Files.readString(log, StandardCharsets.ISO_8859_1).contains(expected)) {
                 return;
             }
             if (!process.isAlive()) {
@@ -263,6 +283,74 @@ public final class AotTraining {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the training run never logged '" + expected + "' (-Ddrover.aot.expect); its output: " + log);
+    }
+
+    /**
+     * An OIDC issuer on loopback for the training, in this process: its discovery document and JWKS, and two tokens it
+     * signed, an admin's and a migrator's. A function fetches its keys on the first token it verifies, as it
+     * fetches its identity provider's in a cluster; without them every trained request was refused before any handler
+     * (and a cold function's first answer loaded some 1,300 classes the cache did not hold, ADR 0017).
+     */
+    private record TrainingIssuer(HttpServer server, String url, String adminToken, String migratorToken) {
+        static TrainingIssuer start() throws Exception {
+            // Both kinds of key a cluster's issuers use: RS256 (most identity providers', Kubernetes' by default) for the
+            // admin's token, ES256 for the migrator's, so that both verifiers are trained.
+            KeyPairGenerator rsaGenerator = KeyPairGenerator.getInstance("RSA");
+            rsaGenerator.initialize(2048);
+            KeyPair rsa = rsaGenerator.generateKeyPair();
+            RSAPublicKey rsaPublic = (RSAPublicKey) rsa.getPublic();
+            KeyPairGenerator ecGenerator = KeyPairGenerator.getInstance("EC");
+            ecGenerator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair ec = ecGenerator.generateKeyPair();
+            ECPublicKey ecPublic = (ECPublicKey) ec.getPublic();
+            HttpServer server = HttpServer.create(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+            String jwks = "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"aot-rsa\",\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\""
+                    + base64.encodeToString(unsigned(rsaPublic.getModulus())) + "\",\"e\":\""
+                    + base64.encodeToString(unsigned(rsaPublic.getPublicExponent())) + "\"},"
+                    + "{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"aot-ec\",\"use\":\"sig\",\"alg\":\"ES256\",\"x\":\""
+                    + b64(ecPublic.getW().getAffineX()) + "\",\"y\":\"" + b64(ecPublic.getW().getAffineY()) + "\"}]}";
+            String discovery = "{\"issuer\":\"" + url + "\",\"jwks_uri\":\"" + url + "/jwks\",\"authorization_endpoint\":\"" + url
+                    + "/authorize\",\"token_endpoint\":\"" + url + "/token\"}";
+            server.createContext("/.well-known/openid-configuration", exchange -> answer(exchange, discovery));
+            server.createContext("/jwks", exchange -> answer(exchange, jwks));
+            server.start();
+            long now = System.currentTimeMillis() / 1000;
+            String claims = "\"iss\":\"" + url + "\",\"aud\":\"drover\",\"iat\":" + now + ",\"exp\":" + (now + 3600);
+            return new TrainingIssuer(server, url,
+                                      jwt(rsa, "RS256", "aot-rsa", "SHA256withRSA",
+                                          "{\"sub\":\"aot\",\"preferred_username\":\"aot\",\"roles\":[\"admin\"]," + claims + "}"),
+                                      jwt(ec, "ES256", "aot-ec", "SHA256withECDSAinP1363Format",
+                                          "{\"sub\":\"system:serviceaccount:drover:aot\"," + claims + "}"));
+        }
+
+        /** A JWK's big-endian unsigned integer: BigInteger's bytes without the sign byte it may lead with. */
+        private static byte[] unsigned(BigInteger value) {
+            byte[] bytes = value.toByteArray();
+            return bytes[0] == 0 && bytes.length > 1 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+        }
+
+        private static void answer(HttpExchange exchange, String json) throws IOException {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+
+        private static String jwt(KeyPair pair, String alg, String kid, String javaAlgorithm, String payload) throws Exception {
+            Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+            String header = "{\"alg\":\"" + alg + "\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
+            String input = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                    + base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+            Signature signature = Signature.getInstance(javaAlgorithm);
+            signature.initSign(pair.getPrivate());
+            signature.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + base64.encodeToString(signature.sign());
+        }
     }
 
     /** A throwaway EC P-256 signing key as a JWK set, the form DROVER_SIGNING_KEY takes. */

@@ -1,6 +1,9 @@
 package dev.drover.knative;
 
 import dev.drover.contract.signing.SigningKeys;
+import dev.drover.core.auth.Role;
+import dev.drover.issuer.DevIssuer;
+import io.temporal.testserver.TestServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -127,6 +130,116 @@ class AotCacheTest {
     @ParameterizedTest
     @MethodSource("imagesAndJavaOptions")
     void aFunctionStartsWithTheCacheFromTheImagesLayoutUnderAnotherRoot(Image image, String javaOptions, @TempDir Path root) throws Exception {
+        Launched launched = launch(image, javaOptions, root, List.of(), Map.of("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover"));
+        try {
+            launched.awaitReady();
+        } finally {
+            launched.stop();
+        }
+        String output = Files.readString(launched.log(), StandardCharsets.UTF_8);
+        assertTrue(!output.contains("Exception in thread"), "the function stopped cleanly: " + output);
+        // gRPC's Netty (the run functions' and dead-letters' Temporal client) calls sun.misc.Unsafe and loads a native
+        // library at start: without the image's flags saying so, the JDK warns in eight lines on stderr
+        assertFalse(output.contains("WARNING: A terminally deprecated method") || output.contains("WARNING: A restricted method"),
+                    "no JDK warning in the pod's log: " + output);
+    }
+
+    /**
+     * What a cold function's first answer loads comes from its image's cache, so that the answer does not wait for it
+     * (ADR 0017): the caller's token verified (its issuer's keys fetched, an RS256 signature checked, as most identity
+     * providers sign) and, in a function that runs, the connection to Temporal it makes as it starts. The training asks
+     * with tokens of an issuer of its own and against Temporal's test server; the JVM logs a class it takes from the
+     * cache with "source: shared objects file", one it loads from a jar with the jar's path.
+     */
+    @ParameterizedTest
+    @FieldSource("VERIFYING")
+    void aFirstAnswersVerificationAndTemporalConnectionComeFromTheImagesCache(Image image, @TempDir Path root) throws Exception {
+        Path classes = root.resolve("classes.log");
+        int temporalPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            temporalPort = socket.getLocalPort();
+        }
+        try (DevIssuer issuer = DevIssuer.start("127.0.0.1", 0);
+             TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort)) {
+            Launched launched = launch(image, "", root, List.of("-Xlog:class+load=info:file=" + classes),
+                                       Map.of("DROVER_OIDC_ISSUER", issuer.issuer().toString(), "TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort));
+            try {
+                launched.awaitReady();
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launched.port() + "/openapi.yaml"))
+                                .header("authorization", "Bearer " + issuer.userToken("ann", Role.ADMIN)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, answer.statusCode(), "the admin's token was verified: " + answer.body());
+                if (image.name().equals("drover-runs")) {
+                    launched.awaitLog("connected to Temporal");
+                }
+            } finally {
+                launched.stop();
+            }
+        }
+        String loaded = Files.readString(classes, StandardCharsets.UTF_8);
+        // the issuer's keys parsed, an RSA key among them, and the RS256 verification (loaded only when one is checked)
+        List<String> expected = new ArrayList<>(List.of("com.nimbusds.jose.jwk.JWKSet", "com.nimbusds.jose.jwk.RSAKey",
+                                                        "com.nimbusds.jose.crypto.impl.RSASSA"));
+        if (image.name().equals("drover-runs")) {
+            expected.add("io.temporal.api.workflowservice.v1.GetSystemInfoResponse");
+        }
+        for (String name : expected) {
+            java.util.regex.Matcher line = java.util.regex.Pattern.compile("\\] " + java.util.regex.Pattern.quote(name) + " source: (.*)")
+                    .matcher(loaded);
+            assertTrue(line.find(), name + " was loaded");
+            assertEquals("shared objects file", line.group(1).trim(), name + " came from the image's cache, not from " + line.group(1));
+        }
+    }
+
+    /** One function of each image whose callers are people and migrators with tokens (not the console's, not Dapr's). */
+    static final List<Image> VERIFYING = STARTS.stream()
+            .filter(image -> List.of("drover-reads", "drover-writes", "drover-history-reads", "drover-runs").contains(image.name())).toList();
+
+    /** A function started from its image's layout under a root of the test's, as its Service starts it. */
+    private record Launched(Process process, int port, Path log) {
+        void awaitReady() throws Exception {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (true) {
+                if (!process.isAlive()) {
+                    fail("the function did not start with the cache (exit " + process.exitValue() + "): " + Files.readString(log));
+                }
+                try {
+                    int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
+                                           HttpResponse.BodyHandlers.discarding()).statusCode();
+                    assertEquals(2, status / 100, "ready: " + status);
+                    return;
+                } catch (IOException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        fail("not ready within 2 minutes: " + Files.readString(log));
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+
+        void awaitLog(String text) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!Files.readString(log, StandardCharsets.ISO_8859_1).contains(text)) {
+                if (System.nanoTime() > deadline) {
+                    fail("the function never logged '" + text + "': " + Files.readString(log, StandardCharsets.ISO_8859_1));
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Starts one of the image's functions from its layout copied under {@code root} with the cache its Service names,
+     * the image's entrypoint flags, then {@code flags}; {@code env} over the image's and the test's defaults.
+     */
+    private static Launched launch(Image image, String javaOptions, Path root, List<String> flags, Map<String, String> env) throws Exception {
         Path aot = image.aot();
         Path app = root.resolve("app");
         List<String> classPath = new ArrayList<>();
@@ -157,6 +270,7 @@ class AotCacheTest {
         }
         // Refuse to start at all if the cache does not map: "auto", the default, would start without it, unnoticed.
         command.add("-XX:AOTMode=on");
+        command.addAll(flags);
         command.addAll(List.of("-cp", String.join(":", classPath), image.mainClass()));
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -170,38 +284,9 @@ class AotCacheTest {
         }
         builder.environment().putAll(image.env());
         builder.environment().put("DROVER_PORT", Integer.toString(port));
-        builder.environment().put("DROVER_OIDC_ISSUER", "https://idp.example.com/realms/drover");
         builder.environment().put("DROVER_OIDC_AUDIENCE", "drover");
-        Process process = builder.start();
-        try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (true) {
-                if (!process.isAlive()) {
-                    fail("the function did not start with the cache (exit " + process.exitValue() + "): " + Files.readString(log));
-                }
-                try {
-                    int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
-                                           HttpResponse.BodyHandlers.discarding()).statusCode();
-                    assertEquals(2, status / 100, "ready: " + status);
-                    break;
-                } catch (IOException notYet) {
-                    if (System.nanoTime() > deadline) {
-                        fail("not ready within 2 minutes: " + Files.readString(log));
-                    }
-                    Thread.sleep(50);
-                }
-            }
-        } finally {
-            process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(!output.contains("Exception in thread"), "the function stopped cleanly: " + output);
-        // gRPC's Netty (the run functions' and dead-letters' Temporal client) calls sun.misc.Unsafe and loads a native
-        // library at start: without the image's flags saying so, the JDK warns in eight lines on stderr
-        assertFalse(output.contains("WARNING: A terminally deprecated method") || output.contains("WARNING: A restricted method"),
-                    "no JDK warning in the pod's log: " + output);
+        builder.environment().putAll(env);
+        return new Launched(builder.start(), port, log);
     }
 
     static Stream<Arguments> imagesAndJavaOptions() {
