@@ -88,6 +88,8 @@ public final class Main {
             WebServer server = FunctionServer.start(settings, functions, use.redis() ? List.of(state.get().readiness()) : List.of(),
                                                     List.of(new OpenApiService(auth)), auth);
             self.set(server);
+            // as StateFunctionMain does: the first request finds its caller's issuer's keys fetched (ADR 0017)
+            Thread.ofVirtual().name("issuer-keys").start(trust.tokens()::fetchKeys);
             return new Started(server, functions, use, resources);
         } catch (RuntimeException e) {
             try {

@@ -71,6 +71,8 @@ public final class ConsoleMain {
         JsonLogFormatter.function("console");
         List<Function> functions = List.of(console);
         WebServer server = FunctionServer.start(settings, functions, List.of(), List.of(new OpenApiService(authenticator)), authenticator);
+        // as StateFunctionMain does: a sign-in's first token is verified with keys fetched ahead (ADR 0017)
+        Thread.ofVirtual().name("issuer-keys").start(tokens::fetchKeys);
         return new Started(server, functions);
     }
 }

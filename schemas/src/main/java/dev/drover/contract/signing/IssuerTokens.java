@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -40,13 +41,15 @@ public final class IssuerTokens {
 
 
     private final URI issuer;
+    private final DiscoveredKeys keys;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
     public IssuerTokens(URI issuer, Set<String> audiences) {
         this.issuer = issuer;
         // Kubernetes ServiceAccount tokens have no typ; most IdPs say JWT; RFC 9068 access tokens say at+jwt.
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new DiscoveredKeys(issuer)));
+        keys = new DiscoveredKeys(issuer);
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audiences,
                                                                          new JWTClaimsSet.Builder().issuer(issuer.toString()).build(),
                                                                          Set.of("sub", "exp"), Set.of()));
@@ -54,6 +57,21 @@ public final class IssuerTokens {
 
     public URI issuer() {
         return issuer;
+    }
+
+    /**
+     * Fetches the issuer's keys now (its discovery document, then its JWKS), as the first token to verify would, and
+     * keeps them as that would: a function does it as it starts, so that its first answer does not wait for its
+     * identity provider (ADR 0017).
+     *
+     * @throws ProofRefused when the issuer cannot be asked now; the next verification asks again
+     */
+    public void fetchKeys() throws ProofRefused {
+        try {
+            keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+        } catch (KeySourceException e) {
+            throw new ProofRefused("the keys of issuer '" + issuer + "' cannot be fetched now: " + e.getMessage(), true);
+        }
     }
 
     public JWTClaimsSet verify(SignedJWT jwt) throws ProofRefused {

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.drover.contract.model.Check;
 
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.Set;
  * the key (a part of it, the signature say, would let another header or payload borrow a remembered verification).
  */
 public final class TokenVerifier {
+    private static final System.Logger LOGGER = System.getLogger(TokenVerifier.class.getName());
     /**
      * How long a verified token is taken on trust without checking its signature again. Never past the token's own
      * expiry; and shorter than the issuer's JWKS is cached (5 minutes, Nimbus's default), which already bounds how long a
@@ -69,6 +71,21 @@ public final class TokenVerifier {
         audiences.computeIfAbsent(settings.issuer().toString(), k -> new LinkedHashSet<>()).add(settings.audience());
         audiences.computeIfAbsent(settings.migratorIssuer().toString(), k -> new LinkedHashSet<>()).add(settings.migratorAudience());
         audiences.forEach((issuer, accepted) -> issuers.put(issuer, new IssuerTokens(URI.create(issuer), accepted)));
+    }
+
+    /**
+     * Fetches each trusted issuer's keys now, best effort: a function does it as it starts, so that its first answer
+     * does not wait for its identity provider (ADR 0017). An issuer that cannot be asked now is asked again by the first
+     * token it signed, whose refusal says why; here it is only noted.
+     */
+    public void fetchKeys() {
+        issuers.values().forEach(tokens -> {
+            try {
+                tokens.fetchKeys();
+            } catch (ProofRefused e) {
+                LOGGER.log(Level.DEBUG, e.getMessage());
+            }
+        });
     }
 
     public Principal verify(String token) throws ProofRefused {

@@ -78,7 +78,8 @@ public final class StateFunctionMain {
         settings.functions().forEach(check); // a wrong name stops the process before Redis is opened
         FunctionMain.refuseMetrics(settings, image);
         AuthSettings auth = AuthSettings.fromEnvironment(env);
-        Authenticator authenticator = new PlatformAuthenticator(auth, new TokenVerifier(auth));
+        TokenVerifier tokens = new TokenVerifier(auth);
+        Authenticator authenticator = new PlatformAuthenticator(auth, tokens);
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes());
         try {
             List<Function> built = settings.functions().isEmpty() ? build.apply(state, Optional.empty())
@@ -86,6 +87,9 @@ public final class StateFunctionMain {
             JsonLogFormatter.function(settings.function().orElse(image));
             WebServer server = FunctionServer.start(settings, built, List.of(state.readiness()),
                                                     List.of(new OpenApiService(authenticator)), authenticator);
+            // Once the server is up, so that readiness waits for no identity provider: the first request then finds the
+            // keys it verifies with already fetched, or being fetched (ADR 0017).
+            Thread.ofVirtual().name("issuer-keys").start(tokens::fetchKeys);
             return new Started(server, built, state, release);
         } catch (RuntimeException e) {
             state.close();

@@ -18,6 +18,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * OIDC issuers on loopback: each of {@code names} answers discovery and its JWKS under {@code /<name>}, all with one
@@ -26,6 +29,7 @@ import java.util.List;
 public final class LoopbackIssuer implements AutoCloseable {
     private final RSAKey key;
     private final HttpServer server;
+    private final Map<String, AtomicInteger> keyRequests = new ConcurrentHashMap<>();
 
     public LoopbackIssuer(String... names) {
         try {
@@ -39,13 +43,22 @@ public final class LoopbackIssuer implements AutoCloseable {
                 String base = issuer(name).toString();
                 answer(exchange, "{\"issuer\":\"" + base + "\",\"jwks_uri\":\"" + base + "/jwks\"}");
             });
-            server.createContext("/" + name + "/jwks", exchange -> answer(exchange, new JWKSet(key.toPublicJWK()).toString()));
+            keyRequests.put(name, new AtomicInteger());
+            server.createContext("/" + name + "/jwks", exchange -> {
+                keyRequests.get(name).incrementAndGet();
+                answer(exchange, new JWKSet(key.toPublicJWK()).toString());
+            });
         }
         server.start();
     }
 
     public URI issuer(String name) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + name);
+    }
+
+    /** How many times the issuer {@code name}'s JWKS was asked for. */
+    public int keyRequests(String name) {
+        return keyRequests.get(name).get();
     }
 
     private static void answer(HttpExchange exchange, String json) throws IOException {

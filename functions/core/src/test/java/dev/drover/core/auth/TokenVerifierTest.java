@@ -141,6 +141,30 @@ class TokenVerifierTest {
     }
 
     @Test
+    void keysFetchedAheadServeTheFirstTokensWithoutAskingTheIssuersAgain() throws Exception {
+        try (LoopbackIssuer issuers = new LoopbackIssuer("people", "cluster")) {
+            URI people = issuers.issuer("people");
+            TokenVerifier ahead = new TokenVerifier(new AuthSettings(people, "drover", "roles", Map.of(), "preferred_username",
+                                                                     issuers.issuer("cluster"), "drover", PREFIX, Optional.empty()));
+            ahead.fetchKeys();
+            assertEquals(1, issuers.keyRequests("people"), "the people's issuer was asked for its keys before any token");
+            assertEquals(1, issuers.keyRequests("cluster"), "and so was the migrators'");
+            assertEquals(new Principal.User("ann", Optional.of(Role.OPERATOR)),
+                         ahead.verify(issuers.person(people, "ann", List.of("operator"))));
+            assertEquals(1, issuers.keyRequests("people"), "the first token was verified with the keys fetched ahead");
+        }
+    }
+
+    @Test
+    void anIssuerThatCannotBeAskedAheadIsAskedByTheFirstTokenWhoseRefusalSaysWhy() {
+        TokenVerifier ahead = new TokenVerifier(AuthSettings.of(URI.create("http://127.0.0.1:1/nowhere"), Optional.empty()));
+        ahead.fetchKeys(); // best effort: nothing thrown
+        String refusal = assertThrows(ProofRefused.class, () -> ahead.verify(ISSUERS.sign(
+                claims(URI.create("http://127.0.0.1:1/nowhere"), "ann", "drover").build()))).getMessage();
+        assertTrue(refusal.startsWith("the keys of issuer 'http://127.0.0.1:1/nowhere' cannot be fetched now"), refusal);
+    }
+
+    @Test
     void aTokenThatIsNoJwtOrFromAnUntrustedIssuerIsRefusedWithoutAskingAnyone() throws Exception {
         assertEquals("the token is not a signed JWT", refusal("not-a-jwt"));
         assertEquals("the token is longer than 16384 characters", refusal("a".repeat(16 * 1024 + 1)));

@@ -15,10 +15,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +91,25 @@ class ReadMainTest {
     /**
      * Every read function answers on this class path (what each of them loads is here), and nothing that writes is served.
      */
+    @Test
+    void itAsksItsIdentityProviderForKeysAsItStartsWithoutWaitingForARequest() throws Exception {
+        // A listener in the identity provider's place: a cold function's first request finds the keys fetched, or being
+        // fetched (ADR 0017). Without that, nothing asks the provider until a token comes, and accept() times out.
+        try (ServerSocket provider = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = env("migration-get");
+            env.put("DROVER_OIDC_ISSUER", "http://127.0.0.1:" + provider.getLocalPort() + "/realms/drover");
+            try (StateFunctionMain.Started started = ReadMain.start(env)) {
+                provider.setSoTimeout(10_000);
+                try (Socket asked = provider.accept()) {
+                    String request = new String(asked.getInputStream().readNBytes(60), StandardCharsets.ISO_8859_1);
+                    assertTrue(request.startsWith("GET /realms/drover/.well-known/openid-configuration "), request);
+                }
+                assertEquals(204, get(started.server().port(), "/observe/health/ready", null).statusCode(),
+                             "ready whatever the provider answers");
+            }
+        }
+    }
+
     @Test
     void withoutFunctionItServesEveryReadFunctionAndNoWrite() throws Exception {
         String id = announce();
