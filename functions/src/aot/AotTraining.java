@@ -99,7 +99,7 @@ public final class AotTraining {
         String temporalClassPath = System.getProperty("drover.aot.temporal", "");
         String expect = System.getProperty("drover.aot.expect", "");
         Process temporal = null;
-        String temporalAddress = "127.0.0.1:1"; // nothing listens: a call to Temporal fails, which is still a path worth training
+        String temporalAddress = "127.0.0.1:1"; // nothing listens there
         TrainingIssuer issuer = TrainingIssuer.start();
         try {
             if (!temporalClassPath.isBlank()) {
@@ -160,7 +160,8 @@ public final class AotTraining {
         env.put("DROVER_MIGRATOR_AUDIENCE", "drover");
         // The console, trained alone, must be told where the API is (it is not called while training).
         env.put("DROVER_API_URL", "http://127.0.0.1:1");
-        // Nothing listens at these: what a function would reach answers 503, which is still a path worth training.
+        // Nothing listens at Redis (nor at Temporal, unless the image is trained against one): what a function would
+        // reach answers 503, which is still a path worth training.
         env.put("REDIS_URL", "redis://127.0.0.1:1");
         env.put("TEMPORAL_ADDRESS", temporalAddress);
         // PostgreSQL, as deployed (a function connects when first asked); the default, an in-memory H2 migrated at
