@@ -55,8 +55,9 @@ import java.util.concurrent.TimeUnit;
  * port, so that its cache holds what a connection loads (0.4 to 0.6 s of a cold run function's first answer without it,
  * ADR 0017); {@code -Ddrover.aot.expect} names the line the training run must log first (that it connected).
  *
- * <p>Run by the build ({@code java functions/app/src/aot/AotTraining.java OUT MAIN PROJECT_JAR CLASSPATH_FILE FLAG...});
- * JDK classes only, since it runs before anything else is on its class path.
+ * <p>Run by the build ({@code java [-Ddrover.aot.caches=...] [-Ddrover.aot.temporal=FILE] [-Ddrover.aot.expect=LINE]
+ * functions/src/aot/AotTraining.java OUT MAIN PROJECT_JAR CLASSPATH_FILE FLAG...}); JDK classes only, since it runs
+ * before anything else is on its class path: its issuer signs its tokens with the JDK's own {@code Signature}.
  */
 public final class AotTraining {
     /** Jib's default file modification time (jib.container.filesModificationTime): epoch plus one second. */
