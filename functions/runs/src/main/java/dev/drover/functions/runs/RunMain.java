@@ -16,8 +16,8 @@ import java.util.Map;
  * Serves the functions that run ({@link RunCatalog}) from their own image, {@code drover-runs}: the one named by
  * {@code FUNCTION} (each Knative Service), those named, or all of them without it. Each opens Redis and a Temporal
  * client that connects once the server is up, in the background, so a function starts and is ready while Temporal is
- * down and answers 503 {@code runs_unavailable} until it is back; its readiness asks Redis. The platform's signing key is read only where
- * {@code candidate-start} is served, and one that does not parse stops that process at start.
+ * down and answers 503 {@code runs_unavailable} until it is back; its readiness asks Redis. The platform's signing key
+ * is read only where {@code candidate-start} is served, and one that does not parse stops that process at start.
  */
 public final class RunMain {
     private static final String IMAGE = "drover-runs";
