@@ -1,8 +1,5 @@
 package dev.drover.bench;
 
-import dev.drover.contract.model.DiscoveredCandidate;
-import dev.drover.contract.model.Migration;
-import dev.drover.contract.model.Step;
 import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.state.RedisState;
 import dev.drover.local.stack.EmbeddedTemporal;
@@ -81,8 +78,8 @@ public final class ColdStartBench {
     private record Start(long readyMillis, long listeningMillis, long cpuMillis, long peakRssKb, long firstMillis, long firstRssKb) {
     }
 
-    /** The migration the first requests are about: one step, a candidate for each start ({@link #seed}). */
-    private static final String MIGRATION = "bench";
+    /** The migration the first requests are about: ReadBench's, one step, a candidate for each start. */
+    private static final String MIGRATION = ReadBench.MIGRATION;
 
     /**
      * The request a person waits for when a cold function answers its first call, as an operator makes it (an admin's
@@ -133,7 +130,7 @@ public final class ColdStartBench {
         try (RedisState state = RedisState.connect(URI.create(redisUrl), prefix);
              BenchTrust trust = BenchTrust.start();
              EmbeddedTemporal temporal = EmbeddedTemporal.start("127.0.0.1", 0)) {
-            seed(state, rounds + 2);
+            ReadBench.load(state, rounds + 2);
             Map<String, String> functionEnv = new HashMap<>();
             functionEnv.put("FUNCTION", function);
             functionEnv.put("REDIS_URL", redisUrl);
@@ -249,17 +246,6 @@ public final class ColdStartBench {
         } finally {
             deleteTree(work);
         }
-    }
-
-    /** One migration of one no-op step and {@code candidates} candidates, through the stores the functions read. */
-    private static void seed(RedisState state, int candidates) {
-        state.migrations().announce(new Migration(MIGRATION, "Cold start", "", List.of(),
-                                                  List.of(new Step("s1", "", "noop", "", Map.of())), List.of()), "noop");
-        List<DiscoveredCandidate> batch = new ArrayList<>();
-        for (int i = 0; i < candidates; i++) {
-            batch.add(new DiscoveredCandidate("c-%06d".formatted(i), "helm-app", Map.of("team", "t"), List.of(), List.of()));
-        }
-        state.candidates().merge(MIGRATION, batch);
     }
 
     private static void deleteTree(Path root) throws IOException {

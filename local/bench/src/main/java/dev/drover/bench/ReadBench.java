@@ -53,7 +53,8 @@ import java.util.regex.Pattern;
  */
 public final class ReadBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    private static final String MIGRATION = "bench";
+    /** The migration the read benchmarks load and read (ColdStartBench's first requests too). */
+    static final String MIGRATION = "bench";
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
     private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
@@ -216,7 +217,7 @@ public final class ReadBench {
     }
 
     /** One migration and {@code candidates} candidates with metadata, through the stores the functions read. */
-    private static void load(RedisState state, int candidates) {
+    static void load(RedisState state, int candidates) {
         state.migrations().announce(new Migration(MIGRATION, "Bench", "", List.of(),
                                                   List.of(new Step("s1", "", "noop", "", Map.of())), List.of()), "noop");
         List<DiscoveredCandidate> batch = new ArrayList<>();
