@@ -121,7 +121,9 @@ class RunMainTest {
              StateFunctionMain.Started started = RunMain.start(env("candidate-cancel", "127.0.0.1:" + temporal.getLocalPort()))) {
             temporal.setSoTimeout(10_000);
             try (Socket connection = temporal.accept()) {
-                assertEquals(temporal.getLocalPort(), connection.getLocalPort());
+                // gRPC's first bytes on a connection: HTTP/2's client preface
+                String preface = new String(connection.getInputStream().readNBytes(24), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertEquals("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", preface, "what connected is Temporal's gRPC client");
             }
             assertEquals(204, send(started.server().port(), "GET", "/observe/health/ready", null, null).statusCode(),
                          "ready while what it connected to is no Temporal");
