@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,16 @@ public final class PlatformAuthenticator implements Authenticator {
             case SESSION -> allow(verify(SessionCredential.of(req).token()), access);
             default -> allow(verify(AuthErrors.bearerToken(req)), access);
         };
+    }
+
+    /**
+     * Fetches ahead, best effort, the keys of the issuers whose tokens the routes requiring {@code accesses} accept, so
+     * that a cold function's first caller does not wait for them (ADR 0017): a process that only the Dapr sidecar calls
+     * asks no identity provider, one that serves people alone does not ask the migrators' issuer.
+     */
+    public void fetchKeys(Collection<Access> accesses) {
+        tokens.fetchKeys(accesses.stream().anyMatch(access -> access.personRole().isPresent()),
+                         accesses.stream().anyMatch(Access::acceptsMigrators));
     }
 
     private Principal sidecar(ServerRequest req) {
@@ -63,14 +74,8 @@ public final class PlatformAuthenticator implements Authenticator {
     /** Whether the proven caller may use a route that requires {@code access}. */
     static Principal allow(Principal principal, Access access) {
         boolean allowed = switch (principal) {
-            case Principal.User user -> switch (access) {
-                case VIEW, SESSION, VIEW_OR_MIGRATOR, AUTHENTICATED -> user.has(Role.VIEWER);
-                case OPERATE -> user.has(Role.OPERATOR);
-                case ADMIN, MIGRATOR -> user.has(Role.ADMIN);
-                case SIDECAR, CONTENT -> false;
-            };
-            case Principal.Migrator migrator -> access == Access.MIGRATOR || access == Access.VIEW_OR_MIGRATOR
-                    || access == Access.AUTHENTICATED;
+            case Principal.User user -> access.personRole().map(user::has).orElse(false);
+            case Principal.Migrator migrator -> access.acceptsMigrators();
             case Principal.Sidecar sidecar -> access == Access.SIDECAR;
             case Principal.Bearer bearer -> access == Access.CONTENT;
         };

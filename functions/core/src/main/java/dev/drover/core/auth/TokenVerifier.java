@@ -74,18 +74,26 @@ public final class TokenVerifier {
     }
 
     /**
-     * Fetches each trusted issuer's keys now, best effort: a function does it as it starts, so that its first answer
-     * does not wait for its identity provider (ADR 0017). An issuer that cannot be asked now is asked again by the first
-     * token it signed, whose refusal says why; here it is only noted.
+     * Fetches the keys of the people's issuer, the migrators' or both now, best effort: a function does it as it starts,
+     * for the issuers of the callers it serves, so that its first answer does not wait for its identity provider (ADR
+     * 0017). An issuer that cannot be asked now is asked again by the first token it signed, whose refusal says why;
+     * here it is only noted.
      */
-    public void fetchKeys() {
-        issuers.values().forEach(tokens -> {
+    public void fetchKeys(boolean people, boolean migrators) {
+        Set<String> wanted = new LinkedHashSet<>();
+        if (people) {
+            wanted.add(settings.issuer().toString());
+        }
+        if (migrators) {
+            wanted.add(settings.migratorIssuer().toString());
+        }
+        for (String issuer : wanted) {
             try {
-                tokens.fetchKeys();
+                issuers.get(issuer).fetchKeys();
             } catch (ProofRefused e) {
                 LOGGER.log(Level.DEBUG, e.getMessage());
             }
-        });
+        }
     }
 
     public Principal verify(String token) throws ProofRefused {

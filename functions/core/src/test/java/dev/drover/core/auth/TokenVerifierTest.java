@@ -146,7 +146,7 @@ class TokenVerifierTest {
             URI people = issuers.issuer("people");
             TokenVerifier ahead = new TokenVerifier(new AuthSettings(people, "drover", "roles", Map.of(), "preferred_username",
                                                                      issuers.issuer("cluster"), "drover", PREFIX, Optional.empty()));
-            ahead.fetchKeys();
+            ahead.fetchKeys(true, true);
             assertEquals(1, issuers.keyRequests("people"), "the people's issuer was asked for its keys before any token");
             assertEquals(1, issuers.keyRequests("cluster"), "and so was the migrators'");
             assertEquals(new Principal.User("ann", Optional.of(Role.OPERATOR)),
@@ -158,7 +158,7 @@ class TokenVerifierTest {
     @Test
     void anIssuerThatCannotBeAskedAheadIsAskedByTheFirstTokenWhoseRefusalSaysWhy() {
         TokenVerifier ahead = new TokenVerifier(AuthSettings.of(URI.create("http://127.0.0.1:1/nowhere"), Optional.empty()));
-        ahead.fetchKeys(); // best effort: nothing thrown
+        ahead.fetchKeys(true, true); // best effort: nothing thrown
         String refusal = assertThrows(ProofRefused.class, () -> ahead.verify(ISSUERS.sign(
                 claims(URI.create("http://127.0.0.1:1/nowhere"), "ann", "drover").build()))).getMessage();
         assertTrue(refusal.startsWith("the keys of issuer 'http://127.0.0.1:1/nowhere' cannot be fetched now"), refusal);
