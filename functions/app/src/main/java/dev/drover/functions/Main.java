@@ -1,7 +1,6 @@
 package dev.drover.functions;
 
-import dev.drover.core.auth.Access;
-import dev.drover.core.auth.PlatformAuthenticator;
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.function.Function;
 import dev.drover.core.function.FunctionKind;
 import dev.drover.core.function.FunctionMain;
@@ -85,14 +84,10 @@ public final class Main {
                         + "sidecar alone, which proves itself with that token (Dapr's app API token)");
             }
             JsonLogFormatter.function(settings.function().orElse("all"));
-            PlatformAuthenticator auth = trust.authenticator();
+            Authenticator auth = trust.authenticator();
             WebServer server = FunctionServer.start(settings, functions, use.redis() ? List.of(state.get().readiness()) : List.of(),
                                                     List.of(new OpenApiService(auth)), auth);
             self.set(server);
-            // as StateFunctionMain does: the first request finds its caller's issuer's keys fetched (ADR 0017); a process
-            // of subscriptions alone (the sidecar's callers) asks no identity provider
-            List<Access> callers = functions.stream().map(function -> function.spec().access()).toList();
-            Thread.ofVirtual().name("issuer-keys").start(() -> auth.fetchKeys(callers));
             return new Started(server, functions, use, resources);
         } catch (RuntimeException e) {
             try {

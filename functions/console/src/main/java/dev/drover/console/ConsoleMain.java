@@ -5,6 +5,7 @@ import dev.drover.console.signin.SignIn;
 import dev.drover.console.signin.SignInSettings;
 import dev.drover.contract.signing.SigningKeys;
 import dev.drover.core.auth.AuthSettings;
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.auth.PlatformAuthenticator;
 import dev.drover.core.auth.TokenVerifier;
 import dev.drover.core.function.Function;
@@ -66,12 +67,10 @@ public final class ConsoleMain {
         // The session cookie's key is derived from the platform's signing key: one that does not parse stops the start.
         SigningKeys keys = SigningKeys.fromEnvironment(env);
         Console console = new Console(new ConsoleApi(() -> api), new SignIn(() -> SignInSettings.fromEnvironment(env), tokens, keys));
-        PlatformAuthenticator authenticator = new PlatformAuthenticator(auth, tokens);
+        Authenticator authenticator = new PlatformAuthenticator(auth, tokens);
         JsonLogFormatter.function("console");
         List<Function> functions = List.of(console);
         WebServer server = FunctionServer.start(settings, functions, List.of(), List.of(new OpenApiService(authenticator)), authenticator);
-        // as StateFunctionMain does: a sign-in's first token is verified with keys fetched ahead (ADR 0017)
-        Thread.ofVirtual().name("issuer-keys").start(() -> authenticator.fetchKeys(List.of(console.spec().access())));
         return new Started(server, functions);
     }
 }

@@ -1,6 +1,7 @@
 package dev.drover.functions.trust;
 
 import dev.drover.core.auth.AuthSettings;
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.auth.PlatformAuthenticator;
 import dev.drover.core.auth.TokenVerifier;
 import dev.drover.core.signing.CallbackTokens;
@@ -52,7 +53,7 @@ public record Trust(AuthSettings auth, TokenVerifier tokens, Supplier<Signing> s
         return signing.get().signatures();
     }
 
-    public PlatformAuthenticator authenticator() {
+    public Authenticator authenticator() {
         return new PlatformAuthenticator(auth, tokens);
     }
 }

@@ -2,6 +2,8 @@ package dev.drover.core.auth;
 
 import io.helidon.webserver.http.ServerRequest;
 
+import java.util.Collection;
+
 /**
  * Proves who a request comes from and whether it may use a route. The platform's functions verify
  * bearer tokens and Dapr's app token; a migrator verifies the platform's signatures.
@@ -13,4 +15,11 @@ public interface Authenticator {
      *                                           use the route, 503 when the credential cannot be checked now
      */
     Principal authenticate(ServerRequest req, Access access);
+
+    /**
+     * Fetches ahead, best effort, what verifying the callers of routes requiring {@code accesses} needs (their
+     * issuers' keys), so that a cold function's first caller does not wait for it. Nothing, by default.
+     */
+    default void fetchKeys(Collection<Access> accesses) {
+    }
 }

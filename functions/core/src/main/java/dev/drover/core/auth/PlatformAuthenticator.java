@@ -43,6 +43,7 @@ public final class PlatformAuthenticator implements Authenticator {
      * that a cold function's first caller does not wait for them (ADR 0017): a process that only the Dapr sidecar calls
      * asks no identity provider, one that serves people alone does not ask the migrators' issuer.
      */
+    @Override
     public void fetchKeys(Collection<Access> accesses) {
         tokens.fetchKeys(accesses.stream().anyMatch(access -> access.personRole().isPresent()),
                          accesses.stream().anyMatch(Access::acceptsMigrators));

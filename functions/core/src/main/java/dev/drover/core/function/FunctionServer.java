@@ -1,5 +1,6 @@
 package dev.drover.core.function;
 
+import dev.drover.core.auth.Access;
 import dev.drover.core.auth.Authenticator;
 import dev.drover.core.http.JsonDirectHandler;
 import io.helidon.health.HealthCheck;
@@ -40,7 +41,13 @@ public final class FunctionServer {
                                   List<HttpService> extraServices, Authenticator auth) {
         WebServerConfig.Builder server = WebServer.builder().host(host).port(settings.port());
         configure(server, settings, functions, readiness, extraServices, auth);
-        return server.build().start();
+        WebServer started = server.build().start();
+        // Once the server is up, so that readiness waits for no identity provider: a cold function's first request then
+        // finds its caller's issuer's keys fetched, or being fetched (ADR 0017). Its functions' callers only:
+        // /openapi.yaml accepts any, but is not what wakes a cold function.
+        List<Access> callers = functions.stream().map(function -> function.spec().access()).toList();
+        Thread.ofVirtual().name("issuer-keys").start(() -> auth.fetchKeys(callers));
+        return started;
     }
 
     /** Everything but the port, shared with tests that let Helidon's test support pick one. */

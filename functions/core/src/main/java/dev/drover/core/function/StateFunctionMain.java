@@ -1,7 +1,7 @@
 package dev.drover.core.function;
 
 import dev.drover.core.auth.AuthSettings;
-import dev.drover.core.auth.Access;
+import dev.drover.core.auth.Authenticator;
 import dev.drover.core.auth.PlatformAuthenticator;
 import dev.drover.core.auth.TokenVerifier;
 import dev.drover.core.http.OpenApiService;
@@ -78,8 +78,7 @@ public final class StateFunctionMain {
         settings.functions().forEach(check); // a wrong name stops the process before Redis is opened
         FunctionMain.refuseMetrics(settings, image);
         AuthSettings auth = AuthSettings.fromEnvironment(env);
-        TokenVerifier tokens = new TokenVerifier(auth);
-        PlatformAuthenticator authenticator = new PlatformAuthenticator(auth, tokens);
+        Authenticator authenticator = new PlatformAuthenticator(auth, new TokenVerifier(auth));
         RedisState state = RedisState.connect(settings.redisUrl(), settings.redisPrefix(), settings.readCacheBytes());
         try {
             List<Function> built = settings.functions().isEmpty() ? build.apply(state, Optional.empty())
@@ -87,11 +86,6 @@ public final class StateFunctionMain {
             JsonLogFormatter.function(settings.function().orElse(image));
             WebServer server = FunctionServer.start(settings, built, List.of(state.readiness()),
                                                     List.of(new OpenApiService(authenticator)), authenticator);
-            // Once the server is up, so that readiness waits for no identity provider: the first request then finds the
-            // keys it verifies with already fetched, or being fetched (ADR 0017). The issuers of the functions' callers
-            // only: /openapi.yaml accepts any, but is not what a cold function is woken for.
-            List<Access> callers = built.stream().map(function -> function.spec().access()).toList();
-            Thread.ofVirtual().name("issuer-keys").start(() -> authenticator.fetchKeys(callers));
             return new Started(server, built, state, release);
         } catch (RuntimeException e) {
             state.close();
