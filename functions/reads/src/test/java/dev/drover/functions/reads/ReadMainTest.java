@@ -88,9 +88,6 @@ class ReadMainTest {
         }
     }
 
-    /**
-     * Every read function answers on this class path (what each of them loads is here), and nothing that writes is served.
-     */
     @Test
     void itAsksItsIdentityProviderForKeysAsItStartsWithoutWaitingForARequest() throws Exception {
         // A listener in the identity provider's place: a cold function's first request finds the keys fetched, or being
@@ -110,6 +107,9 @@ class ReadMainTest {
         }
     }
 
+    /**
+     * Every read function answers on this class path (what each of them loads is here), and nothing that writes is served.
+     */
     @Test
     void withoutFunctionItServesEveryReadFunctionAndNoWrite() throws Exception {
         String id = announce();
