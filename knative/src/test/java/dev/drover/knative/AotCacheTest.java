@@ -25,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,7 +139,7 @@ class AotCacheTest {
             launched.stop();
         }
         String output = Files.readString(launched.log(), StandardCharsets.UTF_8);
-        assertTrue(!output.contains("Exception in thread"), "the function stopped cleanly: " + output);
+        assertFalse(output.contains("Exception in thread"), "the function stopped cleanly: " + output);
         // gRPC's Netty (the run functions' and dead-letters' Temporal client) calls sun.misc.Unsafe and loads a native
         // library at start: without the image's flags saying so, the JDK warns in eight lines on stderr
         assertFalse(output.contains("WARNING: A terminally deprecated method") || output.contains("WARNING: A restricted method"),
@@ -185,8 +187,7 @@ class AotCacheTest {
             expected.add("io.temporal.api.workflowservice.v1.GetSystemInfoResponse");
         }
         for (String name : expected) {
-            java.util.regex.Matcher line = java.util.regex.Pattern.compile("\\] " + java.util.regex.Pattern.quote(name) + " source: (.*)")
-                    .matcher(loaded);
+            Matcher line = Pattern.compile("\\] " + Pattern.quote(name) + " source: (.*)").matcher(loaded);
             assertTrue(line.find(), name + " was loaded");
             assertEquals("shared objects file", line.group(1).trim(), name + " came from the image's cache, not from " + line.group(1));
         }
